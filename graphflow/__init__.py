@@ -1,0 +1,16 @@
+"""graphflow: a TensorFlow-1-style static-graph engine. Use it as `import graphflow as tf`.
+
+Build a graph of placeholders, Variables and ops; run it in a `tf.Session`. Every public name
+here mirrors TF1's.
+"""
+
+from graphflow import _layout
+
+_layout.mount("ops", "ops")
+_layout.mount("cuda", "cuda")
+
+from graphflow import ops as _ops  # noqa: E402,F401  (registers every op)
+from graphflow._surface import *  # noqa: E402,F403
+from graphflow._surface import __all__  # noqa: E402,F401
+
+__version__ = "0.1.0"

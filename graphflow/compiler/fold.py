@@ -1,0 +1,51 @@
+"""Constant folding: pure nodes whose inputs are all constants (or whose value shape inference
+already knows) become `Const` nodes, evaluated once by their numpy reference at compile time.
+Stateful nodes and nodes with control dependencies are never folded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from graphflow.ops.registry import REGISTRY, Spec
+
+from .ir import Node, Value
+from .rewrite import rewrite
+
+MAX_FOLD_ELEMENTS = 1 << 22
+
+
+def const_node(name: str, value: np.ndarray, spec: Spec) -> Node:
+    """A Const IR node holding a read-only `value`."""
+    value = np.asarray(value, dtype=spec.dtype.np)
+    value.setflags(write=False)
+    return Node(REGISTRY["Const"], name, {"value": value, "dtype": spec.dtype}, (), (), (),
+                (Spec(spec.shape, spec.dtype, value),))
+
+
+def fold_constants(nodes: Sequence[Node], fetched: Sequence[Value]) -> tuple[list[Node], list[Value]]:
+    """Replaces foldable single-output nodes by Const nodes."""
+
+    def visit(node: Node, _: dict) -> Node | Value:
+        if node.stateful or node.control or node.is_const or len(node.out_specs) != 1:
+            return node
+        spec = node.out_specs[0]
+        if spec.value is not None:
+            return (const_node(node.name, spec.value, spec), 0)
+        if not node.inputs or not all(src.is_const for src, _ in node.inputs):
+            return node
+        size = spec.shape.num_elements()
+        if size is None or size > MAX_FOLD_ELEMENTS:
+            return node
+        args = [src.attrs["value"] for src, _ in node.inputs]
+        with np.errstate(all="ignore"):
+            value = node.opdef.reference(node.attrs, *args)
+        return (const_node(node.name, value, spec), 0)
+
+    folded, fetched = rewrite(nodes, fetched, visit)
+    # Const nodes created while visiting must precede their consumers.
+    consts = {src.id: src for n in folded for src, _ in n.inputs if src.is_const}
+    consts.update({n.id: n for n, _ in fetched if n.is_const})
+    present = {n.id for n in folded}
+    return [c for i, c in consts.items() if i not in present] + folded, fetched

@@ -1,0 +1,155 @@
+"""Prune + lower: the ops a `run` needs, as IR nodes with concrete specs; merges duplicates.
+
+Consumes the fetched tensors/ops and the fed tensors (with their concrete specs). Walks back from
+the fetches, stops at fed tensors, and produces IR nodes in dependency order:
+  * shapes are re-inferred from the actual feed shapes, so most become fully known;
+  * identical pure nodes (same type, attributes and inputs) become one node (CSE);
+  * every consumer of a variable gets its own read node that inherits the consumer's control
+    dependencies: a read placed after an assignment by `tf.control_dependencies` sees the new
+    value, as in TF1;
+  * an unfed Placeholder on the path is an InvalidArgumentError, raised before anything runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graphflow.framework import errors
+from graphflow.framework.tensor import Operation, Tensor
+from graphflow.framework.tensor_shape import TensorShape, format_dims
+from graphflow.ops.registry import OpDef, Spec
+
+from .ir import Node, Value, attr_key
+
+
+class FeedOp(OpDef):
+    """Pseudo-op standing for a value supplied by `feed_dict` (slot `attrs["index"]`)."""
+
+    type = "_Feed"
+    stateful = True
+
+
+FEED = FeedOp()
+
+
+class Lowering:
+    """One lowering of a fetch/feed signature. Use `lower()`."""
+
+    def __init__(self, feeds: Sequence[Tensor], feed_specs: Sequence[Spec]) -> None:
+        self.nodes: list[Node] = []
+        self.feed_values: dict[Tensor, Value] = {}
+        for i, (t, s) in enumerate(zip(feeds, feed_specs)):
+            node = self._add(Node(FEED, t.op.name, {"index": i, "tensor": t.name}, (), (), (),
+                                  (s,), t.op))
+            self.feed_values[t] = (node, 0)
+        self.op_nodes: dict[Operation, Node] = {}
+        self.cse: dict[Any, Node] = {}
+
+    def _add(self, node: Node) -> Node:
+        self.nodes.append(node)
+        return node
+
+    def value(self, t: Tensor, consumer_control: tuple[Node, ...] = ()) -> Value:
+        """The IR value of tensor `t` (a feed, or an output of a lowered op)."""
+        fed = self.feed_values.get(t)
+        if fed is not None:
+            return fed
+        if t.op.type == "VariableV2":  # one read per consumer, ordered like the consumer
+            return (self._lower_op(t.op, extra_control=consumer_control, memo=False), 0)
+        return (self.lower_op(t.op), t.value_index)
+
+    def lower_op(self, op: Operation) -> Node:
+        node = self.op_nodes.get(op)
+        if node is None:
+            node = self._lower_op(op)
+            self.op_nodes[op] = node
+        return node
+
+    def _lower_op(self, op: Operation, extra_control: tuple[Node, ...] = (),
+                  memo: bool = True) -> Node:
+        # Iterative DFS would avoid recursion limits on very deep graphs; see lower().
+        from graphflow.ops import registry
+
+        opdef = registry.get(op.type)
+        if op.type == "Placeholder":
+            raise errors.InvalidArgumentError(
+                None, op,
+                f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+                f"{op.get_attr('dtype').name} and shape "
+                f"{format_dims(op.get_attr('shape')) if op.get_attr('shape') is not None else '<unknown>'}",
+            )
+        control = tuple(dict.fromkeys(
+            [self.lower_op(c) for c in op.control_inputs] + list(extra_control)))
+        inputs: list[Value] = []
+        ref_vars: list[str] = []
+        for i, t in enumerate(op.inputs):
+            if opdef.is_ref_input(i):
+                ref_vars.append(t.op.name)
+            else:
+                inputs.append(self.value(t, control))
+        in_specs = [src.out_specs[idx] for src, idx in inputs]
+        ref_specs = [Spec(t.shape, t.dtype) for i, t in enumerate(op.inputs) if opdef.is_ref_input(i)]
+        all_specs = _merge_specs(opdef, op, in_specs, ref_specs)
+        try:
+            out_specs = opdef.infer(all_specs, op.attrs)
+        except (ValueError, TypeError) as e:
+            raise errors.InvalidArgumentError(
+                None, op, f"{e} (input shapes: "
+                f"{', '.join(format_dims(s.dims) for s in all_specs)})"
+            ) from None
+        out_specs = [_refine(s, t) for s, t in zip(out_specs, op.outputs)]
+        key = None
+        if not opdef.stateful:
+            key = (op.type, attr_key(dict(op.attrs)), tuple((n.id, i) for n, i in inputs),
+                   tuple(c.id for c in control))
+            hit = self.cse.get(key)
+            if hit is not None:
+                return hit
+        node = self._add(Node(opdef, op.name, op.attrs, inputs, control, all_specs, out_specs,
+                              op, ref_vars))
+        if key is not None:
+            self.cse[key] = node
+        return node
+
+
+def _merge_specs(opdef: OpDef, op: Operation, values: list[Spec], refs: list[Spec]) -> list[Spec]:
+    """Input specs in the op's input order (ref inputs get the variable's static spec)."""
+    out, vi, ri = [], iter(values), iter(refs)
+    for i in range(len(op.inputs)):
+        out.append(next(ri) if opdef.is_ref_input(i) else next(vi))
+    return out
+
+
+def _refine(spec: Spec, t: Tensor) -> Spec:
+    """Keeps the user's `set_shape` information when re-inference knows less."""
+    if spec.shape.is_fully_defined():
+        return spec
+    try:
+        return Spec(TensorShape(spec.shape.merge_with(t.shape)), spec.dtype, spec.value)
+    except ValueError:
+        return spec
+
+
+def lower(fetch_tensors: Sequence[Tensor], target_ops: Sequence[Operation],
+          feeds: Sequence[Tensor], feed_specs: Sequence[Spec]) -> tuple[list[Node], list[Value]]:
+    """Lowers what the fetches need.
+
+    Returns:
+        (nodes in dependency order, the IR value of each fetched tensor followed by one
+        `(node, -1)` entry per target op: "run this node", no value).
+
+    Raises:
+        InvalidArgumentError: an unfed placeholder is needed, or shapes conflict.
+    """
+    import sys
+
+    lowering = Lowering(feeds, feed_specs)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 200000))  # deep chains recurse a few frames per op
+    try:
+        fetched = [lowering.value(t) for t in fetch_tensors]
+        fetched += [(lowering.lower_op(op), -1) for op in target_ops]
+    finally:
+        sys.setrecursionlimit(limit)
+    return lowering.nodes, fetched

@@ -1,0 +1,146 @@
+"""`tf.constant` and `convert_to_tensor`: turning Python and numpy values into graph tensors."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .dtypes import DType
+from .graph import get_default_graph
+from .tensor import Operation, Tensor
+
+
+def _infer_dtype(value: Any) -> DType:
+    """TF1's default dtypes: Python floats -> float32, ints -> int32 (int64 if too large)."""
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        return dtypes.as_dtype(value.dtype)
+    arr = np.asarray(value)
+    if arr.dtype.kind == "f":
+        return dtypes.float32
+    if arr.dtype.kind in "iu":
+        if arr.size and (arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min):
+            return dtypes.int64
+        return dtypes.int32
+    if arr.dtype.kind == "b":
+        return dtypes.bool_
+    raise TypeError(f"Failed to convert object of type {type(value).__name__} to Tensor: {value!r}")
+
+
+def _to_numpy(value: Any, dtype: DType | None) -> np.ndarray:
+    """Converts a non-Tensor value, checking that Python numbers are representable (TF1)."""
+    if dtype is None:
+        dtype = _infer_dtype(value)
+    if isinstance(value, (np.ndarray, np.generic)):
+        if value.dtype.kind in "fc" and dtype.is_integer:
+            raise TypeError(f"Expected {dtype.name}, got an array of {value.dtype} instead.")
+        return np.asarray(value, dtype=dtype.np)
+    try:
+        arr = np.asarray(value)
+    except ValueError as e:
+        raise ValueError(f"Failed to convert {value!r} to a Tensor: {e}") from None
+    if arr.dtype == object:
+        raise TypeError(f"Failed to convert object of type {type(value).__name__} to Tensor: {value!r}")
+    if arr.dtype.kind == "f" and (dtype.is_integer or dtype.is_bool):
+        bad = arr.reshape(-1)[0] if arr.size else value
+        raise TypeError(f"Expected {dtype.name}, got {bad!r} of type 'float' instead.")
+    out = np.asarray(arr, dtype=dtype.np)
+    if arr.dtype.kind in "iu" and dtype.is_integer and not np.array_equal(out, arr):
+        raise TypeError(f"Value {value!r} does not fit in {dtype.name}.")
+    return out
+
+
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const",
+             verify_shape: bool = False) -> Tensor:
+    """Creates a constant tensor.
+
+    Args:
+        value: a Python scalar, nested list or numpy array.
+        dtype: element type; inferred from `value` when None (Python floats -> float32).
+        shape: optional shape; a scalar is broadcast to it, an array of the same size reshaped.
+        name: op name.
+        verify_shape: require `value` to already have `shape`.
+
+    Returns:
+        A Tensor whose op is a `Const`.
+
+    Raises:
+        TypeError: if a Python value cannot be represented in `dtype`.
+        ValueError: if `value` cannot be given `shape`.
+    """
+    arr = _to_numpy(value, None if dtype is None else dtypes.as_dtype(dtype))
+    if shape is not None:
+        shape = [int(d) for d in (shape if isinstance(shape, (list, tuple)) else list(shape))]
+        if verify_shape and list(arr.shape) != shape:
+            raise TypeError(f"Expected Tensor's shape: {tuple(shape)}, got {arr.shape}.")
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == int(np.prod(shape)):
+            arr = arr.reshape(shape)
+        else:
+            raise ValueError(
+                f"Too many elements provided. Needed at most {int(np.prod(shape))}, but received {arr.size}"
+            )
+    arr = np.ascontiguousarray(arr)
+    arr.setflags(write=False)  # constants are shared by every run: never mutate them
+    op = get_default_graph().create_op(
+        "Const", [], {"value": arr, "dtype": dtypes.from_numpy(arr.dtype)}, name=name
+    )
+    return op.outputs[0]
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
+                      preferred_dtype: Any = None) -> Tensor:
+    """Converts Tensors, Variables, numpy arrays, Python values (and lists of tensors) to a Tensor.
+
+    Raises:
+        ValueError: if a Tensor's dtype differs from the requested `dtype`.
+        TypeError: if a Python value cannot be represented in `dtype`.
+    """
+    want = None if dtype is None else dtypes.as_dtype(dtype)
+    convert = getattr(value, "_as_graph_tensor", None)
+    if convert is not None:
+        value = convert()
+    if isinstance(value, Tensor):
+        if want is not None and value.dtype != want:
+            raise ValueError(
+                f"Tensor conversion requested dtype {want.name} for Tensor with dtype "
+                f"{value.dtype.name}: {value!r}"
+            )
+        return value
+    if isinstance(value, Operation):
+        raise TypeError(f"Can not convert a Operation into a Tensor: {value.name}")
+    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+        from graphflow.api.array import stack
+
+        return stack([convert_to_tensor(v, want) for v in value], name=name or "packed")
+    if want is None and preferred_dtype is not None:
+        try:
+            return constant(value, dtype=preferred_dtype, name=name or "Const")
+        except (TypeError, ValueError):
+            pass
+    return constant(value, dtype=want, name=name or "Const")
+
+
+def _contains_tensor(value: Any) -> bool:
+    for v in value:
+        if isinstance(v, Tensor) or hasattr(v, "_as_graph_tensor"):
+            return True
+        if isinstance(v, (list, tuple)) and _contains_tensor(v):
+            return True
+    return False
+
+
+def convert_like(value: Any, other: Tensor, name: str = "y") -> Tensor:
+    """The second operand of a binary op: Python numbers take `other`'s dtype (TF1's rule).
+
+    Raises:
+        TypeError: "Expected int32, got 1.5 of type 'float' instead." when not representable.
+    """
+    if isinstance(value, Tensor) or hasattr(value, "_as_graph_tensor"):
+        return convert_to_tensor(value)
+    if isinstance(value, (numbers.Number, list, tuple, np.ndarray, np.generic)):
+        return constant(value, dtype=other.dtype, name=name)
+    return convert_to_tensor(value)

@@ -1,0 +1,1 @@
+"""`tf.train`: optimizers, learning-rate schedules, Saver and checkpoint utilities."""

@@ -1,0 +1,199 @@
+"""Elementwise ops as rows of one table: scalar expression, numpy implementation, dtype rule and
+gradient. The fuser (`graphflow.compiler.fuse`) builds one CPU loop (numba) or one CUDA kernel
+from the `expr` strings of a group of rows; `numpy` is the reference and the unfused kernel.
+
+In `expr`, the operands are `x`, `y`, `z`; `math` is the Python math module (numba- and
+CUDA-compilable). Rows marked `transcendental` stay numpy ufunc calls on the CPU, where numpy's
+vectorized libm beats numba's scalar one by far (see PERFORMANCE.md).
+
+Gradients are compositions of other rows (never special "XxxGrad" kernels), so that second
+derivatives exist and the fuser can merge backward chains like forward ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.special
+
+from graphflow.framework import dtypes
+from graphflow.framework.tensor_shape import TensorShape
+
+from ._rules import broadcast_dims
+from .registry import REGISTRY, OpDef, Spec
+
+_FOLD_LIMIT = 4096  # largest constant result propagated at build time
+
+
+def _m():  # the graph-building math API, imported lazily (it imports this module)
+    from graphflow.api import math
+
+    return math
+
+
+def _unb(dy: Any, x: Any) -> Any:
+    """Sums a broadcast gradient back to the shape of operand `x`."""
+    return _m().sum_to_shape(dy, x)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One elementwise op."""
+
+    type: str
+    arity: int
+    expr: str
+    numpy: Callable[..., Any]
+    grad: Callable[..., Any] | None  # (op, dy) -> list of input grads; None = not differentiable
+    kinds: str = "fiu"  # numpy dtype kinds accepted ("f" float, "i"/"u" int, "b" bool)
+    bool_out: bool = False
+    transcendental: bool = False
+
+
+def _g(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wraps a gradient written in terms of (m, dy, *inputs, out) with m = the math API."""
+
+    def grad(op: Any, dy: Any) -> Any:
+        return fn(_m(), dy, *op.inputs, op.outputs[0])
+
+    return grad
+
+
+ROWS: list[Row] = [
+    # ---- arithmetic ------------------------------------------------------------------------
+    Row("Add", 2, "x + y", np.add, _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(dy, y)])),
+    Row("Sub", 2, "x - y", np.subtract, _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(-dy, y)])),
+    Row("Mul", 2, "x * y", np.multiply,
+        _g(lambda m, dy, x, y, z: [_unb(dy * y, x), _unb(x * dy, y)])),
+    Row("RealDiv", 2, "x / y", np.divide,
+        _g(lambda m, dy, x, y, z: [_unb(dy / y, x), _unb(dy * (-x / y) / y, y)]), kinds="f"),
+    Row("FloorDiv", 2, "x // y", np.floor_divide, None),
+    Row("FloorMod", 2, "x % y", np.mod,
+        _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(-dy * m.floor_div(x, y), y)])),
+    Row("Pow", 2, "x ** y", np.power, _g(lambda m, dy, x, y, z: [
+        _unb(dy * y * m.pow(x, y - m.ones_like(y)), x),
+        _unb(dy * z * m.where(x > m.zeros_like(x), m.log(m.where(
+            x > m.zeros_like(x), x, m.ones_like(x))), m.zeros_like(x)), y)])),
+    Row("Maximum", 2, "max(x, y)", np.maximum, _g(lambda m, dy, x, y, z: [
+        _unb(m.where(x >= y, dy, m.zeros_like(dy)), x),
+        _unb(m.where(x >= y, m.zeros_like(dy), dy), y)])),
+    Row("Minimum", 2, "min(x, y)", np.minimum, _g(lambda m, dy, x, y, z: [
+        _unb(m.where(x <= y, dy, m.zeros_like(dy)), x),
+        _unb(m.where(x <= y, m.zeros_like(dy), dy), y)])),
+    Row("SquaredDifference", 2, "(x - y) * (x - y)", lambda x, y: np.square(x - y),
+        _g(lambda m, dy, x, y, z: [_unb(2.0 * dy * (x - y), x), _unb(-2.0 * dy * (x - y), y)]),
+        kinds="fi"),
+    Row("Neg", 1, "-x", np.negative, _g(lambda m, dy, x, z: [-dy]), kinds="fi"),
+    Row("Abs", 1, "abs(x)", np.abs, _g(lambda m, dy, x, z: [dy * m.sign(x)]), kinds="fi"),
+    Row("Sign", 1, "(x > 0) - (x < 0)", np.sign, _g(lambda m, dy, x, z: [m.zeros_like(x)]),
+        kinds="fi"),
+    Row("Square", 1, "x * x", np.square, _g(lambda m, dy, x, z: [dy * (2.0 * x)]), kinds="fi"),
+    Row("Reciprocal", 1, "1.0 / x", np.reciprocal, _g(lambda m, dy, x, z: [-dy * z * z]),
+        kinds="f"),
+    Row("Floor", 1, "math.floor(x)", np.floor, None, kinds="f"),
+    Row("Ceil", 1, "math.ceil(x)", np.ceil, None, kinds="f"),
+    Row("Round", 1, "round(x)", np.round, None, kinds="f"),
+    # ---- transcendental (numpy ufuncs on the CPU) ---------------------------------------------
+    Row("Sqrt", 1, "math.sqrt(x)", np.sqrt, _g(lambda m, dy, x, z: [dy * 0.5 / z]), kinds="f",
+        transcendental=True),
+    Row("Rsqrt", 1, "1.0 / math.sqrt(x)", lambda x: np.reciprocal(np.sqrt(x)),
+        _g(lambda m, dy, x, z: [dy * -0.5 * z * z * z]), kinds="f", transcendental=True),
+    Row("Exp", 1, "math.exp(x)", np.exp, _g(lambda m, dy, x, z: [dy * z]), kinds="f",
+        transcendental=True),
+    Row("Expm1", 1, "math.expm1(x)", np.expm1, _g(lambda m, dy, x, z: [dy * (z + 1.0)]),
+        kinds="f", transcendental=True),
+    Row("Log", 1, "math.log(x)", np.log, _g(lambda m, dy, x, z: [dy / x]), kinds="f",
+        transcendental=True),
+    Row("Log1p", 1, "math.log1p(x)", np.log1p, _g(lambda m, dy, x, z: [dy / (x + 1.0)]),
+        kinds="f", transcendental=True),
+    Row("Sigmoid", 1, "1.0 / (1.0 + math.exp(-x))", scipy.special.expit,
+        _g(lambda m, dy, x, z: [dy * z * (1.0 - z)]), kinds="f", transcendental=True),
+    Row("Tanh", 1, "math.tanh(x)", np.tanh, _g(lambda m, dy, x, z: [dy * (1.0 - z * z)]),
+        kinds="f", transcendental=True),
+    Row("Sin", 1, "math.sin(x)", np.sin, _g(lambda m, dy, x, z: [dy * m.cos(x)]), kinds="f",
+        transcendental=True),
+    Row("Cos", 1, "math.cos(x)", np.cos, _g(lambda m, dy, x, z: [-dy * m.sin(x)]), kinds="f",
+        transcendental=True),
+    Row("Erf", 1, "math.erf(x)", scipy.special.erf,
+        _g(lambda m, dy, x, z: [dy * (2.0 / np.sqrt(np.pi)) * m.exp(-m.square(x))]), kinds="f",
+        transcendental=True),
+    # ---- comparisons and logic (not differentiable) --------------------------------------
+    Row("Equal", 2, "x == y", np.equal, None, kinds="fiub", bool_out=True),
+    Row("NotEqual", 2, "x != y", np.not_equal, None, kinds="fiub", bool_out=True),
+    Row("Less", 2, "x < y", np.less, None, bool_out=True),
+    Row("LessEqual", 2, "x <= y", np.less_equal, None, bool_out=True),
+    Row("Greater", 2, "x > y", np.greater, None, bool_out=True),
+    Row("GreaterEqual", 2, "x >= y", np.greater_equal, None, bool_out=True),
+    Row("LogicalAnd", 2, "x and y", np.logical_and, None, kinds="b", bool_out=True),
+    Row("LogicalOr", 2, "x or y", np.logical_or, None, kinds="b", bool_out=True),
+    Row("LogicalNot", 1, "not x", np.logical_not, None, kinds="b", bool_out=True),
+    Row("IsNan", 1, "math.isnan(x)", np.isnan, None, kinds="f", bool_out=True),
+    Row("IsFinite", 1, "math.isfinite(x)", np.isfinite, None, kinds="f", bool_out=True),
+    # ---- selection: z = x if cond else y (cond is operand x here) ----------------------------
+    Row("Select", 3, "y if x else z", np.where, _g(lambda m, dy, c, x, y, z: [
+        None, _unb(m.where(c, dy, m.zeros_like(dy)), x),
+        _unb(m.where(c, m.zeros_like(dy), dy), y)]), kinds="fiub"),
+]
+
+
+class Elementwise(OpDef):
+    """The OpDef of one table row: broadcasting shape rule, same-dtype rule, numpy reference."""
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+        self.type = row.type  # type: ignore[misc]
+        self.differentiable = row.grad is not None  # type: ignore[misc]
+
+    def infer(self, inputs: Any, attrs: Any) -> list[Spec]:
+        row = self.row
+        operands = inputs[1:] if row.type == "Select" else inputs
+        if row.type == "Select" and not inputs[0].dtype.is_bool:
+            raise TypeError(f"condition of Select must be bool, got {inputs[0].dtype.name}")
+        first = operands[0].dtype
+        for s in operands[1:]:
+            if s.dtype != first:
+                raise TypeError(
+                    f"Input dtypes must match: {first.name} vs {s.dtype.name}; TF1 does not "
+                    "promote implicitly, use tf.cast"
+                )
+        if first.np.kind not in row.kinds:
+            raise TypeError(f"{row.type} does not support dtype {first.name}")
+        shape = inputs[0].shape
+        for s in inputs[1:]:
+            shape = broadcast_dims(shape, s.shape)
+        dtype = dtypes.bool_ if row.bool_out else first
+        value = None
+        if all(s.value is not None for s in inputs) and (shape.num_elements() or 0) <= _FOLD_LIMIT:
+            with np.errstate(all="ignore"):
+                value = np.asarray(row.numpy(*[s.value for s in inputs]), dtype=dtype.np)
+        return [Spec(TensorShape(shape), dtype, value)]
+
+    def reference(self, attrs: Any, *xs: Any) -> Any:
+        return self.row.numpy(*xs)
+
+    def grad(self, op: Any, *dys: Any) -> Any:
+        if self.row.grad is None:
+            return [None] * len(op.inputs)
+        return self.row.grad(op, dys[0])
+
+
+ELEMENTWISE: dict[str, Row] = {}
+
+
+def add_row(row: Row) -> None:
+    """Registers one more elementwise row (used by the nn activations module too).
+
+    Raises:
+        ValueError: if the op type is already registered.
+    """
+    if row.type in REGISTRY:
+        raise ValueError(f"op type {row.type!r} is registered twice")
+    ELEMENTWISE[row.type] = row
+    REGISTRY[row.type] = Elementwise(row)
+
+
+for _row in ROWS:
+    add_row(_row)

@@ -1,0 +1,204 @@
+"""Reductions over static axes: Sum, Mean, Max, Min, Prod, Any, All, and ArgMax/ArgMin.
+
+Axes are attributes (`axis`: None = all, int or list; `keepdims`), resolved when the graph is
+built, as every TF1 program passes Python or constant axes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphflow.framework import dtypes
+from graphflow.framework.tensor_shape import TensorShape
+
+from ._rules import normalize_axes
+from .registry import OpDef, Spec, register
+
+
+def reduced_shape(shape: TensorShape, axes: tuple[int, ...] | None, keepdims: bool) -> TensorShape:
+    if shape.dims is None or axes is None:
+        return TensorShape(None)
+    if keepdims:
+        return TensorShape([1 if i in axes else d for i, d in enumerate(shape.dims)])
+    return TensorShape([d for i, d in enumerate(shape.dims) if i not in axes])
+
+
+class _Reduce(OpDef):
+    kinds = "fiu"
+    np_fn = staticmethod(np.sum)
+
+    def axes(self, spec: Spec, attrs) -> tuple[int, ...] | None:
+        return normalize_axes(attrs.get("axis"), spec.rank)
+
+    def infer(self, inputs, attrs):
+        x = inputs[0]
+        if x.dtype.np.kind not in self.kinds:
+            raise TypeError(f"{self.type} does not support dtype {x.dtype.name}")
+        axes = self.axes(x, attrs)
+        shape = reduced_shape(x.shape, axes, attrs.get("keepdims", False))
+        value = None
+        if x.value is not None and x.value.size <= 4096:
+            value = np.asarray(self.reference(attrs, x.value))
+        return [Spec(shape, self.out_dtype(x), value)]
+
+    def out_dtype(self, x: Spec) -> dtypes.DType:
+        return x.dtype
+
+    def reference(self, attrs, x):
+        x = np.asarray(x)
+        axes = normalize_axes(attrs.get("axis"), x.ndim)
+        out = self.np_fn(x, axis=axes, keepdims=attrs.get("keepdims", False))
+        return np.asarray(out, dtype=self.out_dtype_np(x))
+
+    def out_dtype_np(self, x):
+        return x.dtype
+
+    def _grad_broadcast(self, op, dy):
+        """dy reshaped to keepdims form and broadcast back to x's shape (as tensors)."""
+        from graphflow.api import array
+
+        x = op.inputs[0]
+        axes = normalize_axes(op.get_attr("axis"), x.shape.ndims)
+        if axes is None:
+            raise ValueError(f"gradient of {op.name} needs the rank of its input")
+        if not op.get_attr("keepdims"):
+            from graphflow.framework.graph import get_default_graph
+
+            dy = get_default_graph().create_op(
+                "RestoreReducedDims", [dy], {"axes": axes, "rank": x.shape.ndims}
+            ).outputs[0]
+        return array.broadcast_to(dy, array.shape(x))
+
+
+@register
+class Sum(_Reduce):
+    type = "Sum"
+    np_fn = staticmethod(np.sum)
+
+    def grad(self, op, dy):
+        return [self._grad_broadcast(op, dy)]
+
+
+@register
+class Mean(_Reduce):
+    type = "Mean"
+    np_fn = staticmethod(np.mean)
+
+    def grad(self, op, dy):
+        from graphflow.api import array, math
+
+        x = op.inputs[0]
+        count = math.cast(array.size(x), x.dtype) / math.cast(array.size(op.outputs[0]), x.dtype)
+        return [self._grad_broadcast(op, dy) / count]
+
+
+@register
+class Prod(_Reduce):
+    type = "Prod"
+    np_fn = staticmethod(np.prod)
+
+    def grad(self, op, dy):
+        # d prod / dx_i = prod / x_i; exact for inputs without zeros (as TF's fast path).
+        from graphflow.api import math
+
+        x = op.inputs[0]
+        y = _Reduce._grad_broadcast(self, op, op.outputs[0])
+        return [self._grad_broadcast(op, dy) * math.div_no_nan(y, x)]
+
+
+class _Extremum(_Reduce):
+    def grad(self, op, dy):
+        # The gradient is split evenly between tied extrema, as TF does.
+        from graphflow.api import math
+
+        x = op.inputs[0]
+        y = self._grad_broadcast(op, op.outputs[0])
+        mask = math.cast(math.equal(x, y), x.dtype)
+        count = self._grad_broadcast(op, math.reduce_sum(mask, axis=op.get_attr("axis"),
+                                                         keepdims=op.get_attr("keepdims")))
+        return [mask * self._grad_broadcast(op, dy) / count]
+
+
+@register
+class Max(_Extremum):
+    type = "Max"
+    np_fn = staticmethod(np.max)
+
+
+@register
+class Min(_Extremum):
+    type = "Min"
+    np_fn = staticmethod(np.min)
+
+
+class _Logical(_Reduce):
+    kinds = "b"
+    differentiable = False
+
+
+@register
+class Any(_Logical):
+    type = "Any"
+    np_fn = staticmethod(np.any)
+
+
+@register
+class All(_Logical):
+    type = "All"
+    np_fn = staticmethod(np.all)
+
+
+class _ArgReduce(OpDef):
+    differentiable = False
+    np_fn = staticmethod(np.argmax)
+
+    def infer(self, inputs, attrs):
+        x = inputs[0]
+        axis = attrs["axis"]
+        out = attrs.get("output_type", dtypes.int64)
+        if x.rank is None:
+            return [Spec(TensorShape(None), out)]
+        if not -x.rank <= axis < max(x.rank, 1):
+            raise ValueError(f"Expected dimension in the range [{-x.rank}, {x.rank}), but got {axis}")
+        axis %= max(x.rank, 1)
+        return [Spec(TensorShape([d for i, d in enumerate(x.dims) if i != axis]), out)]
+
+    def reference(self, attrs, x):
+        out = attrs.get("output_type", dtypes.int64)
+        return np.asarray(self.np_fn(x, axis=attrs["axis"]), dtype=out.np)
+
+
+@register
+class ArgMax(_ArgReduce):
+    type = "ArgMax"
+    np_fn = staticmethod(np.argmax)
+
+
+@register
+class ArgMin(_ArgReduce):
+    type = "ArgMin"
+    np_fn = staticmethod(np.argmin)
+
+
+@register
+class RestoreReducedDims(OpDef):
+    """Inserts size-1 dims at `axes` of a reduction's output (the keepdims form), for gradients."""
+
+    type = "RestoreReducedDims"
+    aliases_input = True
+
+    def infer(self, inputs, attrs):
+        dims = inputs[0].dims
+        if dims is None:
+            return [Spec(TensorShape([None] * attrs["rank"]), inputs[0].dtype)]
+        it = iter(dims)
+        return [Spec(TensorShape([1 if i in attrs["axes"] else next(it) for i in range(attrs["rank"])]),
+                     inputs[0].dtype)]
+
+    def reference(self, attrs, x):
+        return np.expand_dims(x, tuple(attrs["axes"])) if attrs["axes"] else np.asarray(x)
+
+    def grad(self, op, dz):
+        from graphflow.api import array
+
+        return [array.reshape(dz, array.shape(op.inputs[0]))]

@@ -1,0 +1,117 @@
+"""The op contract: every op is one `OpDef` registered here, the single place its semantics live.
+
+From an `OpDef` one reaches:
+  * `infer(inputs, attrs) -> output specs`: the shape/dtype rule, run when the graph is built and
+    again when a plan is compiled with concrete feed shapes. It may fill `Spec.value` when the
+    output is known at build time (constant propagation for `tf.shape`, `tf.range`, ...).
+  * `reference(attrs, *arrays)`: the numpy implementation: the executable spec, the fallback
+    kernel and the test oracle. Returns one array, a tuple of arrays, or None (no outputs).
+  * `grad(op, *output_grads) -> input grads`, built from graph ops, or `differentiable = False`.
+  * `cpu_kernel(node)`: an optional faster CPU implementation (numba or tuned numpy) for one
+    concrete node; None means the reference is already the fastest CPU path.
+  * `bind(node, state)`: for stateful ops (variables, assignments, random numbers) the kernel
+    bound to a session's state.
+  * `cuda`: an import string naming the CUDA kernel factory (never imported at import time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from graphflow.framework.dtypes import DType
+from graphflow.framework.tensor_shape import TensorShape
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What is statically known about a tensor: shape, dtype and (if constant) its value."""
+
+    shape: TensorShape
+    dtype: DType
+    value: np.ndarray | None = field(default=None, compare=False)
+
+    @property
+    def dims(self) -> tuple[int | None, ...] | None:
+        return self.shape.dims
+
+    @property
+    def rank(self) -> int | None:
+        return self.shape.ndims
+
+
+def spec(shape: Any, dtype: DType, value: np.ndarray | None = None) -> Spec:
+    """Shorthand constructor accepting lists/tuples/None for the shape."""
+    return Spec(shape if isinstance(shape, TensorShape) else TensorShape(shape), dtype, value)
+
+
+class OpDef:
+    """Base class of every op definition. Subclasses set `type` and implement the contract."""
+
+    type: ClassVar[str] = ""
+    #: Stateful ops are never merged, folded or reordered past each other.
+    stateful: ClassVar[bool] = False
+    #: Input positions that take a variable *reference* (the variable op), not its value.
+    ref_inputs: ClassVar[tuple[int, ...]] = ()
+    #: The output may be a view of an input; fetched results of such chains are copied.
+    aliases_input: ClassVar[bool] = False
+    #: False for ops whose inputs get no gradient (comparisons, shape queries, argmax...).
+    differentiable: ClassVar[bool] = True
+    #: Import string of the CUDA kernel factory, e.g. "graphflow.cuda.gemm:matmul".
+    cuda: ClassVar[str | None] = None
+
+    def is_ref_input(self, index: int) -> bool:
+        """Whether input `index` is a variable reference (see `ref_inputs`)."""
+        return index in self.ref_inputs
+
+    def infer(self, inputs: Sequence[Spec], attrs: Mapping[str, Any]) -> list[Spec]:
+        raise NotImplementedError(f"{self.type} has no shape rule")
+
+    def reference(self, attrs: Mapping[str, Any], *xs: Any) -> Any:
+        raise NotImplementedError(f"{self.type} has no reference implementation")
+
+    def grad(self, op: Any, *dys: Any) -> Sequence[Any]:
+        if not self.differentiable:
+            return [None] * len(op.inputs)
+        raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {self.type})")
+
+    def cpu_kernel(self, node: Any) -> Callable[..., Any] | None:
+        return None
+
+    def bind(self, node: Any, state: Any) -> Callable[..., Any]:
+        raise NotImplementedError(f"{self.type} is stateful but has no bind()")
+
+    def __repr__(self) -> str:
+        return f"<OpDef {self.type}>"
+
+
+REGISTRY: dict[str, OpDef] = {}
+
+
+def register(cls: type[OpDef]) -> type[OpDef]:
+    """Class decorator: instantiate the OpDef and register it under its `type`.
+
+    Raises:
+        ValueError: if another op already uses the type name.
+    """
+    if not cls.type:
+        raise ValueError(f"{cls.__name__} has no type name")
+    if cls.type in REGISTRY:
+        raise ValueError(f"op type {cls.type!r} is registered twice")
+    REGISTRY[cls.type] = cls()
+    return cls
+
+
+def get(op_type: str) -> OpDef:
+    """The registered OpDef of an op type.
+
+    Raises:
+        KeyError: naming the unknown type.
+    """
+    try:
+        return REGISTRY[op_type]
+    except KeyError:
+        raise KeyError(f"no op type {op_type!r} is registered") from None

@@ -1,0 +1,250 @@
+"""Shape plumbing: Shape, Size, Rank, Reshape, Cast, ZerosLike, OnesLike, Fill, BroadcastTo and
+SumToShape (the reverse of broadcasting, used by every broadcasting gradient)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphflow.framework import dtypes
+from graphflow.framework.tensor_shape import TensorShape, format_dims
+
+from ._rules import broadcast_dims
+from .registry import OpDef, Spec, register, spec
+
+
+def _out_type(attrs) -> dtypes.DType:
+    return attrs.get("out_type", dtypes.int32)
+
+
+@register
+class Shape(OpDef):
+    """The dynamic shape as a 1-D int tensor (known at build time when the shape is static)."""
+
+    type = "Shape"
+    differentiable = False
+
+    def infer(self, inputs, attrs):
+        s = inputs[0].shape
+        value = np.array(s.dims, _out_type(attrs).np) if s.is_fully_defined() else None
+        return [spec([s.ndims], _out_type(attrs), value)]
+
+    def reference(self, attrs, x):
+        return np.array(np.shape(x), _out_type(attrs).np)
+
+
+@register
+class Size(OpDef):
+    """The number of elements as a scalar int tensor."""
+
+    type = "Size"
+    differentiable = False
+
+    def infer(self, inputs, attrs):
+        n = inputs[0].shape.num_elements()
+        return [spec([], _out_type(attrs), None if n is None else np.array(n, _out_type(attrs).np))]
+
+    def reference(self, attrs, x):
+        return np.array(np.size(x), _out_type(attrs).np)
+
+
+@register
+class Rank(OpDef):
+    """The rank as a scalar int32 tensor."""
+
+    type = "Rank"
+    differentiable = False
+
+    def infer(self, inputs, attrs):
+        r = inputs[0].rank
+        return [spec([], dtypes.int32, None if r is None else np.array(r, np.int32))]
+
+    def reference(self, attrs, x):
+        return np.array(np.ndim(x), np.int32)
+
+
+def _reshape_dims(in_shape: TensorShape, target) -> list[int | None]:
+    target = [int(d) for d in target]
+    if target.count(-1) > 1:
+        raise ValueError("Cannot infer shape: more than one -1 in the target shape")
+    known = int(np.prod([d for d in target if d != -1])) if target else 1
+    total = in_shape.num_elements()
+    if -1 in target:
+        if total is None:
+            return [None if d == -1 else d for d in target]
+        if known == 0 or total % known:
+            raise ValueError(
+                f"Cannot reshape a tensor with {total} elements to shape {format_dims(target)}"
+            )
+        return [total // known if d == -1 else d for d in target]
+    if total is not None and total != known:
+        raise ValueError(
+            f"Cannot reshape a tensor with {total} elements to shape {format_dims(target)} "
+            f"({known} elements)"
+        )
+    return target
+
+
+@register
+class Reshape(OpDef):
+    """Reshape(x, shape): `shape` is an int tensor, one entry may be -1."""
+
+    type = "Reshape"
+    aliases_input = True
+
+    def infer(self, inputs, attrs):
+        x, shape = inputs
+        if shape.value is None:
+            n = shape.dims[0] if shape.dims else None
+            return [Spec(TensorShape(None if n is None else [None] * n), x.dtype)]
+        dims = _reshape_dims(x.shape, shape.value.reshape(-1))
+        value = None if x.value is None else x.value.reshape(dims)
+        return [spec(dims, x.dtype, value)]
+
+    def reference(self, attrs, x, shape):
+        return np.reshape(x, tuple(int(d) for d in shape))
+
+    def grad(self, op, dy):
+        from graphflow.api import array
+
+        return [array.reshape(dy, array.shape(op.inputs[0])), None]
+
+
+@register
+class Cast(OpDef):
+    """Cast(x) to attr `DstT`. Float -> int truncates toward zero, as TF."""
+
+    type = "Cast"
+
+    def infer(self, inputs, attrs):
+        x = inputs[0]
+        value = None if x.value is None else x.value.astype(attrs["DstT"].np)
+        return [Spec(x.shape, attrs["DstT"], value)]
+
+    def reference(self, attrs, x):
+        return np.asarray(x).astype(attrs["DstT"].np)
+
+    def grad(self, op, dy):
+        src, dst = op.inputs[0].dtype, op.outputs[0].dtype
+        if src.is_floating and dst.is_floating:
+            from graphflow.api import math
+
+            return [math.cast(dy, src)]
+        return [None]
+
+
+class _FillLike(OpDef):
+    fill = 0
+
+    def infer(self, inputs, attrs):
+        return [Spec(inputs[0].shape, inputs[0].dtype)]
+
+    def reference(self, attrs, x):
+        return np.full(np.shape(x), self.fill, dtype=np.asarray(x).dtype)
+
+    def grad(self, op, dy):
+        return [None]
+
+
+@register
+class ZerosLike(_FillLike):
+    """Zeros with the shape and dtype of x."""
+
+    type = "ZerosLike"
+    fill = 0
+
+
+@register
+class OnesLike(_FillLike):
+    """Ones with the shape and dtype of x."""
+
+    type = "OnesLike"
+    fill = 1
+
+
+@register
+class Fill(OpDef):
+    """Fill(dims, value): a tensor of shape `dims` filled with scalar `value`."""
+
+    type = "Fill"
+
+    def infer(self, inputs, attrs):
+        dims, value = inputs
+        if value.rank not in (None, 0):
+            raise ValueError(f"value must be a scalar, got shape {format_dims(value.dims)}")
+        if dims.value is None:
+            n = dims.dims[0] if dims.dims else None
+            return [Spec(TensorShape(None if n is None else [None] * n), value.dtype)]
+        shape = [int(d) for d in dims.value.reshape(-1)]
+        if any(d < 0 for d in shape):
+            raise ValueError(f"Fill dimensions must be >= 0, got {shape}")
+        return [spec(shape, value.dtype)]
+
+    def reference(self, attrs, dims, value):
+        return np.full(tuple(int(d) for d in dims), value, dtype=np.asarray(value).dtype)
+
+    def grad(self, op, dy):
+        from graphflow.api import math
+
+        return [None, math.reduce_sum(dy)]
+
+
+@register
+class BroadcastTo(OpDef):
+    """BroadcastTo(x, shape) with numpy rules."""
+
+    type = "BroadcastTo"
+    aliases_input = True
+
+    def infer(self, inputs, attrs):
+        x, shape = inputs
+        if shape.value is None:
+            n = shape.dims[0] if shape.dims else None
+            return [Spec(TensorShape(None if n is None else [None] * n), x.dtype)]
+        target = TensorShape([int(d) for d in shape.value])
+        out = broadcast_dims(x.shape, target)
+        if out.ndims != target.ndims or not out.is_compatible_with(target):
+            raise ValueError(f"Cannot broadcast {format_dims(x.dims)} to {format_dims(target.dims)}")
+        return [Spec(target, x.dtype)]
+
+    def reference(self, attrs, x, shape):
+        return np.broadcast_to(x, tuple(int(d) for d in shape))
+
+    def grad(self, op, dy):
+        from graphflow.api import math
+
+        return [math.sum_to_shape(dy, op.inputs[0]), None]
+
+
+def sum_to(dy: np.ndarray, shape) -> np.ndarray:
+    """Sums `dy` over the axes that broadcasting added or stretched to reach it from `shape`."""
+    shape = tuple(int(d) for d in shape)
+    dy = np.asarray(dy)
+    if dy.shape == shape:
+        return dy
+    lead = dy.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, d in enumerate(shape) if d == 1 and dy.shape[lead + i] != 1
+    )
+    return np.sum(dy, axis=axes, keepdims=False).reshape(shape) if axes else dy.reshape(shape)
+
+
+@register
+class SumToShape(OpDef):
+    """SumToShape(dy, shape): reverse broadcasting (the gradient of any broadcasting op)."""
+
+    type = "SumToShape"
+
+    def infer(self, inputs, attrs):
+        dy, shape = inputs
+        if shape.value is not None:
+            return [spec([int(d) for d in shape.value], dy.dtype)]
+        n = shape.dims[0] if shape.dims else None
+        return [Spec(TensorShape(None if n is None else [None] * n), dy.dtype)]
+
+    def reference(self, attrs, dy, shape):
+        return sum_to(dy, shape)
+
+    def grad(self, op, dz):
+        from graphflow.api import array
+
+        return [array.broadcast_to(dz, array.shape(op.inputs[0])), None]
