@@ -30,6 +30,16 @@ from graphflow.framework.variables import (
     local_variables, local_variables_initializer, model_variables, no_op,
     report_uninitialized_variables, trainable_variables, variables_initializer,
 )
+from graphflow import initializers
+from graphflow.api.random import random_normal, random_uniform, truncated_normal
+from graphflow.framework.initializers import (
+    constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
+    ones_initializer, random_normal_initializer, random_uniform_initializer,
+    truncated_normal_initializer, variance_scaling_initializer, zeros_initializer,
+)
+from graphflow.framework.variable_scope import (
+    AUTO_REUSE, VariableScope, get_variable, get_variable_scope, variable_scope,
+)
 from graphflow.gradients import gradients, hessians
 from graphflow.session.config import ConfigProto, GPUOptions, RunMetadata, RunOptions
 from graphflow.session.session import InteractiveSession, Session, get_default_session

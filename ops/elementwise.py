@@ -23,7 +23,7 @@ from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._rules import broadcast_dims
-from .registry import REGISTRY, OpDef, Spec
+from .registry import REGISTRY, OpDef, Sample, Spec
 
 _FOLD_LIMIT = 4096  # largest constant result propagated at build time
 
@@ -173,6 +173,33 @@ class Elementwise(OpDef):
 
     def reference(self, attrs: Any, *xs: Any) -> Any:
         return self.row.numpy(*xs)
+
+    def samples(self, rng: np.random.Generator) -> list[Sample]:
+        """Same-shape, broadcast and scalar cases, with values in each row's safe domain."""
+        row = self.row
+        shapes = {1: [[(3, 4)], [(1,)], [()]],
+                  2: [[(3, 4), (3, 4)], [(2, 3, 4), (4,)], [(3, 1), (1, 5)], [(), (2, 3)]],
+                  3: [[(3, 4), (3, 4), (3, 4)], [(4,), (3, 4), (1, 4)]]}[row.arity]
+        return [Sample([self._values(rng, shape, k) for k, shape in enumerate(case)],
+                       check_grad=row.grad is not None) for case in shapes]
+
+    def _values(self, rng: np.random.Generator, shape: tuple[int, ...], position: int) -> Any:
+        row = self.row
+        if row.type == "Select" and position == 0:
+            return rng.random(shape) > 0.5
+        if "f" not in row.kinds and "b" in row.kinds:
+            return rng.random(shape) > 0.5
+        if row.kinds in ("fi", "fiu", "fiub") and row.type in ("FloorDiv", "FloorMod"):
+            x = rng.uniform(0.5, 3.0, shape) * rng.choice([-1.0, 1.0], shape)
+            return x
+        if row.type in ("Sqrt", "Rsqrt", "Log", "Pow") or (row.type == "RealDiv" and position):
+            return rng.uniform(0.5, 2.0, shape)
+        if row.type == "Log1p":
+            return rng.uniform(-0.5, 2.0, shape)
+        if row.type in ("Reciprocal",):
+            return rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
+        # keep away from 0 so |x|, sign and max/min ties stay differentiable
+        return rng.uniform(0.2, 2.0, shape) * rng.choice([-1.0, 1.0], shape) + 0.01 * position
 
     def grad(self, op: Any, *dys: Any) -> Any:
         if self.row.grad is None:

@@ -43,6 +43,16 @@ class Spec:
         return self.shape.ndims
 
 
+@dataclass
+class Sample:
+    """One conformance case of an op: input arrays (floats in float64; the suite also runs them
+    in float32), attributes, and whether to check the gradient by finite differences here."""
+
+    inputs: list[np.ndarray]
+    attrs: dict[str, Any] = field(default_factory=dict)
+    check_grad: bool = True
+
+
 def spec(shape: Any, dtype: DType, value: np.ndarray | None = None) -> Spec:
     """Shorthand constructor accepting lists/tuples/None for the shape."""
     return Spec(shape if isinstance(shape, TensorShape) else TensorShape(shape), dtype, value)
@@ -80,6 +90,14 @@ class OpDef:
 
     def cpu_kernel(self, node: Any) -> Callable[..., Any] | None:
         return None
+
+    def samples(self, rng: np.random.Generator) -> list[Sample]:
+        """Small cases the op-conformance suite runs (shape rule, kernels, gradient).
+
+        Every non-stateful op must return at least one; cover broadcasting, odd sizes, size-1
+        dims and attributes. Keep values away from kinks (e.g. |x| > 0.1 for abs or relu).
+        """
+        return []
 
     def bind(self, node: Any, state: Any) -> Callable[..., Any]:
         raise NotImplementedError(f"{self.type} is stateful but has no bind()")
