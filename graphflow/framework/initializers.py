@@ -63,8 +63,11 @@ class Constant(Initializer):
         self.verify_shape = verify_shape
 
     def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Any:
-        return constant(self.value, self._dtype(dtype), shape=_dims(shape),
-                        verify_shape=self.verify_shape)
+        d = self._dtype(dtype)
+        value = np.asarray(self.value)
+        if d.is_integer and value.dtype.kind == "f" and np.all(value == np.round(value)):
+            value = value.astype(d.np)  # 3.0 is a fine int32 initial value (as TF1)
+        return constant(value, d, shape=_dims(shape), verify_shape=self.verify_shape)
 
 
 class RandomNormal(Initializer):
