@@ -15,7 +15,7 @@ from .tensor import Operation, Tensor
 
 def _infer_dtype(value: Any) -> DType:
     """TF1's default dtypes: Python floats -> float32, ints -> int32 (int64 if too large)."""
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+    if isinstance(value, (np.ndarray, np.generic)):
         return dtypes.as_dtype(value.dtype)
     arr = np.asarray(value)
     if arr.dtype.kind == "f":

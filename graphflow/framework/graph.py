@@ -293,7 +293,7 @@ class Graph:
             if obj.graph is not self:
                 raise ValueError(f"{obj} is not an element of this graph.")
             if isinstance(obj, Tensor) and not allow_tensor:
-                raise TypeError(f"Can not convert a Tensor into a Operation.")
+                raise TypeError("Can not convert a Tensor into a Operation.")
             if isinstance(obj, Operation) and not allow_operation:
                 raise TypeError("Can not convert a Operation into a Tensor.")
             return obj

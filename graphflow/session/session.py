@@ -17,7 +17,6 @@ import numpy as np
 
 from graphflow.compiler import compile_plan
 from graphflow.compiler.plan import ExecutionPlan
-from graphflow.framework import errors
 from graphflow.framework.graph import Graph, get_default_graph
 from graphflow.framework.tensor import Operation, Tensor
 from graphflow.ops.registry import Spec
