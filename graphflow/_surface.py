@@ -1,52 +1,167 @@
 """The TF1 public surface of graphflow (imported into `graphflow` by its __init__)."""
 
 # ruff: noqa: F401
-from graphflow import errors, nn, train
+from graphflow import errors, initializers, nn, train
+from graphflow._scopes import (
+    add_to_collection,
+    add_to_collections,
+    control_dependencies,
+    device,
+    get_collection,
+    get_collection_ref,
+    name_scope,
+)
 from graphflow.api.array import (
-    broadcast_to, check_numerics, fill, identity, ones, placeholder, placeholder_with_default,
-    rank, reshape, shape, size, stop_gradient, zeros,
+    broadcast_to,
+    check_numerics,
+    fill,
+    identity,
+    ones,
+    placeholder,
+    placeholder_with_default,
+    rank,
+    reshape,
+    shape,
+    size,
+    stop_gradient,
+    zeros,
 )
 from graphflow.api.math import (
-    abs, add, add_n, argmax, argmin, cast, ceil, cos, div, div_no_nan, divide, equal, erf, exp,
-    expm1, floor, floor_div, floordiv, floormod, greater, greater_equal, is_finite, is_nan, less,
-    less_equal, log, log1p, logical_and, logical_not, logical_or, logical_xor, matmul, maximum,
-    minimum, mod, multiply, negative, not_equal, ones_like, pow, realdiv, reciprocal, reduce_all,
-    reduce_any, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, round, rsqrt,
-    scalar_mul, sigmoid, sign, sin, sqrt, square, squared_difference, subtract, tanh, to_float,
-    to_int32, to_int64, truediv, where, where_v2, zeros_like,
+    abs,
+    add,
+    add_n,
+    argmax,
+    argmin,
+    cast,
+    ceil,
+    cos,
+    div,
+    div_no_nan,
+    divide,
+    equal,
+    erf,
+    exp,
+    expm1,
+    floor,
+    floor_div,
+    floordiv,
+    floormod,
+    greater,
+    greater_equal,
+    is_finite,
+    is_nan,
+    less,
+    less_equal,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    matmul,
+    maximum,
+    minimum,
+    mod,
+    multiply,
+    negative,
+    not_equal,
+    ones_like,
+    pow,
+    realdiv,
+    reciprocal,
+    reduce_all,
+    reduce_any,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+    round,
+    rsqrt,
+    scalar_mul,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    squared_difference,
+    subtract,
+    tanh,
+    to_float,
+    to_int32,
+    to_int64,
+    truediv,
+    where,
+    where_v2,
+    zeros_like,
 )
+from graphflow.api.random import random_normal, random_uniform, truncated_normal
 from graphflow.framework.constant import constant, convert_to_tensor
 from graphflow.framework.dtypes import (
-    DType, as_dtype, bool_ as bool, double, float16, float32, float64, half, int8, int16, int32,
-    int64, string, uint8, uint16, uint32, uint64,
+    DType,
+    as_dtype,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from graphflow.framework.dtypes import (
+    bool_ as bool,
 )
 from graphflow.framework.graph import Graph, GraphKeys, get_default_graph, reset_default_graph
+from graphflow.framework.initializers import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
 from graphflow.framework.random_seed import set_random_seed
 from graphflow.framework.tensor import Operation, Tensor
 from graphflow.framework.tensor_shape import Dimension, TensorShape
-from graphflow.framework.variables import (
-    Variable, VariableV1, all_variables, assign, assign_add, assign_sub, global_variables,
-    global_variables_initializer, group, initialize_all_variables, is_variable_initialized,
-    local_variables, local_variables_initializer, model_variables, no_op,
-    report_uninitialized_variables, trainable_variables, variables_initializer,
-)
-from graphflow import initializers
-from graphflow.api.random import random_normal, random_uniform, truncated_normal
-from graphflow.framework.initializers import (
-    constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
-    ones_initializer, random_normal_initializer, random_uniform_initializer,
-    truncated_normal_initializer, variance_scaling_initializer, zeros_initializer,
-)
 from graphflow.framework.variable_scope import (
-    AUTO_REUSE, VariableScope, get_variable, get_variable_scope, variable_scope,
+    AUTO_REUSE,
+    VariableScope,
+    get_variable,
+    get_variable_scope,
+    variable_scope,
+)
+from graphflow.framework.variables import (
+    Variable,
+    VariableV1,
+    all_variables,
+    assign,
+    assign_add,
+    assign_sub,
+    global_variables,
+    global_variables_initializer,
+    group,
+    initialize_all_variables,
+    is_variable_initialized,
+    local_variables,
+    local_variables_initializer,
+    model_variables,
+    no_op,
+    report_uninitialized_variables,
+    trainable_variables,
+    variables_initializer,
 )
 from graphflow.gradients import gradients, hessians
 from graphflow.session.config import ConfigProto, GPUOptions, RunMetadata, RunOptions
 from graphflow.session.session import InteractiveSession, Session, get_default_session
-
-from graphflow._scopes import (
-    add_to_collection, add_to_collections, control_dependencies, device, get_collection,
-    get_collection_ref, name_scope,
-)
 
 __all__ = [n for n in dir() if not n.startswith("_")]
