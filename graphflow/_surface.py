@@ -1,7 +1,7 @@
 """The TF1 public surface of graphflow (imported into `graphflow` by its __init__)."""
 
 # ruff: noqa: F401
-from graphflow import errors, initializers, nn, train
+from graphflow import errors, initializers, logging, nn, train
 from graphflow._scopes import (
     add_to_collection,
     add_to_collections,
@@ -163,5 +163,19 @@ from graphflow.framework.variables import (
 from graphflow.gradients import gradients, hessians
 from graphflow.session.config import ConfigProto, GPUOptions, RunMetadata, RunOptions
 from graphflow.session.session import InteractiveSession, Session, get_default_session
+
+
+
+def disable_v2_behavior() -> None:
+    """Accepted for `tensorflow.compat.v1` scripts: graphflow only has TF1 behaviour."""
+
+
+def disable_eager_execution() -> None:
+    """Accepted for compatibility: graphflow always builds graphs."""
+
+
+def executing_eagerly() -> bool:
+    return False
+
 
 __all__ = [n for n in dir() if not n.startswith("_")]
