@@ -83,7 +83,7 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
             raise ValueError(
                 f"Too many elements provided. Needed at most {int(np.prod(shape))}, but received {arr.size}"
             )
-    arr = np.ascontiguousarray(arr)
+    arr = np.array(arr, order="C", copy=True)  # our own copy: the caller's array stays writable
     arr.setflags(write=False)  # constants are shared by every run: never mutate them
     op = get_default_graph().create_op(
         "Const", [], {"value": arr, "dtype": dtypes.from_numpy(arr.dtype)}, name=name
