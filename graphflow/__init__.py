@@ -10,10 +10,9 @@ _layout.mount("ops", "ops")
 _layout.mount("cuda", "cuda")
 
 from graphflow import ops as _ops  # noqa: E402,F401  (registers every op)
+from graphflow import viz as viz  # noqa: E402
 from graphflow._surface import *  # noqa: E402,F403
 from graphflow._surface import __all__  # noqa: E402,F401
-
-from graphflow import viz  # noqa: E402
-from graphflow.viz import render  # noqa: E402
+from graphflow.viz import render as render  # noqa: E402
 
 __version__ = "0.1.0"

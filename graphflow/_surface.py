@@ -26,6 +26,32 @@ from graphflow.api.array import (
     stop_gradient,
     zeros,
 )
+from graphflow.api.indexing import (
+    boolean_mask,
+    clip_by_value,
+    concat,
+    expand_dims,
+    gather,
+    gather_nd,
+    invert_permutation,
+    newaxis,
+    one_hot,
+    pad,
+    range,
+    reverse,
+    reverse_v2,
+    scatter_nd,
+    sequence_mask,
+    slice,
+    split,
+    squeeze,
+    stack,
+    strided_slice,
+    tile,
+    transpose,
+    unsorted_segment_sum,
+    unstack,
+)
 from graphflow.api.math import (
     abs,
     add,
@@ -163,7 +189,6 @@ from graphflow.framework.variables import (
 from graphflow.gradients import gradients, hessians
 from graphflow.session.config import ConfigProto, GPUOptions, RunMetadata, RunOptions
 from graphflow.session.session import InteractiveSession, Session, get_default_session
-
 
 
 def disable_v2_behavior() -> None:

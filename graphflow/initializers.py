@@ -2,8 +2,37 @@
 
 # ruff: noqa: F401
 from graphflow.framework.initializers import (
-    Constant as constant, GlorotNormal as glorot_normal, GlorotUniform as glorot_uniform,
-    Initializer, Ones as ones, RandomNormal as random_normal, RandomUniform as random_uniform,
-    TruncatedNormal as truncated_normal, VarianceScaling as variance_scaling, Zeros as zeros, get,
-    he_normal, he_uniform, lecun_normal, lecun_uniform,
+    Constant as constant,
+)
+from graphflow.framework.initializers import (
+    GlorotNormal as glorot_normal,
+)
+from graphflow.framework.initializers import (
+    GlorotUniform as glorot_uniform,
+)
+from graphflow.framework.initializers import (
+    Initializer,
+    get,
+    he_normal,
+    he_uniform,
+    lecun_normal,
+    lecun_uniform,
+)
+from graphflow.framework.initializers import (
+    Ones as ones,
+)
+from graphflow.framework.initializers import (
+    RandomNormal as random_normal,
+)
+from graphflow.framework.initializers import (
+    RandomUniform as random_uniform,
+)
+from graphflow.framework.initializers import (
+    TruncatedNormal as truncated_normal,
+)
+from graphflow.framework.initializers import (
+    VarianceScaling as variance_scaling,
+)
+from graphflow.framework.initializers import (
+    Zeros as zeros,
 )

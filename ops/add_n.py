@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._rules import same_dtype
-from .registry import OpDef, Spec, register
+from .registry import OpDef, Sample, Spec, register
 
 
 @register
@@ -31,3 +31,7 @@ class AddN(OpDef):
 
     def grad(self, op, dy):
         return [dy] * len(op.inputs)
+
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 3)) for _ in range(3)]),
+                Sample([rng.normal(size=()), rng.normal(size=())])]

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from graphflow.framework import errors
+from graphflow.framework import dtypes, errors
 from graphflow.framework.tensor_shape import TensorShape, format_dims
 
-from .registry import OpDef, Spec, register, spec
+from .registry import OpDef, Sample, Spec, register, spec
 
 
 @register
@@ -25,6 +25,10 @@ class Const(OpDef):
 
     def reference(self, attrs, *xs):
         return attrs["value"]
+
+    def samples(self, rng):
+        value = rng.normal(size=(2, 3))
+        return [Sample([], {"value": value, "dtype": dtypes.float64}, check_grad=False)]
 
 
 @register
@@ -71,6 +75,9 @@ class PlaceholderWithDefault(OpDef):
     def grad(self, op, dy):
         return [dy]
 
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 3))], {"shape": [None, 3]})]
+
 
 @register
 class Identity(OpDef):
@@ -88,6 +95,9 @@ class Identity(OpDef):
     def grad(self, op, dy):
         return [dy]
 
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(3, 1))]), Sample([np.arange(4, dtype=np.int32)])]
+
 
 @register
 class StopGradient(OpDef):
@@ -103,6 +113,9 @@ class StopGradient(OpDef):
     def reference(self, attrs, x):
         return x
 
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 2))], check_grad=False)]
+
 
 @register
 class NoOp(OpDef):
@@ -116,6 +129,9 @@ class NoOp(OpDef):
 
     def reference(self, attrs, *xs):
         return None
+
+    def samples(self, rng):
+        return [Sample([], check_grad=False)]
 
 
 @register

@@ -8,7 +8,7 @@ import numpy as np
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._rules import broadcast_dims, same_dtype
-from .registry import OpDef, Spec, register
+from .registry import OpDef, Sample, Spec, register
 
 
 def _mT(x: np.ndarray) -> np.ndarray:
@@ -17,6 +17,7 @@ def _mT(x: np.ndarray) -> np.ndarray:
 
 class _MatMulBase(OpDef):
     a_attr, b_attr = "transpose_a", "transpose_b"
+    defaults = {"transpose_a": False, "transpose_b": False}
 
     def infer(self, inputs, attrs):
         a, b = inputs
@@ -75,6 +76,12 @@ class MatMul(_MatMulBase):
         if a.rank != 2 or b.rank != 2:
             raise ValueError(f"Shape must be rank 2 but is rank {a.rank if a.rank != 2 else b.rank}")
 
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(m, k)) if not ta else rng.normal(size=(k, m)),
+                        rng.normal(size=(k, n)) if not tb else rng.normal(size=(n, k))],
+                       {"transpose_a": ta, "transpose_b": tb})
+                for (m, k, n) in [(3, 4, 2)] for ta in (False, True) for tb in (False, True)]
+
 
 @register
 class BatchMatMulV2(_MatMulBase):
@@ -82,3 +89,10 @@ class BatchMatMulV2(_MatMulBase):
 
     type = "BatchMatMulV2"
     a_attr, b_attr = "adj_x", "adj_y"
+    defaults = {"adj_x": False, "adj_y": False}
+
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 4, 5))]),
+                Sample([rng.normal(size=(2, 1, 4, 3)), rng.normal(size=(3, 2, 4))],
+                       {"adj_x": True, "adj_y": True}),
+                Sample([rng.normal(size=(3, 2)), rng.normal(size=(4, 2, 2))])]

@@ -12,7 +12,7 @@ from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._rules import normalize_axes
-from .registry import OpDef, Spec, register
+from .registry import OpDef, Sample, Spec, register
 
 
 def reduced_shape(shape: TensorShape, axes: tuple[int, ...] | None, keepdims: bool) -> TensorShape:
@@ -24,6 +24,7 @@ def reduced_shape(shape: TensorShape, axes: tuple[int, ...] | None, keepdims: bo
 
 
 class _Reduce(OpDef):
+    defaults = {"axis": None, "keepdims": False}
     kinds = "fiu"
     np_fn = staticmethod(np.sum)
 
@@ -52,6 +53,18 @@ class _Reduce(OpDef):
 
     def out_dtype_np(self, x):
         return x.dtype
+
+    def samples(self, rng):
+        if self.kinds == "b":
+            x = rng.random((3, 4)) > 0.3
+            return [Sample([x], {"axis": 1}, check_grad=False), Sample([x], check_grad=False)]
+        # distinct values, away from zero: no ties for Max/Min, no zeros for Prod
+        x = rng.permutation(np.arange(1, 25)).reshape(2, 3, 4) / 8.0 * rng.choice([-1, 1], (2, 3, 4))
+        return [Sample([x]), Sample([x], {"axis": 1}), Sample([x], {"axis": [0, -1],
+                                                                  "keepdims": True}),
+                Sample([rng.normal(size=(5,)) + 3.0], {"axis": 0}),
+                Sample([np.arange(6, dtype=np.int32).reshape(2, 3)], {"axis": 0},
+                       check_grad=False)]
 
     def _grad_broadcast(self, op, dy):
         """dy reshaped to keepdims form and broadcast back to x's shape (as tensors)."""
@@ -149,6 +162,7 @@ class All(_Logical):
 
 
 class _ArgReduce(OpDef):
+    defaults = {"axis": 0, "output_type": dtypes.int64}
     differentiable = False
     np_fn = staticmethod(np.argmax)
 
@@ -166,6 +180,11 @@ class _ArgReduce(OpDef):
     def reference(self, attrs, x):
         out = attrs.get("output_type", dtypes.int64)
         return np.asarray(self.np_fn(x, axis=attrs["axis"]), dtype=out.np)
+
+    def samples(self, rng):
+        x = rng.normal(size=(3, 4))
+        return [Sample([x], {"axis": 1}), Sample([x], {"axis": 0, "output_type": dtypes.int32}),
+                Sample([rng.normal(size=(5,))], {"axis": -1})]
 
 
 @register
@@ -202,3 +221,7 @@ class RestoreReducedDims(OpDef):
         from graphflow.api import array
 
         return [array.reshape(dz, array.shape(op.inputs[0]))]
+
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 3))], {"axes": (0, 2), "rank": 4}),
+                Sample([rng.normal(size=())], {"axes": (0,), "rank": 1})]

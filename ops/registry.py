@@ -72,6 +72,11 @@ class OpDef:
     differentiable: ClassVar[bool] = True
     #: Import string of the CUDA kernel factory, e.g. "graphflow.cuda.gemm:matmul".
     cuda: ClassVar[str | None] = None
+    #: The outputs are a list (Unpack, Split): kernels return a tuple even when it has one entry.
+    list_output: ClassVar[bool] = False
+    #: Attribute defaults, filled in when an op is created (as TF1's NodeDef defaults), so
+    #: gradients and kernels can read every attribute with `op.get_attr`.
+    defaults: ClassVar[Mapping[str, Any]] = {}
 
     def is_ref_input(self, index: int) -> bool:
         """Whether input `index` is a variable reference (see `ref_inputs`)."""

@@ -9,7 +9,7 @@ from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape, format_dims
 
 from ._rules import broadcast_dims
-from .registry import OpDef, Spec, register, spec
+from .registry import OpDef, Sample, Spec, register, spec
 
 
 def _out_type(attrs) -> dtypes.DType:
@@ -21,6 +21,7 @@ class Shape(OpDef):
     """The dynamic shape as a 1-D int tensor (known at build time when the shape is static)."""
 
     type = "Shape"
+    defaults = {"out_type": dtypes.int32}
     differentiable = False
 
     def infer(self, inputs, attrs):
@@ -31,12 +32,17 @@ class Shape(OpDef):
     def reference(self, attrs, x):
         return np.array(np.shape(x), _out_type(attrs).np)
 
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 3))]),
+                Sample([rng.normal(size=())], {"out_type": dtypes.int64})]
+
 
 @register
 class Size(OpDef):
     """The number of elements as a scalar int tensor."""
 
     type = "Size"
+    defaults = {"out_type": dtypes.int32}
     differentiable = False
 
     def infer(self, inputs, attrs):
@@ -45,6 +51,9 @@ class Size(OpDef):
 
     def reference(self, attrs, x):
         return np.array(np.size(x), _out_type(attrs).np)
+
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 3))]), Sample([rng.normal(size=(0, 2))])]
 
 
 @register
@@ -60,6 +69,9 @@ class Rank(OpDef):
 
     def reference(self, attrs, x):
         return np.array(np.ndim(x), np.int32)
+
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 1, 3))]), Sample([np.array(True)])]
 
 
 def _reshape_dims(in_shape: TensorShape, target) -> list[int | None]:
@@ -108,6 +120,12 @@ class Reshape(OpDef):
 
         return [array.reshape(dy, array.shape(op.inputs[0])), None]
 
+    def samples(self, rng):
+        i = lambda *v: np.array(v, np.int32)  # noqa: E731
+        return [Sample([rng.normal(size=(2, 6)), i(3, -1)]),
+                Sample([rng.normal(size=(4,)), i(2, 1, 2)]),
+                Sample([rng.normal(size=(1, 1)), np.zeros(0, np.int32)])]
+
 
 @register
 class Cast(OpDef):
@@ -131,6 +149,11 @@ class Cast(OpDef):
             return [math.cast(dy, src)]
         return [None]
 
+    def samples(self, rng):
+        x = rng.normal(size=(2, 3)) * 3
+        return [Sample([x], {"DstT": dtypes.float64}), Sample([x], {"DstT": dtypes.int32}),
+                Sample([np.array([-2, 0, 5], np.int64)], {"DstT": dtypes.bool_})]
+
 
 class _FillLike(OpDef):
     fill = 0
@@ -143,6 +166,10 @@ class _FillLike(OpDef):
 
     def grad(self, op, dy):
         return [None]
+
+    def samples(self, rng):
+        return [Sample([rng.normal(size=(2, 3))], check_grad=False),
+                Sample([np.array([1, 2], np.int64)], check_grad=False)]
 
 
 @register
@@ -187,6 +214,10 @@ class Fill(OpDef):
 
         return [None, math.reduce_sum(dy)]
 
+    def samples(self, rng):
+        return [Sample([np.array([2, 3], np.int32), rng.normal(size=())]),
+                Sample([np.array([0], np.int32), np.array(7, np.int32)])]
+
 
 @register
 class BroadcastTo(OpDef):
@@ -213,6 +244,11 @@ class BroadcastTo(OpDef):
         from graphflow.api import math
 
         return [math.sum_to_shape(dy, op.inputs[0]), None]
+
+    def samples(self, rng):
+        i = lambda *v: np.array(v, np.int32)  # noqa: E731
+        return [Sample([rng.normal(size=(3, 1)), i(2, 3, 4)]),
+                Sample([rng.normal(size=()), i(2,)])]
 
 
 def sum_to(dy: np.ndarray, shape) -> np.ndarray:
@@ -248,3 +284,9 @@ class SumToShape(OpDef):
         from graphflow.api import array
 
         return [array.broadcast_to(dz, array.shape(op.inputs[0])), None]
+
+    def samples(self, rng):
+        i = lambda *v: np.array(v, np.int32)  # noqa: E731
+        return [Sample([rng.normal(size=(2, 3, 4)), i(3, 1)]),
+                Sample([rng.normal(size=(2, 3)), i()]),
+                Sample([rng.normal(size=(3,)), i(3)])]

@@ -81,23 +81,36 @@ def _shape_tensor(shape: Any) -> Tensor:
                     .reshape(np.shape(shape)), dtypes.int32)
 
 
+def with_shape_of(result: Tensor, shape: Tensor) -> Tensor:
+    """Refines `result`'s static shape when `shape` is `tf.shape(t)`: the result then has t's
+    static shape, even where t's shape is only partly known (TF's constant_value_as_shape)."""
+    if shape.op.type == "Shape":
+        source = shape.op.inputs[0].shape
+        if source.ndims is not None and result.shape.is_compatible_with(source):
+            result.set_shape(source)
+    return result
+
+
 def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
     """Reshapes to `shape` (one entry may be -1).
 
     Raises:
         ValueError: when the element counts are known and differ.
     """
-    return out("Reshape", [convert_to_tensor(tensor), _shape_tensor(shape)], name=name)
+    shape = _shape_tensor(shape)
+    return with_shape_of(out("Reshape", [convert_to_tensor(tensor), shape], name=name), shape)
 
 
 def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """Broadcasts `input` to `shape` with numpy rules."""
-    return out("BroadcastTo", [convert_to_tensor(input), _shape_tensor(shape)], name=name)
+    shape = _shape_tensor(shape)
+    return with_shape_of(out("BroadcastTo", [convert_to_tensor(input), shape], name=name), shape)
 
 
 def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
     """A tensor of shape `dims` filled with the scalar `value`."""
-    return out("Fill", [_shape_tensor(dims), convert_to_tensor(value)], name=name)
+    dims = _shape_tensor(dims)
+    return with_shape_of(out("Fill", [dims, convert_to_tensor(value)], name=name), dims)
 
 
 def _filled(shape: Any, dtype: Any, fill_value: int, name: str) -> Tensor:

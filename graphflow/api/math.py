@@ -237,9 +237,10 @@ def sum_to_shape(dy: Tensor, like: Tensor) -> Tensor:
     """Reduces a broadcast gradient `dy` to the shape of `like` (identity when shapes match)."""
     if like.shape.is_fully_defined() and dy.shape == like.shape:
         return dy
-    from .array import shape
+    from .array import shape, with_shape_of
 
-    return out("SumToShape", [dy, shape(like)])
+    target = shape(like)
+    return with_shape_of(out("SumToShape", [dy, target]), target)
 
 
 # ---- reductions ---------------------------------------------------------------------------------

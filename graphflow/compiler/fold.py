@@ -28,7 +28,8 @@ def fold_constants(nodes: Sequence[Node], fetched: Sequence[Value]) -> tuple[lis
     """Replaces foldable single-output nodes by Const nodes."""
 
     def visit(node: Node, _: dict) -> Node | Value:
-        if node.stateful or node.control or node.is_const or len(node.out_specs) != 1:
+        if (node.stateful or node.control or node.is_const or len(node.out_specs) != 1
+                or node.opdef.list_output):
             return node
         spec = node.out_specs[0]
         if spec.value is not None:

@@ -78,8 +78,9 @@ class ExecutionPlan:
             namespace[f"k{node.id}"] = kernels[node.id]
             args = ", ".join(_name(v) for v in node.inputs)
             n_out = len(node.out_specs)
+            unpack = n_out > 1 or node.opdef.list_output
             target = "" if n_out == 0 else ", ".join(
-                f"v{node.id}_{i}" for i in range(n_out)) + ("," if n_out > 1 else "") + " = "
+                f"v{node.id}_{i}" for i in range(n_out)) + ("," if unpack else "") + " = "
             lines.append(f"    {target}k{node.id}({args})  # {node.type} '{node.name}'")
             self._line_nodes[len(lines)] = node
             dead = [_name(v) for v in releases.get(step, []) if v[0].type != "_Feed"]

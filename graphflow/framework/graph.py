@@ -197,7 +197,7 @@ class Graph:
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
         opdef = registry.get(op_type)
-        attrs = dict(attrs or {})
+        attrs = {**opdef.defaults, **(attrs or {})}
         for t in inputs:
             if not isinstance(t, Tensor):
                 raise TypeError(f"Input to {op_type} must be a Tensor, got {t!r}")
@@ -219,7 +219,7 @@ class Graph:
             try:
                 out_specs = opdef.infer(in_specs, attrs)
             except (ValueError, TypeError) as e:
-                from ops._rules import shapes_text
+                from graphflow.ops._rules import shapes_text
 
                 raise type(e)(
                     f"{e} for '{op_name}' (op: '{op_type}') with input shapes: "
