@@ -184,3 +184,24 @@ class ReportUninitializedVariables(OpDef):
     def bind(self, node, state):
         store, names = state.variables, node.ref_vars
         return lambda: np.array([n.encode() for n in names if n not in store], dtype=object)
+
+
+@register
+class InitializedValueOrDefault(OpDef):
+    """The referenced variable's value if it holds one, else input 1 (its initial value): what
+    `Variable.initialized_value()` reads, so one variable's initializer may use another's."""
+
+    type = "InitializedValueOrDefault"
+    stateful = True
+    ref_inputs = (0,)
+    aliases_input = True
+
+    def infer(self, inputs, attrs):
+        return [Spec(inputs[0].shape, inputs[0].dtype)]
+
+    def bind(self, node, state):
+        store, name = state.variables, node.ref_vars[0]
+        return lambda default: store.get(name, default)
+
+    def grad(self, op, dy):
+        return [None, dy]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graphflow.framework.constant import convert_like, convert_to_tensor
@@ -29,6 +30,15 @@ def out(op_type: str, inputs: Sequence[Tensor], attrs: dict[str, Any] | None = N
         name: str | None = None) -> Tensor:
     """Creates a single-output op and returns its output tensor."""
     return op(op_type, inputs, attrs, name).outputs[0]
+
+
+@contextlib.contextmanager
+def op_scope(values: Sequence[Any], name: str | None, default: str) -> Iterator[str]:
+    """TF1's `name_scope(name, default, values)` around an op that converts Python operands:
+    yields the op's exact name ("mul/"), and constants made inside are named in its scope
+    ("mul/y"), so they never take a name the user gives the op itself."""
+    with graph_of(*values).name_scope(name or default) as scope:
+        yield scope
 
 
 def operands(*values: Any) -> list[Tensor]:

@@ -12,11 +12,14 @@ from graphflow.framework import dtypes
 from graphflow.framework.constant import convert_to_tensor
 from graphflow.framework.tensor import Tensor
 
-from ._build import operands, out
+from ._build import op_scope, operands, out
 
 
 def _binary(op_type: str, x: Any, y: Any, name: str | None) -> Tensor:
-    return out(op_type, operands(x, y), name=name)
+    if type(x) is Tensor and type(y) is Tensor:
+        return out(op_type, [x, y], name=name)
+    with op_scope((x, y), name, op_type) as scope:
+        return out(op_type, operands(x, y), name=scope)
 
 
 def _unary(op_type: str, x: Any, name: str | None) -> Tensor:
@@ -40,11 +43,12 @@ def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y; integer operands are first cast to float (int8/16 -> float32, else float64)."""
-    x, y = operands(x, y)
-    if x.dtype.is_integer:
-        target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
-        x, y = cast(x, target), cast(y, target)
-    return out("RealDiv", [x, y], name=name)
+    with op_scope((x, y), name, "truediv") as scope:
+        x, y = operands(x, y)
+        if x.dtype.is_integer:
+            target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
+            x, y = cast(x, target), cast(y, target)
+        return out("RealDiv", [x, y], name=scope)
 
 
 divide = truediv
@@ -57,16 +61,18 @@ def realdiv(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def div(x: Any, y: Any, name: str | None = None) -> Tensor:
     """TF1's `tf.div`: floor division for integers, true division for floats."""
-    x, y = operands(x, y)
-    return out("FloorDiv" if x.dtype.is_integer else "RealDiv", [x, y], name=name)
+    with op_scope((x, y), name, "div") as scope:
+        x, y = operands(x, y)
+        return out("FloorDiv" if x.dtype.is_integer else "RealDiv", [x, y], name=scope)
 
 
 def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Floor division (`//`): floor(x / y) for floats too."""
-    x, y = operands(x, y)
-    if x.dtype.is_floating:
-        return floor(out("RealDiv", [x, y]), name=name)
-    return out("FloorDiv", [x, y], name=name)
+    with op_scope((x, y), name, "floordiv") as scope:
+        x, y = operands(x, y)
+        if x.dtype.is_floating:
+            return floor(out("RealDiv", [x, y]), name=scope)
+        return out("FloorDiv", [x, y], name=scope)
 
 
 floor_div = floordiv

@@ -119,6 +119,13 @@ class Variable:
         """A new read of the variable (respects enclosing control dependencies)."""
         return self._graph.create_op("Identity", [self._variable], name="read").outputs[0]
 
+    def initialized_value(self) -> Tensor:
+        """The variable's value, or its initial value while it is uninitialized (so another
+        variable's initial value can be computed from this one)."""
+        with self._graph.control_dependencies(None):
+            return self._graph.create_op("InitializedValueOrDefault",
+                                         [self._variable, self._initial_value]).outputs[0]
+
     def _ref(self) -> Tensor:
         return self._variable
 

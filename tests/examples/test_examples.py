@@ -1,0 +1,51 @@
+"""The examples run and reach the answers independent methods give."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def load(name: str):
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_linear_regression_reaches_least_squares_optimum():
+    result = load("linear_regression").main(steps=800, verbose=False)
+    assert result["test_mse"] == pytest.approx(result["optimum_mse"], rel=2e-3)
+
+
+def test_named_graph_trains_by_name_only():
+    example = load("named_graph")
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    features = ((data.data - data.data.mean(0)) / data.data.std(0)).astype(np.float32)
+    labels = data.target.astype(np.float32)
+    graph = example.build_graph(features.shape[1])
+    assert graph.get_operation_by_name("train").type == "NoOp"
+    first_loss, _ = example.train_by_name(graph, features, labels, steps=1)
+    loss, accuracy = example.train_by_name(graph, features, labels, steps=300)
+    assert 0.1 < first_loss < np.log(2.0)  # one descent step from w = 0, where the loss is log 2
+    assert loss < 0.1
+    assert accuracy > 0.97
+
+
+def test_visualize_graph_writes_svg(tmp_path):
+    import graphflow as tf
+
+    example = load("visualize_graph")
+    tf.reset_default_graph()
+    loss, train = example.build()
+    out = tmp_path / "graph.svg"
+    tf.render(tf.get_default_graph(), str(out), fetches=[loss, train])
+    svg = out.read_text()
+    assert "layer1" in svg and "gradients" in svg and "Placeholder" in svg
