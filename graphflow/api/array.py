@@ -13,7 +13,7 @@ from graphflow.framework.graph import get_default_graph
 from graphflow.framework.tensor import Tensor
 from graphflow.framework.tensor_shape import TensorShape
 
-from ._build import out
+from ._build import op_scope, out
 
 
 def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tensor:
@@ -67,7 +67,7 @@ def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     return out("Rank", [convert_to_tensor(input)], name=name)
 
 
-def _shape_tensor(shape: Any) -> Tensor:
+def _shape_tensor(shape: Any, name: str = "Const") -> Tensor:
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
     if isinstance(shape, Tensor):
@@ -76,9 +76,9 @@ def _shape_tensor(shape: Any) -> Tensor:
         from .indexing import stack
 
         return stack([convert_to_tensor(d, dtypes.int32) if isinstance(d, Tensor)
-                      else constant(int(d), dtypes.int32) for d in shape])
+                      else constant(int(d), dtypes.int32) for d in shape], name=name)
     return constant(np.asarray([int(d) for d in np.reshape(shape, -1)], np.int32)
-                    .reshape(np.shape(shape)), dtypes.int32)
+                    .reshape(np.shape(shape)), dtypes.int32, name=name)
 
 
 def with_shape_of(result: Tensor, shape: Tensor) -> Tensor:
@@ -97,14 +97,18 @@ def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
     Raises:
         ValueError: when the element counts are known and differ.
     """
-    shape = _shape_tensor(shape)
-    return with_shape_of(out("Reshape", [convert_to_tensor(tensor), shape], name=name), shape)
+    with op_scope([tensor], name, "Reshape") as scope:
+        shape = _shape_tensor(shape, name="shape")
+        return with_shape_of(out("Reshape", [convert_to_tensor(tensor), shape], name=scope),
+                             shape)
 
 
 def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """Broadcasts `input` to `shape` with numpy rules."""
-    shape = _shape_tensor(shape)
-    return with_shape_of(out("BroadcastTo", [convert_to_tensor(input), shape], name=name), shape)
+    with op_scope([input], name, "BroadcastTo") as scope:
+        shape = _shape_tensor(shape, name="shape")
+        return with_shape_of(out("BroadcastTo", [convert_to_tensor(input), shape], name=scope),
+                             shape)
 
 
 def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:

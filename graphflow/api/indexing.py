@@ -15,19 +15,19 @@ from graphflow.framework import dtypes
 from graphflow.framework.constant import constant, convert_to_tensor
 from graphflow.framework.tensor import Tensor
 
-from ._build import op, operands, out
+from ._build import op, op_scope, operands, out
 
 #: `x[tf.newaxis]` inserts a dimension of size 1 (as numpy's None).
 newaxis = None
 
 
-def _int_tensor(value: Any, dtype: Any = dtypes.int32) -> Tensor:
+def _int_tensor(value: Any, dtype: Any = dtypes.int32, name: str = "Const") -> Tensor:
     """A list/array/tensor of indices as an int tensor; lists may mix ints and scalar tensors."""
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
-        return stack([_int_tensor(v, dtype) for v in value])
-    return constant(np.asarray(value, dtypes.as_dtype(dtype).np), dtype)
+        return stack([_int_tensor(v, dtype) for v in value], name=name)
+    return constant(np.asarray(value, dtypes.as_dtype(dtype).np), dtype, name=name)
 
 
 def _static_int(value: Any, what: str) -> int:
@@ -96,19 +96,24 @@ def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: int | None = 
 # ---- slicing ------------------------------------------------------------------------------------
 def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor:  # noqa: A001
     """input_[begin[i] : begin[i] + size[i]] per dimension (size -1 = to the end)."""
-    return out("Slice", [convert_to_tensor(input_), _int_tensor(begin), _int_tensor(size)],
-               name=name)
+    with op_scope([input_], name, "Slice") as scope:
+        return out("Slice", [convert_to_tensor(input_), _int_tensor(begin, name="begin"),
+                             _int_tensor(size, name="size")], name=scope)
 
 
 def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None, begin_mask: int = 0,
                   end_mask: int = 0, ellipsis_mask: int = 0, new_axis_mask: int = 0,
                   shrink_axis_mask: int = 0, var: Any = None, name: str | None = None) -> Tensor:
     """TF1's strided slice: python slicing with explicit begin/end/strides and bit masks."""
-    begin, end = _int_tensor(begin), _int_tensor(end)
-    strides = _int_tensor(strides if strides is not None else [1] * (begin.shape.dims or [0])[0])
     attrs = {"begin_mask": begin_mask, "end_mask": end_mask, "ellipsis_mask": ellipsis_mask,
              "new_axis_mask": new_axis_mask, "shrink_axis_mask": shrink_axis_mask}
-    return out("StridedSlice", [convert_to_tensor(input_), begin, end, strides], attrs, name)
+    with op_scope([input_], name, "strided_slice") as scope:
+        # named as TF1's slicing names them: strided_slice/stack, stack_1, stack_2
+        begin, end = _int_tensor(begin, name="stack"), _int_tensor(end, name="stack")
+        if strides is None:
+            strides = [1] * (begin.shape.dims or [0])[0]
+        strides = _int_tensor(strides, name="stack")
+        return out("StridedSlice", [convert_to_tensor(input_), begin, end, strides], attrs, scope)
 
 
 def slice_helper(tensor: Tensor, key: Any) -> Tensor:
@@ -150,7 +155,7 @@ def slice_helper(tensor: Tensor, key: Any) -> Tensor:
                 "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
                 f"tf.int32/tf.int64 tensors are valid indices, got {item!r}")
         strides.append(1)
-    return strided_slice(tensor, begin, end, strides, name="strided_slice", **masks)
+    return strided_slice(tensor, begin, end, strides, **masks)
 
 
 def _is_index(item: Any) -> bool:
@@ -226,7 +231,8 @@ def transpose(a: Any, perm: Any = None, name: str = "transpose", conjugate: bool
             perm = range(r - 1, -1, -1)
         else:
             perm = list(reversed(builtins.range(a.shape.ndims)))
-    return out("Transpose", [a, _int_tensor(perm)], name=name)
+    with op_scope([a], name, "transpose") as scope:
+        return out("Transpose", [a, _int_tensor(perm, name="perm")], name=scope)
 
 
 def invert_permutation(x: Any, name: str | None = None) -> Tensor:
@@ -251,7 +257,9 @@ def squeeze(input: Any, axis: Any = None, name: str | None = None,  # noqa: A002
 
 def tile(input: Any, multiples: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """Repeats `input` multiples[i] times along dimension i."""
-    return out("Tile", [convert_to_tensor(input), _int_tensor(multiples)], name=name)
+    with op_scope([input], name, "Tile") as scope:
+        return out("Tile", [convert_to_tensor(input), _int_tensor(multiples, name="multiples")],
+                   name=scope)
 
 
 def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", name: str | None = None,
@@ -265,16 +273,19 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", name: str | None = N
     mode = mode.upper()
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
         raise ValueError(f"Unknown padding mode: {mode}")
-    tensor = convert_to_tensor(tensor)
-    inputs = [tensor, _int_tensor(paddings)]
-    if mode == "CONSTANT" and not (np.isscalar(constant_values) and constant_values == 0):
-        inputs.append(operands(tensor, constant_values)[1])
-    return out("Pad", inputs, {"mode": mode}, name)
+    with op_scope([tensor], name, "Pad") as scope:
+        tensor = convert_to_tensor(tensor)
+        inputs = [tensor, _int_tensor(paddings, name="paddings")]
+        if mode == "CONSTANT" and not (np.isscalar(constant_values) and constant_values == 0):
+            inputs.append(operands(tensor, constant_values)[1])
+        return out("Pad", inputs, {"mode": mode}, scope)
 
 
 def reverse(tensor: Any, axis: Any, name: str | None = None) -> Tensor:
     """Reverses the given dimensions."""
-    return out("ReverseV2", [convert_to_tensor(tensor), _int_tensor(axis)], name=name)
+    with op_scope([tensor], name, "ReverseV2") as scope:
+        return out("ReverseV2", [convert_to_tensor(tensor), _int_tensor(axis, name="axis")],
+                   name=scope)
 
 
 reverse_v2 = reverse
@@ -294,8 +305,10 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
     dtype = dtypes.as_dtype(dtype)
     from .math import cast
 
-    tensors = [cast(a, dtype) if isinstance(a, Tensor) else constant(a, dtype) for a in args]
-    return out("Range", tensors, name=name)
+    with op_scope(args, name, "range") as scope:
+        tensors = [cast(a, dtype) if isinstance(a, Tensor) else constant(a, dtype, name=part)
+                   for a, part in zip(args, ("start", "limit", "delta"))]
+        return out("Range", tensors, name=scope)
 
 
 def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = None,

@@ -324,8 +324,13 @@ def scalar_mul(scalar: Any, x: Any, name: str | None = None) -> Tensor:
     return multiply(scalar, x, name=name)
 
 
-def _rbinary(fn):
-    return lambda self, other: fn(other, self)
+def _operator(fn, scope: str):
+    """A Python operator: TF1 names its ops in lower case ("mul", "add") unlike the functions."""
+    return lambda self, other: fn(self, other, name=scope)
+
+
+def _roperator(fn, scope: str):
+    return lambda self, other: fn(other, self, name=scope)
 
 
 def _getitem(self: Tensor, key: Any) -> Tensor:
@@ -335,18 +340,19 @@ def _getitem(self: Tensor, key: Any) -> Tensor:
 
 
 Tensor._OPERATORS.update({
-    "__add__": add, "__radd__": _rbinary(add),
-    "__sub__": subtract, "__rsub__": _rbinary(subtract),
-    "__mul__": multiply, "__rmul__": _rbinary(multiply),
-    "__truediv__": truediv, "__rtruediv__": _rbinary(truediv),
-    "__floordiv__": floordiv, "__rfloordiv__": _rbinary(floordiv),
-    "__mod__": floormod, "__rmod__": _rbinary(floormod),
-    "__pow__": pow, "__rpow__": _rbinary(pow),
-    "__matmul__": matmul, "__rmatmul__": _rbinary(matmul),
+    "__add__": _operator(add, "add"), "__radd__": _roperator(add, "add"),
+    "__sub__": _operator(subtract, "sub"), "__rsub__": _roperator(subtract, "sub"),
+    "__mul__": _operator(multiply, "mul"), "__rmul__": _roperator(multiply, "mul"),
+    "__truediv__": _operator(truediv, "truediv"), "__rtruediv__": _roperator(truediv, "truediv"),
+    "__floordiv__": _operator(floordiv, "floordiv"),
+    "__rfloordiv__": _roperator(floordiv, "floordiv"),
+    "__mod__": _operator(floormod, "mod"), "__rmod__": _roperator(floormod, "mod"),
+    "__pow__": _operator(pow, "pow"), "__rpow__": _roperator(pow, "pow"),
+    "__matmul__": _operator(matmul, "matmul"), "__rmatmul__": _roperator(matmul, "matmul"),
     "__neg__": negative, "__abs__": abs, "__invert__": logical_not,
-    "__and__": logical_and, "__rand__": _rbinary(logical_and),
-    "__or__": logical_or, "__ror__": _rbinary(logical_or),
-    "__xor__": logical_xor, "__rxor__": _rbinary(logical_xor),
+    "__and__": _operator(logical_and, "and"), "__rand__": _roperator(logical_and, "and"),
+    "__or__": _operator(logical_or, "or"), "__ror__": _roperator(logical_or, "or"),
+    "__xor__": _operator(logical_xor, "xor"), "__rxor__": _roperator(logical_xor, "xor"),
     "__lt__": less, "__le__": less_equal, "__gt__": greater, "__ge__": greater_equal,
     "__getitem__": _getitem,
 })

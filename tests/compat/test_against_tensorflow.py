@@ -1,0 +1,183 @@
+"""The same TF1 programs run on TensorFlow (tf.compat.v1) and on graphflow give the same names,
+fetch structures, error classes and numbers. Skipped where TensorFlow is not installed (it is
+never a dependency of graphflow): `pip install tensorflow-cpu` in a scratch environment."""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+import pytest
+
+import graphflow as gf
+
+tf1 = pytest.importorskip("tensorflow").compat.v1
+tf1.disable_v2_behavior()
+
+IMPLS = {"tensorflow": tf1, "graphflow": gf}
+
+
+def on_both(program):
+    """Runs `program(tf)` in a fresh graph of each implementation; returns both results."""
+    results = {}
+    for name, tf in IMPLS.items():
+        graph = tf.Graph()
+        with graph.as_default():
+            results[name] = program(tf)
+    return results["tensorflow"], results["graphflow"]
+
+
+def assert_same_values(expected, got, rtol=1e-6, atol=1e-6):
+    assert type(got) is type(expected) or isinstance(got, np.ndarray | np.generic)
+    if isinstance(expected, dict):
+        assert expected.keys() == got.keys()
+        for k in expected:
+            assert_same_values(expected[k], got[k], rtol, atol)
+    elif isinstance(expected, (list, tuple)):
+        assert len(expected) == len(got)
+        for e, g in zip(expected, got):
+            assert_same_values(e, g, rtol, atol)
+    elif expected is None:
+        assert got is None
+    else:
+        e, g = np.asarray(expected), np.asarray(got)
+        assert e.shape == g.shape and e.dtype == g.dtype, (e.shape, e.dtype, g.shape, g.dtype)
+        if e.dtype.kind == "f":
+            np.testing.assert_allclose(g, e, rtol=rtol, atol=atol)
+        else:
+            np.testing.assert_array_equal(g, e)
+
+
+def test_op_names_match():
+    def program(tf):
+        x = tf.placeholder(tf.float32, [None, 3], name="x")
+        with tf.name_scope("layer"):
+            w = tf.Variable(tf.ones([3, 2]), name="w")
+            y = tf.matmul(x, w) * 2.0 + 1.0
+        _ = [-y, y / 2.0, y ** 2, tf.abs(y), y[:, 0], tf.transpose(y), tf.exp(y), y - 1.0,
+             tf.reshape(y, [-1]), tf.stack([y, y]), tf.constant(3.0), tf.constant(4.0, name="c"),
+             tf.add(y, y), tf.multiply(y, y, name="product")]
+        return [op.name for op in tf.get_default_graph().get_operations()]
+
+    expected, got = on_both(program)
+    assert got == expected
+
+
+def test_fetch_structures_and_values():
+    Pair = collections.namedtuple("Pair", "a b")
+
+    def program(tf):
+        a = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        b = tf.constant(3, tf.int64)
+        with tf.Session() as sess:
+            return sess.run({"a": a, "list": [a, (b, tf.no_op())], "pair": Pair(a, b),
+                             "scalar": tf.reduce_sum(a)})
+
+    expected, got = on_both(program)
+    assert isinstance(got["pair"], Pair) and isinstance(got["list"][1], tuple)
+    assert_same_values(expected, got)
+
+
+def test_op_values():
+    rng = np.random.default_rng(0)
+    xs = rng.normal(size=(4, 5)).astype(np.float32)
+    idx = np.array([3, 0, 3], np.int32)
+
+    def program(tf):
+        x = tf.placeholder(tf.float32, [None, 5])
+        outs = [x[1:3, ::2], x[..., -1], x[:, tf.newaxis, 2], tf.concat([x, x], 0),
+                tf.stack([x, x], axis=2), tf.unstack(x, axis=1)[3], tf.split(x, [2, 3], 1)[1],
+                tf.gather(x, idx), tf.gather(x, idx, axis=1), tf.one_hot(idx, 4),
+                tf.pad(x, [[1, 0], [2, 2]]), tf.pad(x, [[1, 1], [1, 2]], mode="REFLECT"),
+                tf.tile(x, [2, 1]), tf.transpose(x), tf.expand_dims(x, 1),
+                tf.squeeze(tf.expand_dims(x, 0)), tf.range(1, 10, 3), tf.reverse(x, [1]),
+                tf.clip_by_value(x, -0.5, 0.5), tf.reduce_max(x, axis=1, keepdims=True),
+                tf.reduce_mean(x), tf.reduce_prod(x, 0), tf.argmax(x, 1), tf.argmin(x, 0),
+                tf.where(x > 0), tf.where(x > 0, x, -x), tf.boolean_mask(x, x[:, 0] > 0),
+                tf.sequence_mask([1, 3], 4), tf.sigmoid(x), tf.tanh(x), tf.rsqrt(tf.abs(x)),
+                tf.log1p(tf.abs(x)), tf.round(x * 3.0), tf.floor(x), tf.sign(x),
+                tf.maximum(x, 0.1), tf.cast(x * 10.0, tf.int32), x // 0.3, x % 0.3,
+                tf.matmul(x, x, transpose_b=True), tf.reduce_any(x > 1.0, axis=0),
+                tf.shape(x), tf.size(x), tf.rank(x), tf.zeros_like(x), tf.fill([2, 2], 7)]
+        with tf.Session() as sess:
+            return sess.run(outs, {x: xs})
+
+    expected, got = on_both(program)
+    for k, (e, g) in enumerate(zip(expected, got)):
+        try:
+            assert_same_values(e, g, rtol=1e-5, atol=1e-6)
+        except AssertionError as err:
+            raise AssertionError(f"output {k}: {err}") from None
+
+
+def test_gradient_values():
+    rng = np.random.default_rng(1)
+    xs = rng.normal(size=(3, 4))
+    ws = rng.normal(size=(4, 2))
+
+    def program(tf):
+        x = tf.placeholder(tf.float64, [3, 4])
+        w = tf.constant(ws)
+        h = tf.tanh(tf.matmul(x, w))
+        loss = (tf.reduce_mean(tf.square(h)) + tf.reduce_sum(tf.gather(x, [0, 0, 2]) ** 2)
+                + tf.reduce_max(tf.concat([x, -x], 1)) + tf.reduce_sum(x[1:, ::2] * 3.0)
+                + tf.reduce_sum(tf.pad(x, [[1, 1], [0, 1]], mode="SYMMETRIC") * 0.5)
+                + tf.reduce_sum(tf.sigmoid(tf.transpose(x)) * tf.tile(x[:1], [4, 1])[:, :3]))
+        (g,) = tf.gradients(loss, [x])
+        (gg,) = tf.gradients(tf.reduce_sum(g * g), [x])
+        with tf.Session() as sess:
+            return sess.run([loss, g, gg], {x: xs})
+
+    expected, got = on_both(program)
+    assert_same_values(expected, got, rtol=1e-9, atol=1e-9)
+
+
+def test_error_classes():
+    def program(tf):
+        kinds = []
+        x = tf.placeholder(tf.float32, [None, 2], name="x")
+        v = tf.Variable(1.0, name="v")
+        tf.constant(1.0, name="c")
+        with tf.Session() as sess:
+            for attempt in (lambda: sess.run(v * 2.0),
+                            lambda: sess.run(x * 2.0),
+                            lambda: sess.run(x * 2.0, {x: np.zeros(3)}),
+                            lambda: sess.run(None),
+                            lambda: sess.run(1.5),
+                            lambda: sess.run("nope:0"),
+                            lambda: sess.run("c:0", {"c:0": tf.constant(1.0)}),
+                            lambda: tf.matmul(tf.ones([2, 3]), tf.ones([4, 5])),
+                            lambda: tf.add(tf.constant(1.0), tf.constant(1))):
+                try:
+                    attempt()
+                    kinds.append(None)
+                except Exception as e:  # noqa: BLE001 - the class is what is compared
+                    kinds.append(type(e).__name__)
+            sess.run(v.initializer)
+            kinds.append(float(sess.run(v * 2.0)))
+        return kinds
+
+    expected, got = on_both(program)
+    assert got == expected
+
+
+def test_gradient_descent_trajectory():
+    rng = np.random.default_rng(2)
+    xs, ys = rng.normal(size=(16, 3)).astype(np.float32), rng.normal(size=(16, 1)).astype(np.float32)
+
+    def program(tf):
+        tf.set_random_seed(0)
+        x = tf.placeholder(tf.float32, [None, 3], name="x")
+        y = tf.placeholder(tf.float32, [None, 1], name="y")
+        w = tf.Variable(np.ones((3, 1), np.float32))
+        b = tf.Variable(0.5)
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
+        step = tf.train.GradientDescentOptimizer(0.1).minimize(
+            loss, global_step=tf.train.get_or_create_global_step(), name="train")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            losses = [sess.run([loss, step], {x: xs, y: ys})[0] for _ in range(20)]
+            return losses, sess.run([w, b, tf.train.get_global_step()])
+
+    expected, got = on_both(program)
+    assert_same_values(expected, got, rtol=1e-5, atol=1e-6)
