@@ -36,7 +36,7 @@ def test_large_graph_stays_readable(tmp_path):
     graph, loss, train = _model(20)
     assert len(graph.get_operations()) > 200
     dot = tf.viz.to_dot(graph, fetches=[loss, train])
-    nodes = re.findall(r'^\t"?[\w/]+"? \[label=', dot.source, flags=re.M)
+    nodes = re.findall(r'^\t+"?[\w/]+"? \[label=', dot.source, flags=re.M)
     # gradients and variable internals fold into single boxes
     assert 20 < len(nodes) < 0.6 * len(graph.get_operations())
     out = tf.render(graph, str(tmp_path / "big.svg"), fetches=[loss])
