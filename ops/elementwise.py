@@ -51,6 +51,14 @@ class Row:
     kinds: str = "fiu"  # numpy dtype kinds accepted ("f" float, "i"/"u" int, "b" bool)
     bool_out: bool = False
     transcendental: bool = False
+    #: Whether the CPU fuser may inline `expr` into a generated loop. False for transcendental
+    #: rows (numpy's vectorized libm is far faster) and for rows whose Python scalar semantics
+    #: differ from numpy's at edge cases (floor/round return ints, pow/floordiv of ints).
+    cpu_fusable: bool = True
+
+    @property
+    def fuses_on_cpu(self) -> bool:
+        return self.cpu_fusable and not self.transcendental
 
 
 def _g(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,17 +78,18 @@ ROWS: list[Row] = [
         _g(lambda m, dy, x, y, z: [_unb(dy * y, x), _unb(x * dy, y)])),
     Row("RealDiv", 2, "x / y", np.divide,
         _g(lambda m, dy, x, y, z: [_unb(dy / y, x), _unb(dy * (-x / y) / y, y)]), kinds="f"),
-    Row("FloorDiv", 2, "x // y", np.floor_divide, None),
+    Row("FloorDiv", 2, "x // y", np.floor_divide, None, cpu_fusable=False),
     Row("FloorMod", 2, "x % y", np.mod,
-        _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(-dy * m.floor_div(x, y), y)])),
+        _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(-dy * m.floor_div(x, y), y)]),
+        cpu_fusable=False),
     Row("Pow", 2, "x ** y", np.power, _g(lambda m, dy, x, y, z: [
         _unb(dy * y * m.pow(x, y - m.ones_like(y)), x),
         _unb(dy * z * m.where(x > m.zeros_like(x), m.log(m.where(
-            x > m.zeros_like(x), x, m.ones_like(x))), m.zeros_like(x)), y)])),
-    Row("Maximum", 2, "max(x, y)", np.maximum, _g(lambda m, dy, x, y, z: [
+            x > m.zeros_like(x), x, m.ones_like(x))), m.zeros_like(x)), y)]), cpu_fusable=False),
+    Row("Maximum", 2, "x if (x >= y or x != x) else y", np.maximum, _g(lambda m, dy, x, y, z: [
         _unb(m.where(x >= y, dy, m.zeros_like(dy)), x),
         _unb(m.where(x >= y, m.zeros_like(dy), dy), y)])),
-    Row("Minimum", 2, "min(x, y)", np.minimum, _g(lambda m, dy, x, y, z: [
+    Row("Minimum", 2, "x if (x <= y or x != x) else y", np.minimum, _g(lambda m, dy, x, y, z: [
         _unb(m.where(x <= y, dy, m.zeros_like(dy)), x),
         _unb(m.where(x <= y, m.zeros_like(dy), dy), y)])),
     Row("SquaredDifference", 2, "(x - y) * (x - y)", lambda x, y: np.square(x - y),
@@ -89,13 +98,13 @@ ROWS: list[Row] = [
     Row("Neg", 1, "-x", np.negative, _g(lambda m, dy, x, z: [-dy]), kinds="fi"),
     Row("Abs", 1, "abs(x)", np.abs, _g(lambda m, dy, x, z: [dy * m.sign(x)]), kinds="fi"),
     Row("Sign", 1, "(x > 0) - (x < 0)", np.sign, _g(lambda m, dy, x, z: [m.zeros_like(x)]),
-        kinds="fi"),
+        kinds="fi", cpu_fusable=False),
     Row("Square", 1, "x * x", np.square, _g(lambda m, dy, x, z: [dy * (2.0 * x)]), kinds="fi"),
     Row("Reciprocal", 1, "1.0 / x", np.reciprocal, _g(lambda m, dy, x, z: [-dy * z * z]),
         kinds="f"),
-    Row("Floor", 1, "math.floor(x)", np.floor, None, kinds="f"),
-    Row("Ceil", 1, "math.ceil(x)", np.ceil, None, kinds="f"),
-    Row("Round", 1, "round(x)", np.round, None, kinds="f"),
+    Row("Floor", 1, "math.floor(x)", np.floor, None, kinds="f", cpu_fusable=False),
+    Row("Ceil", 1, "math.ceil(x)", np.ceil, None, kinds="f", cpu_fusable=False),
+    Row("Round", 1, "round(x)", np.round, None, kinds="f", cpu_fusable=False),
     # ---- transcendental (numpy ufuncs on the CPU) ---------------------------------------------
     Row("Sqrt", 1, "math.sqrt(x)", np.sqrt, _g(lambda m, dy, x, z: [dy * 0.5 / z]), kinds="f",
         transcendental=True),

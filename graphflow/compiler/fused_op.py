@@ -1,0 +1,53 @@
+"""The `_FusedElementwise` op the fuser creates: a small straight-line program of elementwise
+rows over one iteration space. It is an IR-only op (never in a user's graph, so not in the
+registry); its numpy reference replays the rows one by one, its CPU kernel is one generated
+numba loop (`graphflow.backends.cpu_fused`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from graphflow.ops.elementwise import ELEMENTWISE
+from graphflow.ops.registry import OpDef
+
+Operand = tuple[str, int]  # ("in", k): fused input k; ("step", j): result of step j
+
+
+@dataclass(frozen=True)
+class Program:
+    """What a fused node computes; hashable, so equal programs share one compiled kernel."""
+
+    steps: tuple[tuple[str, tuple[Operand, ...]], ...]  # (row type, operands) in order
+    outputs: tuple[int, ...]  # the steps whose results leave the fused node
+    shape: tuple[int, ...]  # the iteration space (every step's output shape)
+    in_shapes: tuple[tuple[int, ...], ...]  # static shapes of the inputs (broadcast to `shape`)
+    in_dtypes: tuple[str, ...]
+    out_dtypes: tuple[str, ...]
+
+
+class FusedElementwise(OpDef):
+    """A fused group of elementwise ops (see graphflow.compiler.fuse)."""
+
+    type = "_FusedElementwise"
+
+    def reference(self, attrs: Any, *xs: Any) -> Any:
+        program: Program = attrs["program"]
+        results: list[Any] = []
+        for op_type, operands in program.steps:
+            args = [xs[k] if kind == "in" else results[k] for kind, k in operands]
+            results.append(ELEMENTWISE[op_type].numpy(*args))
+        outs = tuple(np.asarray(results[k], dtype=d)
+                     for k, d in zip(program.outputs, program.out_dtypes))
+        return outs if len(outs) > 1 else outs[0]
+
+    def cpu_kernel(self, node: Any) -> Callable[..., Any] | None:
+        from graphflow.backends.cpu_fused import fused_kernel
+
+        return fused_kernel(node.attrs["program"])
+
+
+FUSED = FusedElementwise()

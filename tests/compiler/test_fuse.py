@@ -1,0 +1,163 @@
+"""Elementwise fusion: which nodes fuse, and fused kernels computing what the unfused ops do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import graphflow as tf
+from graphflow.backends import cpu_fused
+
+
+def _plan(sess):
+    (plan,) = sess._plans.values()
+    return plan
+
+
+def _types(plan):
+    return [n.type for n in plan.order if n.type not in ("_Feed", "Const")]
+
+
+def _run(fetches, feeds):
+    with tf.Session() as sess:
+        values = sess.run(fetches, feeds)
+        return values, _plan(sess)
+
+
+@pytest.fixture
+def graph():
+    g = tf.Graph()
+    with g.as_default():
+        yield g
+
+
+def test_chain_with_bias_becomes_one_kernel(graph):
+    x = tf.placeholder(tf.float32, [8, 5])
+    b = tf.placeholder(tf.float32, [5])
+    h = x
+    for _ in range(6):
+        h = tf.maximum(h * 0.5 + b, 0.0)
+    xv = np.random.default_rng(0).normal(size=(8, 5)).astype(np.float32)
+    bv = np.linspace(-1, 1, 5).astype(np.float32)
+    value, plan = _run(h, {x: xv, b: bv})
+    assert _types(plan) == ["_FusedElementwise"]
+    expected = xv
+    for _ in range(6):
+        expected = np.maximum(expected * np.float32(0.5) + bv, np.float32(0))
+    np.testing.assert_allclose(value, expected, rtol=1e-6)
+
+
+def test_values_used_outside_become_outputs(graph):
+    x = tf.placeholder(tf.float64, [4, 3])
+    a = x * 2.0 + 1.0
+    b = a * a - x
+    total = tf.reduce_sum(a)  # a leaves the group for a reduction
+    xv = np.arange(12.0).reshape(4, 3)
+    (av, bv, tv), plan = _run([a, b, total], {x: xv})
+    assert _types(plan).count("_FusedElementwise") == 1
+    np.testing.assert_array_equal(av, xv * 2 + 1)
+    np.testing.assert_array_equal(bv, (xv * 2 + 1) ** 2 - xv)
+    assert tv == np.sum(xv * 2 + 1)
+
+
+def test_no_cycle_through_an_outside_node(graph):
+    x = tf.placeholder(tf.float64, [3])
+    a = x * 3.0 - 1.0
+    b = a + tf.reduce_max(a)  # depends on a directly and through the reduction
+    c = b * b
+    value, plan = _run(c, {x: np.array([1.0, 2.0, 3.0])})
+    a_np = np.array([2.0, 5.0, 8.0])
+    np.testing.assert_array_equal(value, (a_np + 8.0) ** 2)
+    assert _types(plan).count("_FusedElementwise") == 2
+
+
+def test_transcendental_ops_stay_numpy_calls(graph):
+    x = tf.placeholder(tf.float32, [16])
+    y = tf.tanh(x * 2.0 + 1.0) * 3.0 - 1.0
+    xv = np.linspace(-2, 2, 16).astype(np.float32)
+    value, plan = _run(y, {x: xv})
+    assert _types(plan) == ["_FusedElementwise", "Tanh", "_FusedElementwise"]
+    np.testing.assert_allclose(value, np.tanh(xv * 2 + 1) * 3 - 1, rtol=1e-6)
+
+
+def test_fused_maximum_propagates_nan_like_numpy(graph):
+    x = tf.placeholder(tf.float64, [3])
+    y = tf.maximum(x * 1.0, 0.0) + tf.minimum(x + 0.0, 0.0)
+    xv = np.array([np.nan, -1.0, 2.0])
+    value, plan = _run(y, {x: xv})
+    assert _types(plan) == ["_FusedElementwise"]
+    np.testing.assert_array_equal(value, np.maximum(xv, 0) + np.minimum(xv, 0))
+
+
+def test_division_by_zero_gives_inf_not_an_exception(graph):
+    x = tf.placeholder(tf.float64, [2])
+    y = (x * 1.0) / (x - x)
+    value, _ = _run(y, {x: np.array([1.0, -1.0])})
+    np.testing.assert_array_equal(value, [np.inf, -np.inf])
+
+
+def test_kernel_source_is_written_to_the_cache_folder(graph, tmp_path, monkeypatch):
+    monkeypatch.setenv("GF_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cpu_fused, "_kernels", {})  # forget kernels loaded by earlier tests
+    monkeypatch.setattr(cpu_fused, "_modules", {})
+    x = tf.placeholder(tf.float64, [2, 2])
+    y = x * 7.0 + 0.25  # constants are kernel inputs: the source is shared, not value-specific
+    value, plan = _run(y, {x: np.eye(2)})
+    np.testing.assert_array_equal(value, np.eye(2) * 7 + 0.25)
+    (node,) = [n for n in plan.order if n.type == "_FusedElementwise"]
+    source = cpu_fused.kernel_source(node.attrs["program"])
+    assert "@njit(cache=True" in source
+    assert [p.read_text() for p in tmp_path.glob("fused_*.py")] == [source]
+
+
+def test_gradients_fuse_and_match_reference_backend(graph, monkeypatch):
+    x = tf.placeholder(tf.float64, [5, 4])
+    w = tf.placeholder(tf.float64, [4])
+    loss = tf.reduce_sum(tf.square(x * w - 1.0) * 0.5 + tf.abs(x - w))
+    grads = tf.gradients(loss, [x, w])
+    rng = np.random.default_rng(3)
+    feeds = {x: rng.normal(size=(5, 4)), w: rng.normal(size=4)}
+    fused, plan = _run(grads, feeds)
+    assert "_FusedElementwise" in _types(plan)
+    monkeypatch.setenv("GF_BACKEND", "reference")
+    reference, _ = _run(grads, feeds)
+    for f, r in zip(fused, reference):
+        np.testing.assert_allclose(f, r, rtol=1e-12, atol=1e-12)
+
+
+BINARY = {"add": (tf.add, np.add), "sub": (tf.subtract, np.subtract),
+          "mul": (tf.multiply, np.multiply), "max": (tf.maximum, np.maximum),
+          "min": (tf.minimum, np.minimum), "sqdiff": (tf.squared_difference,
+                                                     lambda a, b: (a - b) ** 2)}
+UNARY = {"neg": (tf.negative, np.negative), "abs": (tf.abs, np.abs),
+         "square": (tf.square, np.square)}
+
+
+@settings(max_examples=12)
+@given(steps=st.lists(st.tuples(st.sampled_from(sorted(BINARY) + sorted(UNARY)),
+                                st.integers(0, 10), st.sampled_from(["full", "row", "scalar"])),
+                      min_size=2, max_size=7),
+       seed=st.integers(0, 1000))
+def test_random_programs_match_numpy(steps, seed):
+    rng = np.random.default_rng(seed)
+    operands = {"full": rng.normal(size=(3, 4)), "row": rng.normal(size=(4,)),
+                "scalar": rng.normal(size=())}
+    graph = tf.Graph()
+    with graph.as_default():
+        placeholders = {k: tf.placeholder(tf.float64, v.shape) for k, v in operands.items()}
+        values_tf = [placeholders["full"]]
+        values_np = [operands["full"]]
+        for name, pick, other in steps:
+            a_tf, a_np = values_tf[pick % len(values_tf)], values_np[pick % len(values_np)]
+            if name in UNARY:
+                values_tf.append(UNARY[name][0](a_tf))
+                values_np.append(UNARY[name][1](a_np))
+            else:
+                values_tf.append(BINARY[name][0](a_tf, placeholders[other]))
+                values_np.append(BINARY[name][1](a_np, operands[other]))
+        with tf.Session() as sess:
+            got = sess.run(values_tf[1:], {placeholders[k]: v for k, v in operands.items()})
+    for g, e in zip(got, values_np[1:]):
+        np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-12)
