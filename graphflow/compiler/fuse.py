@@ -90,7 +90,17 @@ def _groups(nodes: Sequence[Node], fetched: Sequence[Value]) -> dict[int, list[N
     for node in nodes:
         if node.id in group_of:
             members.setdefault(find(group_of[node.id]), []).append(node)
-    return {g: m for g, m in members.items() if len(m) > 1}
+    return {g: m for g, m in members.items() if _worth_fusing(m)}
+
+
+#: A numba call costs about 1.5 us against about 0.5 us for a numpy ufunc on a small array, so
+#: small groups only pay off over many elements (measured with benchmarks/overhead.py).
+SMALL_GROUP, SMALL_SIZE = 3, 1024
+
+
+def _worth_fusing(members: list[Node]) -> bool:
+    size = members[0].out_specs[0].shape.num_elements()
+    return len(members) > SMALL_GROUP or (len(members) > 1 and size >= SMALL_SIZE)
 
 
 def fuse_elementwise(nodes: Sequence[Node], fetched: Sequence[Value], backend: str

@@ -250,8 +250,11 @@ def _feed_value(tensor: Tensor, value: Any) -> np.ndarray:
         TypeError: a Python int does not fit the tensor's integer dtype.
     """
     dtype = tensor.dtype.np
-    if type(value) is np.ndarray and value.dtype == dtype:
+    kind = type(value)
+    if kind is np.ndarray and value.dtype == dtype:
         arr = value
+    elif kind is float and dtype.kind == "f":  # the common scalar feed, without the checks below
+        arr = np.asarray(value, dtype)
     else:
         if isinstance(value, (Tensor, Operation)) or hasattr(value, "_as_graph_tensor"):
             raise TypeError(
