@@ -63,20 +63,21 @@ def test_values_used_outside_become_outputs(graph):
 
 
 def test_no_cycle_through_an_outside_node(graph):
-    x = tf.placeholder(tf.float64, [3])
+    x = tf.placeholder(tf.float64, [1024])  # big enough for two-op groups to fuse
     a = x * 3.0 - 1.0
     b = a + tf.reduce_max(a)  # depends on a directly and through the reduction
     c = b * b
-    value, plan = _run(c, {x: np.array([1.0, 2.0, 3.0])})
-    a_np = np.array([2.0, 5.0, 8.0])
-    np.testing.assert_array_equal(value, (a_np + 8.0) ** 2)
-    assert _types(plan).count("_FusedElementwise") == 2
+    xv = np.linspace(0.0, 1.0, 1024)
+    value, plan = _run(c, {x: xv})
+    a_np = xv * 3.0 - 1.0
+    np.testing.assert_allclose(value, (a_np + a_np.max()) ** 2, rtol=1e-15)
+    assert _types(plan) == ["_FusedElementwise", "Max", "_FusedElementwise"]
 
 
 def test_transcendental_ops_stay_numpy_calls(graph):
-    x = tf.placeholder(tf.float32, [16])
+    x = tf.placeholder(tf.float32, [1024])
     y = tf.tanh(x * 2.0 + 1.0) * 3.0 - 1.0
-    xv = np.linspace(-2, 2, 16).astype(np.float32)
+    xv = np.linspace(-2, 2, 1024).astype(np.float32)
     value, plan = _run(y, {x: xv})
     assert _types(plan) == ["_FusedElementwise", "Tanh", "_FusedElementwise"]
     np.testing.assert_allclose(value, np.tanh(xv * 2 + 1) * 3 - 1, rtol=1e-6)
@@ -92,20 +93,29 @@ def test_fused_maximum_propagates_nan_like_numpy(graph):
 
 
 def test_division_by_zero_gives_inf_not_an_exception(graph):
-    x = tf.placeholder(tf.float64, [2])
+    x = tf.placeholder(tf.float64, [1024])
     y = (x * 1.0) / (x - x)
-    value, _ = _run(y, {x: np.array([1.0, -1.0])})
-    np.testing.assert_array_equal(value, [np.inf, -np.inf])
+    xv = np.where(np.arange(1024) % 2, 1.0, -1.0)
+    value, plan = _run(y, {x: xv})
+    assert _types(plan) == ["_FusedElementwise"]
+    np.testing.assert_array_equal(value, xv * np.inf)
+
+
+def test_small_two_op_groups_stay_numpy_calls(graph):
+    a = tf.placeholder(tf.float32, [])
+    b = tf.placeholder(tf.float32, [])
+    value, plan = _run(a * b + a, {a: 1.5, b: 2.0})
+    assert value == 4.5 and _types(plan) == ["Mul", "Add"]
 
 
 def test_kernel_source_is_written_to_the_cache_folder(graph, tmp_path, monkeypatch):
     monkeypatch.setenv("GF_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(cpu_fused, "_kernels", {})  # forget kernels loaded by earlier tests
     monkeypatch.setattr(cpu_fused, "_modules", {})
-    x = tf.placeholder(tf.float64, [2, 2])
+    x = tf.placeholder(tf.float64, [32, 32])
     y = x * 7.0 + 0.25  # constants are kernel inputs: the source is shared, not value-specific
-    value, plan = _run(y, {x: np.eye(2)})
-    np.testing.assert_array_equal(value, np.eye(2) * 7 + 0.25)
+    value, plan = _run(y, {x: np.eye(32)})
+    np.testing.assert_array_equal(value, np.eye(32) * 7 + 0.25)
     (node,) = [n for n in plan.order if n.type == "_FusedElementwise"]
     source = cpu_fused.kernel_source(node.attrs["program"])
     assert "@njit(cache=True" in source
