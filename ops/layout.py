@@ -201,16 +201,14 @@ class Pad(OpDef):
 
     def grad(self, op, dy):
         from graphflow.api._build import out
-        from graphflow.api.array import shape
+        from graphflow.api.array import reshape, shape
 
         x, paddings = op.inputs[0], op.inputs[1]
         mode = op.get_attr("mode").upper()
-        rest = [None] * (len(op.inputs) - 2)
-        if mode == "CONSTANT":
-            begin = out("Slice", [paddings, _const([0, 0]), _const([-1, 1])])
-            from graphflow.api.array import reshape
-
-            return [out("Slice", [dy, reshape(begin, [-1]), shape(x)]), None, *rest]
+        rest = [None] * (len(op.inputs) - 2)  # the constant value gets no gradient
+        if mode == "CONSTANT":  # dy sliced at the "before" paddings, to x's shape
+            before = out("Slice", [paddings, _const([0, 0]), _const([-1, 1])])
+            return [out("Slice", [dy, reshape(before, [-1]), shape(x)]), None, *rest]
         return [out("MirrorPadGrad", [dy, paddings], {"mode": mode}), None, *rest]
 
     def samples(self, rng):

@@ -3,9 +3,9 @@ one `_FusedElementwise` node, which the CPU backend runs as one generated numba 
 
 Grouping walks the nodes in topological order. A node joins the groups of its producers that
 iterate over the same (static) output shape, merging them, when that cannot create a cycle:
-no path may leave the merged group and re-enter it. Values of a group
-that are used outside it (or fetched) become outputs of the fused node; values used only
-inside never exist as arrays. Single-node groups are left alone (a numpy ufunc call is as fast).
+no path may leave the merged group and re-enter it. Values of a group that are used outside it
+(or fetched) become outputs of the fused node; values used only inside never exist as arrays.
+Single nodes and small groups over few elements stay numpy calls (see `_worth_fusing`).
 """
 
 from __future__ import annotations
