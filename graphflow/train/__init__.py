@@ -1,6 +1,11 @@
-"""`tf.train`: optimizers, learning-rate schedules, Saver and checkpoint utilities."""
+"""`tf.train`: optimizers and training utilities."""
 
 # ruff: noqa: F401
+from .adadelta import AdadeltaOptimizer
+from .adagrad import AdagradOptimizer
+from .adam import AdamOptimizer
 from .gradient_descent import GradientDescentOptimizer
+from .momentum import MomentumOptimizer
 from .optimizer import Optimizer
+from .rmsprop import RMSPropOptimizer
 from .training_util import create_global_step, get_global_step, get_or_create_global_step

@@ -142,7 +142,8 @@ class Optimizer:
         return self._slot(var, slot_name, op_name, 0.0)
 
     def _slot(self, var: Variable, slot_name: str, op_name: str, value: float) -> Variable:
-        """A variable shaped like `var`, named `<var>/<op_name>`, not trainable."""
+        """A variable shaped like `var`, named `<var>/<op_name>`, not trainable. As in TF1,
+        every slot of an optimizer uses its name, made unique: w/Adam, w/Adam_1, ..."""
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
             graph = get_default_graph()

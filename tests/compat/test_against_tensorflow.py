@@ -181,3 +181,35 @@ def test_gradient_descent_trajectory():
 
     expected, got = on_both(program)
     assert_same_values(expected, got, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("make", [
+    lambda tf: tf.train.MomentumOptimizer(0.05, 0.9),
+    lambda tf: tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True),
+    lambda tf: tf.train.AdagradOptimizer(0.3),
+    lambda tf: tf.train.AdadeltaOptimizer(1.0),
+    lambda tf: tf.train.RMSPropOptimizer(0.01, momentum=0.5),
+    lambda tf: tf.train.RMSPropOptimizer(0.01, centered=True, epsilon=1e-6),
+    lambda tf: tf.train.AdamOptimizer(0.05),
+], ids=["momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "rmsprop_centered", "adam"])
+def test_optimizer_trajectories(make):
+    rng = np.random.default_rng(4)
+    xs, ys = rng.normal(size=(16, 3)).astype(np.float32), rng.normal(size=(16, 1)).astype(np.float32)
+
+    def program(tf):
+        w = tf.Variable(np.full((3, 1), 0.5, np.float32), name="w")
+        loss = tf.reduce_mean(tf.square(tf.matmul(tf.constant(xs), w) - ys))
+        opt = make(tf)
+        step = opt.minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            trajectory = []
+            for _ in range(10):
+                sess.run(step)
+                trajectory.append(sess.run(w))
+            slots = sorted(opt.get_slot_names())
+            return trajectory, slots, sorted(v.op.name for v in tf.global_variables())
+
+    expected, got = on_both(program)
+    assert got[1:] == expected[1:]
+    assert_same_values(expected[0], got[0], rtol=2e-5, atol=1e-6)

@@ -1,0 +1,44 @@
+"""`tf.train.AdadeltaOptimizer` (TF1's update rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphflow.api import math as gmath
+from graphflow.framework.graph import get_default_graph
+from graphflow.framework.tensor import Tensor
+from graphflow.framework.variables import Variable, assign, assign_sub
+
+from .optimizer import Optimizer
+
+
+class AdadeltaOptimizer(Optimizer):
+    """Adadelta (Zeiler, 2012).
+
+    Update rule (slots "accum" and "accum_update", zeros at first):
+        accum        <- rho * accum + (1 - rho) * grad^2
+        update        = sqrt(accum_update + epsilon) / sqrt(accum + epsilon) * grad
+        accum_update <- rho * accum_update + (1 - rho) * update^2
+        var          <- var - learning_rate * update
+    """
+
+    def __init__(self, learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any = 1e-8,
+                 use_locking: bool = False, name: str = "Adadelta") -> None:
+        super().__init__(use_locking, name)
+        self._learning_rate, self._rho, self._epsilon = learning_rate, rho, epsilon
+
+    def _create_slots(self, var_list: list[Variable]) -> None:
+        for v in var_list:
+            self._zeros_slot(v, "accum", self._name)
+            self._zeros_slot(v, "accum_update", self._name)
+
+    def _apply_dense(self, grad: Tensor, var: Variable) -> Any:
+        lr = self._hyper(self._learning_rate, var.dtype)
+        rho = self._hyper(self._rho, var.dtype)
+        eps = self._hyper(self._epsilon, var.dtype)
+        accum, accum_update = self.get_slot(var, "accum"), self.get_slot(var, "accum_update")
+        accum_t = assign(accum, rho * accum + (1.0 - rho) * gmath.square(grad))
+        update = gmath.sqrt(accum_update + eps) * gmath.rsqrt(accum_t + eps) * grad
+        update_t = assign(accum_update, rho * accum_update + (1.0 - rho) * gmath.square(update))
+        with get_default_graph().control_dependencies([update_t.op]):  # both writes, one step
+            return assign_sub(var, lr * update).op
