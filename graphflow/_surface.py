@@ -26,6 +26,7 @@ from graphflow.api.array import (
     stop_gradient,
     zeros,
 )
+from graphflow.api.clip import clip_by_global_norm, clip_by_norm, global_norm
 from graphflow.api.indexing import (
     boolean_mask,
     clip_by_value,

@@ -213,3 +213,23 @@ def test_optimizer_trajectories(make):
     expected, got = on_both(program)
     assert got[1:] == expected[1:]
     assert_same_values(expected[0], got[0], rtol=2e-5, atol=1e-6)
+
+
+def test_schedules_and_clipping():
+    def program(tf):
+        step = tf.placeholder(tf.int64, [])
+        rates = [tf.train.exponential_decay(0.1, step, 10, 0.5, staircase=True),
+                 tf.train.natural_exp_decay(0.1, step, 10, 0.3),
+                 tf.train.inverse_time_decay(0.1, step, 10, 2.0),
+                 tf.train.polynomial_decay(0.1, step, 20, 0.01, power=2.0),
+                 tf.train.polynomial_decay(0.1, step, 10, cycle=True),
+                 tf.train.cosine_decay(0.1, step, 20, alpha=0.1),
+                 tf.train.piecewise_constant(step, [np.int64(7), np.int64(15)], [1.0, 0.5, 0.1])]
+        t = tf.constant([[3.0, 4.0], [1.0, 0.0]])
+        clipped, norm = tf.clip_by_global_norm([t, t * 2.0], 3.0)
+        extra = [tf.clip_by_norm(t, 2.0), tf.clip_by_norm(t, 2.0, axes=[1]), norm, *clipped]
+        with tf.Session() as sess:
+            return [sess.run(rates, {step: s}) for s in (0, 3, 10, 17, 40)] + [sess.run(extra)]
+
+    expected, got = on_both(program)
+    assert_same_values(expected, got, rtol=1e-6, atol=1e-7)
