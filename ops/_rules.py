@@ -73,3 +73,10 @@ def normalize_axes(axis: Any, rank: int | None) -> tuple[int, ...] | None:
 def shapes_text(inputs: Sequence[Spec]) -> str:
     """`[2,3], [4,5]`: the input shapes as TF1 prints them in shape errors."""
     return ", ".join(format_dims(s.dims) for s in inputs)
+
+
+def unknown_dims_of(shape_tensor: Spec) -> TensorShape:
+    """The shape a 1-D shape tensor (as fed to Reshape, Fill, ...) describes when its value is
+    unknown: one unknown dim per entry, or unknown rank when its length is unknown too."""
+    n = shape_tensor.dims[0] if shape_tensor.dims else None
+    return TensorShape(None if n is None else [None] * n)

@@ -7,6 +7,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
+from ._rules import unknown_dims_of
 from .registry import OpDef, Sample, Spec, register
 
 
@@ -164,8 +165,7 @@ class ScatterNd(OpDef):
         indices, updates, shape = inputs
         _int_input(indices, "ScatterNd indices")
         if shape.value is None:
-            n = shape.dims[0] if shape.dims else None
-            return [Spec(TensorShape(None if n is None else [None] * n), updates.dtype)]
+            return [Spec(unknown_dims_of(shape), updates.dtype)]
         return [Spec(TensorShape([int(d) for d in shape.value]), updates.dtype)]
 
     def reference(self, attrs, indices, updates, shape):

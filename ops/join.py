@@ -84,9 +84,7 @@ class Unpack(OpDef):
 
     def grad(self, op, *dys):
         from graphflow.api.indexing import stack
-        from graphflow.api.math import zeros_like
 
-        dys = [dy if dy is not None else zeros_like(t) for dy, t in zip(dys, op.outputs)]
         return [stack(dys, axis=op.get_attr("axis"))]
 
     def samples(self, rng):
@@ -179,9 +177,7 @@ class Split(OpDef):
 
     def grad(self, op, *dys):
         from graphflow.api.indexing import concat
-        from graphflow.api.math import zeros_like
 
-        dys = [dy if dy is not None else zeros_like(t) for dy, t in zip(dys, op.outputs)]
         return [concat(dys, op.get_attr("axis"))]
 
     def samples(self, rng):
@@ -231,9 +227,7 @@ class SplitV(OpDef):
 
     def grad(self, op, *dys):
         from graphflow.api.indexing import concat
-        from graphflow.api.math import zeros_like
 
-        dys = [dy if dy is not None else zeros_like(t) for dy, t in zip(dys, op.outputs)]
         return [concat(dys, op.get_attr("axis")), None]
 
     def samples(self, rng):

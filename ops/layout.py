@@ -13,6 +13,22 @@ def _unknown_like(x: Spec) -> Spec:
     return Spec(TensorShape(None if x.dims is None else [None] * x.rank), x.dtype)
 
 
+def _padded(x: Spec, paddings: Spec, sign: int) -> Spec:
+    """x's spec with every dim grown (sign +1, Pad) or shrunk (-1, its gradient) by the
+    [before, after] rows of `paddings`.
+
+    Raises:
+        ValueError: when `paddings` does not have one row per dimension.
+    """
+    if x.dims is None or paddings.value is None:
+        return _unknown_like(x)
+    p = np.asarray(paddings.value).reshape(-1, 2)
+    if p.shape[0] != x.rank:
+        raise ValueError(f"paddings must have {x.rank} rows, got {p.shape[0]}")
+    dims = [None if d is None else d + sign * (int(a) + int(b)) for d, (a, b) in zip(x.dims, p)]
+    return Spec(TensorShape(dims), x.dtype)
+
+
 @register
 class Transpose(OpDef):
     """Permutes dimensions: out.shape[i] = x.shape[perm[i]] (`tf.transpose`)."""
@@ -182,14 +198,7 @@ class Pad(OpDef):
     defaults = {"mode": "CONSTANT"}
 
     def infer(self, inputs, attrs):
-        x, paddings = inputs[0], inputs[1]
-        if x.dims is None or paddings.value is None:
-            return [_unknown_like(x)]
-        p = np.asarray(paddings.value).reshape(-1, 2)
-        if p.shape[0] != x.rank:
-            raise ValueError(f"paddings must have {x.rank} rows, got {p.shape[0]}")
-        dims = [None if d is None else d + int(a) + int(b) for d, (a, b) in zip(x.dims, p)]
-        return [Spec(TensorShape(dims), x.dtype)]
+        return [_padded(inputs[0], inputs[1], +1)]
 
     def reference(self, attrs, x, paddings, *constant):
         mode = attrs.get("mode", "CONSTANT").upper()
@@ -232,12 +241,7 @@ class MirrorPadGrad(OpDef):
     type = "MirrorPadGrad"
 
     def infer(self, inputs, attrs):
-        dy, paddings = inputs
-        if dy.dims is None or paddings.value is None:
-            return [_unknown_like(dy)]
-        p = np.asarray(paddings.value).reshape(-1, 2)
-        dims = [None if d is None else d - int(a) - int(b) for d, (a, b) in zip(dy.dims, p)]
-        return [Spec(TensorShape(dims), dy.dtype)]
+        return [_padded(inputs[0], inputs[1], -1)]
 
     def reference(self, attrs, dy, paddings):
         # The pad is linear: its transpose applied to dy, computed through index maps.

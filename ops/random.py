@@ -12,6 +12,7 @@ import numpy as np
 from graphflow.framework.random_seed import seed_for_op
 from graphflow.framework.tensor_shape import TensorShape
 
+from ._rules import unknown_dims_of
 from .registry import OpDef, Spec, register
 
 
@@ -41,8 +42,7 @@ class _Random(OpDef):
         shape = inputs[0]
         if shape.value is not None:
             return [Spec(TensorShape([int(d) for d in shape.value]), attrs["dtype"])]
-        n = shape.dims[0] if shape.dims else None
-        return [Spec(TensorShape(None if n is None else [None] * n), attrs["dtype"])]
+        return [Spec(unknown_dims_of(shape), attrs["dtype"])]
 
     def bind(self, node, state):
         rng = state.rng(node.name, lambda: generator(node.attrs.get("seed"),

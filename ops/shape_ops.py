@@ -8,7 +8,7 @@ import numpy as np
 from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape, format_dims
 
-from ._rules import broadcast_dims
+from ._rules import broadcast_dims, unknown_dims_of
 from .registry import OpDef, Sample, Spec, register, spec
 
 
@@ -106,8 +106,7 @@ class Reshape(OpDef):
     def infer(self, inputs, attrs):
         x, shape = inputs
         if shape.value is None:
-            n = shape.dims[0] if shape.dims else None
-            return [Spec(TensorShape(None if n is None else [None] * n), x.dtype)]
+            return [Spec(unknown_dims_of(shape), x.dtype)]
         dims = _reshape_dims(x.shape, shape.value.reshape(-1))
         value = None if x.value is None else x.value.reshape(dims)
         return [spec(dims, x.dtype, value)]
@@ -199,8 +198,7 @@ class Fill(OpDef):
         if value.rank not in (None, 0):
             raise ValueError(f"value must be a scalar, got shape {format_dims(value.dims)}")
         if dims.value is None:
-            n = dims.dims[0] if dims.dims else None
-            return [Spec(TensorShape(None if n is None else [None] * n), value.dtype)]
+            return [Spec(unknown_dims_of(dims), value.dtype)]
         shape = [int(d) for d in dims.value.reshape(-1)]
         if any(d < 0 for d in shape):
             raise ValueError(f"Fill dimensions must be >= 0, got {shape}")
@@ -229,8 +227,7 @@ class BroadcastTo(OpDef):
     def infer(self, inputs, attrs):
         x, shape = inputs
         if shape.value is None:
-            n = shape.dims[0] if shape.dims else None
-            return [Spec(TensorShape(None if n is None else [None] * n), x.dtype)]
+            return [Spec(unknown_dims_of(shape), x.dtype)]
         target = TensorShape([int(d) for d in shape.value])
         out = broadcast_dims(x.shape, target)
         if out.ndims != target.ndims or not out.is_compatible_with(target):
@@ -274,8 +271,7 @@ class SumToShape(OpDef):
         dy, shape = inputs
         if shape.value is not None:
             return [spec([int(d) for d in shape.value], dy.dtype)]
-        n = shape.dims[0] if shape.dims else None
-        return [Spec(TensorShape(None if n is None else [None] * n), dy.dtype)]
+        return [Spec(unknown_dims_of(shape), dy.dtype)]
 
     def reference(self, attrs, dy, shape):
         return sum_to(dy, shape)

@@ -8,6 +8,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
+from ._rules import unknown_dims_of
 from .registry import OpDef, Sample, Spec, register
 
 _MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
@@ -112,8 +113,7 @@ class StridedSliceGrad(OpDef):
     def infer(self, inputs, attrs):
         shape, _, _, _, dy = inputs
         if shape.value is None:
-            n = shape.dims[0] if shape.dims else None
-            return [Spec(TensorShape(None if n is None else [None] * n), dy.dtype)]
+            return [Spec(unknown_dims_of(shape), dy.dtype)]
         return [Spec(TensorShape([int(d) for d in shape.value]), dy.dtype)]
 
     def reference(self, attrs, shape, begin, end, strides, dy):
@@ -144,8 +144,7 @@ class Slice(OpDef):
     def infer(self, inputs, attrs):
         x, begin, size = inputs
         if x.dims is None or begin.value is None or size.value is None:
-            n = size.dims[0] if size.dims else None
-            return [Spec(TensorShape(None if n is None else [None] * n), x.dtype)]
+            return [Spec(unknown_dims_of(size), x.dtype)]
         dims = []
         for d, b, s in zip(x.dims, begin.value.tolist(), size.value.tolist()):
             if s == -1:
