@@ -8,13 +8,6 @@ import pytest
 import graphflow as tf
 
 
-@pytest.fixture
-def graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
-
-
 def test_clip_by_norm(graph):
     t = np.array([[3.0, 4.0], [0.0, 0.0]])
     with tf.Session() as sess:

@@ -10,13 +10,6 @@ import graphflow as tf
 from tests.gradcheck import assert_gradients_close, numeric_gradients
 
 
-@pytest.fixture
-def graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
-
-
 def test_sum_over_ys_and_fan_out(graph):
     x = tf.placeholder(tf.float64, [3])
     y1 = tf.reduce_sum(x * x)            # 2x

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,13 +23,6 @@ def _run(fetches, feeds):
     with tf.Session() as sess:
         values = sess.run(fetches, feeds)
         return values, _plan(sess)
-
-
-@pytest.fixture
-def graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
 
 
 def test_chain_with_bias_becomes_one_kernel(graph):

@@ -9,13 +9,6 @@ import pytest
 import graphflow as tf
 
 
-@pytest.fixture
-def graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
-
-
 def test_default_graph_and_reset():
     tf.reset_default_graph()
     g = tf.get_default_graph()

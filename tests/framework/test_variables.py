@@ -9,13 +9,6 @@ import pytest
 import graphflow as tf
 
 
-@pytest.fixture
-def graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
-
-
 def test_initial_values_of_every_kind(graph):
     from_python = tf.Variable(3, name="n")
     from_array = tf.Variable(np.arange(4.0).reshape(2, 2), name="arr")

@@ -10,13 +10,6 @@ import pytest
 import graphflow as tf
 
 
-@pytest.fixture
-def graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
-
-
 def test_fetch_structures_mirror_the_request(graph):
     a = tf.constant(2.0, name="a")
     b = tf.constant([1, 2], name="b")

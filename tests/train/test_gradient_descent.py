@@ -9,13 +9,6 @@ import pytest
 import graphflow as tf
 
 
-@pytest.fixture
-def graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
-
-
 def test_one_step_matches_numpy(graph):
     w = tf.Variable([[1.0], [-2.0]], dtype=tf.float64)
     x = tf.constant([[1.0, 2.0], [3.0, 4.0]], tf.float64)
