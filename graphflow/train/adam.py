@@ -1,59 +1,77 @@
-"""`tf.train.AdamOptimizer` (TF1's update rule, with its bias correction folded into the rate)."""
+"""`tf.train.AdamOptimizer` (TF1's update rule) and its AMSGrad variant."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from graphflow.api import math as gmath
-from graphflow.framework.graph import get_default_graph
-from graphflow.framework.tensor import Operation, Tensor
-from graphflow.framework.variables import Variable, assign, assign_sub, group
+from graphflow.framework.tensor import Tensor
+from graphflow.framework.variables import Variable, assign, assign_sub
 
 from .optimizer import Optimizer
 
 
 class AdamOptimizer(Optimizer):
-    """Adam (Kingma and Ba, 2015) exactly as TF1 computes it.
+    """Adam (Kingma and Ba, 2015) exactly as TF1 computes it, or AMSGrad (Reddi et al., 2018).
 
     Update rule (slots "m" and "v" at zeros; non-slot variables beta1_power and beta2_power
     start at beta1 and beta2 and are multiplied by them after every step):
-        lr_t = learning_rate * sqrt(1 - beta2_power) / (1 - beta1_power)
         m   <- beta1 * m + (1 - beta1) * grad
         v   <- beta2 * v + (1 - beta2) * grad^2
-        var <- var - lr_t * m / (sqrt(v) + epsilon)
+        var <- var - lr * sqrt(1 - beta2_power) / (1 - beta1_power) * m / (sqrt(v) + epsilon)
+
+    With `amsgrad=True` a slot "vhat" keeps the running maximum of v and the step follows
+    `torch.optim.Adam(amsgrad=True)`, epsilon added after the bias correction:
+        vhat <- max(vhat, v)
+        var  <- var - lr / (1 - beta1_power) * m / (sqrt(vhat) / sqrt(1 - beta2_power) + epsilon)
     """
 
+    #: Whether epsilon is added after dividing sqrt(v) by its bias correction (PyTorch's
+    #: convention) instead of before (TF1's "epsilon hat").
+    _epsilon_after_bias_correction = False
+
     def __init__(self, learning_rate: Any = 0.001, beta1: Any = 0.9, beta2: Any = 0.999,
-                 epsilon: Any = 1e-8, use_locking: bool = False, name: str = "Adam") -> None:
+                 epsilon: Any = 1e-8, use_locking: bool = False, name: str = "Adam",
+                 amsgrad: bool = False) -> None:
         super().__init__(use_locking, name)
         self._learning_rate, self._beta1, self._beta2 = learning_rate, beta1, beta2
-        self._epsilon = epsilon
+        self._epsilon, self._amsgrad = epsilon, amsgrad
 
     def _create_slots(self, var_list: list[Variable]) -> None:
-        first = min(var_list, key=lambda v: v.op.name)
-        self._non_slot_variable("beta1_power", self._beta1, first.dtype)
-        self._non_slot_variable("beta2_power", self._beta2, first.dtype)
+        dtype = min(var_list, key=lambda v: v.op.name).dtype
+        self._non_slot_variable("beta1_power", self._beta1, dtype, lambda p: p * self._beta1)
+        self._non_slot_variable("beta2_power", self._beta2, dtype, lambda p: p * self._beta2)
         for v in var_list:
             self._zeros_slot(v, "m", self._name)
             self._zeros_slot(v, "v", self._name)
+            if self._amsgrad:
+                self._zeros_slot(v, "vhat", self._name)
 
     def _apply_dense(self, grad: Tensor, var: Variable) -> Any:
         dtype = var.dtype
         lr = self._hyper(self._learning_rate, dtype)
-        beta1, beta2 = self._hyper(self._beta1, dtype), self._hyper(self._beta2, dtype)
         eps = self._hyper(self._epsilon, dtype)
-        beta1_power = gmath.cast(self._non_slot["beta1_power"].value(), dtype)
-        beta2_power = gmath.cast(self._non_slot["beta2_power"].value(), dtype)
-        lr_t = lr * gmath.sqrt(1.0 - beta2_power) / (1.0 - beta1_power)
+        m_t, v_t = self._moments(grad, var)
+        if self._amsgrad:
+            vhat = self.get_slot(var, "vhat")
+            v_t = assign(vhat, gmath.maximum(vhat, v_t))
+        correction1 = 1.0 - self._non_slot_value("beta1_power", dtype)
+        correction2 = 1.0 - self._non_slot_value("beta2_power", dtype)
+        if self._amsgrad or self._epsilon_after_bias_correction:
+            step = lr / correction1 * m_t / (gmath.sqrt(v_t) / gmath.sqrt(correction2) + eps)
+        else:
+            step = lr * gmath.sqrt(correction2) / correction1 * m_t / (gmath.sqrt(v_t) + eps)
+        return self._apply_step(var, step, lr)
+
+    def _moments(self, grad: Tensor, var: Variable) -> tuple[Tensor, Tensor]:
+        """Updates the slots m and v; returns their new values."""
+        beta1 = self._hyper(self._beta1, var.dtype)
+        beta2 = self._hyper(self._beta2, var.dtype)
         m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
         m_t = assign(m, beta1 * m + (1.0 - beta1) * grad)
         v_t = assign(v, beta2 * v + (1.0 - beta2) * gmath.square(grad))
-        return assign_sub(var, lr_t * m_t / (gmath.sqrt(v_t) + eps)).op
+        return m_t, v_t
 
-    def _finish(self, update_ops: list[Any], name: str) -> Operation:
-        graph = get_default_graph()
-        beta1_power, beta2_power = self._non_slot["beta1_power"], self._non_slot["beta2_power"]
-        with graph.control_dependencies(update_ops):
-            b1 = assign(beta1_power, beta1_power * self._beta1)
-            b2 = assign(beta2_power, beta2_power * self._beta2)
-        return group(*update_ops, b1, b2, name=name)
+    def _apply_step(self, var: Variable, step: Tensor, lr: Tensor) -> Any:
+        """var <- var - step (AdamW adds its weight decay here)."""
+        return assign_sub(var, step).op

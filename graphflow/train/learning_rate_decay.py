@@ -84,6 +84,41 @@ def cosine_decay(learning_rate: Any, global_step: Any, decay_steps: Any, alpha: 
         return lr * ((1.0 - a) * cosine + a)
 
 
+def cosine_decay_restarts(learning_rate: Any, global_step: Any, first_decay_steps: Any,
+                          t_mul: Any = 2.0, m_mul: Any = 1.0, alpha: Any = 0.0,
+                          name: str | None = None) -> Tensor:
+    """Cosine decay with warm restarts (SGDR): period i lasts first_decay_steps * t_mul**i
+    steps and starts from learning_rate * m_mul**i; within a period, with f the fraction of it
+    completed, the rate is learning_rate * ((1 - alpha) * 0.5 * m_mul**i * (1 + cos(pi f))
+    + alpha), as TF1 computes it."""
+    with get_default_graph().name_scope(name or "SGDRDecay"):
+        lr, step, steps, t, m, a = _inputs(learning_rate, global_step, first_decay_steps, t_mul,
+                                           m_mul, alpha)
+        fraction = step / steps
+        if isinstance(t_mul, (int, float)) and t_mul == 1.0:
+            restart = gmath.floor(fraction)
+            fraction = fraction - restart
+        else:
+            # Geometrically growing periods: the restart index solves a geometric series.
+            restart = gmath.floor(gmath.log(1.0 - fraction * (1.0 - t)) / gmath.log(t))
+            done = (1.0 - gmath.pow(t, restart)) / (1.0 - t)
+            fraction = (fraction - done) / gmath.pow(t, restart)
+        cosine = 0.5 * gmath.pow(m, restart) * (1.0 + gmath.cos(math.pi * fraction))
+        return lr * ((1.0 - a) * cosine + a)
+
+
+def linear_warmup(learning_rate: Any, global_step: Any, warmup_steps: Any,
+                  initial_learning_rate: Any = 0.0, name: str | None = None) -> Tensor:
+    """Linear warm-up in front of any rate or schedule: for step < warmup_steps the rate is
+    initial + (learning_rate - initial) * step / warmup_steps, afterwards `learning_rate`
+    (itself possibly a schedule of the same global_step)."""
+    with get_default_graph().name_scope(name or "LinearWarmup"):
+        lr, step, steps, start = _inputs(learning_rate, global_step, warmup_steps,
+                                         initial_learning_rate)
+        warming = start + (lr - start) * step / steps
+        return gmath.where(step < steps, warming, lr)
+
+
 def piecewise_constant(x: Any, boundaries: Sequence[Any], values: Sequence[Any],
                        name: str | None = None) -> Tensor:
     """values[0] while x <= boundaries[0], values[i] while boundaries[i-1] < x <= boundaries[i],

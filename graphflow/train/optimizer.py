@@ -15,7 +15,7 @@ from graphflow.framework import dtypes
 from graphflow.framework.constant import convert_to_tensor
 from graphflow.framework.graph import GraphKeys, get_default_graph
 from graphflow.framework.tensor import Operation, Tensor
-from graphflow.framework.variables import Variable, assign_add, group
+from graphflow.framework.variables import Variable, assign, assign_add, group
 from graphflow.gradients import gradients
 
 
@@ -38,6 +38,9 @@ class Optimizer:
         self._name = name
         self._slots: dict[str, dict[Variable, Variable]] = {}
         self._non_slot: dict[str, Variable] = {}
+        #: How each non-slot variable changes after a step (e.g. beta1_power *= beta1), in
+        #: creation order; `_finish` applies them one after another.
+        self._non_slot_updates: dict[str, Any] = {}
 
     def get_name(self) -> str:
         return self._name
@@ -135,8 +138,20 @@ class Optimizer:
         raise NotImplementedError
 
     def _finish(self, update_ops: list[Any], name: str) -> Operation:
-        """Groups the updates (a subclass may add shared updates, e.g. Adam's beta powers)."""
-        return group(*update_ops, name=name)
+        """Groups the updates, then steps the non-slot variables (e.g. Adam's beta powers).
+
+        The non-slot updates run after every variable update and one after another, in
+        creation order, so an update may read a non-slot variable that a later one changes
+        (Nadam's mu_product reads the decay power before it moves on).
+        """
+        graph = get_default_graph()
+        steps, after = [], list(update_ops)
+        for key, new_value in self._non_slot_updates.items():
+            variable = self._non_slot[key]
+            with graph.control_dependencies(after):
+                after = [assign(variable, new_value(variable)).op]
+            steps += after
+        return group(*update_ops, *steps, name=name)
 
     def _zeros_slot(self, var: Variable, slot_name: str, op_name: str) -> Variable:
         return self._slot(var, slot_name, op_name, 0.0)
@@ -155,14 +170,24 @@ class Optimizer:
                                       dtype=var.dtype)
         return slots[var]
 
-    def _non_slot_variable(self, name: str, initial_value: float, dtype: Any) -> Variable:
-        """A scalar variable shared by all updates (e.g. Adam's beta1_power)."""
+    def _non_slot_variable(self, name: str, initial_value: Any, dtype: Any,
+                           update: Any = None) -> Variable:
+        """A scalar variable shared by all updates (e.g. Adam's beta1_power).
+
+        `update(variable) -> new value` (graph ops) is applied once after every step.
+        """
         if name not in self._non_slot:
             graph = get_default_graph()
             with graph.name_scope(None), graph.control_dependencies(None):
                 self._non_slot[name] = Variable(initial_value, trainable=False, name=name,
                                                 dtype=dtype)
+            if update is not None:
+                self._non_slot_updates[name] = update
         return self._non_slot[name]
+
+    def _non_slot_value(self, name: str, dtype: dtypes.DType) -> Tensor:
+        """The current value of a non-slot variable, cast to `dtype`."""
+        return gmath.cast(self._non_slot[name].value(), dtype)
 
     def _hyper(self, value: Any, dtype: dtypes.DType) -> Tensor:
         """A hyperparameter (float, tensor, Variable or schedule) as a tensor of `dtype`."""

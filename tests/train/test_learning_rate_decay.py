@@ -21,6 +21,16 @@ def _values(make):
             return [float(sess.run(lr, {step: s})) for s in STEPS]
 
 
+def _sgdr(lr, step, first, t_mul, m_mul, alpha):
+    """SGDR walked period by period (not by the closed form the schedule uses)."""
+    start, length, restart = 0.0, float(first), 0
+    while step >= start + length:
+        start, length, restart = start + length, length * t_mul, restart + 1
+    fraction = (step - start) / length
+    cosine = 0.5 * m_mul ** restart * (1 + math.cos(math.pi * fraction))
+    return lr * ((1 - alpha) * cosine + alpha)
+
+
 SCHEDULES = {
     "exponential": (lambda g: tf.train.exponential_decay(0.1, g, 10, 0.5),
                     lambda s: 0.1 * 0.5 ** (s / 10)),
@@ -36,6 +46,16 @@ SCHEDULES = {
                          lambda s: 0.1 * (1 - s / (10 * max(1, math.ceil(s / 10))))),
     "cosine": (lambda g: tf.train.cosine_decay(0.1, g, 20, alpha=0.1),
                lambda s: 0.1 * (0.9 * 0.5 * (1 + math.cos(math.pi * min(s, 20) / 20)) + 0.1)),
+    "cosine_restarts": (lambda g: tf.train.cosine_decay_restarts(0.1, g, 5, t_mul=2.0, m_mul=0.5,
+                                                                 alpha=0.1),
+                        lambda s: _sgdr(0.1, s, 5, 2.0, 0.5, 0.1)),
+    "cosine_restarts_fixed_period": (
+        lambda g: tf.train.cosine_decay_restarts(0.1, g, 7, t_mul=1.0),
+        lambda s: _sgdr(0.1, s, 7, 1.0, 1.0, 0.0)),
+    "linear_warmup": (lambda g: tf.train.linear_warmup(
+        tf.train.exponential_decay(0.1, g, 10, 0.5), g, 12, initial_learning_rate=0.01),
+        lambda s: 0.01 + (0.1 * 0.5 ** (s / 10) - 0.01) * s / 12 if s < 12
+        else 0.1 * 0.5 ** (s / 10)),
     "piecewise": (lambda g: tf.train.piecewise_constant(g, [np.int64(7), np.int64(15)],
                                                         [1.0, 0.5, 0.1]),
                   lambda s: 1.0 if s <= 7 else 0.5 if s <= 15 else 0.1),
@@ -45,7 +65,7 @@ SCHEDULES = {
 @pytest.mark.parametrize("name", sorted(SCHEDULES))
 def test_schedule_matches_formula(name):
     make, formula = SCHEDULES[name]
-    np.testing.assert_allclose(_values(make), [formula(s) for s in STEPS], rtol=1e-6)
+    np.testing.assert_allclose(_values(make), [formula(s) for s in STEPS], rtol=1e-6, atol=1e-8)
 
 
 def test_schedule_drives_an_optimizer_and_variable_rates_change_between_steps():
