@@ -125,7 +125,7 @@ def _backprop_op(op: Operation, grads: dict[Tensor, list[Tensor]], stops: set[Te
     opdef = registry.get(op.type)
     if not opdef.differentiable:
         return
-    if any(g is None for g in out_grads):  # multi-output op with some unused outputs
+    if any(g is None for g in out_grads) and not opdef.grad_takes_none:  # unused outputs
         out_grads = [g if g is not None else gmath.zeros_like(t) for t, g in zip(op.outputs, out_grads)]
     with op.graph.name_scope(f"{op.name}_grad"):
         in_grads = list(opdef.grad(op, *out_grads))

@@ -74,6 +74,9 @@ class OpDef:
     cuda: ClassVar[str | None] = None
     #: The outputs are a list (Unpack, Split): kernels return a tuple even when it has one entry.
     list_output: ClassVar[bool] = False
+    #: `grad` receives None for outputs nothing depends on (instead of zeros), so it can skip
+    #: work: cross-entropy's backprop output is rarely differentiated.
+    grad_takes_none: ClassVar[bool] = False
     #: Attribute defaults, filled in when an op is created (as TF1's NodeDef defaults), so
     #: gradients and kernels can read every attribute with `op.get_attr`.
     defaults: ClassVar[Mapping[str, Any]] = {}

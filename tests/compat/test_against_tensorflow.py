@@ -224,6 +224,8 @@ def test_schedules_and_clipping():
                  tf.train.polynomial_decay(0.1, step, 20, 0.01, power=2.0),
                  tf.train.polynomial_decay(0.1, step, 10, cycle=True),
                  tf.train.cosine_decay(0.1, step, 20, alpha=0.1),
+                 tf.train.cosine_decay_restarts(0.1, step, 5, t_mul=2.0, m_mul=0.5, alpha=0.1),
+                 tf.train.cosine_decay_restarts(0.1, step, 7, t_mul=1.0),
                  tf.train.piecewise_constant(step, [np.int64(7), np.int64(15)], [1.0, 0.5, 0.1])]
         t = tf.constant([[3.0, 4.0], [1.0, 0.0]])
         clipped, norm = tf.clip_by_global_norm([t, t * 2.0], 3.0)
@@ -233,3 +235,76 @@ def test_schedules_and_clipping():
 
     expected, got = on_both(program)
     assert_same_values(expected, got, rtol=1e-6, atol=1e-7)
+
+
+def test_cross_entropies_softmax_and_l2_loss():
+    rng = np.random.default_rng(5)
+    logits = np.concatenate([rng.normal(size=(3, 4)) * 3,
+                             [[1e4, -1e4, 0.0, 5.0]]]).astype(np.float32)
+    probs = rng.random((4, 4)).astype(np.float32)
+    probs /= probs.sum(axis=1, keepdims=True)
+    binary = (rng.random((4, 4)) > 0.5).astype(np.float32)
+    sparse = np.array([0, 3, 2, 1])
+
+    def program(tf):
+        x = tf.constant(logits)
+        outs = [tf.nn.softmax(x), tf.nn.log_softmax(x), tf.nn.softmax(x, axis=0),
+                tf.nn.softmax_cross_entropy_with_logits_v2(labels=probs, logits=x),
+                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=sparse, logits=x),
+                tf.nn.sigmoid_cross_entropy_with_logits(labels=binary, logits=x),
+                tf.nn.weighted_cross_entropy_with_logits(binary, x, 2.5),
+                tf.nn.l2_loss(x[:3])]
+        loss = tf.add_n([tf.reduce_sum(o * 0.1) for o in outs[3:] if o.shape.ndims])
+        outs.append(tf.gradients(loss, x)[0])
+        with tf.Session() as sess:
+            return sess.run(outs)
+
+    expected, got = on_both(program)
+    assert_same_values(expected, got, rtol=1e-5, atol=1e-5)
+
+
+def test_losses_reductions_and_regularizers():
+    rng = np.random.default_rng(6)
+    labels = rng.random((4, 3)).astype(np.float32)
+    preds = rng.random((4, 3)).astype(np.float32)
+    logits = (rng.normal(size=(4, 3)) * 3).astype(np.float32)
+    binary = (rng.random((4, 3)) > 0.5).astype(np.float32)
+    onehot = np.eye(3, dtype=np.float32)[[0, 2, 1, 1]]
+    weights = np.array([[1.0], [0.0], [2.0], [0.5]], np.float32)
+
+    def program(tf):
+        values = []
+        for r in [tf.losses.Reduction.NONE, tf.losses.Reduction.SUM, tf.losses.Reduction.MEAN,
+                  tf.losses.Reduction.SUM_OVER_BATCH_SIZE,
+                  tf.losses.Reduction.SUM_BY_NONZERO_WEIGHTS]:
+            k = {"reduction": r, "loss_collection": "by_reduction"}  # outside LOSSES
+            values += [
+                tf.losses.absolute_difference(labels, preds, weights, **k),
+                tf.losses.mean_squared_error(labels, preds, weights, **k),
+                tf.losses.huber_loss(labels, preds * 4, weights, delta=0.7, **k),
+                tf.losses.log_loss(binary, preds, weights, **k),
+                tf.losses.hinge_loss(binary, logits, weights, **k),
+                tf.losses.sigmoid_cross_entropy(binary, logits, weights, 0.2, **k),
+                tf.losses.softmax_cross_entropy(onehot, logits, weights[:, 0], 0.3, **k),
+                tf.losses.sparse_softmax_cross_entropy([0, 2, 1, 1], logits, weights, **k),
+                tf.losses.cosine_distance(labels, preds, axis=1, weights=weights, **k),
+                tf.losses.absolute_difference(labels, preds, reduction=r, loss_collection=None)]
+        # TensorFlow 2 dropped tf.contrib: there the regularizers are contrib's formulas.
+        l2, l1_l2 = (tf.contrib.layers.l2_regularizer(0.1),
+                     tf.contrib.layers.l1_l2_regularizer(0.2, 0.3)) if tf is gf else (
+            lambda w: 0.1 * tf.nn.l2_loss(w),
+            lambda w: 0.2 * tf.reduce_sum(tf.abs(w)) + 0.3 * tf.nn.l2_loss(w))
+        with tf.variable_scope("dense", regularizer=l2):
+            w = tf.get_variable("w", initializer=tf.constant(logits))
+            tf.get_variable("b", initializer=tf.constant(preds), regularizer=l1_l2)
+        tf.losses.mean_squared_error(labels, w)
+        total = tf.losses.get_total_loss()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run(values + [total, tf.losses.get_regularization_loss()]), \
+                len(tf.losses.get_regularization_losses()), len(tf.losses.get_losses()), \
+                len(tf.get_collection("by_reduction"))
+
+    expected, got = on_both(program)
+    assert got[1:] == expected[1:]
+    assert_same_values(expected[0], got[0], rtol=1e-5, atol=1e-6)
