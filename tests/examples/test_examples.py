@@ -49,3 +49,12 @@ def test_visualize_graph_writes_svg(tmp_path):
     tf.render(tf.get_default_graph(), str(out), fetches=[loss, train])
     svg = out.read_text()
     assert "layer1" in svg and "gradients" in svg and "Placeholder" in svg
+
+
+def test_every_optimizer_learns_the_digits():
+    example = load("optimizers")
+    results = example.main(epochs=10, verbose=False)
+    assert list(results) == list(example.OPTIMIZERS)
+    for name, r in results.items():
+        assert r["loss"] < 0.5, f"{name}: training loss {r['loss']:.3f} (log 10 = 2.3 at start)"
+        assert r["accuracy"] > 0.9, f"{name}: test accuracy {r['accuracy']:.3f}"
