@@ -281,3 +281,21 @@ def test_lookahead_checks_its_arguments():
         tf.train.LookaheadOptimizer(tf.train.GradientDescentOptimizer(0.1), sync_period=0)
     with pytest.raises(ValueError, match="slow_step_size"):
         tf.train.LookaheadOptimizer(tf.train.GradientDescentOptimizer(0.1), slow_step_size=2.0)
+
+
+def test_gathered_rows_get_dense_gradients(graph):
+    """Embedding lookups: the gradient of gather is densified (repeated ids add up), so every
+    optimizer applies its dense rule, here Adam."""
+    table = RNG.normal(size=(5, 2))
+    ids = np.array([0, 2, 2])
+    w = tf.Variable(table)
+    loss = tf.reduce_sum(tf.square(tf.gather(w, ids)))
+    train = tf.train.AdamOptimizer(0.1).minimize(loss)
+    grad = np.zeros_like(table)
+    np.add.at(grad, ids, 2 * table[ids])
+    m, v = 0.1 * grad, 0.001 * grad * grad
+    expected = table - 0.1 * np.sqrt(1 - 0.999) / (1 - 0.9) * m / (np.sqrt(v) + 1e-8)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        np.testing.assert_allclose(sess.run(w), expected, rtol=1e-10)
