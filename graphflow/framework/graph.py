@@ -59,6 +59,7 @@ class GraphKeys:
     REGULARIZATION_LOSSES = "regularization_losses"
     LOSSES = "losses"
     SAVERS = "savers"
+    SAVEABLE_OBJECTS = "saveable_objects"
     WEIGHTS = "weights"
     BIASES = "biases"
     ACTIVATIONS = "activations"

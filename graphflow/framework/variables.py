@@ -34,6 +34,9 @@ class Variable:
                  dtype: Any = None, expected_shape: Any = None, import_scope: Any = None,
                  constraint: Any = None, use_resource: Any = None, synchronization: Any = None,
                  aggregation: Any = None, shape: Any = None) -> None:
+        if variable_def is not None:
+            self._init_from_def(variable_def, import_scope)
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         graph = get_default_graph()
@@ -65,6 +68,33 @@ class Variable:
         if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         graph.add_to_collections(collections, self)
+
+    def _init_from_def(self, variable_def: dict[str, Any], import_scope: str | None) -> None:
+        """Wraps existing ops (named in `variable_def`, see `to_proto`) in a Variable."""
+        graph = get_default_graph()
+        prefix = f"{import_scope.rstrip('/')}/" if import_scope else ""
+        self._graph = graph
+        self._trainable = bool(variable_def.get("trainable", True))
+        self._constraint = None
+        self._variable = graph.get_tensor_by_name(prefix + variable_def["variable_name"])
+        self._initializer_op = graph.get_operation_by_name(
+            prefix + variable_def["initializer_name"])
+        self._snapshot = graph.get_tensor_by_name(prefix + variable_def["snapshot_name"])
+        self._initial_value = graph.get_tensor_by_name(prefix + variable_def["initial_value_name"])
+        self._variable._variable_object = self
+        self._snapshot._variable_object = self
+
+    def to_proto(self, export_scope: str | None = None) -> dict[str, Any]:
+        """TF1's VariableDef, as a dict of the names of the ops that make up the variable."""
+        return {"variable_name": self._variable.name,
+                "initializer_name": self._initializer_op.name,
+                "snapshot_name": self._snapshot.name,
+                "initial_value_name": self._initial_value.name, "trainable": self._trainable}
+
+    @staticmethod
+    def from_proto(variable_def: dict[str, Any], import_scope: str | None = None) -> Variable:
+        """The Variable over the ops `variable_def` names, in the default graph."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
 
     # ---- identity ------------------------------------------------------------------------
     @property

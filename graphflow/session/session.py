@@ -17,6 +17,7 @@ import numpy as np
 
 from graphflow.compiler import compile_plan
 from graphflow.compiler.plan import ExecutionPlan
+from graphflow.framework import errors
 from graphflow.framework.graph import Graph, get_default_graph
 from graphflow.framework.tensor import Operation, Tensor
 from graphflow.ops.registry import Spec
@@ -144,8 +145,7 @@ class BaseSession:
             TypeError / ValueError: bad fetches or feeds (before anything runs).
             OpError subclasses: a failure while running (the session stays usable).
         """
-        if self._closed:
-            raise RuntimeError("Attempted to use a closed Session.")
+        self._check_open()
         if type(fetches) is Tensor:  # fast path: one tensor
             if fetches.graph is not self._graph:
                 flatten_fetches(self._graph, fetches)  # raises TF1's error
@@ -225,6 +225,31 @@ class BaseSession:
                 f"{variable.shape}"
             )
         self._state.variables[name] = arr
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+
+    def _variable_values(self, names: Sequence[str]) -> dict[str, np.ndarray]:
+        """The current values of the variables `names` (op names), for `Saver.save`.
+
+        Raises:
+            RuntimeError: when the session is closed.
+            FailedPreconditionError: naming every variable that holds no value.
+        """
+        self._check_open()
+        store = self._state.variables
+        missing = [n for n in names if n not in store]
+        if missing:
+            raise errors.FailedPreconditionError(
+                None, None, f"Attempting to use uninitialized value {', '.join(missing)}")
+        return {n: store[n] for n in names}
+
+    def _replace_variables(self, values: Mapping[str, np.ndarray]) -> None:
+        """Sets several variables at once (`Saver.restore`, after it validated everything)."""
+        self._check_open()
+        self._state.variables.update(
+            {name: np.array(value, copy=True) for name, value in values.items()})
 
     def list_devices(self) -> list[Any]:
         from graphflow.backends.devices import list_devices

@@ -6,6 +6,14 @@ from .adagrad import AdagradOptimizer
 from .adam import AdamOptimizer
 from .adamax import AdaMaxOptimizer
 from .adamw import AdamWOptimizer
+from .checkpoint_format import CheckpointReader, NewCheckpointReader, checkpoint_exists
+from .checkpoint_state import (
+    CheckpointState,
+    get_checkpoint_state,
+    latest_checkpoint,
+    update_checkpoint_state,
+)
+from .checkpoint_utils import list_variables, load_checkpoint, load_variable
 from .gradient_descent import GradientDescentOptimizer
 from .learning_rate_decay import (
     cosine_decay,
@@ -18,10 +26,12 @@ from .learning_rate_decay import (
     polynomial_decay,
 )
 from .lookahead import LookaheadOptimizer
+from .meta_graph import export_meta_graph, import_meta_graph, write_graph
 from .momentum import MomentumOptimizer
 from .nadam import NadamOptimizer
 from .optimizer import Optimizer
 from .radam import RAdamOptimizer
 from .ranger import RangerOptimizer
 from .rmsprop import RMSPropOptimizer
+from .saver import Saver
 from .training_util import create_global_step, get_global_step, get_or_create_global_step
