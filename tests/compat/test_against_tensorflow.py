@@ -308,3 +308,54 @@ def test_losses_reductions_and_regularizers():
     expected, got = on_both(program)
     assert got[1:] == expected[1:]
     assert_same_values(expected[0], got[0], rtol=1e-5, atol=1e-6)
+
+
+def test_saver_visible_behaviour(tmp_path):
+    import os
+
+    def program(tf):
+        impl = "tf" if tf is tf1 else "gf"
+        directory = str(tmp_path / impl)
+        os.mkdir(directory)
+        w = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="w")
+        step = tf.train.get_or_create_global_step()
+        bump = tf.group(tf.assign_add(w, tf.ones_like(w)), tf.assign_add(step, 1))
+        saver = tf.train.Saver(max_to_keep=2)
+        rel = lambda p: os.path.relpath(p, directory)  # noqa: E731
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            saved = []
+            for _ in range(3):
+                sess.run(bump)
+                saved.append(rel(saver.save(sess, os.path.join(directory, "m"), global_step=step)))
+            state = tf.train.get_checkpoint_state(directory)
+            latest = tf.train.latest_checkpoint(directory)
+            exists = [tf.train.checkpoint_exists(os.path.join(directory, f"m-{i}"))
+                      for i in (1, 2, 3)]
+            listed = tf.train.list_variables(directory)
+            sess.run(bump)
+            saver.restore(sess, latest)
+            restored = sess.run([w, step])
+        errors = []
+        with tf.Graph().as_default():
+            other = tf.Variable(np.zeros((3, 3), np.float32), name="w")
+            missing = tf.Variable(0.0, name="missing")
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                for var_list, path in [([missing], latest), ([other], latest),
+                                       ([other], os.path.join(directory, "nope")),
+                                       ([other], None)]:
+                    try:
+                        tf.train.Saver(var_list).restore(sess, path)
+                        errors.append(None)
+                    except Exception as e:  # noqa: BLE001 - the class is what is compared
+                        errors.append(type(e).__name__)
+        return (saved, rel(state.model_checkpoint_path),
+                [rel(p) for p in state.all_model_checkpoint_paths], rel(latest), exists,
+                [(n, list(s)) for n, s in listed], restored, errors)
+
+    expected, got = on_both(program)
+    assert_same_values(list(expected[:6]), list(got[:6]))
+    assert_same_values(expected[6], got[6])
+    assert got[7] == expected[7] == ["NotFoundError", "InvalidArgumentError", "ValueError",
+                                     "ValueError"]

@@ -58,3 +58,24 @@ def test_every_optimizer_learns_the_digits():
     for name, r in results.items():
         assert r["loss"] < 0.5, f"{name}: training loss {r['loss']:.3f} (log 10 = 2.3 at start)"
         assert r["accuracy"] > 0.9, f"{name}: test accuracy {r['accuracy']:.3f}"
+
+
+def test_save_restore_resumes_exactly_where_training_stopped(tmp_path):
+    import graphflow as tf
+
+    example = load("save_restore")
+    result = example.main(str(tmp_path / "run"), verbose=False)
+    assert result["resumed_from"].endswith("model.ckpt-200")
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted([
+        "checkpoint", "graph.json", "weights_only", *(f"model.ckpt-{s}.{ext}" for s in
+                                                      (300, 350, 400)
+                                                      for ext in ("meta", "safetensors"))])
+    with tf.Graph().as_default():  # the same 400 steps without the interruption
+        example.build_model()
+        (tmp_path / "straight").mkdir()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            loss = example.train(sess, tf.train.Saver(), str(tmp_path / "straight"),
+                                 example.load_data(), until=400, verbose=False)
+    assert result["loss"] == pytest.approx(loss, rel=1e-6)
+    assert result["accuracy"] > 0.95
