@@ -236,3 +236,22 @@ def test_files_are_plain_safetensors(graph, tmp_path):
     with tf.Session() as sess:
         tf.train.Saver().restore(sess, str(tmp_path / "foreign"))
         assert sess.run(c) == 3
+
+
+def test_keep_checkpoint_every_n_hours(graph, tmp_path, monkeypatch):
+    clock = iter([0.0, 1000.0, 2000.0, 4000.0, 5000.0, 8000.0])
+    import graphflow.train.saver as saver_module
+
+    monkeypatch.setattr(saver_module, "time", type("Clock", (), {
+        "time": staticmethod(lambda: next(clock))}))
+    w, step, bump, saver, prefix = _model(tmp_path, max_to_keep=1,
+                                          keep_checkpoint_every_n_hours=1.0)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for i in range(1, 6):  # saved at t = 1000, 2000, 4000, 5000, 8000 s
+            saver.save(sess, prefix, global_step=i, write_meta_graph=False)
+    # Each checkpoint leaving the window is kept if it is past the next hourly mark (3600 s,
+    # then 7200 s): only the one of t = 4000 s is.
+    kept = sorted(f for f in os.listdir(tmp_path) if f.endswith(".safetensors"))
+    assert kept == ["model.ckpt-3.safetensors", "model.ckpt-5.safetensors"]
+    assert saver.last_checkpoints == [f"{prefix}-5"]
