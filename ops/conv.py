@@ -1,0 +1,222 @@
+"""Conv2D and its two backprops, the fast way: the input's sliding windows are a strided view
+(no copy) that one BLAS matrix product contracts with the filter; the input gradient is the
+adjoint (a product, then the windows added back, one strided add per kernel tap).
+
+Attributes are TF1's: strides, padding ("SAME", "VALID" or "EXPLICIT" with
+explicit_paddings), data_format ("NHWC" or "NCHW") and dilations. The backprops are ops of
+their own (as in TF1), with gradients, so second derivatives of convolutions exist.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphflow.framework.tensor_shape import TensorShape
+
+from ._windows import (
+    add_windows,
+    check_attrs,
+    from_nhwc,
+    nhwc_dims,
+    pad_nhwc,
+    shape_from_nhwc,
+    to_nhwc,
+    unpad,
+    window_from_attrs,
+    windows,
+)
+from .registry import OpDef, Sample, Spec, register
+
+_ATTRS = ("strides", "padding", "explicit_paddings", "data_format", "dilations")
+DEFAULTS = {"padding": "VALID", "explicit_paddings": None, "data_format": "NHWC",
+            "dilations": [1, 1, 1, 1]}
+
+
+def conv_attrs(op) -> dict:
+    """The geometry attributes of a conv op, for the ops of its gradient."""
+    return {k: op.get_attr(k) for k in _ATTRS}
+
+
+def _create(graph, op_type: str, inputs, attrs):
+    return graph.create_op(op_type, list(inputs), dict(attrs)).outputs[0]
+
+
+def _shape_of(t):
+    from graphflow.api.array import shape
+
+    return shape(t)
+
+
+def output_hw(in_spec_dims, attrs, kh, kw):
+    """(out_h, out_w) for static NHWC dims (None where unknown)."""
+    _, h, w, _ = in_spec_dims
+    if h is None or w is None or kh is None or kw is None:
+        return None, None
+    oh, ow, _ = window_from_attrs(attrs, (kh, kw)).out_and_pads(h, w)
+    return oh, ow
+
+
+def _check_inputs(op_type, x, f, attrs, depthwise=False):
+    check_attrs(op_type, attrs)
+    if not x.dtype.is_floating or x.dtype != f.dtype:
+        raise TypeError(f"{op_type}: input and filter must be float tensors of one dtype, got "
+                        f"{x.dtype.name} and {f.dtype.name}")
+    for what, s in (("input", x), ("filter", f)):
+        if s.rank is not None and s.rank != 4:
+            raise ValueError(f"{op_type}: {what} must be 4-D, got shape {s.shape}")
+
+
+def _sizes(spec, attrs):
+    """The NHWC dims of a shape given as an int tensor (its value when known)."""
+    if spec.value is not None:
+        return nhwc_dims(TensorShape([int(v) for v in spec.value]), attrs)
+    return (None, None, None, None)
+
+
+def conv2d_nhwc(x: np.ndarray, f: np.ndarray, attrs) -> np.ndarray:
+    win = window_from_attrs(attrs, f.shape[:2])
+    oh, ow, pads = win.out_and_pads(x.shape[1], x.shape[2])
+    cols = windows(pad_nhwc(x, pads), win, oh, ow)
+    n, oc = x.shape[0], f.shape[3]
+    out = cols.reshape(n * oh * ow, -1) @ f.reshape(-1, oc)
+    return out.reshape(n, oh, ow, oc)
+
+
+def conv2d_backprop_input_nhwc(sizes, f: np.ndarray, dy: np.ndarray, attrs) -> np.ndarray:
+    n, h, w, c = sizes
+    win = window_from_attrs(attrs, f.shape[:2])
+    oh, ow, pads = win.out_and_pads(h, w)
+    dcols = dy.reshape(-1, f.shape[3]) @ f.reshape(-1, f.shape[3]).T
+    dxp = np.zeros((n, h + pads[0] + pads[1], w + pads[2] + pads[3], c), dy.dtype)
+    add_windows(dxp, dcols.reshape(n, oh, ow, win.kh, win.kw, c), win)
+    return np.ascontiguousarray(unpad(dxp, pads))
+
+
+def conv2d_backprop_filter_nhwc(x: np.ndarray, fsizes, dy: np.ndarray, attrs) -> np.ndarray:
+    kh, kw, c, oc = fsizes
+    win = window_from_attrs(attrs, (kh, kw))
+    oh, ow, pads = win.out_and_pads(x.shape[1], x.shape[2])
+    cols = windows(pad_nhwc(x, pads), win, oh, ow)
+    return (cols.reshape(-1, kh * kw * c).T @ dy.reshape(-1, oc)).reshape(kh, kw, c, oc)
+
+
+@register
+class Conv2D(OpDef):
+    """2-D convolution (cross-correlation, as TF) of input [N,H,W,C] with filter
+    [kh,kw,C,OC]."""
+
+    type = "Conv2D"
+    defaults = DEFAULTS
+
+    def infer(self, inputs, attrs):
+        x, f = inputs
+        _check_inputs(self.type, x, f, attrs)
+        n, h, w, c = nhwc_dims(x.shape, attrs) if x.rank == 4 else (None,) * 4
+        kh, kw, fc, oc = f.dims if f.rank == 4 else (None,) * 4
+        if c is not None and fc is not None and c != fc:
+            raise ValueError(f"input depth {c} does not match the filter's input depth {fc}")
+        oh, ow = output_hw((n, h, w, c), attrs, kh, kw)
+        return [Spec(shape_from_nhwc(n, oh, ow, oc, attrs), x.dtype)]
+
+    def reference(self, attrs, x, f):
+        return from_nhwc(conv2d_nhwc(to_nhwc(np.asarray(x), attrs), np.asarray(f), attrs), attrs)
+
+    def grad(self, op, dy):
+        x, f = op.inputs
+        attrs = conv_attrs(op)
+        return [_create(op.graph, "Conv2DBackpropInput", [_shape_of(x), f, dy], attrs),
+                _create(op.graph, "Conv2DBackpropFilter", [x, _shape_of(f), dy], attrs)]
+
+    def samples(self, rng):
+        return conv_samples(rng)
+
+
+def conv_samples(rng):
+    """Odd sizes, strides that do not divide, dilation, explicit padding, NCHW, batch 1,
+    channels 1."""
+    def case(x_shape, f_shape, **attrs):
+        attrs = {"strides": [1, 1, 1, 1], "padding": "VALID", **attrs}
+        return Sample([rng.normal(size=x_shape), rng.normal(size=f_shape)], attrs)
+
+    return [case((2, 5, 6, 3), (3, 2, 3, 2), padding="SAME"),
+            case((1, 7, 5, 1), (3, 3, 1, 2), strides=[1, 2, 3, 1]),
+            case((2, 6, 6, 2), (2, 3, 2, 2), strides=[1, 2, 2, 1], padding="SAME"),
+            case((1, 7, 7, 2), (3, 2, 2, 1), dilations=[1, 2, 2, 1], padding="SAME"),
+            case((2, 4, 5, 2), (3, 3, 2, 3), padding="EXPLICIT",
+                 explicit_paddings=[0, 0, 1, 2, 0, 1, 0, 0]),
+            case((2, 3, 5, 4), (2, 2, 3, 2), data_format="NCHW", strides=[1, 1, 2, 1],
+                 padding="SAME")]
+
+
+@register
+class Conv2DBackpropInput(OpDef):
+    """The gradient of Conv2D with respect to its input (also `tf.nn.conv2d_transpose`):
+    inputs (input_sizes, filter, out_backprop)."""
+
+    type = "Conv2DBackpropInput"
+    defaults = DEFAULTS
+
+    def infer(self, inputs, attrs):
+        sizes, f, dy = inputs
+        _check_inputs(self.type, dy, f, attrs)
+        n, h, w, c = _sizes(sizes, attrs)
+        if c is None and f.rank == 4:
+            c = f.dims[2]
+        if n is None and dy.rank == 4:
+            n = dy.dims[0]
+        return [Spec(shape_from_nhwc(n, h, w, c, attrs), dy.dtype)]
+
+    def reference(self, attrs, sizes, f, dy):
+        dims = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)
+        out = conv2d_backprop_input_nhwc(dims, np.asarray(f), to_nhwc(np.asarray(dy), attrs),
+                                         attrs)
+        return from_nhwc(out, attrs)
+
+    def grad(self, op, dz):
+        _, f, dy = op.inputs
+        attrs = conv_attrs(op)
+        return [None, _create(op.graph, "Conv2DBackpropFilter", [dz, _shape_of(f), dy], attrs),
+                _create(op.graph, "Conv2D", [dz, f], attrs)]
+
+    def samples(self, rng):
+        return [backprop_sample(s, "input") for s in Conv2D().samples(rng)[:4]] + \
+            [backprop_sample(Conv2D().samples(rng)[5], "input")]
+
+
+@register
+class Conv2DBackpropFilter(OpDef):
+    """The gradient of Conv2D with respect to its filter: inputs (input, filter_sizes,
+    out_backprop)."""
+
+    type = "Conv2DBackpropFilter"
+    defaults = DEFAULTS
+
+    def infer(self, inputs, attrs):
+        x, sizes, dy = inputs
+        _check_inputs(self.type, x, dy, attrs)
+        dims = [int(v) for v in sizes.value] if sizes.value is not None else None
+        return [Spec(TensorShape(dims if dims is not None else [None] * 4), x.dtype)]
+
+    def reference(self, attrs, x, sizes, dy):
+        return conv2d_backprop_filter_nhwc(to_nhwc(np.asarray(x), attrs),
+                                           [int(v) for v in sizes],
+                                           to_nhwc(np.asarray(dy), attrs), attrs)
+
+    def grad(self, op, dz):
+        x, _, dy = op.inputs
+        attrs = conv_attrs(op)
+        return [_create(op.graph, "Conv2DBackpropInput", [_shape_of(x), dz, dy], attrs), None,
+                _create(op.graph, "Conv2D", [x, dz], attrs)]
+
+    def samples(self, rng):
+        return [backprop_sample(s, "filter") for s in Conv2D().samples(rng)[1:]]
+
+
+def backprop_sample(sample: Sample, which: str, forward=None) -> Sample:
+    """A backprop sample from a forward sample: out_backprop of the forward output's shape."""
+    x, f = sample.inputs
+    y = (forward or Conv2D()).reference(sample.attrs, x, f)
+    dy = np.random.default_rng(5).normal(size=y.shape)
+    if which == "input":
+        return Sample([np.array(x.shape, np.int32), f, dy], sample.attrs)
+    return Sample([x, np.array(f.shape, np.int32), dy], sample.attrs)
