@@ -40,7 +40,7 @@ add_row(Row("Softplus", 1,
             _g(lambda m, dy, x, z: [dy * m.sigmoid(x)]), kinds="f", transcendental=True))
 # x + bias over the last axis: its own row (TF1's op name) so it fuses with what follows.
 add_row(Row("BiasAdd", 2, "x + y", np.add,
-            _g(lambda m, dy, x, y, z: [dy, m.sum_to_shape(dy, y)])))
+            _g(lambda m, dy, x, y, z: [m.sum_to_shape(dy, x), m.sum_to_shape(dy, y)])))
 add_row(Row("Softsign", 1, "x / (1.0 + abs(x))", lambda x: x / (1 + np.abs(x)),
             _g(lambda m, dy, x, z: [dy / m.square(1.0 + m.abs(x))]), kinds="f"))
 
