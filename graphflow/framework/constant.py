@@ -113,7 +113,7 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
     if isinstance(value, Operation):
         raise TypeError(f"Can not convert a Operation into a Tensor: {value.name}")
     if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        from graphflow.api.array import stack
+        from graphflow.api.indexing import stack
 
         return stack([convert_to_tensor(v, want) for v in value], name=name or "packed")
     if want is None and preferred_dtype is not None:
