@@ -1,7 +1,7 @@
 """The TF1 public surface of graphflow (imported into `graphflow` by its __init__)."""
 
 # ruff: noqa: F401
-from graphflow import contrib, errors, initializers, layers, logging, losses, nn, regularizers, train
+from graphflow import contrib, errors, image, initializers, layers, logging, losses, nn, regularizers, train
 from graphflow._scopes import (
     add_to_collection,
     add_to_collections,
