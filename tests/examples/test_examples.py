@@ -79,3 +79,23 @@ def test_save_restore_resumes_exactly_where_training_stopped(tmp_path):
                                  example.load_data(), until=400, verbose=False)
     assert result["loss"] == pytest.approx(loss, rel=1e-6)
     assert result["accuracy"] > 0.95
+
+
+def test_cnn_digits_reaches_97_percent():
+    result = load("cnn_digits").main(epochs=10, verbose=False)
+    assert result["test_accuracy"] >= 0.97
+
+
+@pytest.mark.parametrize("name", ["resnet_digits", "separable_digits"])
+def test_residual_and_separable_classifiers_learn(name, monkeypatch):
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # they import cnn_digits' data pipeline
+    result = load(name).main(epochs=8, verbose=False)
+    assert result["test_accuracy"] >= 0.95
+
+
+def test_vgg16_builds_and_trains():
+    result = load("vgg16").main(image_size=32, batch=2, steps=3, classes=10, verbose=False)
+    assert len(result["variables"]) == 32 and "conv5/conv5_3/weights" in result["variables"]
+    assert result["parameters"] == 14_714_688 + 512 * 4096 + 4096 + 4096 * 4096 + 4096 \
+        + 4096 * 10 + 10  # the 13 conv layers and three dense layers at 32 x 32
+    assert result["losses"][-1] < result["losses"][0]
