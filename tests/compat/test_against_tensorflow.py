@@ -359,3 +359,87 @@ def test_saver_visible_behaviour(tmp_path):
     assert_same_values(expected[6], got[6])
     assert got[7] == expected[7] == ["NotFoundError", "InvalidArgumentError", "ValueError",
                                      "ValueError"]
+
+
+CONV_CASES = [  # input, filter, strides, padding, dilations: odd sizes, batch 1, channels 1
+    ((2, 7, 6, 3), (3, 3, 3, 4), [1, 1, 1, 1], "SAME", [1, 1, 1, 1]),
+    ((1, 9, 8, 1), (3, 2, 1, 2), [1, 2, 3, 1], "VALID", [1, 1, 1, 1]),
+    ((2, 8, 7, 2), (3, 3, 2, 3), [1, 2, 2, 1], "SAME", [1, 1, 1, 1]),
+    ((1, 9, 9, 2), (3, 3, 2, 2), [1, 1, 1, 1], "SAME", [1, 2, 2, 1]),
+    ((3, 5, 6, 2), (2, 3, 2, 1), [1, 3, 2, 1], [[0, 0], [1, 2], [0, 1], [0, 0]], [1, 1, 1, 1]),
+]
+
+
+@pytest.mark.parametrize("case", range(len(CONV_CASES)))
+def test_convolutions_and_their_gradients(case):
+    xs, fs, strides, padding, dilations = CONV_CASES[case]
+    rng = np.random.default_rng(case)
+    x0 = rng.normal(size=xs).astype(np.float32)
+    f0 = rng.normal(size=fs).astype(np.float32)
+    d0 = rng.normal(size=fs[:3] + (2,)).astype(np.float32)
+
+    def program(tf):
+        x, f, d = tf.constant(x0), tf.constant(f0), tf.constant(d0)
+        conv = tf.nn.conv2d(x, f, strides, padding, dilations=dilations)
+        outs = [conv, *tf.gradients(tf.reduce_sum(tf.sin(conv)), [x, f])]
+        if isinstance(padding, str) and dilations == [1, 1, 1, 1]:
+            depth = tf.nn.depthwise_conv2d(x, d, strides, padding)
+            outs += [depth, *tf.gradients(tf.reduce_sum(tf.sin(depth)), [x, d])]
+            pool = tf.nn.max_pool(x, [1, 3, 2, 1], strides, padding)
+            avg = tf.nn.avg_pool(x, [1, 2, 3, 1], strides, padding)
+            outs += [pool, avg, *tf.gradients(tf.reduce_sum(tf.sin(pool)) + tf.reduce_sum(tf.cos(avg)), [x])]
+        with tf.Session() as sess:
+            return sess.run(outs)
+
+    expected, got = on_both(program)
+    assert_same_values(expected, got, rtol=2e-4, atol=2e-4)
+
+
+def test_transpose_separable_nchw_activations_and_normalization():
+    rng = np.random.default_rng(9)
+    x0 = rng.normal(size=(2, 6, 5, 3)).astype(np.float32)
+    up_f, depth_f, point_f = (rng.normal(size=s).astype(np.float32)
+                              for s in [(3, 3, 4, 3), (3, 3, 3, 2), (1, 1, 6, 4)])
+
+    def program(tf):
+        x = tf.constant(x0)
+        up = tf.nn.conv2d_transpose(x, tf.constant(up_f), [2, 11, 9, 4], [1, 2, 2, 1], "SAME")
+        sep = tf.nn.separable_conv2d(x, tf.constant(depth_f), tf.constant(point_f),
+                                     [1, 1, 1, 1], "VALID")
+        nchw = tf.nn.bias_add(tf.transpose(x, [0, 3, 1, 2]), [1.0, 2.0, 3.0], data_format="NCHW")
+        acts = [tf.nn.relu(x), tf.nn.relu6(x * 4), tf.nn.elu(x), tf.nn.selu(x),
+                tf.nn.softplus(x), tf.nn.softsign(x), tf.nn.leaky_relu(x, 0.1)]
+        mean, var = tf.nn.moments(x, [0, 1, 2])
+        fused = tf.nn.fused_batch_norm(x, [1.0, 2.0, 0.5], [0.0, 1.0, -1.0], epsilon=1e-3)
+        norms = [mean, var, tf.nn.batch_normalization(x, mean, var, 0.5, 2.0, 1e-3), *fused,
+                 tf.nn.l2_normalize(x, axis=-1), tf.nn.lrn(x, 1, 1.0, 0.5, 0.75)]
+        total = tf.add_n([tf.reduce_sum(tf.sin(t)) for t in [up, sep, *acts, fused[0]]])
+        grads = tf.gradients(total, [x])
+        with tf.Session() as sess:
+            return sess.run([up, sep, nchw, *acts, *norms, *grads])
+
+    expected, got = on_both(program)
+    assert_same_values(expected, got, rtol=2e-4, atol=2e-4)
+
+
+def test_image_ops():
+    rng = np.random.default_rng(11)
+    images = rng.normal(size=(2, 5, 6, 3)).astype(np.float32)
+
+    def program(tf):
+        x = tf.constant(images)
+        outs = [tf.image.resize_images(x, [7, 9]),
+                tf.image.resize_images(x, [3, 4], tf.image.ResizeMethod.NEAREST_NEIGHBOR),
+                tf.image.resize_images(x, [8, 8], align_corners=True),
+                tf.image.flip_left_right(x), tf.image.flip_up_down(x[0]),
+                tf.image.crop_to_bounding_box(x, 1, 2, 3, 3),
+                tf.image.pad_to_bounding_box(x, 1, 2, 8, 9),
+                tf.image.resize_image_with_crop_or_pad(x, 7, 4),
+                tf.image.adjust_contrast(x, 1.7), tf.image.adjust_brightness(x, 0.2),
+                tf.image.per_image_standardization(x)]
+        outs.append(tf.gradients(tf.reduce_sum(tf.sin(outs[0])), [x])[0])
+        with tf.Session() as sess:
+            return sess.run(outs)
+
+    expected, got = on_both(program)
+    assert_same_values(expected, got, rtol=2e-5, atol=2e-5)
