@@ -1,5 +1,6 @@
-"""Runs benchmarks/overhead.py on graphflow and on TensorFlow in one go; prints both and the
-ratio graphflow / TensorFlow for every figure (lower is better for graphflow).
+"""Runs benchmarks/overhead.py and benchmarks/training.py on graphflow and on TensorFlow in one
+go; prints both and the ratio graphflow / TensorFlow for every figure (lower is better for
+graphflow).
 
     python benchmarks/compare_tf.py [--tf-python PATH]
 
@@ -20,12 +21,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+SCRIPTS = ("overhead.py", "training.py")
+
+
 def run(python: str, impl: str) -> dict:
+    """Every figure of every script on one engine."""
+    results: dict = {}
+    for script in SCRIPTS:
+        results.update(run_script(python, impl, script))
+    return results
+
+
+def run_script(python: str, impl: str, script: str) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     env["TF1_IMPL"] = impl
     env["PYTHONPATH"] = str(HERE.parent) + os.pathsep + env.get("PYTHONPATH", "")
-    out = subprocess.run([python, str(HERE / "overhead.py")], env=env, check=True,
+    out = subprocess.run([python, str(HERE / script)], env=env, check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
