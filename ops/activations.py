@@ -25,12 +25,13 @@ def _relu_grad(op, dy):
     return [op.graph.create_op("ReluGrad", [dy, op.outputs[0]]).outputs[0]]
 
 
-add_row(Row("Relu", 1, "x if x > 0 else x * 0", lambda x: np.maximum(x, x * 0), _relu_grad,
+add_row(Row("Relu", 1, "x if x > 0 else x * 0", lambda x: np.maximum(x, 0), _relu_grad,
             kinds="fi"))
 # dy where the ReLU was active (its output y > 0), else 0; its own gradient is itself.
 add_row(Row("ReluGrad", 2, "x if y > 0 else x * 0", lambda dy, y: np.where(y > 0, dy, 0),
             _g(lambda m, ddy, dy, y, z: [m.sum_to_shape(
-                ddy.graph.create_op("ReluGrad", [ddy, y]).outputs[0], dy), None]), kinds="f"))
+                ddy.graph.create_op("ReluGrad", [ddy, y]).outputs[0], dy), None]), kinds="f",
+            multipass=True))
 add_row(Row("Relu6", 1, "x * 0 if x <= 0 else (x * 0 + 6 if x >= 6 else x)",
             lambda x: np.clip(x, 0, 6),
             _g(lambda m, dy, x, z: [_where(m, m.logical_and(x > 0, x < 6), dy,
@@ -51,5 +52,5 @@ add_row(Row("Softplus", 1,
 add_row(Row("BiasAdd", 2, "x + y", np.add,
             _g(lambda m, dy, x, y, z: [m.sum_to_shape(dy, x), m.sum_to_shape(dy, y)])))
 add_row(Row("Softsign", 1, "x / (1.0 + abs(x))", lambda x: x / (1 + np.abs(x)),
-            _g(lambda m, dy, x, z: [dy / m.square(1.0 + m.abs(x))]), kinds="f"))
+            _g(lambda m, dy, x, z: [dy / m.square(1.0 + m.abs(x))]), kinds="f", multipass=True))
 

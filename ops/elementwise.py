@@ -55,6 +55,9 @@ class Row:
     #: rows (numpy's vectorized libm is far faster) and for rows whose Python scalar semantics
     #: differ from numpy's at edge cases (floor/round return ints, pow/floordiv of ints).
     cpu_fusable: bool = True
+    #: numpy needs several passes over memory for this row (e.g. a comparison then a
+    #: select), so one generated loop beats it even for the op alone.
+    multipass: bool = False
 
     @property
     def fuses_on_cpu(self) -> bool:

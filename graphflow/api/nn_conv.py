@@ -112,7 +112,10 @@ def bias_add(value: Any, bias: Any, data_format: str | None = None,
         ValueError: unless bias is 1-D with the channel count of value.
     """
     with op_scope([value, bias], name, "BiasAdd") as scope:
-        value, bias = convert_to_tensor(value), convert_to_tensor(bias, dtype=None)
+        value = convert_to_tensor(value)
+        bias = bias if isinstance(bias, Tensor) or hasattr(bias, "_as_graph_tensor") else \
+            convert_to_tensor(bias, dtype=value.dtype)
+        bias = convert_to_tensor(bias)
         if bias.shape.ndims not in (None, 1):
             raise ValueError(f"bias_add: bias must be 1-D, got shape {bias.shape}")
         rank = value.shape.ndims

@@ -100,7 +100,9 @@ SMALL_GROUP, SMALL_SIZE = 3, 1024
 
 def _worth_fusing(members: list[Node]) -> bool:
     size = members[0].out_specs[0].shape.num_elements()
-    return len(members) > SMALL_GROUP or (len(members) > 1 and size >= SMALL_SIZE)
+    if len(members) == 1:  # alone, only a row numpy runs in several passes gains
+        return ELEMENTWISE[members[0].type].multipass and size >= SMALL_SIZE
+    return len(members) > SMALL_GROUP or size >= SMALL_SIZE
 
 
 def fuse_elementwise(nodes: Sequence[Node], fetched: Sequence[Value], backend: str
