@@ -100,7 +100,7 @@ ROWS: list[Row] = [
         kinds="fi"),
     Row("Neg", 1, "-x", np.negative, _g(lambda m, dy, x, z: [-dy]), kinds="fi"),
     Row("Abs", 1, "abs(x)", np.abs, _g(lambda m, dy, x, z: [dy * m.sign(x)]), kinds="fi"),
-    Row("Sign", 1, "(x > 0) - (x < 0)", np.sign, _g(lambda m, dy, x, z: [m.zeros_like(x)]),
+    Row("Sign", 1, "int(x > 0) - int(x < 0)", np.sign, _g(lambda m, dy, x, z: [m.zeros_like(x)]),
         kinds="fi", cpu_fusable=False),
     Row("Square", 1, "x * x", np.square, _g(lambda m, dy, x, z: [dy * (2.0 * x)]), kinds="fi"),
     Row("Reciprocal", 1, "1.0 / x", np.reciprocal, _g(lambda m, dy, x, z: [-dy * z * z]),

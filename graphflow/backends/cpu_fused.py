@@ -8,41 +8,26 @@ Two loop shapes:
   * nested: some input broadcasts along some axes (a bias [K] against [N, K]); one loop per
     axis, and each input is indexed with 0 along its broadcast axes.
 
-numba's `cache=True` needs a real file (exec'd source cannot be cached), so the source goes to
-`$GF_CACHE_DIR` (default `~/.cache/graphflow/kernels`) under a name derived from its hash, and
-is imported from there: a second process loads the compiled machine code instead of compiling.
+numba's `cache=True` needs a real file (exec'd source cannot be cached), so the source is
+written and imported by `graphflow.backends.generated`: a second process loads the compiled
+machine code instead of compiling.
 Kernels are compiled lazily on first call and shared by every plan with the same program.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import os
-import re
-import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from graphflow.compiler.fused_op import Program
-from graphflow.ops.elementwise import ELEMENTWISE
+from graphflow.compiler.fused_op import Program, scalar_steps
+
+from .generated import load_generated
 
 _lock = threading.Lock()
 _kernels: dict[Program, Callable[..., Any]] = {}
-_modules: dict[str, Any] = {}
-
-
-def cache_dir() -> str:
-    """Where generated kernel sources (and numba's compiled caches next to them) live."""
-    root = os.environ.get("GF_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-        "graphflow", "kernels")
-    os.makedirs(root, exist_ok=True)
-    return root
 
 
 def _is_flat(program: Program) -> bool:
@@ -54,11 +39,6 @@ def _index(in_shape: tuple[int, ...], shape: tuple[int, ...]) -> str:
     offset = len(shape) - len(in_shape)
     parts = [f"i{offset + j}" if d == shape[offset + j] else "0" for j, d in enumerate(in_shape)]
     return ", ".join(parts) if parts else "()"
-
-
-def _expression(op_type: str, operands: list[str]) -> str:
-    names = dict(zip("xyz", operands))
-    return "(" + re.sub(r"\b[xyz]\b", lambda m: names[m.group(0)], ELEMENTWISE[op_type].expr) + ")"
 
 
 def kernel_source(program: Program) -> str:
@@ -91,34 +71,11 @@ def kernel_source(program: Program) -> str:
         indent, out_index = "    " * (rank + 1), ", ".join(f"i{a}" for a in range(rank))
     for k, load in loads.items():
         body.append(f"x{k} = {load}")
-    for j, (op_type, operands) in enumerate(program.steps):
-        names = [f"x{k}" if kind == "in" else f"t{k}" for kind, k in operands]
-        body.append(f"t{j} = {_expression(op_type, names)}")
+    body.extend(scalar_steps(program))
     for k, step in enumerate(program.outputs):
         body.append(f"o{k}[{out_index}] = t{step}")
     lines.extend(indent + b for b in body)
     return "\n".join(lines) + "\n"
-
-
-def _load(source: str) -> Any:
-    """Imports the kernel module of `source` from the cache folder (writing it if needed)."""
-    digest = hashlib.sha256(source.encode()).hexdigest()[:20]
-    if digest in _modules:
-        return _modules[digest].kernel
-    folder = cache_dir()
-    path = os.path.join(folder, f"fused_{digest}.py")
-    if not os.path.exists(path):
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w") as f:
-            f.write(source)
-        os.replace(tmp, path)  # atomic: concurrent processes never see a partial file
-    name = f"graphflow_fused_{digest}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    _modules[digest] = module
-    return module.kernel
 
 
 def _host_wrapper(program: Program, kernel: Any) -> Callable[..., Any]:
@@ -155,6 +112,6 @@ def fused_kernel(program: Program) -> Callable[..., Any]:
     with _lock:
         run = _kernels.get(program)
         if run is None:
-            run = _host_wrapper(program, _load(kernel_source(program)))
+            run = _host_wrapper(program, load_generated(kernel_source(program), "fused").kernel)
             _kernels[program] = run
         return run

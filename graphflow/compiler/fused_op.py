@@ -5,6 +5,7 @@ numba loop (`graphflow.backends.cpu_fused`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,19 @@ class Program:
     in_shapes: tuple[tuple[int, ...], ...]  # static shapes of the inputs (broadcast to `shape`)
     in_dtypes: tuple[str, ...]
     out_dtypes: tuple[str, ...]
+
+
+def scalar_steps(program: Program) -> list[str]:
+    """The program as scalar assignments `t{j} = <row expression>` over inputs named `x{k}`:
+    the loop body every backend's generated kernel shares (numba CPU and numba CUDA compile the
+    same Python expressions)."""
+    lines = []
+    for j, (op_type, operands) in enumerate(program.steps):
+        names = dict(zip("xyz", (f"x{k}" if kind == "in" else f"t{k}" for kind, k in operands)))
+        expr = re.sub(r"\b[xyz]\b", lambda m, names=names: names[m.group(0)],
+                      ELEMENTWISE[op_type].expr)
+        lines.append(f"t{j} = ({expr})")
+    return lines
 
 
 class FusedElementwise(OpDef):

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphflow as tf
-from graphflow.backends import cpu_fused
+from graphflow.backends import cpu_fused, generated
 
 
 def _plan(sess):
@@ -103,7 +103,7 @@ def test_small_two_op_groups_stay_numpy_calls(graph):
 def test_kernel_source_is_written_to_the_cache_folder(graph, tmp_path, monkeypatch):
     monkeypatch.setenv("GF_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(cpu_fused, "_kernels", {})  # forget kernels loaded by earlier tests
-    monkeypatch.setattr(cpu_fused, "_modules", {})
+    monkeypatch.setattr(generated, "_modules", {})
     x = tf.placeholder(tf.float64, [32, 32])
     y = x * 7.0 + 0.25  # constants are kernel inputs: the source is shared, not value-specific
     value, plan = _run(y, {x: np.eye(32)})

@@ -1,0 +1,98 @@
+"""numba-CUDA kernels for fused elementwise programs, generated from the same scalar
+expressions as the CPU loops (`graphflow.compiler.fused_op.scalar_steps`).
+
+One kernel per `Program`: a grid-stride loop over the flat output index. Shapes are static in
+a program, so broadcasting is compiled in: an input of the full shape is read at `i`, a
+one-element input once before the loop, and a broadcast input at an offset built from the
+coordinates of `i` with literal divisors and strides. Inputs and outputs are 1-D contiguous
+device arrays; `launch` configures the grid.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from graphflow.backends.generated import load_generated
+from graphflow.compiler.fused_op import Program, scalar_steps
+
+THREADS_PER_BLOCK = 256
+MAX_BLOCKS = 4096  # a grid-stride loop covers the rest
+
+_lock = threading.Lock()
+_kernels: dict[Program, Any] = {}
+
+
+def _offset(in_shape: tuple[int, ...], shape: tuple[int, ...]) -> str:
+    """The flat offset into a broadcast input of `in_shape` for output index `i`."""
+    lead = len(shape) - len(in_shape)
+    terms, stride = [], 1
+    for axis in range(len(shape) - 1, -1, -1):
+        j = axis - lead
+        if j >= 0 and in_shape[j] == shape[axis] and shape[axis] > 1:
+            divisor = int(np.prod(shape[axis + 1:], dtype=np.int64))
+            coordinate = f"(i // {divisor})" if divisor > 1 else "i"
+            terms.append(f"({coordinate} % {shape[axis]}) * {stride}")
+        if j >= 0:
+            stride *= in_shape[j]
+    return " + ".join(terms) or "0"
+
+
+def kernel_source(program: Program) -> str:
+    """The Python source of the CUDA kernel `kernel(*inputs, *outputs)` for `program`."""
+    n_in, n_out = len(program.in_shapes), len(program.outputs)
+    args = [f"a{k}" for k in range(n_in)] + [f"o{k}" for k in range(n_out)]
+    size = int(np.prod(program.shape, dtype=np.int64))
+    lines = ["import math", "", "from numba import cuda", "", "", "@cuda.jit",
+             f"def kernel({', '.join(args)}):"]
+    loads = []
+    for k, s in enumerate(program.in_shapes):
+        if int(np.prod(s, dtype=np.int64)) == 1:
+            lines.append(f"    x{k} = a{k}[0]")  # one element: read once
+        elif tuple(s) == tuple(program.shape):
+            loads.append(f"x{k} = a{k}[i]")
+        else:
+            loads.append(f"x{k} = a{k}[{_offset(tuple(s), tuple(program.shape))}]")
+    lines.append(f"    for i in range(cuda.grid(1), {size}, cuda.gridsize(1)):")
+    body = loads + scalar_steps(program) + [f"o{k}[i] = t{step}"
+                                            for k, step in enumerate(program.outputs)]
+    lines.extend("        " + b for b in body)
+    return "\n".join(lines) + "\n"
+
+
+def compiled_kernel(program: Program) -> Any:
+    """The numba-CUDA dispatcher of `program` (shared by every plan with the same program)."""
+    with _lock:
+        kernel = _kernels.get(program)
+        if kernel is None:
+            kernel = _kernels[program] = load_generated(kernel_source(program), "cuda_fused").kernel
+        return kernel
+
+
+def launch_config(size: int, threads: int = THREADS_PER_BLOCK) -> tuple[int, int]:
+    """(blocks, threads per block) for a grid-stride loop over `size` elements."""
+    threads = max(1, min(threads, size))
+    return max(1, min(MAX_BLOCKS, math.ceil(size / threads))), threads
+
+
+def host_runner(program: Program, threads: int = THREADS_PER_BLOCK) -> Callable[..., Any]:
+    """A function of numpy arrays that runs the kernel on the device and returns numpy
+    results (for tests and the PTX check; the backend keeps values on the device)."""
+    from numba import cuda
+
+    kernel = compiled_kernel(program)
+    size = int(np.prod(program.shape, dtype=np.int64))
+    blocks, per_block = launch_config(size, threads)
+
+    def run(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+        ins = [cuda.to_device(np.ascontiguousarray(a, dtype=d).reshape(-1))
+               for a, d in zip(arrays, program.in_dtypes)]
+        outs = [cuda.device_array(size, dtype=d) for d in program.out_dtypes]
+        kernel[blocks, per_block](*ins, *outs)
+        return tuple(o.copy_to_host().reshape(program.shape) for o in outs)
+
+    return run
