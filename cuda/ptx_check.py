@@ -25,9 +25,9 @@ def signature(program) -> tuple:
 
 
 def main() -> int:
-    from cuda.core import Linker, LinkerOptions, ObjectCode
     from numba import cuda
 
+    from cuda.core import Linker, LinkerOptions, ObjectCode
     from graphflow.cuda.catalog import row_cases
     from graphflow.cuda.elementwise import compiled_kernel
 
