@@ -1,7 +1,19 @@
 """The TF1 public surface of graphflow (imported into `graphflow` by its __init__)."""
 
 # ruff: noqa: F401
-from graphflow import contrib, errors, image, initializers, layers, logging, losses, nn, regularizers, train
+from graphflow import (
+    contrib,
+    errors,
+    image,
+    initializers,
+    layers,
+    logging,
+    losses,
+    nn,
+    regularizers,
+    test,
+    train,
+)
 from graphflow._scopes import (
     add_to_collection,
     add_to_collections,

@@ -24,6 +24,7 @@ from graphflow.ops.registry import Spec
 
 from .config import ConfigProto
 from .fetch import flatten_fetches
+from .placement import Placement, needed_ops
 from .state import SessionState
 
 
@@ -83,6 +84,7 @@ class BaseSession:
         self._plans: dict[Any, ExecutionPlan] = {}
         self._feed_keys: dict[Any, Tensor] = {}
         self._backend = _choose_backend(config)
+        self._placement = Placement(config, self._backend)
         self._context_managers: list[Any] = []
 
     # ---- properties ------------------------------------------------------------------------
@@ -182,6 +184,7 @@ class BaseSession:
             )
         fetch_tensors = [e for e in elements if isinstance(e, Tensor)]
         targets = [e for e in elements if isinstance(e, Operation)]
+        self._placement.check(needed_ops(elements, feeds))
         specs = [Spec(_static(v.shape), t.dtype) for t, v in zip(feeds, values)]
         return compile_plan(fetch_tensors, targets, feeds, specs, self._backend, self._state)
 
