@@ -1,10 +1,11 @@
-"""Compiles every generated CUDA kernel to PTX for real GPU architectures and links each to a
-cubin with nvJitLink, without a GPU: `python -m graphflow.cuda.ptx_check`.
+"""Compiles every CUDA kernel the backend launches to PTX for real GPU architectures and links
+each to a cubin with nvJitLink, without a GPU: `python -m graphflow.cuda.ptx_check`.
 
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
-run), unsupported math, and resource overuse at link time. Needs the CUDA toolkit wheels of
-`pip install graphflow[cuda]` (numba-cuda[cu13]); do not set NUMBA_ENABLE_CUDASIM. Prints the
-number of kernels compiled per architecture; exits 1 naming every failure.
+run), unsupported math, and resource overuse (shared memory, registers) at link time. Needs the
+CUDA toolkit wheels of `pip install graphflow[cuda]` (numba-cuda[cu13]); do not set
+NUMBA_ENABLE_CUDASIM. Prints the number of kernels compiled per architecture; exits 1 naming
+every failure.
 """
 
 from __future__ import annotations
@@ -16,40 +17,68 @@ import numpy as np
 
 ARCHITECTURES = ((7, 5), (8, 0), (9, 0))  # Turing, Ampere, Hopper
 
+#: The reductions and the dtypes they are launched with.
+REDUCTIONS = [("sum", ("float32", "float64", "int32", "int64")),
+              ("mean", ("float32", "float64")), ("prod", ("float32", "float64")),
+              ("max", ("float32", "float64", "int32", "int64")),
+              ("min", ("float32", "float64", "int32", "int64")),
+              ("any", ("bool",)), ("all", ("bool",))]
 
-def signature(program) -> tuple:
+
+def _array(dtype: str):
     from numba import from_dtype, types
 
-    return tuple(types.Array(from_dtype(np.dtype(d)), 1, "C")
-                 for d in program.in_dtypes + program.out_dtypes)
+    return types.Array(from_dtype(np.dtype(dtype)), 1, "C")
+
+
+def signature(program) -> tuple:
+    return tuple(_array(d) for d in program.in_dtypes + program.out_dtypes)
+
+
+def kernels() -> list[tuple[str, object, tuple]]:
+    """(label, Python function, signature) of every kernel the CUDA backend launches."""
+    from numba import types
+
+    from graphflow.cuda.catalog import row_cases
+    from graphflow.cuda.elementwise import compiled_kernel
+    from graphflow.cuda.gemm import matmul_kernel
+    from graphflow.cuda.reduce import reduce_kernel
+
+    programs = {}
+    for label, program, _ in row_cases():
+        programs.setdefault(program, label)  # equal programs compile once
+    out = [(label, compiled_kernel(p).py_func, signature(p)) for p, label in programs.items()]
+    for dtype in ("float32", "float64"):
+        out.append((f"matmul-{dtype}", matmul_kernel(dtype).py_func,
+                    (_array(dtype),) * 3 + (types.int64,) * 9))
+    for op, dtypes in REDUCTIONS:
+        for dtype in dtypes:
+            out.append((f"reduce-{op}-{dtype}", reduce_kernel(op).py_func,
+                        (_array(dtype), _array(dtype)) + (types.int64,) * 3))
+    return out
 
 
 def main() -> int:
     from numba import cuda
 
     from cuda.core import Linker, LinkerOptions, ObjectCode
-    from graphflow.cuda.catalog import row_cases
-    from graphflow.cuda.elementwise import compiled_kernel
 
     start = time.perf_counter()
-    programs = {}
-    for label, program, _ in row_cases():
-        programs.setdefault(program, label)  # equal programs compile once
+    todo = kernels()
     failures, counts = [], {cc: 0 for cc in ARCHITECTURES}
-    for program, label in programs.items():
-        kernel = compiled_kernel(program).py_func
+    for label, function, sig in todo:
         for cc in ARCHITECTURES:
+            arch = f"sm_{cc[0]}{cc[1]}"
             try:
-                ptx, _ = cuda.compile_ptx(kernel, signature(program), cc=cc)
-                arch = f"sm_{cc[0]}{cc[1]}"
+                ptx, _ = cuda.compile_ptx(function, sig, cc=cc)
                 Linker(ObjectCode.from_ptx(ptx.encode()),
                        options=LinkerOptions(arch=arch)).link("cubin")
                 counts[cc] += 1
             except Exception as e:  # noqa: BLE001 - every failure is reported below
-                failures.append(f"{label} (sm_{cc[0]}{cc[1]}): {type(e).__name__}: {e}")
+                failures.append(f"{label} ({arch}): {type(e).__name__}: {e}")
     for cc, n in counts.items():
-        print(f"sm_{cc[0]}{cc[1]}: {n} of {len(programs)} elementwise kernels compiled to PTX "
-              f"and linked")
+        print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, matmul, "
+              f"reductions) compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)

@@ -1,6 +1,6 @@
-"""The CUDA kernels, verified without a GPU: every generated elementwise kernel runs under
-numba's CUDA simulator against the numpy reference (in a child process, since the simulator
-must be switched on before numba is imported)."""
+"""The CUDA kernels, verified without a GPU: every generated elementwise kernel, the tiled
+matrix product and the reductions run under numba's CUDA simulator against numpy (in a child
+process, since the simulator must be switched on before numba is imported)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from graphflow.cuda.elementwise import kernel_source, launch_config
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_every_elementwise_kernel_matches_numpy_under_the_simulator(tmp_path):
+def test_every_kernel_matches_numpy_under_the_simulator(tmp_path):
     env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1", "GF_CACHE_DIR": str(tmp_path)}
-    run = subprocess.run([sys.executable, str(ROOT / "tests" / "cuda" / "sim_elementwise.py")],
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "cuda" / "sim_kernels.py")],
                          env=env, capture_output=True, text=True, cwd=str(ROOT), timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 failed" in run.stdout
@@ -39,3 +39,11 @@ def test_broadcasting_is_compiled_into_the_kernel():
                                                 (10**9, (4096, 256))])
 def test_launch_config(size, expected):
     assert launch_config(size) == expected
+
+
+def test_reduction_geometry():
+    from graphflow.cuda.reduce import geometry
+
+    assert geometry((3, 4, 5), [1, 2]) == (3, 20, 1)
+    assert geometry((3, 4, 5), [0]) == (1, 3, 20)
+    assert geometry((3, 4, 5), [0, 2]) is None  # not adjacent: transpose first

@@ -1,0 +1,86 @@
+"""Reductions on the GPU over a contiguous run of axes: the input viewed as
+[outer, reduced, inner], one thread per output element (outer x inner), the reduced axis
+walked with stride `inner` so neighbouring threads read neighbouring addresses. Reducing
+non-adjacent axes takes a transpose first (`geometry` says when).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from graphflow.backends.generated import load_generated
+
+#: op -> (first-element initialization, combine(acc, v), finish(acc, count))
+OPS = {"sum": ("acc = v", "acc = acc + v", "acc"),
+       "mean": ("acc = v", "acc = acc + v", "acc / r"),
+       "prod": ("acc = v", "acc = acc * v", "acc"),
+       "max": ("acc = v", "acc = v if (v > acc or v != v) else acc", "acc"),
+       "min": ("acc = v", "acc = v if (v < acc or v != v) else acc", "acc"),
+       "any": ("acc = v", "acc = acc or v", "acc"),
+       "all": ("acc = v", "acc = acc and v", "acc")}
+
+_TEMPLATE = '''
+from numba import cuda
+
+
+@cuda.jit
+def kernel(x, out, outer, r, inner):
+    for o in range(cuda.grid(1), outer * inner, cuda.gridsize(1)):
+        base = (o // inner) * r * inner + o % inner
+        v = x[base]
+        {init}
+        for j in range(1, r):
+            v = x[base + j * inner]
+            {combine}
+        out[o] = {finish}
+'''
+
+_lock = threading.Lock()
+_kernels: dict[str, Any] = {}
+
+
+def kernel_source(op: str) -> str:
+    init, combine, finish = OPS[op]
+    return _TEMPLATE.format(init=init, combine=combine, finish=finish)
+
+
+def reduce_kernel(op: str) -> Any:
+    """The compiled kernel of reduction `op` (numba specializes it per dtype)."""
+    with _lock:
+        if op not in _kernels:
+            _kernels[op] = load_generated(kernel_source(op), f"cuda_reduce_{op}").kernel
+        return _kernels[op]
+
+
+def geometry(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, int, int] | None:
+    """(outer, reduced, inner) sizes when `axes` are adjacent, else None (transpose first)."""
+    axes = sorted(a % len(shape) for a in axes) if shape else []
+    if axes and axes != list(range(axes[0], axes[-1] + 1)):
+        return None
+    if not axes:
+        return int(np.prod(shape, dtype=np.int64)), 1, 1
+    prod = lambda dims: int(np.prod(dims, dtype=np.int64))  # noqa: E731
+    return prod(shape[:axes[0]]), prod(shape[axes[0]:axes[-1] + 1]), prod(shape[axes[-1] + 1:])
+
+
+def reduce(x: np.ndarray, axes: Sequence[int], op: str, out_dtype: Any = None,
+           threads: int = 256) -> np.ndarray:
+    """The reduction of host array `x` over adjacent `axes` on the device (tests)."""
+    from numba import cuda
+
+    from .elementwise import launch_config
+
+    outer, r, inner = geometry(x.shape, axes)
+    if r == 0:
+        raise ValueError("reductions over empty axes need an initial value")
+    out_dtype = np.dtype(out_dtype or x.dtype)
+    out = cuda.device_array(outer * inner, out_dtype)
+    blocks, per_block = launch_config(outer * inner, threads)
+    reduce_kernel(op)[blocks, per_block](cuda.to_device(np.ascontiguousarray(x).reshape(-1)),
+                                         out, outer, r, inner)
+    kept = [d for i, d in enumerate(x.shape) if i not in {a % x.ndim for a in axes}]
+    return out.copy_to_host().reshape(kept)

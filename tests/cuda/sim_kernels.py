@@ -1,0 +1,92 @@
+"""Runs the CUDA kernels under numba's CUDA simulator and compares them with numpy: every
+generated elementwise kernel, the tiled matrix product (odd sizes, transposes, batches) and the
+reductions. Run by tests/cuda/test_simulator.py in a process with
+NUMBA_ENABLE_CUDASIM=1 (the variable must be set before numba is imported).
+
+A kernel exception the simulator swallows (it prints "Exception in thread" and returns) is
+caught through threading.excepthook and fails the run."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import numpy as np
+
+
+def main() -> int:
+    if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":
+        print("set NUMBA_ENABLE_CUDASIM=1", file=sys.stderr)
+        return 2
+    thread_errors: list[str] = []
+    threading.excepthook = lambda args: thread_errors.append(f"{args.exc_type.__name__}: "
+                                                             f"{args.exc_value}")
+    from graphflow.cuda.catalog import expected, row_cases
+    from graphflow.cuda.elementwise import host_runner
+
+    failures, count = [], 0
+    for label, program, inputs in row_cases():
+        before = len(thread_errors)
+        got = host_runner(program, threads=8)(*inputs)
+        count += 1
+        if len(thread_errors) > before:
+            failures.append(f"{label}: kernel raised {thread_errors[before]}")
+            continue
+        for k, (g, e) in enumerate(zip(got, expected(program, inputs))):
+            e = np.asarray(e)
+            if g.dtype != e.dtype or g.shape != e.shape:
+                failures.append(f"{label} output {k}: {g.dtype}{g.shape} vs {e.dtype}{e.shape}")
+            elif e.dtype.kind == "f":
+                tol = 1e-5 if e.dtype == np.float32 else 1e-12
+                if not np.allclose(g, e, rtol=tol, atol=tol, equal_nan=True):
+                    failures.append(f"{label} output {k}: max error {np.nanmax(np.abs(g - e))}")
+            elif not np.array_equal(g, e):
+                failures.append(f"{label} output {k}: {g.ravel()[:6]} vs {e.ravel()[:6]}")
+    count += check_gemm(failures) + check_reductions(failures)
+    print(f"{count} kernel launches under the CUDA simulator, {len(failures)} failed")
+    for failure in failures:
+        print("FAILED", failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+def check_gemm(failures: list[str]) -> int:
+    """Odd sizes across tile edges, both transposes, a batch with a broadcast operand."""
+    from graphflow.cuda.gemm import matmul
+
+    rng = np.random.default_rng(2)
+    cases = [((17, 19), (19, 18), False, False, np.float32),
+             ((5, 7), (6, 5), True, True, np.float64),
+             ((2, 3, 5), (5, 4), False, False, np.float64),
+             ((2, 6, 3), (2, 6, 4), True, False, np.float32)]
+    for a_shape, b_shape, ta, tb, dtype in cases:
+        a, b = rng.normal(size=a_shape).astype(dtype), rng.normal(size=b_shape).astype(dtype)
+        expected = np.matmul(np.swapaxes(a, -1, -2) if ta else a,
+                             np.swapaxes(b, -1, -2) if tb else b)
+        got = matmul(a, b, ta, tb)
+        tol = 1e-5 if dtype is np.float32 else 1e-12
+        if got.shape != expected.shape or not np.allclose(got, expected, rtol=tol, atol=tol):
+            failures.append(f"matmul {a_shape} x {b_shape} (transposes {ta}, {tb}) differs")
+    return len(cases)
+
+
+def check_reductions(failures: list[str]) -> int:
+    from graphflow.cuda.reduce import reduce
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(3, 4, 5))
+    flags = x > 0
+    cases = [("sum", x.astype(np.float32), [1, 2], np.sum), ("mean", x, [0], np.mean),
+             ("max", x, [2], np.max), ("min", x, [0, 1], np.min), ("prod", x, [1], np.prod),
+             ("sum", (x * 10).astype(np.int32), [0, 1, 2], np.sum),
+             ("any", flags, [1], np.any), ("all", flags, [2], np.all)]
+    for op, values, axes, numpy in cases:
+        expected = numpy(values, axis=tuple(axes)).astype(values.dtype)
+        got = reduce(values, axes, op, threads=8)
+        if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-6, atol=1e-6):
+            failures.append(f"reduce {op} over {axes} of {values.dtype}{values.shape} differs")
+    return len(cases)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
