@@ -1,6 +1,9 @@
 """Compiles every CUDA kernel the backend launches to PTX for real GPU architectures and links
 each to a cubin with nvJitLink, without a GPU: `python -m graphflow.cuda.ptx_check`.
 
+Kernels: every fused elementwise program of the catalog, the batched matmul, the reductions
+and the layout gather, with the dtypes the backend launches them with.
+
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
 run), unsupported math, and resource overuse (shared memory, registers) at link time. Needs the
 CUDA toolkit wheels of `pip install graphflow[cuda]` (numba-cuda[cu13]); do not set
@@ -41,6 +44,7 @@ def kernels() -> list[tuple[str, object, tuple]]:
 
     from graphflow.cuda.catalog import row_cases
     from graphflow.cuda.elementwise import compiled_kernel
+    from graphflow.cuda.gather import gather_kernel
     from graphflow.cuda.gemm import matmul_kernel
     from graphflow.cuda.reduce import reduce_kernel
 
@@ -55,6 +59,9 @@ def kernels() -> list[tuple[str, object, tuple]]:
         for dtype in dtypes:
             out.append((f"reduce-{op}-{dtype}", reduce_kernel(op).py_func,
                         (_array(dtype), _array(dtype)) + (types.int64,) * 3))
+    for dtype in ("float32", "float64", "int32", "int64", "bool"):
+        out.append((f"gather-{dtype}", gather_kernel().py_func,
+                    (_array(dtype), _array("int64"), _array(dtype), _array(dtype))))
     return out
 
 
@@ -78,7 +85,7 @@ def main() -> int:
                 failures.append(f"{label} ({arch}): {type(e).__name__}: {e}")
     for cc, n in counts.items():
         print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, matmul, "
-              f"reductions) compiled to PTX and linked")
+              f"reductions, layout gathers) compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)

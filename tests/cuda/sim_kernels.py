@@ -1,6 +1,6 @@
 """Runs the CUDA kernels under numba's CUDA simulator and compares them with numpy: every
-generated elementwise kernel, the tiled matrix product (odd sizes, transposes, batches) and the
-reductions. Run by tests/cuda/test_simulator.py in a process with
+generated elementwise kernel, the tiled matrix product (odd sizes, transposes, batches), the
+reductions and the layout gather. Run by tests/cuda/test_simulator.py in a process with
 NUMBA_ENABLE_CUDASIM=1 (the variable must be set before numba is imported).
 
 A kernel exception the simulator swallows (it prints "Exception in thread" and returns) is
@@ -43,7 +43,7 @@ def main() -> int:
                     failures.append(f"{label} output {k}: max error {np.nanmax(np.abs(g - e))}")
             elif not np.array_equal(g, e):
                 failures.append(f"{label} output {k}: {g.ravel()[:6]} vs {e.ravel()[:6]}")
-    count += check_gemm(failures) + check_reductions(failures)
+    count += check_gemm(failures) + check_reductions(failures) + check_layout(failures)
     print(f"{count} kernel launches under the CUDA simulator, {len(failures)} failed")
     for failure in failures:
         print("FAILED", failure, file=sys.stderr)
@@ -86,6 +86,24 @@ def check_reductions(failures: list[str]) -> int:
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-6, atol=1e-6):
             failures.append(f"reduce {op} over {axes} of {values.dtype}{values.shape} differs")
     return len(cases)
+
+
+def check_layout(failures: list[str]) -> int:
+    """Every conformance sample of every layout op, through the index-map gather."""
+    from graphflow.cuda.gather import LAYOUT_OPS, run_layout
+    from graphflow.ops.registry import REGISTRY
+
+    count = 0
+    for op_type in LAYOUT_OPS:
+        opdef = REGISTRY[op_type]
+        for index, sample in enumerate(opdef.samples(np.random.default_rng(0))):
+            data, *static = (np.asarray(x) for x in sample.inputs)
+            expected = np.asarray(opdef.reference(sample.attrs, data, *static))
+            got = run_layout(opdef.reference, sample.attrs, data, static, threads=8)
+            count += 1
+            if got.shape != expected.shape or not np.array_equal(got, expected):
+                failures.append(f"{op_type} sample {index}: gather differs from the reference")
+    return count
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The CUDA kernels, verified without a GPU: every generated elementwise kernel, the tiled
-matrix product and the reductions run under numba's CUDA simulator against numpy (in a child
+matrix product, the reductions and the layout gather (every sample of every layout op) run
+under numba's CUDA simulator against numpy (in a child
 process, since the simulator must be switched on before numba is imported)."""
 
 from __future__ import annotations
