@@ -1,6 +1,6 @@
 """Runs the CUDA kernels under numba's CUDA simulator and compares them with numpy: every
 generated elementwise kernel, the tiled matrix product (odd sizes, transposes, batches), the
-reductions and the layout gather. Run by tests/cuda/test_simulator.py in a process with
+reductions, the layout gather, and Conv2D composed from the gather and the matmul. Run by tests/cuda/test_simulator.py in a process with
 NUMBA_ENABLE_CUDASIM=1 (the variable must be set before numba is imported).
 
 A kernel exception the simulator swallows (it prints "Exception in thread" and returns) is
@@ -44,6 +44,7 @@ def main() -> int:
             elif not np.array_equal(g, e):
                 failures.append(f"{label} output {k}: {g.ravel()[:6]} vs {e.ravel()[:6]}")
     count += check_gemm(failures) + check_reductions(failures) + check_layout(failures)
+    count += check_conv(failures)
     print(f"{count} kernel launches under the CUDA simulator, {len(failures)} failed")
     for failure in failures:
         print("FAILED", failure, file=sys.stderr)
@@ -104,6 +105,24 @@ def check_layout(failures: list[str]) -> int:
             if got.shape != expected.shape or not np.array_equal(got, expected):
                 failures.append(f"{op_type} sample {index}: gather differs from the reference")
     return count
+
+
+def check_conv(failures: list[str]) -> int:
+    """Conv2D as gather (im2col) + matmul against the CPU kernel: SAME with stride, dilation."""
+    from graphflow.cuda.conv import conv2d
+    from graphflow.ops.conv import conv2d_nhwc
+
+    rng = np.random.default_rng(4)
+    cases = [((1, 5, 4, 2), (3, 3, 2, 3), {"strides": [1, 2, 1, 1], "padding": "SAME"}),
+             ((2, 5, 5, 1), (2, 2, 1, 2), {"padding": "VALID", "dilations": [1, 2, 2, 1]})]
+    for x_shape, f_shape, attrs in cases:
+        x = rng.normal(size=x_shape).astype(np.float32)
+        f = rng.normal(size=f_shape).astype(np.float32)
+        expected = conv2d_nhwc(x, f, attrs)
+        got = conv2d(x, f, attrs, threads=8)
+        if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-5, atol=1e-5):
+            failures.append(f"conv2d {x_shape} * {f_shape} {attrs} differs")
+    return len(cases)
 
 
 if __name__ == "__main__":
