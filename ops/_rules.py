@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from graphflow.framework.tensor_shape import TensorShape, format_dims
 
 from .registry import Spec
@@ -80,3 +82,11 @@ def unknown_dims_of(shape_tensor: Spec) -> TensorShape:
     unknown: one unknown dim per entry, or unknown rank when its length is unknown too."""
     n = shape_tensor.dims[0] if shape_tensor.dims else None
     return TensorShape(None if n is None else [None] * n)
+
+
+def described_shape(shape_tensor: Spec) -> TensorShape:
+    """The shape a 1-D shape tensor describes: its value when known at build time, otherwise
+    `unknown_dims_of` it."""
+    if shape_tensor.value is None:
+        return unknown_dims_of(shape_tensor)
+    return TensorShape([int(d) for d in np.reshape(shape_tensor.value, -1)])

@@ -9,10 +9,13 @@ their own (as in TF1), with gradients, so second derivatives of convolutions exi
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
+from ._rules import described_shape
 from ._windows import (
     check_attrs,
     from_nhwc,
@@ -66,10 +69,9 @@ def _check_inputs(op_type, x, f, attrs, depthwise=False):
 
 
 def _sizes(spec, attrs):
-    """The NHWC dims of a shape given as an int tensor (its value when known)."""
-    if spec.value is not None:
-        return nhwc_dims(TensorShape([int(v) for v in spec.value]), attrs)
-    return (None, None, None, None)
+    """The NHWC dims of a shape given as an int tensor (None where unknown)."""
+    shape = described_shape(spec)
+    return nhwc_dims(shape, attrs) if shape.ndims == 4 else (None,) * 4
 
 
 def conv2d_nhwc(x: np.ndarray, f: np.ndarray, attrs) -> np.ndarray:
@@ -105,35 +107,95 @@ def conv2d_backprop_filter_nhwc(x: np.ndarray, fsizes, dy: np.ndarray, attrs) ->
     return (cols.reshape(-1, kh * kw * c).T @ dy.reshape(-1, oc)).reshape(kh, kw, c, oc)
 
 
-@register
-class Conv2D(OpDef):
-    """2-D convolution (cross-correlation, as TF) of input [N,H,W,C] with filter
-    [kh,kw,C,OC]."""
+class _ConvFamily(OpDef):
+    """What a convolution and its two backprops share: attributes, and gradients that are the
+    other two ops of the family (so every order of derivative exists). A family names its
+    three op types (Conv2D, DepthwiseConv2dNative)."""
 
-    type = "Conv2D"
     defaults = DEFAULTS
+    forward_type: ClassVar[str] = ""
+    input_grad_type: ClassVar[str] = ""
+    filter_grad_type: ClassVar[str] = ""
+
+    def _make(self, op, op_type: str, inputs):
+        return _create(op.graph, op_type, inputs, conv_attrs(op))
+
+
+class ConvForward(_ConvFamily):
+    """The convolution itself: inputs (input, filter)."""
+
+    def out_channels(self, depth, filter_last):
+        """The output depth from the input depth and the filter's last dimension."""
+        return filter_last
 
     def infer(self, inputs, attrs):
         x, f = inputs
         _check_inputs(self.type, x, f, attrs)
         n, h, w, c = nhwc_dims(x.shape, attrs) if x.rank == 4 else (None,) * 4
-        kh, kw, fc, oc = f.dims if f.rank == 4 else (None,) * 4
+        kh, kw, fc, last = f.dims if f.rank == 4 else (None,) * 4
         if c is not None and fc is not None and c != fc:
             raise ValueError(f"input depth {c} does not match the filter's input depth {fc}")
         oh, ow = output_hw((n, h, w, c), attrs, kh, kw)
-        return [Spec(shape_from_nhwc(n, oh, ow, oc, attrs), x.dtype)]
-
-    def reference(self, attrs, x, f):
-        return from_nhwc(conv2d_nhwc(to_nhwc(np.asarray(x), attrs), np.asarray(f), attrs), attrs)
+        depth = self.out_channels(c if c is not None else fc, last)
+        return [Spec(shape_from_nhwc(n, oh, ow, depth, attrs), x.dtype)]
 
     def grad(self, op, dy):
         x, f = op.inputs
-        attrs = conv_attrs(op)
-        return [_create(op.graph, "Conv2DBackpropInput", [_shape_of(x), f, dy], attrs),
-                _create(op.graph, "Conv2DBackpropFilter", [x, _shape_of(f), dy], attrs)]
+        return [self._make(op, self.input_grad_type, [_shape_of(x), f, dy]),
+                self._make(op, self.filter_grad_type, [x, _shape_of(f), dy])]
 
     def samples(self, rng):
         return conv_samples(rng)
+
+
+class ConvInputGrad(_ConvFamily):
+    """The gradient with respect to the input: inputs (input_sizes, filter, out_backprop)."""
+
+    def infer(self, inputs, attrs):
+        sizes, f, dy = inputs
+        _check_inputs(self.type, dy, f, attrs)
+        n, h, w, c = _sizes(sizes, attrs)
+        if c is None and f.rank == 4:
+            c = f.dims[2]
+        if n is None and dy.rank == 4:
+            n = dy.dims[0]
+        return [Spec(shape_from_nhwc(n, h, w, c, attrs), dy.dtype)]
+
+    def grad(self, op, dz):
+        _, f, dy = op.inputs
+        return [None, self._make(op, self.filter_grad_type, [dz, _shape_of(f), dy]),
+                self._make(op, self.forward_type, [dz, f])]
+
+
+class ConvFilterGrad(_ConvFamily):
+    """The gradient with respect to the filter: inputs (input, filter_sizes, out_backprop)."""
+
+    def infer(self, inputs, attrs):
+        x, sizes, dy = inputs
+        _check_inputs(self.type, x, dy, attrs)
+        return [Spec(described_shape(sizes), x.dtype)]
+
+    def grad(self, op, dz):
+        x, _, dy = op.inputs
+        return [self._make(op, self.input_grad_type, [_shape_of(x), dz, dy]), None,
+                self._make(op, self.forward_type, [x, dz])]
+
+
+class _Conv2DFamily:
+    forward_type = "Conv2D"
+    input_grad_type = "Conv2DBackpropInput"
+    filter_grad_type = "Conv2DBackpropFilter"
+
+
+@register
+class Conv2D(_Conv2DFamily, ConvForward):
+    """2-D convolution (cross-correlation, as TF) of input [N,H,W,C] with filter
+    [kh,kw,C,OC]."""
+
+    type = "Conv2D"
+
+    def reference(self, attrs, x, f):
+        return from_nhwc(conv2d_nhwc(to_nhwc(np.asarray(x), attrs), np.asarray(f), attrs), attrs)
 
 
 def conv_samples(rng):
@@ -154,22 +216,10 @@ def conv_samples(rng):
 
 
 @register
-class Conv2DBackpropInput(OpDef):
-    """The gradient of Conv2D with respect to its input (also `tf.nn.conv2d_transpose`):
-    inputs (input_sizes, filter, out_backprop)."""
+class Conv2DBackpropInput(_Conv2DFamily, ConvInputGrad):
+    """The gradient of Conv2D with respect to its input (also `tf.nn.conv2d_transpose`)."""
 
     type = "Conv2DBackpropInput"
-    defaults = DEFAULTS
-
-    def infer(self, inputs, attrs):
-        sizes, f, dy = inputs
-        _check_inputs(self.type, dy, f, attrs)
-        n, h, w, c = _sizes(sizes, attrs)
-        if c is None and f.rank == 4:
-            c = f.dims[2]
-        if n is None and dy.rank == 4:
-            n = dy.dims[0]
-        return [Spec(shape_from_nhwc(n, h, w, c, attrs), dy.dtype)]
 
     def reference(self, attrs, sizes, f, dy):
         dims = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)
@@ -177,41 +227,21 @@ class Conv2DBackpropInput(OpDef):
                                          attrs)
         return from_nhwc(out, attrs)
 
-    def grad(self, op, dz):
-        _, f, dy = op.inputs
-        attrs = conv_attrs(op)
-        return [None, _create(op.graph, "Conv2DBackpropFilter", [dz, _shape_of(f), dy], attrs),
-                _create(op.graph, "Conv2D", [dz, f], attrs)]
-
     def samples(self, rng):
         return [backprop_sample(s, "input") for s in Conv2D().samples(rng)[:4]] + \
             [backprop_sample(Conv2D().samples(rng)[5], "input")]
 
 
 @register
-class Conv2DBackpropFilter(OpDef):
-    """The gradient of Conv2D with respect to its filter: inputs (input, filter_sizes,
-    out_backprop)."""
+class Conv2DBackpropFilter(_Conv2DFamily, ConvFilterGrad):
+    """The gradient of Conv2D with respect to its filter."""
 
     type = "Conv2DBackpropFilter"
-    defaults = DEFAULTS
-
-    def infer(self, inputs, attrs):
-        x, sizes, dy = inputs
-        _check_inputs(self.type, x, dy, attrs)
-        dims = [int(v) for v in sizes.value] if sizes.value is not None else None
-        return [Spec(TensorShape(dims if dims is not None else [None] * 4), x.dtype)]
 
     def reference(self, attrs, x, sizes, dy):
         return conv2d_backprop_filter_nhwc(to_nhwc(np.asarray(x), attrs),
                                            [int(v) for v in sizes],
                                            to_nhwc(np.asarray(dy), attrs), attrs)
-
-    def grad(self, op, dz):
-        x, _, dy = op.inputs
-        attrs = conv_attrs(op)
-        return [_create(op.graph, "Conv2DBackpropInput", [_shape_of(x), dz, dy], attrs), None,
-                _create(op.graph, "Conv2D", [x, dz], attrs)]
 
     def samples(self, rng):
         return [backprop_sample(s, "filter") for s in Conv2D().samples(rng)[1:]]

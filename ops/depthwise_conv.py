@@ -16,24 +16,13 @@ from ._windows import (
     from_nhwc,
     nhwc_dims,
     pad_nhwc,
-    shape_from_nhwc,
     to_nhwc,
     unpad,
     window_from_attrs,
     windows,
 )
-from .conv import (
-    DEFAULTS,
-    _check_inputs,
-    _create,
-    _shape_of,
-    _sizes,
-    backprop_sample,
-    conv_attrs,
-    conv_samples,
-    output_hw,
-)
-from .registry import OpDef, Spec, register
+from .conv import ConvFilterGrad, ConvForward, ConvInputGrad, backprop_sample
+from .registry import register
 
 
 def _geometry(x_shape, f_shape, attrs):
@@ -49,54 +38,31 @@ def depthwise_nhwc(x: np.ndarray, f: np.ndarray, attrs) -> np.ndarray:
     return out.reshape(x.shape[0], oh, ow, -1)
 
 
+class _DepthwiseFamily:
+    forward_type = "DepthwiseConv2dNative"
+    input_grad_type = "DepthwiseConv2dNativeBackpropInput"
+    filter_grad_type = "DepthwiseConv2dNativeBackpropFilter"
+
+
 @register
-class DepthwiseConv2dNative(OpDef):
+class DepthwiseConv2dNative(_DepthwiseFamily, ConvForward):
     """Depthwise 2-D convolution: input [N,H,W,C], filter [kh,kw,C,M] -> [N,oh,ow,C*M]."""
 
     type = "DepthwiseConv2dNative"
-    defaults = DEFAULTS
 
-    def infer(self, inputs, attrs):
-        x, f = inputs
-        _check_inputs(self.type, x, f, attrs)
-        n, h, w, c = nhwc_dims(x.shape, attrs) if x.rank == 4 else (None,) * 4
-        kh, kw, fc, m = f.dims if f.rank == 4 else (None,) * 4
-        if c is not None and fc is not None and c != fc:
-            raise ValueError(f"input depth {c} does not match the filter's depth {fc}")
-        c = c if c is not None else fc
-        oh, ow = output_hw((n, h, w, c), attrs, kh, kw)
-        oc = None if c is None or m is None else c * m
-        return [Spec(shape_from_nhwc(n, oh, ow, oc, attrs), x.dtype)]
+    def out_channels(self, depth, multiplier):
+        return None if depth is None or multiplier is None else depth * multiplier
 
     def reference(self, attrs, x, f):
         return from_nhwc(depthwise_nhwc(to_nhwc(np.asarray(x), attrs), np.asarray(f), attrs),
                          attrs)
 
-    def grad(self, op, dy):
-        x, f = op.inputs
-        attrs = conv_attrs(op)
-        return [_create(op.graph, "DepthwiseConv2dNativeBackpropInput", [_shape_of(x), f, dy],
-                        attrs),
-                _create(op.graph, "DepthwiseConv2dNativeBackpropFilter", [x, _shape_of(f), dy],
-                        attrs)]
-
-    def samples(self, rng):
-        return conv_samples(rng)
-
 
 @register
-class DepthwiseConv2dNativeBackpropInput(OpDef):
+class DepthwiseConv2dNativeBackpropInput(_DepthwiseFamily, ConvInputGrad):
     """Gradient of the depthwise convolution with respect to its input."""
 
     type = "DepthwiseConv2dNativeBackpropInput"
-    defaults = DEFAULTS
-
-    def infer(self, inputs, attrs):
-        sizes, f, dy = inputs
-        _check_inputs(self.type, dy, f, attrs)
-        n, h, w, c = _sizes(sizes, attrs)
-        return [Spec(shape_from_nhwc(n, h, w, c if c is not None else
-                                     (f.dims[2] if f.rank == 4 else None), attrs), dy.dtype)]
 
     def reference(self, attrs, sizes, f, dy):
         n, h, w, c = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)
@@ -108,30 +74,16 @@ class DepthwiseConv2dNativeBackpropInput(OpDef):
         add_windows(dxp, dcols, win)
         return from_nhwc(np.ascontiguousarray(unpad(dxp, pads)), attrs)
 
-    def grad(self, op, dz):
-        _, f, dy = op.inputs
-        attrs = conv_attrs(op)
-        return [None, _create(op.graph, "DepthwiseConv2dNativeBackpropFilter",
-                              [dz, _shape_of(f), dy], attrs),
-                _create(op.graph, "DepthwiseConv2dNative", [dz, f], attrs)]
-
     def samples(self, rng):
         forward = DepthwiseConv2dNative()
         return [backprop_sample(s, "input", forward) for s in forward.samples(rng)[::2]]
 
 
 @register
-class DepthwiseConv2dNativeBackpropFilter(OpDef):
+class DepthwiseConv2dNativeBackpropFilter(_DepthwiseFamily, ConvFilterGrad):
     """Gradient of the depthwise convolution with respect to its filter."""
 
     type = "DepthwiseConv2dNativeBackpropFilter"
-    defaults = DEFAULTS
-
-    def infer(self, inputs, attrs):
-        x, sizes, dy = inputs
-        _check_inputs(self.type, x, dy, attrs)
-        dims = [int(v) for v in sizes.value] if sizes.value is not None else [None] * 4
-        return [Spec(TensorShape(dims), x.dtype)]
 
     def reference(self, attrs, x, sizes, dy):
         x, dy = to_nhwc(np.asarray(x), attrs), to_nhwc(np.asarray(dy), attrs)
@@ -140,13 +92,6 @@ class DepthwiseConv2dNativeBackpropFilter(OpDef):
         cols = windows(pad_nhwc(x, pads), win, oh, ow)
         dy5 = dy.reshape(x.shape[0], oh, ow, c, m)
         return np.einsum("nyxijc,nyxcm->ijcm", cols, dy5, optimize=True)
-
-    def grad(self, op, dz):
-        x, _, dy = op.inputs
-        attrs = conv_attrs(op)
-        return [_create(op.graph, "DepthwiseConv2dNativeBackpropInput", [_shape_of(x), dz, dy],
-                        attrs), None,
-                _create(op.graph, "DepthwiseConv2dNative", [x, dz], attrs)]
 
     def samples(self, rng):
         forward = DepthwiseConv2dNative()

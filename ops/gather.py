@@ -7,7 +7,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
-from ._rules import unknown_dims_of
+from ._rules import described_shape
 from .registry import OpDef, Sample, Spec, register
 
 
@@ -164,9 +164,7 @@ class ScatterNd(OpDef):
     def infer(self, inputs, attrs):
         indices, updates, shape = inputs
         _int_input(indices, "ScatterNd indices")
-        if shape.value is None:
-            return [Spec(unknown_dims_of(shape), updates.dtype)]
-        return [Spec(TensorShape([int(d) for d in shape.value]), updates.dtype)]
+        return [Spec(described_shape(shape), updates.dtype)]
 
     def reference(self, attrs, indices, updates, shape):
         indices = np.asarray(indices)

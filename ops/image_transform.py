@@ -14,6 +14,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
+from ._rules import described_shape
 from .registry import OpDef, Sample, Spec, register
 
 
@@ -71,7 +72,8 @@ class ImageProjectiveTransformV2(OpDef):
                              f"{attrs.get('interpolation')!r}")
         if attrs.get("fill_mode", "CONSTANT") != "CONSTANT":
             raise ValueError(f"{self.type}: only fill_mode CONSTANT is supported")
-        hw = [None, None] if out_shape.value is None else [int(v) for v in out_shape.value]
+        dims = described_shape(out_shape).dims
+        hw = list(dims) if dims is not None and len(dims) == 2 else [None, None]
         n, c = (images.dims[0], images.dims[3]) if images.rank == 4 else (None, None)
         return [Spec(TensorShape([n, *hw, c]), images.dtype)]
 

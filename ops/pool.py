@@ -11,6 +11,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
+from ._rules import described_shape
 from ._windows import (
     Window,
     check_attrs,
@@ -199,8 +200,7 @@ class AvgPoolGrad(OpDef):
 
     def infer(self, inputs, attrs):
         sizes, dy = inputs
-        dims = [int(v) for v in sizes.value] if sizes.value is not None else [None] * 4
-        return [Spec(TensorShape(dims), dy.dtype)]
+        return [Spec(described_shape(sizes), dy.dtype)]
 
     def reference(self, attrs, sizes, dy):
         n, h, w, c = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)

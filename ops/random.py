@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from graphflow.framework.random_seed import seed_for_op
-from graphflow.framework.tensor_shape import TensorShape
 
-from ._rules import unknown_dims_of
+from ._rules import described_shape
 from .registry import OpDef, Spec, register
 
 
@@ -40,9 +39,7 @@ class _Random(OpDef):
 
     def infer(self, inputs, attrs):
         shape = inputs[0]
-        if shape.value is not None:
-            return [Spec(TensorShape([int(d) for d in shape.value]), attrs["dtype"])]
-        return [Spec(unknown_dims_of(shape), attrs["dtype"])]
+        return [Spec(described_shape(shape), attrs["dtype"])]
 
     def bind(self, node, state):
         rng = state.rng(node.name, lambda: generator(node.attrs.get("seed"),

@@ -12,6 +12,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
+from ._rules import described_shape
 from .registry import OpDef, Sample, Spec, register
 
 DEFAULTS = {"align_corners": False, "half_pixel_centers": False}
@@ -72,9 +73,9 @@ def _check(op_type, images):
 
 
 def _size_hw(size_spec):
-    if size_spec.value is None:
-        return None, None
-    return tuple(int(v) for v in size_spec.value)
+    """(height, width) of a size tensor, None where unknown."""
+    dims = described_shape(size_spec).dims
+    return tuple(dims) if dims is not None and len(dims) == 2 else (None, None)
 
 
 class _Resize(OpDef):

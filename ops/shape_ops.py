@@ -8,7 +8,7 @@ import numpy as np
 from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape, format_dims
 
-from ._rules import broadcast_dims, unknown_dims_of
+from ._rules import broadcast_dims, described_shape, unknown_dims_of
 from .registry import OpDef, Sample, Spec, register, spec
 
 
@@ -269,9 +269,7 @@ class SumToShape(OpDef):
 
     def infer(self, inputs, attrs):
         dy, shape = inputs
-        if shape.value is not None:
-            return [spec([int(d) for d in shape.value], dy.dtype)]
-        return [Spec(unknown_dims_of(shape), dy.dtype)]
+        return [Spec(described_shape(shape), dy.dtype)]
 
     def reference(self, attrs, dy, shape):
         return sum_to(dy, shape)
