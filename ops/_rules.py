@@ -90,3 +90,18 @@ def described_shape(shape_tensor: Spec) -> TensorShape:
     if shape_tensor.value is None:
         return unknown_dims_of(shape_tensor)
     return TensorShape([int(d) for d in np.reshape(shape_tensor.value, -1)])
+
+
+def sibling(op: Any, op_type: str, inputs: Sequence[Any], keys: Sequence[str]) -> Any:
+    """The output of a new op of `op_type` on `inputs` carrying `op`'s attributes `keys`: the
+    gradients of op families (a convolution and its backprops, pooling, resizing) are the
+    family's other ops with the same geometry."""
+    attrs = {k: op.get_attr(k) for k in keys}
+    return op.graph.create_op(op_type, list(inputs), attrs).outputs[0]
+
+
+def shape_of(tensor: Any) -> Any:
+    """`tf.shape(tensor)`, for gradients that need a runtime shape."""
+    from graphflow.api.array import shape
+
+    return shape(tensor)

@@ -15,7 +15,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
-from ._rules import described_shape
+from ._rules import described_shape, shape_of, sibling
 from ._windows import (
     check_attrs,
     from_nhwc,
@@ -32,21 +32,6 @@ from .registry import OpDef, Sample, Spec, register
 _ATTRS = ("strides", "padding", "explicit_paddings", "data_format", "dilations")
 DEFAULTS = {"padding": "VALID", "explicit_paddings": None, "data_format": "NHWC",
             "dilations": [1, 1, 1, 1]}
-
-
-def conv_attrs(op) -> dict:
-    """The geometry attributes of a conv op, for the ops of its gradient."""
-    return {k: op.get_attr(k) for k in _ATTRS}
-
-
-def _create(graph, op_type: str, inputs, attrs):
-    return graph.create_op(op_type, list(inputs), dict(attrs)).outputs[0]
-
-
-def _shape_of(t):
-    from graphflow.api.array import shape
-
-    return shape(t)
 
 
 def output_hw(in_spec_dims, attrs, kh, kw):
@@ -118,7 +103,7 @@ class _ConvFamily(OpDef):
     filter_grad_type: ClassVar[str] = ""
 
     def _make(self, op, op_type: str, inputs):
-        return _create(op.graph, op_type, inputs, conv_attrs(op))
+        return sibling(op, op_type, inputs, _ATTRS)
 
 
 class ConvForward(_ConvFamily):
@@ -141,8 +126,8 @@ class ConvForward(_ConvFamily):
 
     def grad(self, op, dy):
         x, f = op.inputs
-        return [self._make(op, self.input_grad_type, [_shape_of(x), f, dy]),
-                self._make(op, self.filter_grad_type, [x, _shape_of(f), dy])]
+        return [self._make(op, self.input_grad_type, [shape_of(x), f, dy]),
+                self._make(op, self.filter_grad_type, [x, shape_of(f), dy])]
 
     def samples(self, rng):
         return conv_samples(rng)
@@ -163,7 +148,7 @@ class ConvInputGrad(_ConvFamily):
 
     def grad(self, op, dz):
         _, f, dy = op.inputs
-        return [None, self._make(op, self.filter_grad_type, [dz, _shape_of(f), dy]),
+        return [None, self._make(op, self.filter_grad_type, [dz, shape_of(f), dy]),
                 self._make(op, self.forward_type, [dz, f])]
 
 
@@ -177,7 +162,7 @@ class ConvFilterGrad(_ConvFamily):
 
     def grad(self, op, dz):
         x, _, dy = op.inputs
-        return [self._make(op, self.input_grad_type, [_shape_of(x), dz, dy]), None,
+        return [self._make(op, self.input_grad_type, [shape_of(x), dz, dy]), None,
                 self._make(op, self.forward_type, [x, dz])]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
-from ._rules import described_shape
+from ._rules import described_shape, shape_of, sibling
 from ._windows import (
     Window,
     check_attrs,
@@ -26,6 +26,7 @@ from ._windows import (
 from .registry import OpDef, Sample, Spec, register
 
 DEFAULTS = {"data_format": "NHWC"}
+_ATTRS = ("ksize", "strides", "padding", "data_format")  # what a pool's gradient op keeps
 
 
 def _taps(win: Window, oh: int, ow: int):
@@ -102,9 +103,7 @@ class MaxPool(OpDef):
         return from_nhwc(max_pool_nhwc(to_nhwc(np.asarray(x), attrs), attrs), attrs)
 
     def grad(self, op, dy):
-        x = op.inputs[0]
-        attrs = {k: op.get_attr(k) for k in ("ksize", "strides", "padding", "data_format")}
-        return [op.graph.create_op("MaxPoolGrad", [x, op.outputs[0], dy], attrs).outputs[0]]
+        return [sibling(op, "MaxPoolGrad", [op.inputs[0], op.outputs[0], dy], _ATTRS)]
 
     def samples(self, rng):
         return _pool_samples(rng)
@@ -182,10 +181,7 @@ class AvgPool(OpDef):
         return from_nhwc(total / _counts(win, h, w, oh, ow, pads, x.dtype), attrs)
 
     def grad(self, op, dy):
-        from graphflow.api.array import shape
-
-        attrs = {k: op.get_attr(k) for k in ("ksize", "strides", "padding", "data_format")}
-        return [op.graph.create_op("AvgPoolGrad", [shape(op.inputs[0]), dy], attrs).outputs[0]]
+        return [sibling(op, "AvgPoolGrad", [shape_of(op.inputs[0]), dy], _ATTRS)]
 
     def samples(self, rng):
         return _pool_samples(rng)
@@ -213,8 +209,7 @@ class AvgPoolGrad(OpDef):
         return from_nhwc(np.ascontiguousarray(unpad(dxp, pads)), attrs)
 
     def grad(self, op, dz):
-        attrs = {k: op.get_attr(k) for k in ("ksize", "strides", "padding", "data_format")}
-        return [None, op.graph.create_op("AvgPool", [dz], attrs).outputs[0]]
+        return [None, sibling(op, "AvgPool", [dz], _ATTRS)]
 
     def samples(self, rng):
         out = []

@@ -12,7 +12,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
-from ._rules import described_shape
+from ._rules import described_shape, shape_of, sibling
 from .registry import OpDef, Sample, Spec, register
 
 DEFAULTS = {"align_corners": False, "half_pixel_centers": False}
@@ -66,6 +66,11 @@ def resize_grad(grads: np.ndarray, in_hw, attrs, method: str) -> np.ndarray:
     return np.einsum("pw,nhpc->nhwc", mw.astype(grads.dtype), out, optimize=True)
 
 
+def _spatial_size(images):
+    """tf.shape(images)[1:3]: the [height, width] a gradient resizes back to."""
+    return shape_of(images)[1:3]
+
+
 def _check(op_type, images):
     if images.rank is not None and images.rank != 4:
         raise ValueError(f"{op_type}: images must be 4-D [batch, height, width, channels], got "
@@ -107,9 +112,7 @@ class ResizeBilinear(_Resize):
     type = "ResizeBilinear"
 
     def grad(self, op, dy):
-        grad = op.graph.create_op("ResizeBilinearGrad", [dy, op.inputs[0]],
-                                  {k: op.get_attr(k) for k in DEFAULTS}).outputs[0]
-        return [grad, None]
+        return [sibling(op, "ResizeBilinearGrad", [dy, op.inputs[0]], DEFAULTS), None]
 
 
 @register
@@ -120,12 +123,8 @@ class ResizeNearestNeighbor(_Resize):
     method = "nearest"
 
     def grad(self, op, dy):
-        from graphflow.api.array import shape
-
-        size = shape(op.inputs[0])[1:3]
-        grad = op.graph.create_op("ResizeNearestNeighborGrad", [dy, size],
-                                  {k: op.get_attr(k) for k in DEFAULTS}).outputs[0]
-        return [grad, None]
+        return [sibling(op, "ResizeNearestNeighborGrad", [dy, _spatial_size(op.inputs[0])], DEFAULTS),
+                None]
 
 
 @register
@@ -142,12 +141,8 @@ class ResizeBilinearGrad(OpDef):
         return resize_grad(np.asarray(grads), np.shape(original)[1:3], attrs, "bilinear")
 
     def grad(self, op, dz):
-        from graphflow.api.array import shape
-
-        size = shape(op.inputs[0])[1:3]
-        back = op.graph.create_op("ResizeBilinear", [dz, size],
-                                  {k: op.get_attr(k) for k in DEFAULTS}).outputs[0]
-        return [back, None]
+        return [sibling(op, "ResizeBilinear", [dz, _spatial_size(op.inputs[0])], DEFAULTS),
+                None]
 
     def samples(self, rng):
         out = []
@@ -173,12 +168,8 @@ class ResizeNearestNeighborGrad(OpDef):
         return resize_grad(np.asarray(grads), [int(v) for v in size], attrs, "nearest")
 
     def grad(self, op, dz):
-        from graphflow.api.array import shape
-
-        size = shape(op.inputs[0])[1:3]
-        back = op.graph.create_op("ResizeNearestNeighbor", [dz, size],
-                                  {k: op.get_attr(k) for k in DEFAULTS}).outputs[0]
-        return [back, None]
+        return [sibling(op, "ResizeNearestNeighbor", [dz, _spatial_size(op.inputs[0])], DEFAULTS),
+                None]
 
     def samples(self, rng):
         out = []
