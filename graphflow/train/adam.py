@@ -38,20 +38,17 @@ class AdamOptimizer(Optimizer):
         self._epsilon, self._amsgrad = epsilon, amsgrad
 
     def _create_slots(self, var_list: list[Variable]) -> None:
-        dtype = min(var_list, key=lambda v: v.op.name).dtype
-        self._non_slot_variable("beta1_power", self._beta1, dtype, lambda p: p * self._beta1)
-        self._non_slot_variable("beta2_power", self._beta2, dtype, lambda p: p * self._beta2)
-        for v in var_list:
-            self._zeros_slot(v, "m", self._name)
-            self._zeros_slot(v, "v", self._name)
-            if self._amsgrad:
-                self._zeros_slot(v, "vhat", self._name)
+        dtype = self._non_slot_dtype(var_list)
+        self._power_variable("beta1_power", self._beta1, dtype)
+        self._power_variable("beta2_power", self._beta2, dtype)
+        self._zeros_slots(var_list, "m", "v", *(["vhat"] if self._amsgrad else []))
 
     def _apply_dense(self, grad: Tensor, var: Variable) -> Any:
         dtype = var.dtype
         lr = self._hyper(self._learning_rate, dtype)
         eps = self._hyper(self._epsilon, dtype)
-        m_t, v_t = self._moments(grad, var)
+        m_t, v_t = adam_moments(self, grad, var, self._hyper(self._beta1, dtype),
+                                self._hyper(self._beta2, dtype))
         if self._amsgrad:
             vhat = self.get_slot(var, "vhat")
             v_t = assign(vhat, gmath.maximum(vhat, v_t))
@@ -63,15 +60,17 @@ class AdamOptimizer(Optimizer):
             step = lr * gmath.sqrt(correction2) / correction1 * m_t / (gmath.sqrt(v_t) + eps)
         return self._apply_step(var, step, lr)
 
-    def _moments(self, grad: Tensor, var: Variable) -> tuple[Tensor, Tensor]:
-        """Updates the slots m and v; returns their new values."""
-        beta1 = self._hyper(self._beta1, var.dtype)
-        beta2 = self._hyper(self._beta2, var.dtype)
-        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
-        m_t = assign(m, beta1 * m + (1.0 - beta1) * grad)
-        v_t = assign(v, beta2 * v + (1.0 - beta2) * gmath.square(grad))
-        return m_t, v_t
-
     def _apply_step(self, var: Variable, step: Tensor, lr: Tensor) -> Any:
         """var <- var - step (AdamW adds its weight decay here)."""
         return assign_sub(var, step).op
+
+
+def adam_moments(optimizer: Optimizer, grad: Tensor, var: Variable, beta1: Tensor,
+                 beta2: Tensor) -> tuple[Tensor, Tensor]:
+    """Adam's moment estimates, shared by the Adam family: the slots "m" and "v" of `var`
+    updated to beta1 * m + (1 - beta1) * grad and beta2 * v + (1 - beta2) * grad^2; returns
+    their new values."""
+    m, v = optimizer.get_slot(var, "m"), optimizer.get_slot(var, "v")
+    m_t = assign(m, beta1 * m + (1.0 - beta1) * grad)
+    v_t = assign(v, beta2 * v + (1.0 - beta2) * gmath.square(grad))
+    return m_t, v_t

@@ -28,11 +28,8 @@ class AdaMaxOptimizer(Optimizer):
         self._epsilon = epsilon
 
     def _create_slots(self, var_list: list[Variable]) -> None:
-        dtype = min(var_list, key=lambda v: v.op.name).dtype
-        self._non_slot_variable("beta1_power", self._beta1, dtype, lambda p: p * self._beta1)
-        for v in var_list:
-            self._zeros_slot(v, "m", self._name)
-            self._zeros_slot(v, "v", self._name)
+        self._power_variable("beta1_power", self._beta1, self._non_slot_dtype(var_list))
+        self._zeros_slots(var_list, "m", "v")
 
     def _apply_dense(self, grad: Tensor, var: Variable) -> Any:
         dtype = var.dtype

@@ -6,8 +6,9 @@ from typing import Any
 
 from graphflow.api import math as gmath
 from graphflow.framework.tensor import Tensor
-from graphflow.framework.variables import Variable, assign, assign_sub
+from graphflow.framework.variables import Variable, assign_sub
 
+from .adam import adam_moments
 from .optimizer import Optimizer
 
 
@@ -32,17 +33,15 @@ class NadamOptimizer(Optimizer):
         self._epsilon, self._momentum_decay = epsilon, momentum_decay
 
     def _create_slots(self, var_list: list[Variable]) -> None:
-        dtype = min(var_list, key=lambda v: v.op.name).dtype
+        dtype = self._non_slot_dtype(var_list)
         factor = 0.96 ** self._momentum_decay
-        self._non_slot_variable("beta2_power", self._beta2, dtype, lambda p: p * self._beta2)
+        self._power_variable("beta2_power", self._beta2, dtype)
         # mu_product moves on before momentum_power (it reads the power of this step).
         self._non_slot_variable(
             "mu_product", 1.0, dtype,
             lambda p: p * self._mu(self._non_slot["momentum_power"].value(), 1.0))
-        self._non_slot_variable("momentum_power", factor, dtype, lambda p: p * factor)
-        for v in var_list:
-            self._zeros_slot(v, "m", self._name)
-            self._zeros_slot(v, "v", self._name)
+        self._power_variable("momentum_power", factor, dtype)
+        self._zeros_slots(var_list, "m", "v")
 
     def _mu(self, momentum_power: Tensor, ahead: float) -> Tensor:
         """mu_t (ahead=1) or mu_{t+1} (ahead=0.96^momentum_decay) from 0.96^(t*decay)."""
@@ -55,9 +54,7 @@ class NadamOptimizer(Optimizer):
         power = self._non_slot_value("momentum_power", dtype)
         mu, mu_next = self._mu(power, 1.0), self._mu(power, 0.96 ** self._momentum_decay)
         mu_product = self._non_slot_value("mu_product", dtype) * mu
-        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
-        m_t = assign(m, beta1 * m + (1.0 - beta1) * grad)
-        v_t = assign(v, beta2 * v + (1.0 - beta2) * gmath.square(grad))
+        m_t, v_t = adam_moments(self, grad, var, beta1, beta2)
         denominator = gmath.sqrt(v_t / (1.0 - self._non_slot_value("beta2_power", dtype))) + eps
         step = (lr * (1.0 - mu) / (1.0 - mu_product) * grad
                 + lr * mu_next / (1.0 - mu_product * mu_next) * m_t) / denominator

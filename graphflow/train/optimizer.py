@@ -153,6 +153,12 @@ class Optimizer:
             steps += after
         return group(*update_ops, *steps, name=name)
 
+    def _zeros_slots(self, var_list: list[Variable], *slot_names: str) -> None:
+        """Zero-initialized slots `slot_names` for every variable (named `<var>/<optimizer>`)."""
+        for var in var_list:
+            for slot_name in slot_names:
+                self._zeros_slot(var, slot_name, self._name)
+
     def _zeros_slot(self, var: Variable, slot_name: str, op_name: str) -> Variable:
         return self._slot(var, slot_name, op_name, 0.0)
 
@@ -184,6 +190,16 @@ class Optimizer:
             if update is not None:
                 self._non_slot_updates[name] = update
         return self._non_slot[name]
+
+    @staticmethod
+    def _non_slot_dtype(var_list: list[Variable]) -> dtypes.DType:
+        """The dtype of non-slot variables: that of the first variable by name (where TF1
+        places them)."""
+        return min(var_list, key=lambda v: v.op.name).dtype
+
+    def _power_variable(self, name: str, base: Any, dtype: Any) -> Variable:
+        """A non-slot variable holding base^t at step t (starts at base, times base per step)."""
+        return self._non_slot_variable(name, base, dtype, lambda p: p * base)
 
     def _non_slot_value(self, name: str, dtype: dtypes.DType) -> Tensor:
         """The current value of a non-slot variable, cast to `dtype`."""

@@ -6,8 +6,9 @@ from typing import Any
 
 from graphflow.api import math as gmath
 from graphflow.framework.tensor import Tensor
-from graphflow.framework.variables import Variable, assign, assign_sub
+from graphflow.framework.variables import Variable, assign_sub
 
+from .adam import adam_moments
 from .optimizer import Optimizer
 
 
@@ -37,21 +38,17 @@ class RAdamOptimizer(Optimizer):
         self._epsilon = epsilon
 
     def _create_slots(self, var_list: list[Variable]) -> None:
-        dtype = min(var_list, key=lambda v: v.op.name).dtype
-        self._non_slot_variable("beta1_power", self._beta1, dtype, lambda p: p * self._beta1)
-        self._non_slot_variable("beta2_power", self._beta2, dtype, lambda p: p * self._beta2)
+        dtype = self._non_slot_dtype(var_list)
+        self._power_variable("beta1_power", self._beta1, dtype)
+        self._power_variable("beta2_power", self._beta2, dtype)
         self._non_slot_variable(f"{self._name}_step", 1.0, dtype, lambda t: t + 1.0)
-        for v in var_list:
-            self._zeros_slot(v, "m", self._name)
-            self._zeros_slot(v, "v", self._name)
+        self._zeros_slots(var_list, "m", "v")
 
     def _apply_dense(self, grad: Tensor, var: Variable) -> Any:
         dtype = var.dtype
         lr, eps = self._hyper(self._learning_rate, dtype), self._hyper(self._epsilon, dtype)
         beta1, beta2 = self._hyper(self._beta1, dtype), self._hyper(self._beta2, dtype)
-        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
-        m_t = assign(m, beta1 * m + (1.0 - beta1) * grad)
-        v_t = assign(v, beta2 * v + (1.0 - beta2) * gmath.square(grad))
+        m_t, v_t = adam_moments(self, grad, var, beta1, beta2)
         beta2_power = self._non_slot_value("beta2_power", dtype)
         t = self._non_slot_value(f"{self._name}_step", dtype)
         correction2 = 1.0 - beta2_power
