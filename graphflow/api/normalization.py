@@ -66,8 +66,7 @@ def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance
             (lambda t: t)
         if is_training:
             batch_mean, batch_var = moments(x, axes)
-            count = gmath.cast(gmath.reduce_prod([_dim(x, a) for a in axes]), x.dtype)
-            unbiased = batch_var * count / gmath.maximum(count - 1.0, 1.0)
+            unbiased = unbiased_variance(x, batch_var, axes)
         else:
             if mean is None or variance is None:
                 raise ValueError("fused_batch_norm needs mean and variance when not training")
@@ -79,10 +78,14 @@ def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance
         return y, batch_mean, unbiased
 
 
-def _dim(x: Tensor, axis: int) -> Tensor:
+def unbiased_variance(x: Tensor, variance: Tensor, axes: list[int]) -> Tensor:
+    """Bessel's correction of a variance of x over `axes`: variance * n / (n - 1), with n the
+    number of elements reduced (at run time; 1 element gives the variance back)."""
     from .array import shape
 
-    return shape(x)[axis]
+    dims = shape(x)
+    count = gmath.cast(gmath.reduce_prod([dims[a] for a in axes]), x.dtype)
+    return variance * count / gmath.maximum(count - 1.0, 1.0)
 
 
 def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: str | None = None,

@@ -7,7 +7,7 @@ from typing import Any
 from graphflow.api import math as gmath
 from graphflow.api.array import reshape
 from graphflow.api.normalization import batch_normalization as nn_batch_normalization
-from graphflow.api.normalization import moments
+from graphflow.api.normalization import moments, unbiased_variance
 from graphflow.framework import dtypes
 from graphflow.framework.constant import convert_to_tensor
 from graphflow.framework.graph import GraphKeys, get_default_graph
@@ -74,8 +74,7 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
                               epsilon)
         mean, variance = moments(x, reduce_axes)
         if rank == 4 and axis in (1, 3):  # TF1's fused kernel: unbiased variance for averages
-            count = gmath.cast(gmath.reduce_prod([_dim(x, a) for a in reduce_axes]), x.dtype)
-            update_variance = variance * count / gmath.maximum(count - 1.0, 1.0)
+            update_variance = unbiased_variance(x, variance, reduce_axes)
         else:
             update_variance = variance
         decay = 1.0 - momentum
@@ -101,8 +100,3 @@ def _normalize(x, mean, variance, beta, gamma, shaped, epsilon):
                                   None if gamma is None else gmath.cast(shaped(gamma), x.dtype),
                                   epsilon)
 
-
-def _dim(x: Tensor, axis: int) -> Tensor:
-    from graphflow.api.array import shape
-
-    return shape(x)[axis]

@@ -97,11 +97,7 @@ def _why() -> str:
 
     if gpu_available():
         return "the session was configured without GPUs"
-    try:
-        import importlib.util
+    from graphflow.test import is_built_with_cuda
 
-        installed = importlib.util.find_spec("numba_cuda") is not None
-    except (ImportError, ValueError):
-        installed = False
-    return "no GPU found" if installed else \
+    return "no GPU found" if is_built_with_cuda() else \
         "no GPU found; `pip install graphflow[cuda]` enables GPUs where one is present"
