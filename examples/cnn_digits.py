@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.datasets import load_digits
@@ -42,13 +43,41 @@ def conv_block(x, filters, training, name):
         return tf.nn.relu(x)
 
 
-def build(learning_rate: float = 3e-3):
+class Model(NamedTuple):
+    """The tensors a training loop needs."""
+
+    images: tf.Tensor
+    labels: tf.Tensor
+    training: tf.Tensor
+    loss: tf.Tensor
+    accuracy: tf.Tensor
+    train: tf.Operation
+
+
+def inputs():
+    """A fresh graph's placeholders (images, labels, `training` defaulting to False) and the
+    images to classify: augmented while training, as given otherwise."""
     tf.reset_default_graph()
     tf.set_random_seed(0)
     images = tf.placeholder(tf.float32, [None, 8, 8, 1], name="images")
     labels = tf.placeholder(tf.int64, [None], name="labels")
     training = tf.placeholder_with_default(False, [], name="training")
-    x = tf.where(training, augment(images), images)
+    return images, labels, training, tf.where(training, augment(images), images)
+
+
+def classifier(images, labels, training, logits, make_optimizer) -> Model:
+    """Softmax cross-entropy on `logits`, accuracy, and a train op that also runs the
+    batch-norm updates (UPDATE_OPS); `make_optimizer(global_step)` picks the optimizer."""
+    loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+    accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), labels), tf.float32))
+    step = tf.train.get_or_create_global_step()
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train = make_optimizer(step).minimize(loss, global_step=step)
+    return Model(images, labels, training, loss, accuracy, train)
+
+
+def build(learning_rate: float = 3e-3) -> Model:
+    images, labels, training, x = inputs()
     x = conv_block(x, 32, training, "block1")
     x = conv_block(x, 32, training, "block2")
     x = tf.layers.max_pooling2d(x, 2, 2)                     # 4 x 4
@@ -56,18 +85,15 @@ def build(learning_rate: float = 3e-3):
     x = tf.layers.max_pooling2d(x, 2, 2)                     # 2 x 2
     x = tf.layers.dropout(tf.layers.flatten(x), 0.3, training=training)
     logits = tf.layers.dense(x, 10, name="logits")
-    loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
-    accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), labels), tf.float32))
-    step = tf.train.get_or_create_global_step()
-    rate = tf.train.exponential_decay(learning_rate, step, 100, 0.7)  # ~0.7x every 4 epochs
-    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
-        train = tf.train.AdamOptimizer(rate).minimize(loss, global_step=step)
-    return images, labels, training, loss, accuracy, train
+    return classifier(images, labels, training, logits, lambda step: tf.train.AdamOptimizer(
+        tf.train.exponential_decay(learning_rate, step, 100, 0.7)))  # ~0.7x every 4 epochs
 
 
-def main(epochs: int = 20, batch: int = 64, verbose: bool = True) -> dict:
-    (xtr, ytr), (xte, yte) = load_data()
-    images, labels, training, loss, accuracy, train = build()
+def fit(model: Model, data, epochs: int, batch: int = 64, report_every: int = 1,
+        verbose: bool = True) -> dict:
+    """Trains on shuffled mini-batches, printing the mean training loss and the test accuracy
+    every `report_every` epochs (and after the last); returns the final test accuracy."""
+    (xtr, ytr), (xte, yte) = data
     rng = np.random.default_rng(1)
     start = time.perf_counter()
     with tf.Session() as sess:
@@ -77,14 +103,20 @@ def main(epochs: int = 20, batch: int = 64, verbose: bool = True) -> dict:
             losses = []
             for i in range(0, len(order), batch):
                 idx = order[i:i + batch]
-                _, value = sess.run([train, loss], {images: xtr[idx], labels: ytr[idx],
-                                                    training: True})
+                _, value = sess.run([model.train, model.loss],
+                                    {model.images: xtr[idx], model.labels: ytr[idx],
+                                     model.training: True})
                 losses.append(value)
-            test_accuracy = float(sess.run(accuracy, {images: xte, labels: yte}))
-            if verbose:
+            test_accuracy = float(sess.run(model.accuracy, {model.images: xte,
+                                                            model.labels: yte}))
+            if verbose and (epoch % report_every == 0 or epoch == epochs):
                 print(f"epoch {epoch:2d}  loss {np.mean(losses):.4f}  test accuracy "
                       f"{test_accuracy:.2%}  ({time.perf_counter() - start:.0f} s)")
     return {"test_accuracy": test_accuracy, "seconds": time.perf_counter() - start}
+
+
+def main(epochs: int = 20, batch: int = 64, verbose: bool = True) -> dict:
+    return fit(build(), load_data(), epochs, batch, verbose=verbose)
 
 
 if __name__ == "__main__":

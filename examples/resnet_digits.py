@@ -8,10 +8,8 @@ Usage: python examples/resnet_digits.py [--epochs N]
 from __future__ import annotations
 
 import argparse
-import time
 
-import numpy as np
-from cnn_digits import augment, load_data  # the data and augmentation of examples/cnn_digits.py
+from cnn_digits import classifier, fit, inputs, load_data  # shared with examples/cnn_digits.py
 
 import graphflow as tf
 
@@ -31,45 +29,21 @@ def residual_block(x, filters, stride, training, name):
 
 
 def build(total_steps: int):
-    tf.reset_default_graph()
-    tf.set_random_seed(0)
-    images = tf.placeholder(tf.float32, [None, 8, 8, 1], name="images")
-    labels = tf.placeholder(tf.int64, [None], name="labels")
-    training = tf.placeholder_with_default(False, [], name="training")
-    x = tf.where(training, augment(images), images)
+    images, labels, training, x = inputs()
     x = tf.nn.relu(tf.layers.conv2d(x, 16, 3, padding="same", name="stem"))
     x = residual_block(x, 16, 1, training, "block1")
     x = residual_block(x, 32, 2, training, "block2")      # 4 x 4
     x = residual_block(x, 64, 2, training, "block3")      # 2 x 2
     x = tf.reduce_mean(x, axis=[1, 2])                    # global average pooling
     logits = tf.layers.dense(x, 10, name="logits")
-    loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
-    accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), labels), tf.float32))
-    step = tf.train.get_or_create_global_step()
-    rate = tf.train.cosine_decay(0.1, step, total_steps)  # to zero by the last step
-    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
-        train = tf.train.MomentumOptimizer(rate, 0.9, use_nesterov=True).minimize(
-            loss, global_step=step)
-    return images, labels, training, loss, accuracy, train
+    return classifier(images, labels, training, logits, lambda step: tf.train.MomentumOptimizer(
+        tf.train.cosine_decay(0.1, step, total_steps), 0.9, use_nesterov=True))  # to zero
 
 
 def main(epochs: int = 25, batch: int = 64, verbose: bool = True) -> dict:
-    (xtr, ytr), (xte, yte) = load_data()
-    images, labels, training, loss, accuracy, train = build(epochs * -(-len(xtr) // batch))
-    rng = np.random.default_rng(1)
-    start = time.perf_counter()
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        for epoch in range(1, epochs + 1):
-            order = rng.permutation(len(xtr))
-            for i in range(0, len(order), batch):
-                idx = order[i:i + batch]
-                sess.run(train, {images: xtr[idx], labels: ytr[idx], training: True})
-            test_accuracy = float(sess.run(accuracy, {images: xte, labels: yte}))
-            if verbose and (epoch % 5 == 0 or epoch == epochs):
-                print(f"epoch {epoch:2d}  test accuracy {test_accuracy:.2%}  "
-                      f"({time.perf_counter() - start:.0f} s)")
-    return {"test_accuracy": test_accuracy}
+    data = load_data()
+    return fit(build(epochs * -(-len(data[0][0]) // batch)), data, epochs, batch,
+               report_every=5, verbose=verbose)
 
 
 if __name__ == "__main__":
