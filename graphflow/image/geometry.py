@@ -77,10 +77,7 @@ def crop_to_bounding_box(image: Any, offset_height: Any, offset_width: Any,
     batch, single = as_batch(image)
     begin = stack([0, offset_height, offset_width, 0])
     size = stack([-1, target_height, target_width, -1])
-    cropped = slice(batch, begin, size)
-    if all(isinstance(v, int) for v in (target_height, target_width)):
-        cropped.set_shape([batch.shape.dims[0], target_height, target_width, batch.shape.dims[3]])
-    return restore(cropped, single)
+    return restore(_sized(slice(batch, begin, size), batch, target_height, target_width), single)
 
 
 def pad_to_bounding_box(image: Any, offset_height: Any, offset_width: Any, target_height: Any,
@@ -92,10 +89,14 @@ def pad_to_bounding_box(image: Any, offset_height: Any, offset_width: Any, targe
     after_w = target_width - offset_width - dims[2]
     paddings = stack([stack([0, 0]), stack([offset_height, after_h]),
                       stack([offset_width, after_w]), stack([0, 0])])
-    padded = pad(batch, paddings)
-    if all(isinstance(v, int) for v in (target_height, target_width)):
-        padded.set_shape([batch.shape.dims[0], target_height, target_width, batch.shape.dims[3]])
-    return restore(padded, single)
+    return restore(_sized(pad(batch, paddings), batch, target_height, target_width), single)
+
+
+def _sized(result: Tensor, batch: Tensor, height: Any, width: Any) -> Tensor:
+    """`result` with its static shape set when the target height and width are ints."""
+    if isinstance(height, int) and isinstance(width, int):
+        result.set_shape([batch.shape.dims[0], height, width, batch.shape.dims[3]])
+    return result
 
 
 def resize_image_with_crop_or_pad(image: Any, target_height: int, target_width: int) -> Tensor:
