@@ -25,16 +25,12 @@ def conv2d(x: np.ndarray, f: np.ndarray, attrs, threads: int = 256) -> np.ndarra
     """Conv2D (NHWC) on the device, from and to host arrays (tests)."""
     from numba import cuda
 
-    from .elementwise import launch_config
-    from .gather import gather_kernel
+    from .gather import gather
     from .gemm import TILE, matmul_kernel
 
     index, (n, oh, ow, depth) = im2col_index(x.shape, f.shape[:2], attrs)
-    cols = cuda.device_array(index.size, x.dtype)
-    blocks, per_block = launch_config(index.size, threads)
-    gather_kernel()[blocks, per_block](cuda.to_device(np.ascontiguousarray(x).reshape(-1)),
-                                       cuda.to_device(index),
-                                       cuda.to_device(np.zeros(index.size, x.dtype)), cols)
+    cols = gather(cuda.to_device(np.ascontiguousarray(x).reshape(-1)), index,
+                  np.zeros(index.size, x.dtype), threads)
     m, k, oc = n * oh * ow, depth, f.shape[3]
     out = cuda.device_array(m * oc, x.dtype)
     grid = ((oc + TILE - 1) // TILE, (m + TILE - 1) // TILE, 1)

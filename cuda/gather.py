@@ -59,19 +59,26 @@ def index_map(reference: Any, attrs: Any, data_shape: Sequence[int], dtype: Any,
     return (moved - 1).reshape(-1), np.ascontiguousarray(fill, dtype).reshape(-1)
 
 
+def gather(src: Any, index: np.ndarray, fill: np.ndarray, threads: int = 256) -> Any:
+    """The device array out[i] = src[index[i]] (or fill[i] where index[i] < 0), for a flat
+    device array `src` and a host index map."""
+    from numba import cuda
+
+    from .elementwise import launch_config
+
+    out = cuda.device_array(index.size, src.dtype)
+    if index.size:
+        gather_kernel()[launch_config(index.size, threads)](
+            src, cuda.to_device(index), cuda.to_device(fill), out)
+    return out
+
+
 def run_layout(reference: Any, attrs: Any, data: np.ndarray,
                static_inputs: Sequence[np.ndarray], threads: int = 256) -> np.ndarray:
     """A layout op on the device, from and to host arrays (tests)."""
     from numba import cuda
 
-    from .elementwise import launch_config
-
     index, fill = index_map(reference, attrs, data.shape, data.dtype, static_inputs)
     out_shape = np.shape(reference(attrs, data, *static_inputs))
-    out = cuda.device_array(index.size, data.dtype)
-    blocks, per_block = launch_config(max(index.size, 1), threads)
-    if index.size:
-        gather_kernel()[blocks, per_block](
-            cuda.to_device(np.ascontiguousarray(data).reshape(-1)), cuda.to_device(index),
-            cuda.to_device(fill), out)
-    return out.copy_to_host().reshape(out_shape)
+    src = cuda.to_device(np.ascontiguousarray(data).reshape(-1))
+    return gather(src, index, fill, threads).copy_to_host().reshape(out_shape)
