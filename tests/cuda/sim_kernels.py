@@ -1,7 +1,8 @@
 """Runs the CUDA kernels under numba's CUDA simulator and compares them with numpy: every
 generated elementwise kernel, the tiled matrix product (odd sizes, transposes, batches), the
 reductions, the layout gather, and Conv2D composed from the gather and the matmul. Run by
-tests/cuda/test_simulator.py in a process with NUMBA_ENABLE_CUDASIM=1 (the variable must be set before numba is imported).
+tests/cuda/test_simulator.py in a process with NUMBA_ENABLE_CUDASIM=1 (the variable must be
+set before numba is imported).
 
 A kernel exception the simulator swallows (it prints "Exception in thread" and returns) is
 caught through threading.excepthook and fails the run."""
