@@ -4,6 +4,9 @@ matmul contracts the columns with the filter. No convolution-specific kernel cod
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from graphflow.ops._windows import pad_nhwc, window_from_attrs, windows
@@ -21,20 +24,25 @@ def im2col_index(x_shape: tuple[int, ...], kernel_hw: tuple[int, int], attrs
     return (np.ascontiguousarray(cols) - 1).reshape(-1), (n, oh, ow, win.kh * win.kw * c)
 
 
+def conv2d_runner(x_shape: tuple[int, ...], f_shape: tuple[int, ...], dtype: Any, attrs,
+                  threads: int = 256) -> Callable[[Any, Any], Any]:
+    """`run(x, f)` for NHWC device arrays: Conv2D as im2col (a gather) then one matmul."""
+    from .gather import gather_runner
+    from .gemm import matmul_runner
+
+    index, (n, oh, ow, depth) = im2col_index(x_shape, f_shape[:2], attrs)
+    im2col = gather_runner(index, np.zeros(index.size, dtype), (n * oh * ow, depth), threads)
+    product = matmul_runner((n * oh * ow, depth), (depth, f_shape[3]), dtype)
+
+    def run(x: Any, f: Any) -> Any:
+        return product(im2col(x), f.reshape(depth, f_shape[3])).reshape(n, oh, ow, f_shape[3])
+
+    return run
+
+
 def conv2d(x: np.ndarray, f: np.ndarray, attrs, threads: int = 256) -> np.ndarray:
     """Conv2D (NHWC) on the device, from and to host arrays (tests)."""
-    from numba import cuda
+    from .device import to_device
 
-    from .gather import gather
-    from .gemm import TILE, matmul_kernel
-
-    index, (n, oh, ow, depth) = im2col_index(x.shape, f.shape[:2], attrs)
-    cols = gather(cuda.to_device(np.ascontiguousarray(x).reshape(-1)), index,
-                  np.zeros(index.size, x.dtype), threads)
-    m, k, oc = n * oh * ow, depth, f.shape[3]
-    out = cuda.device_array(m * oc, x.dtype)
-    grid = ((oc + TILE - 1) // TILE, (m + TILE - 1) // TILE, 1)
-    matmul_kernel(x.dtype.name)[grid, (TILE, TILE)](
-        cols, cuda.to_device(np.ascontiguousarray(f).reshape(-1)), out, m, oc, k, k, 1, 0, oc,
-        1, 0)
-    return out.copy_to_host().reshape(n, oh, ow, oc)
+    run = conv2d_runner(x.shape, f.shape, x.dtype, attrs, threads)
+    return run(to_device(x), to_device(f)).copy_to_host()

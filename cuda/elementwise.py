@@ -79,20 +79,36 @@ def launch_config(size: int, threads: int = THREADS_PER_BLOCK) -> tuple[int, int
     return max(1, min(MAX_BLOCKS, math.ceil(size / threads))), threads
 
 
-def host_runner(program: Program, threads: int = THREADS_PER_BLOCK) -> Callable[..., Any]:
-    """A function of numpy arrays that runs the kernel on the device and returns numpy
-    results (for tests and the PTX check; the backend keeps values on the device)."""
-    from numba import cuda
+def program_runner(program: Program, threads: int = THREADS_PER_BLOCK) -> Callable[..., Any]:
+    """`run(*inputs)` for device arrays of the program's input shapes: launches the kernel
+    (grid configured once, here) into fresh device outputs and returns them (one array, or a
+    tuple for several outputs)."""
+    from .device import empty, flat
 
     kernel = compiled_kernel(program)
     size = int(np.prod(program.shape, dtype=np.int64))
-    blocks, per_block = launch_config(size, threads)
+    configured = kernel[launch_config(size, threads)]
+    out_dtypes = [np.dtype(d) for d in program.out_dtypes]
 
-    def run(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-        ins = [cuda.to_device(np.ascontiguousarray(a, dtype=d).reshape(-1))
-               for a, d in zip(arrays, program.in_dtypes)]
-        outs = [cuda.device_array(size, dtype=d) for d in program.out_dtypes]
-        kernel[blocks, per_block](*ins, *outs)
-        return tuple(o.copy_to_host().reshape(program.shape) for o in outs)
+    def run(*inputs: Any) -> Any:
+        outs = [empty(program.shape, d) for d in out_dtypes]
+        if size:
+            configured(*(flat(x) for x in inputs), *(flat(o) for o in outs))
+        return outs[0] if len(outs) == 1 else tuple(outs)
 
     return run
+
+
+def host_runner(program: Program, threads: int = THREADS_PER_BLOCK) -> Callable[..., Any]:
+    """A function of numpy arrays that runs the kernel on the device and returns numpy
+    results (for tests and the PTX check; the backend keeps values on the device)."""
+    from .device import to_device
+
+    on_device = program_runner(program, threads)
+
+    def run(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+        outs = on_device(*(to_device(np.asarray(a, dtype=d)) for a, d in zip(arrays, program.in_dtypes)))
+        return tuple(o.copy_to_host() for o in (outs if isinstance(outs, tuple) else (outs,)))
+
+    return run
+

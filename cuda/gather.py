@@ -12,7 +12,7 @@ layout op needs kernel code of its own.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,15 +37,35 @@ def kernel(src, index, fill, out):
             out[i] = fill[i]
 '''
 
+_SCATTER_SOURCE = '''
+from numba import cuda
+
+
+@cuda.jit
+def kernel(src, index, out):
+    for i in range(cuda.grid(1), src.shape[0], cuda.gridsize(1)):
+        out[index[i]] = src[i]
+'''
+
 _lock = threading.Lock()
-_kernel: list[Any] = []
+_kernels: dict[str, Any] = {}
+
+
+def _load(name: str, source: str) -> Any:
+    with _lock:
+        if name not in _kernels:
+            _kernels[name] = load_generated(source, name).kernel
+        return _kernels[name]
 
 
 def gather_kernel() -> Any:
-    with _lock:
-        if not _kernel:
-            _kernel.append(load_generated(_SOURCE, "cuda_gather").kernel)
-        return _kernel[0]
+    """out[i] = src[index[i]], or fill[i] where index[i] < 0."""
+    return _load("cuda_gather", _SOURCE)
+
+
+def scatter_kernel() -> Any:
+    """out[index[i]] = src[i] (every destination written once)."""
+    return _load("cuda_scatter", _SCATTER_SOURCE)
 
 
 def index_map(reference: Any, attrs: Any, data_shape: Sequence[int], dtype: Any,
@@ -59,26 +79,81 @@ def index_map(reference: Any, attrs: Any, data_shape: Sequence[int], dtype: Any,
     return (moved - 1).reshape(-1), np.ascontiguousarray(fill, dtype).reshape(-1)
 
 
-def gather(src: Any, index: np.ndarray, fill: np.ndarray, threads: int = 256) -> Any:
-    """The device array out[i] = src[index[i]] (or fill[i] where index[i] < 0), for a flat
-    device array `src` and a host index map."""
+def gather_runner(index: np.ndarray, fill: np.ndarray, out_shape: tuple[int, ...],
+                  threads: int = 256) -> Callable[[Any], Any]:
+    """`run(src)`: the device array of `out_shape` with out[i] = src[index[i]] (fill[i] where
+    index[i] < 0). The map and fill values go to the device once, here."""
     from numba import cuda
 
+    from .device import empty, flat
     from .elementwise import launch_config
 
-    out = cuda.device_array(index.size, src.dtype)
-    if index.size:
-        gather_kernel()[launch_config(index.size, threads)](
-            src, cuda.to_device(index), cuda.to_device(fill), out)
-    return out
+    size = index.size
+    index_dev, fill_dev = cuda.to_device(index), cuda.to_device(fill)
+    configured = gather_kernel()[launch_config(size, threads)]
+
+    def run(src: Any) -> Any:
+        out = empty(out_shape, fill.dtype)
+        if size:
+            configured(flat(src), index_dev, fill_dev, flat(out))
+        return out
+
+    return run
+
+
+def layout_runner(reference: Any, attrs: Any, data_shape: tuple[int, ...], dtype: Any,
+                  static_inputs: Sequence[np.ndarray], threads: int = 256) -> Callable[[Any], Any]:
+    """`run(data)` for a layout op on a device array of `data_shape`."""
+    index, fill = index_map(reference, attrs, data_shape, dtype, static_inputs)
+    out_shape = np.shape(reference(attrs, np.zeros(data_shape, dtype), *static_inputs))
+    return gather_runner(index, fill, out_shape, threads)
 
 
 def run_layout(reference: Any, attrs: Any, data: np.ndarray,
                static_inputs: Sequence[np.ndarray], threads: int = 256) -> np.ndarray:
     """A layout op on the device, from and to host arrays (tests)."""
+    from .device import to_device
+
+    run = layout_runner(reference, attrs, data.shape, data.dtype, static_inputs, threads)
+    return run(to_device(data)).copy_to_host()
+
+
+def split_runner(split: Callable[[np.ndarray], Sequence[np.ndarray]], data_shape: tuple[int, ...],
+                 dtype: Any, threads: int = 256) -> Callable[[Any], tuple[Any, ...]]:
+    """`run(data)` -> the pieces `split` cuts a device array into (Split, SplitV, Unpack), one
+    gather each, with maps from `split` run on positions."""
+    size = int(np.prod(data_shape, dtype=np.int64))
+    pieces = split(np.arange(size, dtype=np.int64).reshape(data_shape))
+    runners = [gather_runner(np.ascontiguousarray(p).reshape(-1), np.zeros(np.size(p), dtype),
+                             np.shape(p), threads) for p in pieces]
+    return lambda data: tuple(run(data) for run in runners)
+
+
+def join_runner(join: Callable[..., np.ndarray], data_shapes: Sequence[tuple[int, ...]],
+                dtype: Any, threads: int = 256) -> Callable[..., Any]:
+    """`run(*data)` -> the array `join` assembles from device arrays (ConcatV2, Pack): each input
+    is scattered to its place, with maps from `join` run on positions of one input at a time."""
     from numba import cuda
 
-    index, fill = index_map(reference, attrs, data.shape, data.dtype, static_inputs)
-    out_shape = np.shape(reference(attrs, data, *static_inputs))
-    src = cuda.to_device(np.ascontiguousarray(data).reshape(-1))
-    return gather(src, index, fill, threads).copy_to_host().reshape(out_shape)
+    from .device import empty, flat
+    from .elementwise import launch_config
+
+    zeros = [np.zeros(shape, np.int64) for shape in data_shapes]
+    places, out_shape = [], None
+    for k, shape in enumerate(data_shapes):
+        size = int(np.prod(shape, dtype=np.int64))
+        marked = np.asarray(join(*zeros[:k], np.arange(1, size + 1).reshape(shape), *zeros[k + 1:]))
+        out_shape, flat_marked = marked.shape, marked.reshape(-1)
+        destinations = np.flatnonzero(flat_marked)
+        index = np.empty(size, np.int64)
+        index[flat_marked[destinations] - 1] = destinations
+        places.append((size, cuda.to_device(index), scatter_kernel()[launch_config(size, threads)]))
+
+    def run(*data: Any) -> Any:
+        out = empty(out_shape, dtype)
+        for x, (size, index, configured) in zip(data, places):
+            if size:
+                configured(flat(x), index, flat(out))
+        return out
+
+    return run

@@ -9,6 +9,7 @@ broadcast (batch stride 0) need no copies. One kernel per dtype, generated from 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -71,27 +72,58 @@ def matmul_kernel(dtype: str, tile: int = TILE) -> Any:
         return _kernels[key]
 
 
+def matmul_runner(a_shape: tuple[int, ...], b_shape: tuple[int, ...], dtype: Any,
+                  transpose_a: bool = False, transpose_b: bool = False, tile: int = TILE
+                  ) -> Callable[[Any, Any], Any]:
+    """`run(a, b)` for contiguous device arrays of these shapes: A @ B (batched over leading
+    dimensions, broadcast when one operand has no batch) into a fresh device array. Strides,
+    grid and kernel are fixed here, once."""
+    from .device import empty, flat
+
+    m, k = (a_shape[-1], a_shape[-2]) if transpose_a else a_shape[-2:]
+    k2, n = (b_shape[-1], b_shape[-2]) if transpose_b else b_shape[-2:]
+    if k != k2:
+        raise ValueError(f"Matrix size-incompatible: In[0]: {list(a_shape)}, In[1]: "
+                         f"{list(b_shape)}")
+    batch_shape = tuple(np.broadcast_shapes(a_shape[:-2], b_shape[:-2]))
+    expand_a, a_shape = _batch_broadcast(a_shape, batch_shape, dtype)
+    expand_b, b_shape = _batch_broadcast(b_shape, batch_shape, dtype)
+    batches = int(np.prod(batch_shape, dtype=np.int64))
+    strides = ((1, m) if transpose_a else (k, 1)) + (m * k if len(a_shape) > 2 else 0,) + \
+        ((1, k) if transpose_b else (n, 1)) + (k * n if len(b_shape) > 2 else 0,)
+    a_row, a_col, a_batch, b_row, b_col, b_batch = strides
+    grid = ((n + tile - 1) // tile, (m + tile - 1) // tile, max(batches, 1))
+    configured = matmul_kernel(np.dtype(dtype).name, tile)[grid, (tile, tile)]
+    out_shape = (*batch_shape, m, n)
+
+    def run(a: Any, b: Any) -> Any:
+        a, b = expand_a(a), expand_b(b)
+        c = empty(out_shape, dtype)
+        if c.size:
+            configured(flat(a), flat(b), flat(c), m, n, k, a_row, a_col, a_batch, b_row, b_col,
+                       b_batch)
+        return c
+
+    return run
+
+
+def _batch_broadcast(shape: tuple[int, ...], batch_shape: tuple[int, ...], dtype: Any
+                     ) -> tuple[Callable[[Any], Any], tuple[int, ...]]:
+    """(expand, new shape): an operand whose batch dimensions differ from the result's (other
+    than having none, which the kernel broadcasts with batch stride 0) is broadcast by a gather."""
+    if len(shape) == 2 or tuple(shape[:-2]) == batch_shape:
+        return (lambda x: x), tuple(shape)
+    from .gather import layout_runner
+
+    full = (*batch_shape, *shape[-2:])
+    return layout_runner(lambda attrs, x: np.broadcast_to(x, full), None, shape, dtype, ()), full
+
+
 def matmul(a: np.ndarray, b: np.ndarray, transpose_a: bool = False, transpose_b: bool = False,
            tile: int = TILE) -> np.ndarray:
-    """A @ B (batched over leading dimensions, broadcast when one operand has no batch) on
-    the device, from and to host arrays (tests; the backend keeps operands on the device)."""
-    from numba import cuda
+    """A @ B on the device, from and to host arrays (tests; the backend keeps operands on the
+    device)."""
+    from .device import to_device
 
-    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
-    m, k = (a.shape[-1], a.shape[-2]) if transpose_a else a.shape[-2:]
-    k2, n = (b.shape[-1], b.shape[-2]) if transpose_b else b.shape[-2:]
-    if k != k2:
-        raise ValueError(f"Matrix size-incompatible: In[0]: {list(a.shape)}, In[1]: "
-                         f"{list(b.shape)}")
-    batch_shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    batches = int(np.prod(batch_shape, dtype=np.int64))
-    a_row, a_col = (1, m) if transpose_a else (k, 1)
-    b_row, b_col = (1, k) if transpose_b else (n, 1)
-    a_batch = m * k if a.ndim > 2 else 0
-    b_batch = k * n if b.ndim > 2 else 0
-    c = cuda.device_array(batches * m * n, a.dtype)
-    grid = ((n + tile - 1) // tile, (m + tile - 1) // tile, max(batches, 1))
-    matmul_kernel(a.dtype.name, tile)[grid, (tile, tile)](
-        cuda.to_device(a.reshape(-1)), cuda.to_device(b.reshape(-1)), c, m, n, k,
-        a_row, a_col, a_batch, b_row, b_col, b_batch)
-    return c.copy_to_host().reshape(*batch_shape, m, n)
+    run = matmul_runner(a.shape, b.shape, a.dtype, transpose_a, transpose_b, tile)
+    return run(to_device(a), to_device(b)).copy_to_host()

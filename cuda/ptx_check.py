@@ -1,8 +1,9 @@
 """Compiles every CUDA kernel the backend launches to PTX for real GPU architectures and links
 each to a cubin with nvJitLink, without a GPU: `python -m graphflow.cuda.ptx_check`.
 
-Kernels: every fused elementwise program of the catalog, the batched matmul, the reductions
-and the layout gather, with the dtypes the backend launches them with.
+Kernels: every fused elementwise program of the catalog and of the softmax family, the batched
+matmul, the reductions (argmax/argmin too), the layout gather and scatter, the conversion
+kernel (Cast, Fill) and OneHot, with the dtypes the backend launches them with.
 
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
 run), unsupported math, and resource overuse (shared memory, registers) at link time. Needs the
@@ -26,6 +27,9 @@ REDUCTIONS = [("sum", ("float32", "float64", "int32", "int64")),
               ("max", ("float32", "float64", "int32", "int64")),
               ("min", ("float32", "float64", "int32", "int64")),
               ("any", ("bool",)), ("all", ("bool",))]
+#: (reduction, input dtype, output dtype) for the index-valued reductions.
+ARG_REDUCTIONS = [(op, x, out) for op in ("argmax", "argmin")
+                  for x in ("float32", "float64", "int32", "int64") for out in ("int32", "int64")]
 
 
 def _array(dtype: str):
@@ -42,15 +46,21 @@ def kernels() -> list[tuple[str, object, tuple]]:
     """(label, Python function, signature) of every kernel the CUDA backend launches."""
     from numba import types
 
+    from graphflow.cuda import softmax
     from graphflow.cuda.catalog import row_cases
+    from graphflow.cuda.convert import PAIRS, convert_kernel
     from graphflow.cuda.elementwise import compiled_kernel
-    from graphflow.cuda.gather import gather_kernel
+    from graphflow.cuda.gather import gather_kernel, scatter_kernel
     from graphflow.cuda.gemm import matmul_kernel
+    from graphflow.cuda.one_hot import one_hot_kernel
     from graphflow.cuda.reduce import reduce_kernel
 
     programs = {}
     for label, program, _ in row_cases():
         programs.setdefault(program, label)  # equal programs compile once
+    for dtype in ("float32", "float64"):
+        for name, program in softmax.programs((3, 5), dtype).items():
+            programs.setdefault(program, f"softmax-{name}-{dtype}")
     out = [(label, compiled_kernel(p).py_func, signature(p)) for p, label in programs.items()]
     for dtype in ("float32", "float64"):
         out.append((f"matmul-{dtype}", matmul_kernel(dtype).py_func,
@@ -59,9 +69,22 @@ def kernels() -> list[tuple[str, object, tuple]]:
         for dtype in dtypes:
             out.append((f"reduce-{op}-{dtype}", reduce_kernel(op).py_func,
                         (_array(dtype), _array(dtype)) + (types.int64,) * 3))
+    for op, dtype, index in ARG_REDUCTIONS:
+        out.append((f"reduce-{op}-{dtype}-{index}", reduce_kernel(op).py_func,
+                    (_array(dtype), _array(index)) + (types.int64,) * 3))
     for dtype in ("float32", "float64", "int32", "int64", "bool"):
         out.append((f"gather-{dtype}", gather_kernel().py_func,
                     (_array(dtype), _array("int64"), _array(dtype), _array(dtype))))
+        out.append((f"scatter-{dtype}", scatter_kernel().py_func,
+                    (_array(dtype), _array("int64"), _array(dtype))))
+    for source, dest in PAIRS:
+        out.append((f"convert-{source}-{dest}", convert_kernel().py_func,
+                    (_array(source), _array(dest))))
+    for index in ("int32", "int64"):
+        for dtype in ("float32", "float64", "int32", "int64"):
+            out.append((f"one_hot-{index}-{dtype}", one_hot_kernel().py_func,
+                        (_array(index), _array(dtype), _array(dtype), _array(dtype),
+                         types.int64, types.int64)))
     return out
 
 
@@ -84,8 +107,8 @@ def main() -> int:
             except Exception as e:  # noqa: BLE001 - every failure is reported below
                 failures.append(f"{label} ({arch}): {type(e).__name__}: {e}")
     for cc, n in counts.items():
-        print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, matmul, "
-              f"reductions, layout gathers) compiled to PTX and linked")
+        print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, softmax, matmul, "
+              f"reductions, gathers, scatters, conversions, one-hot) compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)

@@ -7,7 +7,7 @@ non-adjacent axes takes a transpose first (`geometry` says when).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,12 @@ OPS = {"sum": ("acc = v", "acc = acc + v", "acc"),
        "max": ("acc = v", "acc = v if (v > acc or v != v) else acc", "acc"),
        "min": ("acc = v", "acc = v if (v < acc or v != v) else acc", "acc"),
        "any": ("acc = v", "acc = acc or v", "acc"),
-       "all": ("acc = v", "acc = acc and v", "acc")}
+       "all": ("acc = v", "acc = acc and v", "acc"),
+       # the position of the first maximum (minimum); a NaN wins, as in numpy
+       "argmax": ("acc = v; best = 0",
+                  "if (v > acc or v != v) and acc == acc: acc = v; best = j", "best"),
+       "argmin": ("acc = v; best = 0",
+                  "if (v < acc or v != v) and acc == acc: acc = v; best = j", "best")}
 
 _TEMPLATE = '''
 from numba import cuda
@@ -67,20 +72,45 @@ def geometry(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, int, int] 
     return prod(shape[:axes[0]]), prod(shape[axes[0]:axes[-1] + 1]), prod(shape[axes[-1] + 1:])
 
 
-def reduce(x: np.ndarray, axes: Sequence[int], op: str, out_dtype: Any = None,
-           threads: int = 256) -> np.ndarray:
-    """The reduction of host array `x` over adjacent `axes` on the device (tests)."""
-    from numba import cuda
-
+def reduce_runner(shape: tuple[int, ...], axes: Sequence[int], op: str, dtype: Any,
+                  out_dtype: Any, out_shape: tuple[int, ...], threads: int = 256
+                  ) -> Callable[[Any], Any]:
+    """`run(x)`: the reduction `op` of a device array of `shape` over `axes` into a fresh
+    device array of `out_shape` (the kept dimensions, with or without keepdims' ones).
+    Non-adjacent axes are moved last by a transpose (a gather) first."""
+    from .device import empty, flat
     from .elementwise import launch_config
 
-    outer, r, inner = geometry(x.shape, axes)
-    if r == 0:
+    ndim = len(shape)
+    axes = sorted({a % ndim for a in axes}) if ndim else []
+    transpose = None
+    if geometry(shape, axes) is None:
+        from .gather import layout_runner
+
+        perm = [d for d in range(ndim) if d not in axes] + axes
+        transpose = layout_runner(lambda attrs, x: np.transpose(x, perm), None, shape, dtype, ())
+        shape, axes = tuple(shape[d] for d in perm), list(range(ndim - len(axes), ndim))
+    outer, r, inner = geometry(shape, axes)
+    if r == 0 and outer * inner:
         raise ValueError("reductions over empty axes need an initial value")
-    out_dtype = np.dtype(out_dtype or x.dtype)
-    out = cuda.device_array(outer * inner, out_dtype)
-    blocks, per_block = launch_config(outer * inner, threads)
-    reduce_kernel(op)[blocks, per_block](cuda.to_device(np.ascontiguousarray(x).reshape(-1)),
-                                         out, outer, r, inner)
-    kept = [d for i, d in enumerate(x.shape) if i not in {a % x.ndim for a in axes}]
-    return out.copy_to_host().reshape(kept)
+    configured = reduce_kernel(op)[launch_config(outer * inner, threads)]
+
+    def run(x: Any) -> Any:
+        if transpose is not None:
+            x = transpose(x)
+        out = empty(out_shape, out_dtype)
+        if outer * inner:
+            configured(flat(x), flat(out), outer, r, inner)
+        return out
+
+    return run
+
+
+def reduce(x: np.ndarray, axes: Sequence[int], op: str, out_dtype: Any = None,
+           threads: int = 256) -> np.ndarray:
+    """The reduction of host array `x` over `axes` on the device (tests)."""
+    from .device import to_device
+
+    kept = tuple(d for i, d in enumerate(x.shape) if i not in {a % x.ndim for a in axes})
+    run = reduce_runner(x.shape, axes, op, x.dtype, np.dtype(out_dtype or x.dtype), kept, threads)
+    return run(to_device(x)).copy_to_host()

@@ -80,6 +80,7 @@ def check_reductions(failures: list[str]) -> int:
     flags = x > 0
     cases = [("sum", x.astype(np.float32), [1, 2], np.sum), ("mean", x, [0], np.mean),
              ("max", x, [2], np.max), ("min", x, [0, 1], np.min), ("prod", x, [1], np.prod),
+             ("sum", x, [0, 2], np.sum), ("max", x.astype(np.float32), [2, 0], np.max),
              ("sum", (x * 10).astype(np.int32), [0, 1, 2], np.sum),
              ("any", flags, [1], np.any), ("all", flags, [2], np.all)]
     for op, values, axes, numpy in cases:

@@ -1,0 +1,58 @@
+"""One small kernel for the ops that only copy values into a new dtype or shape: Cast
+(out[i] = src[i], converted on store), Fill, ZerosLike and OnesLike (a one-element source
+repeated): out[i] = src[i % n]."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from graphflow.backends.generated import load_generated
+
+_SOURCE = '''
+from numba import cuda
+
+
+@cuda.jit
+def kernel(src, out):
+    n = src.shape[0]
+    for i in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
+        out[i] = src[i % n]
+'''
+
+#: (source dtype, destination dtype) pairs the backend launches (Cast between any two of
+#: these, except into bool: TF's cast to bool is `x != 0`, numba's store is not defined).
+DTYPES = ("bool", "int32", "int64", "float32", "float64")
+PAIRS = tuple((s, d) for s in DTYPES for d in DTYPES if d != "bool" or s == "bool")
+
+_lock = threading.Lock()
+_kernel: list[Any] = []
+
+
+def convert_kernel() -> Any:
+    with _lock:
+        if not _kernel:
+            _kernel.append(load_generated(_SOURCE, "cuda_convert").kernel)
+        return _kernel[0]
+
+
+def convert_runner(out_shape: tuple[int, ...], dtype: Any, threads: int = 256
+                   ) -> Callable[[Any], Any]:
+    """`run(src)`: a fresh device array of `out_shape` and `dtype` holding `src` converted, or
+    `src`'s single element repeated."""
+    from .device import empty, flat
+    from .elementwise import launch_config
+
+    size = int(np.prod(out_shape, dtype=np.int64))
+    configured = convert_kernel()[launch_config(size, threads)]
+
+    def run(src: Any) -> Any:
+        out = empty(out_shape, dtype)
+        if size:
+            configured(flat(src), flat(out))
+        return out
+
+    return run

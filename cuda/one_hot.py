@@ -1,0 +1,55 @@
+"""OneHot on the GPU: out = on_value where the position along the new axis equals the index,
+else off_value (indices out of range give a row of off_value, as in TF)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from graphflow.backends.generated import load_generated
+
+_SOURCE = '''
+from numba import cuda
+
+
+@cuda.jit
+def kernel(indices, on, off, out, depth, inner):
+    for i in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
+        position = (i // (depth * inner)) * inner + i % inner
+        out[i] = on[0] if indices[position] == (i // inner) % depth else off[0]
+'''
+
+_lock = threading.Lock()
+_kernel: list[Any] = []
+
+
+def one_hot_kernel() -> Any:
+    with _lock:
+        if not _kernel:
+            _kernel.append(load_generated(_SOURCE, "cuda_one_hot").kernel)
+        return _kernel[0]
+
+
+def one_hot_runner(indices_shape: tuple[int, ...], depth: int, axis: int, dtype: Any,
+                   threads: int = 256) -> Callable[[Any, Any, Any], Any]:
+    """`run(indices, on_value, off_value)` for device arrays: the one-hot array with the new
+    axis of `depth` at `axis` (-1: last)."""
+    from .device import empty, flat
+    from .elementwise import launch_config
+
+    axis = len(indices_shape) if axis == -1 else axis
+    inner = int(np.prod(indices_shape[axis:], dtype=np.int64))
+    out_shape = (*indices_shape[:axis], depth, *indices_shape[axis:])
+    size = int(np.prod(out_shape, dtype=np.int64))
+    configured = one_hot_kernel()[launch_config(size, threads)]
+
+    def run(indices: Any, on: Any, off: Any) -> Any:
+        out = empty(out_shape, dtype)
+        if size:
+            configured(flat(indices), flat(on), flat(off), flat(out), depth, inner)
+        return out
+
+    return run
