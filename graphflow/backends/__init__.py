@@ -28,7 +28,26 @@ def kernel_for(node: Node, backend: str, state: Any) -> Callable[..., Any]:
     return reference_kernel(node)
 
 
-def make_kernels(order: Sequence[Node], backend: str, state: Any) -> dict[int, Callable[..., Any]]:
+class Kernels(dict):
+    """Kernels by node id, plus the nodes of a CUDA plan that run on the host."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.host_nodes: list[Node] = []
+
+
+def make_kernels(order: Sequence[Node], backend: str, state: Any) -> Kernels:
     """Kernels for every executable node of a schedule."""
-    return {n.id: kernel_for(n, backend, state) for n in order
-            if n.type != "_Feed" and not n.is_const}
+    kernels = Kernels()
+    for node in order:
+        if node.type == "_Feed" or node.is_const:
+            continue
+        if backend == "cuda":
+            from .cuda import cuda_kernel
+
+            kernels[node.id], on_device = cuda_kernel(node, state)
+            if not on_device:
+                kernels.host_nodes.append(node)
+        else:
+            kernels[node.id] = kernel_for(node, backend, state)
+    return kernels

@@ -68,6 +68,14 @@ def _out_copy(v: Any) -> Any:
     return v
 
 
+def _fetch_from_device(v: Any) -> Any:
+    """A fetched value of a device plan: copied to the host once (a fresh array)."""
+    if hasattr(v, "copy_to_host"):
+        v = v.copy_to_host()
+        return v[()] if v.ndim == 0 else v
+    return _out_copy(v)  # a host-memory value (strings, shapes) may alias a constant
+
+
 def _name(value: Value) -> str:
     node, i = value
     if node.type == "_Feed":
@@ -91,16 +99,25 @@ class ExecutionPlan:
         self.order = list(order)
         self.fetched = list(fetched)
         self.backend = backend
+        self.host_nodes: list[Node] = list(getattr(kernels, "host_nodes", ()))
         self.id = next(_plan_ids)
         self.filename = f"<graphflow plan {self.id}>"
+        on_device = backend == "cuda"
         namespace: dict[str, Any] = {"_out": _out, "_out_copy": _out_copy}
         lines = ["def plan(feeds):"]
         if num_feeds:
-            lines.append("    " + ", ".join(f"f{i}" for i in range(num_feeds)) + ", = feeds")
+            names = ", ".join(f"f{i}" for i in range(num_feeds))
+            # on the device backend feeds are copied to the device once, on entry
+            lines.append(f"    {names}, = " + ("[_in(f) for f in feeds]" if on_device else "feeds"))
         self._line_nodes: dict[int, Node] = {}
+        if on_device:
+            from graphflow.cuda.device import to_device
+
+            namespace.update(_in=to_device, _out=_fetch_from_device, _out_copy=_fetch_from_device)
         for node in self.order:
             if node.is_const:
-                namespace[f"c{node.id}"] = node.attrs["value"]
+                value = node.attrs["value"]
+                namespace[f"c{node.id}"] = to_device(value) if on_device else value
         for step, node in enumerate(self.order):
             if node.type == "_Feed" or node.is_const:
                 continue

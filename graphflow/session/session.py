@@ -80,10 +80,10 @@ class BaseSession:
         self._graph = graph if graph is not None else get_default_graph()
         self._config = config
         self._closed = False
-        self._state = SessionState()
         self._plans: dict[Any, ExecutionPlan] = {}
         self._feed_keys: dict[Any, Tensor] = {}
         self._backend = _choose_backend(config)
+        self._state = SessionState(on_device=self._backend == "cuda")
         self._placement = Placement(config, self._backend)
         self._context_managers: list[Any] = []
 
@@ -227,7 +227,7 @@ class BaseSession:
                 f"Cannot load value of shape {arr.shape} into variable {variable.name} of shape "
                 f"{variable.shape}"
             )
-        self._state.variables[name] = arr
+        self._state.set_values({name: arr})
 
     def _check_open(self) -> None:
         if self._closed:
@@ -246,13 +246,12 @@ class BaseSession:
         if missing:
             raise errors.FailedPreconditionError(
                 None, None, f"Attempting to use uninitialized value {', '.join(missing)}")
-        return {n: store[n] for n in names}
+        return self._state.host_values(list(names))
 
     def _replace_variables(self, values: Mapping[str, np.ndarray]) -> None:
         """Sets several variables at once (`Saver.restore`, after it validated everything)."""
         self._check_open()
-        self._state.variables.update(
-            {name: np.array(value, copy=True) for name, value in values.items()})
+        self._state.set_values(values)
 
     def list_devices(self) -> list[Any]:
         from graphflow.backends.devices import list_devices

@@ -1,7 +1,7 @@
-"""The CUDA kernels, verified without a GPU: every generated elementwise kernel, the tiled
-matrix product, the reductions and the layout gather (every sample of every layout op) run
-under numba's CUDA simulator against numpy (in a child
-process, since the simulator must be switched on before numba is imported)."""
+"""The CUDA backend, verified without a GPU, under numba's CUDA simulator (in child processes,
+since the simulator must be switched on before numba is imported): every generated elementwise
+kernel, the tiled matrix product, the reductions and the layout gather against numpy; the
+op-conformance suite with sessions on the CUDA backend; training and checkpoints on it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,29 @@ def test_every_kernel_matches_numpy_under_the_simulator(tmp_path):
                          env=env, capture_output=True, text=True, cwd=str(ROOT), timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 failed" in run.stdout
+
+
+def _pytest_on_the_simulated_device(tmp_path, *args: str) -> None:
+    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1", "GF_BACKEND": "cuda",
+           "GF_CACHE_DIR": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-rA", *args], env=env,
+                         capture_output=True, text=True, cwd=str(ROOT), timeout=900)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    assert "PASSED" in run.stdout and "SKIPPED" not in run.stdout
+
+
+def test_conformance_suite_on_the_cuda_backend(tmp_path):
+    """The op-conformance suite's kernel checks with sessions on the CUDA backend: every op,
+    every sample, float32 and float64, against the numpy reference; each op must run on the
+    device (tests/ops/test_conformance.py lists those that do not yet)."""
+    _pytest_on_the_simulated_device(tmp_path, "tests/ops/test_conformance.py", "-k",
+                                    "kernel_matches_reference")
+
+
+def test_sessions_on_the_cuda_backend(tmp_path):
+    """Training, resident variables, Saver across backends, loads, feeds and errors
+    (tests/cuda/device_session_checks.py) on the simulated device."""
+    _pytest_on_the_simulated_device(tmp_path, "tests/cuda/device_session_checks.py")
 
 
 def test_broadcasting_is_compiled_into_the_kernel():

@@ -5,10 +5,14 @@ For each (op, sample):
     given only shapes (values unknown) it predicts a compatible shape and the same dtype;
   * the compiled session (CPU kernels, the op fed through placeholders) equals the numpy
     reference, in float64 and in float32;
+  * with GF_BACKEND=cuda (tests/cuda runs this suite under numba's CUDA simulator), the same
+    on the CUDA backend, where every op must run on the device unless listed below;
   * the symbolic gradient equals central finite differences of the reference (float64).
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
@@ -56,6 +60,19 @@ GRAD_CASES = _cases(differentiable_only=True)
 #: Ops whose static shape is deliberately less specific than their value: the user-declared
 #: shape of a placeholder with default, and the data-dependent row count of Where.
 DYNAMIC_SHAPE = {"PlaceholderWithDefault", "Where"}
+
+
+ON_DEVICE = os.environ.get("GF_BACKEND") == "cuda"
+
+#: Ops that still run on the host on the CUDA backend (issue 7 lists what remains).
+NO_CUDA_KERNEL_YET = {
+    "AvgPool", "AvgPoolGrad", "Conv2D", "Conv2DBackpropFilter",
+    "Conv2DBackpropInput", "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropFilter",
+    "DepthwiseConv2dNativeBackpropInput", "GatherNd", "ImageProjectiveTransformV2",
+    "MaxPool", "MaxPoolGrad", "MirrorPadGrad", "Range",
+    "ResizeBilinear", "ResizeBilinearGrad", "ResizeNearestNeighbor", "ResizeNearestNeighborGrad",
+    "ScatterNd",
+    "StridedSliceGrad", "UnsortedSegmentSum", "Where"}
 
 
 def _sample(op_type: str, index: int) -> tuple[registry.OpDef, registry.Sample]:
@@ -117,9 +134,16 @@ def test_kernel_matches_reference(op_type, index, float_dtype):
     inputs = _with_float_dtype(sample.inputs, float_dtype)
     expected = _as_tuple(opdef.reference(sample.attrs, *inputs))
     graph = tf.Graph()
-    op, _, feeds = _build(graph, opdef, sample, inputs, feed_ints=True)
+    # on the device, integer arguments (axes, shapes, indices) are constants, as in the programs
+    # that use them; fed at run time, the layout ops that take them run on the host
+    op, _, feeds = _build(graph, opdef, sample, inputs, feed_ints=not ON_DEVICE)
     with tf.Session(graph=graph) as sess:
         got = sess.run(list(op.outputs) if op.outputs else op, feeds)
+        if ON_DEVICE:
+            from graphflow.backends.cuda import HOST_MEMORY_OPS
+
+            host = {n.type for plan in sess._plans.values() for n in plan.host_nodes}
+            assert host <= NO_CUDA_KERNEL_YET | HOST_MEMORY_OPS, f"ran on the host: {host}"
     if not op.outputs:
         assert got is None
         return

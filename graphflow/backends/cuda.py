@@ -1,0 +1,385 @@
+"""The CUDA backend: every node of a plan becomes a function of device arrays.
+
+A plan on this backend keeps its values on the device: constants are copied there when the plan
+is built, feeds once per run on entry, fetches come back once on exit, and variables live there
+between runs (`SessionState` stores device arrays). Each builder below configures its kernels'
+launches and uploads any index maps when the plan is built, so a run only launches.
+
+Ops that TF1 also keeps in host memory (shape metadata, variable bookkeeping, strings) run on
+the host. An op with no CUDA kernel yet also runs on the host, through its CPU kernel with its
+inputs copied down and its outputs copied up: that round trip is logged once per op type and
+listed by `ExecutionPlan.host_nodes`, and the conformance suite fails for any op that takes it
+unexpectedly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from graphflow import logging
+from graphflow.compiler.fused_op import Program
+from graphflow.compiler.ir import Node
+from graphflow.ops.elementwise import ELEMENTWISE
+
+Kernel = Callable[..., Any]
+
+#: Ops whose values TF1 also keeps in host memory: they run on the host without a warning.
+HOST_MEMORY_OPS = frozenset({"Shape", "Size", "Rank", "IsVariableInitialized",
+                             "ReportUninitializedVariables", "InvertPermutation"})
+
+_logged: set[str] = set()
+
+
+def _shape(spec: Any) -> tuple[int, ...] | None:
+    from graphflow.cuda.device import static_shape
+
+    return static_shape(spec)
+
+
+def _static_inputs(node: Node) -> list[np.ndarray] | None:
+    """The values of inputs 1.. when they are all constants (axes, shapes, indices), else None."""
+    values = []
+    for source, _ in node.inputs[1:]:
+        if not source.is_const:
+            return None
+        values.append(np.asarray(source.attrs["value"]))
+    return values
+
+
+def _shapes_known(node: Node) -> bool:
+    return all(_shape(s) is not None for s in (*node.in_specs, *node.out_specs))
+
+
+# ---- builders: node -> kernel of device arrays, or None when this variant has none ------------
+
+def _program(node: Node) -> Kernel:
+    from graphflow.cuda.elementwise import program_runner
+
+    return program_runner(node.attrs["program"])
+
+
+def _one_step(row: str, in_shapes: tuple[tuple[int, ...], ...], in_dtypes: tuple[str, ...],
+              shape: tuple[int, ...], out_dtype: str) -> Kernel:
+    """Elementwise row `row` as a one-step program."""
+    from graphflow.cuda.elementwise import program_runner
+
+    return program_runner(Program(
+        steps=((row, tuple(("in", k) for k in range(len(in_shapes)))),), outputs=(0,),
+        shape=shape, in_shapes=in_shapes, in_dtypes=in_dtypes, out_dtypes=(out_dtype,)))
+
+
+def _row(node: Node) -> Kernel:
+    """A single elementwise op."""
+    return _one_step(node.type, tuple(_shape(s) for s in node.in_specs),
+                     tuple(s.dtype.name for s in node.in_specs), _shape(node.out_specs[0]),
+                     node.out_specs[0].dtype.name)
+
+
+def _add_n(node: Node) -> Kernel:
+    from graphflow.cuda.elementwise import program_runner
+
+    steps = [("Add", (("in", 0), ("in", 1)))]
+    steps += [("Add", (("step", k - 2), ("in", k))) for k in range(2, len(node.inputs))]
+    spec = node.out_specs[0]
+    if len(node.inputs) == 1:
+        return lambda x: x
+    program = Program(steps=tuple(steps), outputs=(len(steps) - 1,), shape=_shape(spec),
+                      in_shapes=(_shape(spec),) * len(node.inputs),
+                      in_dtypes=(spec.dtype.name,) * len(node.inputs), out_dtypes=(spec.dtype.name,))
+    return program_runner(program)
+
+
+def _passthrough(node: Node) -> Kernel:
+    return lambda x, *_: x
+
+
+def _reshape(node: Node) -> Kernel:
+    """Reshape, ExpandDims, Squeeze, RestoreReducedDims: a view of the contiguous array."""
+    shape = _shape(node.out_specs[0])
+    return lambda x, *_: x.reshape(shape)
+
+
+def _layout(node: Node) -> Kernel | None:
+    from graphflow.cuda.gather import layout_runner
+
+    static = _static_inputs(node)
+    if static is None:
+        return None
+    run = layout_runner(node.opdef.reference, node.attrs, _shape(node.in_specs[0]),
+                        node.in_specs[0].dtype.np, static)
+    return lambda x, *_: run(x)
+
+
+def _matmul(node: Node) -> Kernel | None:
+    from graphflow.cuda.gemm import matmul_runner
+
+    a, b = node.in_specs
+    if a.dtype.np.kind != "f":
+        return None
+    opdef = node.opdef
+    return matmul_runner(_shape(a), _shape(b), a.dtype.np, bool(node.attrs.get(opdef.a_attr)),
+                         bool(node.attrs.get(opdef.b_attr)))
+
+
+def _reduction(node: Node) -> Kernel | None:
+    from graphflow.cuda.reduce import reduce_runner
+    from graphflow.ops._rules import normalize_axes
+
+    x, out = node.in_specs[0], node.out_specs[0]
+    shape = _shape(x)
+    axes = normalize_axes(node.attrs.get("axis"), len(shape))
+    if any(shape[a] == 0 for a in axes) and out.shape.num_elements():
+        return None  # an empty reduction: the host knows each op's initial value
+    return reduce_runner(shape, axes, node.type.lower(), x.dtype.np, out.dtype.np, _shape(out))
+
+
+def _sum_to_shape(node: Node) -> Kernel:
+    """The gradient of broadcasting: sum over the axes that were broadcast, then reshape."""
+    from graphflow.cuda.reduce import reduce_runner
+
+    shape, target = _shape(node.in_specs[0]), _shape(node.out_specs[0])
+    lead = len(shape) - len(target)
+    axes = list(range(lead)) + [lead + j for j, d in enumerate(target)
+                                if d == 1 and shape[lead + j] != 1]
+    run = reduce_runner(shape, axes, "sum", node.in_specs[0].dtype.np,
+                        node.out_specs[0].dtype.np, target)
+    return lambda dy, *_: run(dy)
+
+
+def _conv2d(node: Node) -> Kernel | None:
+    from graphflow.cuda.conv import conv2d_runner
+
+    x, f = node.in_specs
+    if node.attrs.get("data_format", "NHWC") != "NHWC" or x.dtype.np.kind != "f":
+        return None
+    return conv2d_runner(_shape(x), _shape(f), x.dtype.np, node.attrs)
+
+
+def _cast(node: Node) -> Kernel | None:
+    from graphflow.cuda.convert import PAIRS, convert_runner
+
+    pair = (node.in_specs[0].dtype.name, node.out_specs[0].dtype.name)
+    if pair not in PAIRS:
+        return None
+    return convert_runner(_shape(node.out_specs[0]), node.out_specs[0].dtype.np)
+
+
+def _fill(node: Node) -> Kernel:
+    """Fill(dims, value): the one-element value repeated."""
+    from graphflow.cuda.convert import convert_runner
+
+    run = convert_runner(_shape(node.out_specs[0]), node.out_specs[0].dtype.np)
+    return lambda dims, value: run(value)
+
+
+def _fill_like(node: Node) -> Kernel:
+    """ZerosLike, OnesLike: the op's constant repeated (uploaded once)."""
+    from graphflow.cuda.convert import convert_runner
+    from graphflow.cuda.device import to_device
+
+    spec = node.out_specs[0]
+    value = to_device(np.full(1, node.opdef.fill, spec.dtype.np))
+    run = convert_runner(_shape(spec), spec.dtype.np)
+    return lambda x: run(value)
+
+
+def _softmax(node: Node) -> Kernel:
+    from graphflow.cuda.softmax import softmax_runner
+
+    return softmax_runner(_shape(node.in_specs[0]), node.in_specs[0].dtype.np,
+                          log=node.type == "LogSoftmax")
+
+
+def _cross_entropy(node: Node) -> Kernel:
+    from graphflow.cuda.softmax import cross_entropy_runner
+
+    return cross_entropy_runner(_shape(node.in_specs[0]), node.in_specs[0].dtype.np)
+
+
+def _sparse_cross_entropy(node: Node) -> Kernel:
+    """The dense cross-entropy of one-hot labels. As TF1's GPU kernel, labels outside
+    [0, classes) are not checked (their rows' loss is meaningless); the CPU raises."""
+    from graphflow.cuda.device import to_device
+    from graphflow.cuda.one_hot import one_hot_runner
+    from graphflow.cuda.softmax import cross_entropy_runner
+
+    shape, dtype = _shape(node.in_specs[0]), node.in_specs[0].dtype.np
+    one_hot = one_hot_runner(_shape(node.in_specs[1]), shape[-1], -1, dtype)
+    on, off = to_device(np.ones(1, dtype)), to_device(np.zeros(1, dtype))
+    dense = cross_entropy_runner(shape, dtype)
+    return lambda logits, labels: dense(logits, one_hot(labels, on, off))
+
+
+def _l2_loss(node: Node) -> Kernel:
+    from graphflow.cuda.softmax import l2_loss_runner
+
+    return l2_loss_runner(_shape(node.in_specs[0]), node.in_specs[0].dtype.np)
+
+
+def _arg_reduction(node: Node) -> Kernel | None:
+    from graphflow.cuda.reduce import reduce_runner
+
+    x, out = node.in_specs[0], node.out_specs[0]
+    shape = _shape(x)
+    if x.dtype.np.kind not in "fiu" or 0 in shape:
+        return None
+    return reduce_runner(shape, [node.attrs["axis"]], node.type.lower(), x.dtype.np,
+                         out.dtype.np, _shape(out))
+
+
+def _one_hot(node: Node) -> Kernel | None:
+    from graphflow.cuda.one_hot import one_hot_runner
+
+    depth = node.inputs[1][0]
+    if not depth.is_const:
+        return None
+    run = one_hot_runner(_shape(node.in_specs[0]), int(depth.attrs["value"]),
+                         node.attrs.get("axis", -1), node.out_specs[0].dtype.np)
+    return lambda indices, _depth, on, off: run(indices, on, off)
+
+
+def _join(node: Node) -> Kernel:
+    """ConcatV2, Pack: every input scattered to its place in the output."""
+    from graphflow.cuda.gather import join_runner
+
+    reference, attrs = node.opdef.reference, node.attrs
+    return join_runner(lambda *xs: reference(attrs, *xs), [_shape(s) for s in node.in_specs],
+                       node.out_specs[0].dtype.np)
+
+
+def _split(node: Node) -> Kernel | None:
+    """Split, SplitV, Unpack: one gather per piece."""
+    from graphflow.cuda.gather import split_runner
+
+    static = _static_inputs(node)
+    if static is None:
+        return None
+    reference, attrs = node.opdef.reference, node.attrs
+    run = split_runner(lambda x: reference(attrs, x, *static), _shape(node.in_specs[0]),
+                       node.in_specs[0].dtype.np)
+    return lambda x, *_: run(x)
+
+
+_LAYOUT = ("Transpose", "Slice", "StridedSlice", "ReverseV2", "Tile", "Pad", "BroadcastTo",
+           "GatherV2")
+_REDUCTIONS = ("Sum", "Mean", "Prod", "Max", "Min", "Any", "All")
+
+BUILDERS: dict[str, Callable[[Node], Kernel | None]] = {
+    "_FusedElementwise": _program, "AddN": _add_n, "NoOp": lambda node: lambda *_: None,
+    "Identity": _passthrough, "StopGradient": _passthrough,
+    "Reshape": _reshape, "ExpandDims": _reshape, "Squeeze": _reshape,
+    "RestoreReducedDims": _reshape,
+    **dict.fromkeys(_LAYOUT, _layout), **dict.fromkeys(_REDUCTIONS, _reduction),
+    "MatMul": _matmul, "BatchMatMulV2": _matmul, "SumToShape": _sum_to_shape,
+    "Conv2D": _conv2d, "Cast": _cast, "Fill": _fill, "ZerosLike": _fill_like,
+    "OnesLike": _fill_like, "Softmax": _softmax, "LogSoftmax": _softmax,
+    "SoftmaxCrossEntropyWithLogits": _cross_entropy,
+    "SparseSoftmaxCrossEntropyWithLogits": _sparse_cross_entropy, "L2Loss": _l2_loss,
+    "ArgMax": _arg_reduction, "ArgMin": _arg_reduction, "OneHot": _one_hot,
+    "ConcatV2": _join, "Pack": _join, "Split": _split, "SplitV": _split, "Unpack": _split,
+}
+
+
+# ---- variables ------------------------------------------------------------------------------
+
+def _assign(node: Node, state: Any) -> Kernel:
+    """`ref = value`: the device array becomes the variable's value (values are never written
+    in place, so no copy is needed)."""
+    from graphflow.framework import errors
+    from graphflow.framework.tensor_shape import format_dims
+
+    store, name, op = state.variables, node.ref_vars[0], node.op
+    var_shape = node.in_specs[0].shape
+    validate = node.attrs.get("validate_shape", True)
+
+    def assign(value: Any) -> Any:
+        if validate and not var_shape.is_compatible_with(value.shape):
+            raise errors.InvalidArgumentError(
+                None, op, f"Assign requires shapes of both tensors to match. lhs shape= "
+                f"{format_dims(var_shape.dims)} rhs shape= {format_dims(value.shape)}")
+        store[name] = value
+        return value
+
+    return assign
+
+
+def _assign_update(node: Node, state: Any) -> Kernel:
+    """`ref += value` / `ref -= value` as a one-step program on the stored value (built for
+    the variable's shape on first use)."""
+    from graphflow.framework import errors
+    from graphflow.framework.tensor_shape import format_dims
+    from graphflow.ops.state import uninitialized
+
+    store, name, op = state.variables, node.ref_vars[0], node.op
+    row, dtype = {"AssignAdd": "Add", "AssignSub": "Sub"}[node.type], node.in_specs[0].dtype.name
+    programs: dict[tuple[int, ...], Kernel] = {}
+
+    def update(value: Any) -> Any:
+        try:
+            current = store[name]
+        except KeyError:
+            raise uninitialized(name, op) from None
+        shape = tuple(current.shape)
+        if shape != tuple(value.shape):
+            raise errors.InvalidArgumentError(
+                None, op, f"Incompatible shapes: {format_dims(shape)} vs. "
+                f"{format_dims(value.shape)}")
+        combine = programs.get(shape)
+        if combine is None:
+            combine = programs[shape] = _one_step(row, (shape, shape), (dtype, dtype), shape, dtype)
+        new = store[name] = combine(current, value)
+        return new
+
+    return update
+
+
+STATEFUL_BUILDERS: dict[str, Callable[[Node, Any], Kernel]] = {
+    "VariableV2": lambda node, state: node.opdef.bind(node, state),
+    "Assign": _assign, "AssignAdd": _assign_update, "AssignSub": _assign_update,
+}
+
+
+# ---- dispatch ----------------------------------------------------------------------------------
+
+def device_kernel(node: Node, state: Any) -> Kernel | None:
+    """The device kernel of `node`, or None when it has none (it then runs on the host)."""
+    if node.stateful:
+        builder = STATEFUL_BUILDERS.get(node.type)
+        return None if builder is None else builder(node, state)
+    if not _shapes_known(node):
+        return None
+    if node.type in ELEMENTWISE:
+        return _row(node)
+    builder = BUILDERS.get(node.type)
+    return None if builder is None else builder(node)
+
+
+def host_kernel(node: Node, state: Any) -> Kernel:
+    """The CPU kernel of `node` between copies: inputs down to the host, outputs up."""
+    from graphflow.cuda.device import to_device, to_host
+
+    from . import kernel_for
+
+    kernel = kernel_for(node, "cpu", state)
+    if node.type not in HOST_MEMORY_OPS and node.type not in _logged:
+        _logged.add(node.type)
+        logging.warning("graphflow: %s has no CUDA kernel yet; it runs on the host, its "
+                        "inputs and outputs copied between host and device", node.type)
+    several = len(node.out_specs) > 1 or node.opdef.list_output
+
+    def run(*inputs: Any) -> Any:
+        out = kernel(*(to_host(x) for x in inputs))
+        return tuple(to_device(o) for o in out) if several else to_device(out)
+
+    return run
+
+
+def cuda_kernel(node: Node, state: Any) -> tuple[Kernel, bool]:
+    """(kernel, runs on the device) for `node` on the CUDA backend."""
+    kernel = device_kernel(node, state)
+    if kernel is not None:
+        return kernel, True
+    return host_kernel(node, state), False

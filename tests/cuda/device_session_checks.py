@@ -1,0 +1,132 @@
+"""Sessions on the CUDA backend, end to end: training, resident variables, Saver, loads.
+
+Collected only when named explicitly: tests/cuda/test_simulator.py runs this file in a child
+process under numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1, GF_BACKEND=cuda). Each check
+compares the device session with a CPU session of the same graph.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import graphflow as tf
+from graphflow.backends.cuda import HOST_MEMORY_OPS
+from graphflow.cuda.device import is_device
+
+pytestmark = pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") != "1",
+                                reason="run by tests/cuda/test_simulator.py under the simulator")
+
+
+def _session(backend, monkeypatch, graph=None):
+    monkeypatch.setenv("GF_BACKEND", backend)
+    return tf.Session(graph=graph)
+
+
+def _classifier(seed=0):
+    """A 2-layer classifier with softmax cross-entropy, trained by Adam."""
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(seed)
+        x = tf.placeholder(tf.float32, [None, 5], name="x")
+        labels = tf.placeholder(tf.int64, [None], name="labels")
+        hidden = tf.layers.dense(x, 4, activation=tf.nn.relu)
+        logits = tf.layers.dense(hidden, 3)
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels, logits=logits))
+        accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), labels), tf.float32))
+        train = tf.train.AdamOptimizer(0.05).minimize(loss)
+        init = tf.global_variables_initializer()
+        saver = tf.train.Saver()
+    return graph, x, labels, loss, accuracy, train, init, saver
+
+
+def _data():
+    rng = np.random.default_rng(1)
+    xs = rng.normal(size=(6, 5)).astype(np.float32)
+    return xs, (xs[:, 0] > 0).astype(np.int64) + (xs[:, 1] > 0)
+
+
+def test_training_on_the_device_matches_the_cpu(monkeypatch):
+    xs, ys = _data()
+    results = {}
+    for backend in ("cpu", "cuda"):
+        graph, x, labels, loss, accuracy, train, init, _ = _classifier()
+        with _session(backend, monkeypatch, graph) as sess:
+            sess.run(init)
+            losses = [sess.run([loss, train], {x: xs, labels: ys})[0] for _ in range(4)]
+            final = sess.run({"loss": loss, "accuracy": accuracy}, {x: xs, labels: ys})
+            weights = sess.run(graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
+            results[backend] = losses, final, weights
+            if backend == "cuda":
+                stored = sess._state.variables
+                assert stored and all(is_device(v) for v in stored.values())
+                host = {n.type for plan in sess._plans.values() for n in plan.host_nodes}
+                # the initializers draw their random numbers on the host (no device RNG yet)
+                assert host <= HOST_MEMORY_OPS | {"RandomUniform"}, f"ran on the host: {host}"
+                assert isinstance(final["loss"], np.floating)
+    cpu, gpu = results["cpu"], results["cuda"]
+    np.testing.assert_allclose(gpu[0], cpu[0], rtol=1e-5)
+    assert gpu[0][-1] < gpu[0][0]
+    np.testing.assert_allclose(gpu[1]["loss"], cpu[1]["loss"], rtol=1e-5)
+    assert gpu[1]["accuracy"] == cpu[1]["accuracy"]
+    for g, c in zip(gpu[2], cpu[2]):
+        assert type(g) is np.ndarray
+        np.testing.assert_allclose(g, c, rtol=1e-5, atol=1e-6)
+
+
+def test_saver_moves_checkpoints_between_backends(monkeypatch, tmp_path):
+    xs, ys = _data()
+    graph, x, labels, loss, _, train, init, saver = _classifier()
+    with _session("cuda", monkeypatch, graph) as sess:
+        sess.run(init)
+        sess.run(train, {x: xs, labels: ys})
+        path = saver.save(sess, str(tmp_path / "model"))
+        on_device = sess.run(loss, {x: xs, labels: ys})
+    with _session("cpu", monkeypatch, graph) as sess:
+        saver.restore(sess, path)
+        np.testing.assert_allclose(sess.run(loss, {x: xs, labels: ys}), on_device, rtol=1e-6)
+        sess.run(train, {x: xs, labels: ys})
+        path = saver.save(sess, str(tmp_path / "model"), global_step=1)
+        on_cpu = sess.run(loss, {x: xs, labels: ys})
+    with _session("cuda", monkeypatch, graph) as sess:
+        saver.restore(sess, path)
+        assert all(is_device(v) for v in sess._state.variables.values())
+        np.testing.assert_allclose(sess.run(loss, {x: xs, labels: ys}), on_cpu, rtol=1e-6)
+
+
+def test_variable_updates_and_loads_stay_on_the_device(monkeypatch):
+    graph = tf.Graph()
+    with graph.as_default():
+        v = tf.Variable(np.arange(6, dtype=np.float64).reshape(2, 3))
+        bump = tf.assign_add(v, tf.ones([2, 3], tf.float64))
+        halve = tf.assign(v, v / 2)
+    with _session("cuda", monkeypatch, graph) as sess:
+        sess.run(v.initializer)
+        first = sess.run(v)
+        sess.run(bump)
+        first[0, 0] = 100.0  # a fetched value is the caller's copy
+        np.testing.assert_array_equal(sess.run(v), np.arange(6).reshape(2, 3) + 1.0)
+        np.testing.assert_array_equal(sess.run(halve), (np.arange(6).reshape(2, 3) + 1.0) / 2)
+        v.load(np.full((2, 3), 7.0), sess)
+        assert is_device(sess._state.variables[v.op.name])
+        np.testing.assert_array_equal(sess.run(bump), np.full((2, 3), 8.0))
+
+
+def test_feeds_and_errors_on_the_device(monkeypatch):
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [2, 2], name="x")
+        y = tf.matmul(x, x) + 1.0
+        v = tf.Variable(tf.zeros([3]), name="v")
+    feed = np.eye(2, dtype=np.float32)
+    with _session("cuda", monkeypatch, graph) as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: feed}), np.eye(2) + 1.0)
+        np.testing.assert_array_equal(feed, np.eye(2))  # the feed is untouched
+        with pytest.raises(ValueError, match="Cannot feed value of shape"):
+            sess.run(y, {x: np.ones((3, 2), np.float32)})
+        with pytest.raises(tf.errors.FailedPreconditionError, match="v"):
+            sess.run(v)
+        np.testing.assert_array_equal(sess.run(y, {x: 2 * feed}), 4 * np.eye(2) + 1.0)
