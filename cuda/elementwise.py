@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numba import config as numba_config
 
 from graphflow.backends.generated import load_generated
 from graphflow.compiler.fused_op import Program, scalar_steps
@@ -47,8 +48,10 @@ def kernel_source(program: Program) -> str:
     n_in, n_out = len(program.in_shapes), len(program.outputs)
     args = [f"a{k}" for k in range(n_in)] + [f"o{k}" for k in range(n_out)]
     size = int(np.prod(program.shape, dtype=np.int64))
-    lines = ["import math", "", "from numba import cuda", "", "", "@cuda.jit",
-             f"def kernel({', '.join(args)}):"]
+    lines = ["import math", "", "from numba import cuda", ""]
+    if numba_config.ENABLE_CUDASIM:  # Python's math raises where a GPU returns NaN or inf
+        lines.append("from graphflow.cuda import sim_math as math")
+    lines += ["", "@cuda.jit", f"def kernel({', '.join(args)}):"]
     loads = []
     for k, s in enumerate(program.in_shapes):
         if int(np.prod(s, dtype=np.int64)) == 1:

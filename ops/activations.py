@@ -46,7 +46,7 @@ add_row(Row("Selu", 1, f"{SELU_SCALE!r} * (x if x > 0 else {SELU_ALPHA!r} * math
             kinds="f", transcendental=True))
 add_row(Row("Softplus", 1,
             "x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))",
-            lambda x: np.logaddexp(x * 0, x),
+            lambda x: np.logaddexp(np.zeros_like(x), x),  # (x * 0 is NaN at inf)
             _g(lambda m, dy, x, z: [dy * m.sigmoid(x)]), kinds="f", transcendental=True))
 # x + bias over the last axis: its own row (TF1's op name) so it fuses with what follows.
 add_row(Row("BiasAdd", 2, "x + y", np.add,

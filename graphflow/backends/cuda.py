@@ -337,7 +337,9 @@ def _assign_update(node: Node, state: Any) -> Kernel:
 
 
 STATEFUL_BUILDERS: dict[str, Callable[[Node, Any], Kernel]] = {
+    # reads of the store: its values are device arrays already
     "VariableV2": lambda node, state: node.opdef.bind(node, state),
+    "InitializedValueOrDefault": lambda node, state: node.opdef.bind(node, state),
     "Assign": _assign, "AssignAdd": _assign_update, "AssignSub": _assign_update,
 }
 

@@ -45,7 +45,7 @@ def main() -> int:
             elif not np.array_equal(g, e):
                 failures.append(f"{label} output {k}: {g.ravel()[:6]} vs {e.ravel()[:6]}")
     count += check_gemm(failures) + check_reductions(failures) + check_layout(failures)
-    count += check_conv(failures)
+    count += check_conv(failures) + check_ieee_edges(failures)
     print(f"{count} kernel launches under the CUDA simulator, {len(failures)} failed")
     for failure in failures:
         print("FAILED", failure, file=sys.stderr)
@@ -125,6 +125,27 @@ def check_conv(failures: list[str]) -> int:
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-5, atol=1e-5):
             failures.append(f"conv2d {x_shape} * {f_shape} {attrs} differs")
     return len(cases)
+
+
+def check_ieee_edges(failures: list[str]) -> int:
+    """Inputs where Python's math raises but a GPU (and numpy) return NaN or inf."""
+    from graphflow.compiler.fused_op import FUSED, Program
+    from graphflow.cuda.elementwise import host_runner
+
+    edges = np.array([-1.0, 0.0, 1000.0, -1000.0, np.inf, -np.inf, np.nan])
+    count = 0
+    for row in ("Sqrt", "Rsqrt", "Log", "Log1p", "Exp", "Expm1", "Sigmoid", "Softplus", "Tanh"):
+        for dtype in ("float32", "float64"):
+            x = edges.astype(dtype)
+            program = Program(steps=((row, (("in", 0),)),), outputs=(0,), shape=x.shape,
+                              in_shapes=(x.shape,), in_dtypes=(dtype,), out_dtypes=(dtype,))
+            with np.errstate(all="ignore"):
+                expected = FUSED.reference({"program": program}, x)
+            got = host_runner(program)(x)[0]
+            count += 1
+            if not np.allclose(got, expected, rtol=1e-6, equal_nan=True):
+                failures.append(f"{row} {dtype} at {edges.tolist()}: {got} vs {expected}")
+    return count
 
 
 if __name__ == "__main__":
