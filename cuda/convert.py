@@ -4,13 +4,12 @@ repeated): out[i] = src[i % n]."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from graphflow.backends.generated import load_generated
+from .kernel_cache import cached_kernel
 
 _SOURCE = '''
 from numba import cuda
@@ -28,15 +27,9 @@ def kernel(src, out):
 DTYPES = ("bool", "int32", "int64", "float32", "float64")
 PAIRS = tuple((s, d) for s in DTYPES for d in DTYPES if d != "bool" or s == "bool")
 
-_lock = threading.Lock()
-_kernel: list[Any] = []
-
 
 def convert_kernel() -> Any:
-    with _lock:
-        if not _kernel:
-            _kernel.append(load_generated(_SOURCE, "cuda_convert").kernel)
-        return _kernel[0]
+    return cached_kernel("convert", lambda: _SOURCE, "cuda_convert")
 
 
 def convert_runner(out_shape: tuple[int, ...], dtype: Any, threads: int = 256

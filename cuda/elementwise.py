@@ -11,21 +11,18 @@ device arrays; `launch` configures the grid.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numba import config as numba_config
 
-from graphflow.backends.generated import load_generated
 from graphflow.compiler.fused_op import Program, scalar_steps
+
+from .kernel_cache import cached_kernel
 
 THREADS_PER_BLOCK = 256
 MAX_BLOCKS = 4096  # a grid-stride loop covers the rest
-
-_lock = threading.Lock()
-_kernels: dict[Program, Any] = {}
 
 
 def _offset(in_shape: tuple[int, ...], shape: tuple[int, ...]) -> str:
@@ -69,11 +66,7 @@ def kernel_source(program: Program) -> str:
 
 def compiled_kernel(program: Program) -> Any:
     """The numba-CUDA dispatcher of `program` (shared by every plan with the same program)."""
-    with _lock:
-        kernel = _kernels.get(program)
-        if kernel is None:
-            kernel = _kernels[program] = load_generated(kernel_source(program), "cuda_fused").kernel
-        return kernel
+    return cached_kernel(("fused", program), lambda: kernel_source(program), "cuda_fused")
 
 
 def launch_config(size: int, threads: int = THREADS_PER_BLOCK) -> tuple[int, int]:

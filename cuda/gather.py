@@ -11,13 +11,12 @@ layout op needs kernel code of its own.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from graphflow.backends.generated import load_generated
+from .kernel_cache import cached_kernel
 
 #: Ops whose first input is data that they only rearrange (the other inputs are static).
 LAYOUT_OPS = ("Transpose", "Slice", "StridedSlice", "ReverseV2", "Tile", "Pad", "BroadcastTo",
@@ -47,25 +46,15 @@ def kernel(src, index, out):
         out[index[i]] = src[i]
 '''
 
-_lock = threading.Lock()
-_kernels: dict[str, Any] = {}
-
-
-def _load(name: str, source: str) -> Any:
-    with _lock:
-        if name not in _kernels:
-            _kernels[name] = load_generated(source, name).kernel
-        return _kernels[name]
-
 
 def gather_kernel() -> Any:
     """out[i] = src[index[i]], or fill[i] where index[i] < 0."""
-    return _load("cuda_gather", _SOURCE)
+    return cached_kernel("gather", lambda: _SOURCE, "cuda_gather")
 
 
 def scatter_kernel() -> Any:
     """out[index[i]] = src[i] (every destination written once)."""
-    return _load("cuda_scatter", _SCATTER_SOURCE)
+    return cached_kernel("scatter", lambda: _SCATTER_SOURCE, "cuda_scatter")
 
 
 def index_map(reference: Any, attrs: Any, data_shape: Sequence[int], dtype: Any,

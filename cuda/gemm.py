@@ -8,13 +8,12 @@ broadcast (batch stride 0) need no copies. One kernel per dtype, generated from 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from graphflow.backends.generated import load_generated
+from .kernel_cache import cached_kernel
 
 TILE = 16
 
@@ -53,9 +52,6 @@ def kernel(a, b, c, m, n, k, a_row, a_col, a_batch, b_row, b_col, b_batch):
         c[batch * m * n + row * n + col] = acc
 '''
 
-_lock = threading.Lock()
-_kernels: dict[tuple[str, int], Any] = {}
-
 
 def kernel_source(dtype: str, tile: int = TILE) -> str:
     return _TEMPLATE.format(dtype=dtype, tile=tile)
@@ -65,11 +61,8 @@ def matmul_kernel(dtype: str, tile: int = TILE) -> Any:
     """The compiled (lazily, by numba) kernel for `dtype` ("float32" or "float64")."""
     if dtype not in ("float32", "float64"):
         raise TypeError(f"MatMul on the GPU supports float32 and float64, not {dtype}")
-    with _lock:
-        key = (dtype, tile)
-        if key not in _kernels:
-            _kernels[key] = load_generated(kernel_source(dtype, tile), f"cuda_gemm_{tile}").kernel
-        return _kernels[key]
+    return cached_kernel(("gemm", dtype, tile), lambda: kernel_source(dtype, tile),
+                         f"cuda_gemm_{tile}")
 
 
 def matmul_runner(a_shape: tuple[int, ...], b_shape: tuple[int, ...], dtype: Any,

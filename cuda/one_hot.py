@@ -3,13 +3,12 @@ else off_value (indices out of range give a row of off_value, as in TF)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from graphflow.backends.generated import load_generated
+from .kernel_cache import cached_kernel
 
 _SOURCE = '''
 from numba import cuda
@@ -22,15 +21,9 @@ def kernel(indices, on, off, out, depth, inner):
         out[i] = on[0] if indices[position] == (i // inner) % depth else off[0]
 '''
 
-_lock = threading.Lock()
-_kernel: list[Any] = []
-
 
 def one_hot_kernel() -> Any:
-    with _lock:
-        if not _kernel:
-            _kernel.append(load_generated(_SOURCE, "cuda_one_hot").kernel)
-        return _kernel[0]
+    return cached_kernel("one_hot", lambda: _SOURCE, "cuda_one_hot")
 
 
 def one_hot_runner(indices_shape: tuple[int, ...], depth: int, axis: int, dtype: Any,

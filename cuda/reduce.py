@@ -6,13 +6,12 @@ non-adjacent axes takes a transpose first (`geometry` says when).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from graphflow.backends.generated import load_generated
+from .kernel_cache import cached_kernel
 
 #: op -> (first-element initialization, combine(acc, v), finish(acc, count))
 OPS = {"sum": ("acc = v", "acc = acc + v", "acc"),
@@ -44,9 +43,6 @@ def kernel(x, out, outer, r, inner):
         out[o] = {finish}
 '''
 
-_lock = threading.Lock()
-_kernels: dict[str, Any] = {}
-
 
 def kernel_source(op: str) -> str:
     init, combine, finish = OPS[op]
@@ -55,10 +51,7 @@ def kernel_source(op: str) -> str:
 
 def reduce_kernel(op: str) -> Any:
     """The compiled kernel of reduction `op` (numba specializes it per dtype)."""
-    with _lock:
-        if op not in _kernels:
-            _kernels[op] = load_generated(kernel_source(op), f"cuda_reduce_{op}").kernel
-        return _kernels[op]
+    return cached_kernel(("reduce", op), lambda: kernel_source(op), f"cuda_reduce_{op}")
 
 
 def geometry(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, int, int] | None:

@@ -20,6 +20,20 @@ def uninitialized(name: str, op) -> errors.OpError:
     return errors.FailedPreconditionError(None, op, f"Attempting to use uninitialized value {name}")
 
 
+def assign_shape_mismatch(op, var_shape: TensorShape, value_shape) -> errors.OpError:
+    """TF1's error for an Assign whose value does not fit the variable (validate_shape)."""
+    return errors.InvalidArgumentError(
+        None, op, f"Assign requires shapes of both tensors to match. lhs shape= "
+        f"{format_dims(var_shape.dims)} rhs shape= {format_dims(value_shape)}")
+
+
+def update_shape_mismatch(op, current_shape, value_shape) -> errors.OpError:
+    """TF1's error for an AssignAdd/AssignSub value of another shape than the variable's."""
+    return errors.InvalidArgumentError(
+        None, op, f"Incompatible shapes: {format_dims(current_shape)} vs. "
+        f"{format_dims(value_shape)}")
+
+
 @register
 class VariableV2(OpDef):
     """A variable. Each consumer reads the stored value when it runs (see the lowering pass)."""
@@ -85,11 +99,7 @@ class Assign(_Write):
         def assign(value):
             value = np.asarray(value)
             if validate and not var_shape.is_compatible_with(value.shape):
-                raise errors.InvalidArgumentError(
-                    None, op,
-                    f"Assign requires shapes of both tensors to match. lhs shape= "
-                    f"{format_dims(var_shape.dims)} rhs shape= {format_dims(value.shape)}",
-                )
+                raise assign_shape_mismatch(op, var_shape, value.shape)
             stored = np.array(value, dtype=dtype, copy=True)  # storage is never a user's array
             store[name] = stored
             return stored
@@ -119,10 +129,7 @@ class _Update(_Write):
             except KeyError:
                 raise uninitialized(name, op) from None
             if current.shape != np.shape(value):
-                raise errors.InvalidArgumentError(
-                    None, op,
-                    f"Incompatible shapes: {format_dims(current.shape)} vs. {format_dims(np.shape(value))}",
-                )
+                raise update_shape_mismatch(op, current.shape, np.shape(value))
             new = fn(current, value).astype(current.dtype, copy=False)
             store[name] = new
             return new

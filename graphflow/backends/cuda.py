@@ -288,8 +288,7 @@ BUILDERS: dict[str, Callable[[Node], Kernel | None]] = {
 def _assign(node: Node, state: Any) -> Kernel:
     """`ref = value`: the device array becomes the variable's value (values are never written
     in place, so no copy is needed)."""
-    from graphflow.framework import errors
-    from graphflow.framework.tensor_shape import format_dims
+    from graphflow.ops.state import assign_shape_mismatch
 
     store, name, op = state.variables, node.ref_vars[0], node.op
     var_shape = node.in_specs[0].shape
@@ -297,9 +296,7 @@ def _assign(node: Node, state: Any) -> Kernel:
 
     def assign(value: Any) -> Any:
         if validate and not var_shape.is_compatible_with(value.shape):
-            raise errors.InvalidArgumentError(
-                None, op, f"Assign requires shapes of both tensors to match. lhs shape= "
-                f"{format_dims(var_shape.dims)} rhs shape= {format_dims(value.shape)}")
+            raise assign_shape_mismatch(op, var_shape, value.shape)
         store[name] = value
         return value
 
@@ -309,9 +306,7 @@ def _assign(node: Node, state: Any) -> Kernel:
 def _assign_update(node: Node, state: Any) -> Kernel:
     """`ref += value` / `ref -= value` as a one-step program on the stored value (built for
     the variable's shape on first use)."""
-    from graphflow.framework import errors
-    from graphflow.framework.tensor_shape import format_dims
-    from graphflow.ops.state import uninitialized
+    from graphflow.ops.state import uninitialized, update_shape_mismatch
 
     store, name, op = state.variables, node.ref_vars[0], node.op
     row, dtype = {"AssignAdd": "Add", "AssignSub": "Sub"}[node.type], node.in_specs[0].dtype.name
@@ -324,9 +319,7 @@ def _assign_update(node: Node, state: Any) -> Kernel:
             raise uninitialized(name, op) from None
         shape = tuple(current.shape)
         if shape != tuple(value.shape):
-            raise errors.InvalidArgumentError(
-                None, op, f"Incompatible shapes: {format_dims(shape)} vs. "
-                f"{format_dims(value.shape)}")
+            raise update_shape_mismatch(op, shape, value.shape)
         combine = programs.get(shape)
         if combine is None:
             combine = programs[shape] = _one_step(row, (shape, shape), (dtype, dtype), shape, dtype)

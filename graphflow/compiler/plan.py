@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from graphflow.cuda.device import is_device
 from graphflow.framework import errors
 from graphflow.framework.tensor_shape import format_dims
 
@@ -69,11 +70,9 @@ def _out_copy(v: Any) -> Any:
 
 
 def _fetch_from_device(v: Any) -> Any:
-    """A fetched value of a device plan: copied to the host once (a fresh array)."""
-    if hasattr(v, "copy_to_host"):
-        v = v.copy_to_host()
-        return v[()] if v.ndim == 0 else v
-    return _out_copy(v)  # a host-memory value (strings, shapes) may alias a constant
+    """A fetched value of a device plan: copied to the host once (a fresh array); a host-memory
+    value (strings, shapes) may alias a constant, so it is copied."""
+    return _out(v.copy_to_host()) if is_device(v) else _out_copy(v)
 
 
 def _name(value: Value) -> str:

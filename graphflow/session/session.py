@@ -221,7 +221,7 @@ class BaseSession:
 
     def _load_variable(self, name: str, value: Any, variable: Any) -> None:
         """`Variable.load`: writes a value into the store without graph ops."""
-        arr = np.array(value, dtype=variable.dtype.np, copy=True)
+        arr = np.asarray(value, dtype=variable.dtype.np)  # set_values stores a copy
         if not variable.shape.is_compatible_with(arr.shape):
             raise ValueError(
                 f"Cannot load value of shape {arr.shape} into variable {variable.name} of shape "
