@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphflow.compiler.fused_op import FUSED, Program
+from graphflow.compiler.fused_op import FUSED, Program, single_row
 from graphflow.ops.elementwise import ELEMENTWISE
 from graphflow.ops.registry import REGISTRY
 
 
-def _broadcast_shape(arrays: list[np.ndarray]) -> tuple[int, ...]:
-    return tuple(np.broadcast_shapes(*(np.shape(a) for a in arrays)))
-
-
-def _one_step(op_type: str, inputs: list[np.ndarray]) -> Program:
+def one_step(op_type: str, inputs: list[np.ndarray]) -> Program:
+    """Row `op_type` alone over these inputs, with the output dtype numpy gives."""
     out = np.asarray(ELEMENTWISE[op_type].numpy(*inputs))
-    return Program(steps=((op_type, tuple(("in", k) for k in range(len(inputs)))),),
-                   outputs=(0,), shape=_broadcast_shape(inputs),
-                   in_shapes=tuple(np.shape(a) for a in inputs),
-                   in_dtypes=tuple(np.asarray(a).dtype.name for a in inputs),
-                   out_dtypes=(out.dtype.name,))
+    return single_row(op_type, tuple(np.shape(a) for a in inputs),
+                      tuple(np.asarray(a).dtype.name for a in inputs), out.dtype.name)
 
 
 def row_cases() -> list[tuple[str, Program, list[np.ndarray]]]:
@@ -35,7 +29,7 @@ def row_cases() -> list[tuple[str, Program, list[np.ndarray]]]:
                 if dtype is np.float64 and not any(a.dtype.kind == "f" for a in inputs):
                     continue  # integer and bool samples once
                 with np.errstate(all="ignore"):
-                    program = _one_step(op_type, inputs)
+                    program = one_step(op_type, inputs)
                 cases.append((f"{op_type}-{index}-{inputs[0].dtype.name}", program, inputs))
     return cases + fused_cases()
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from graphflow import logging
-from graphflow.compiler.fused_op import Program
+from graphflow.compiler.fused_op import Program, single_row
 from graphflow.compiler.ir import Node
 from graphflow.ops.elementwise import ELEMENTWISE
 
@@ -61,31 +61,23 @@ def _program(node: Node) -> Kernel:
     return program_runner(node.attrs["program"])
 
 
-def _one_step(row: str, in_shapes: tuple[tuple[int, ...], ...], in_dtypes: tuple[str, ...],
-              shape: tuple[int, ...], out_dtype: str) -> Kernel:
-    """Elementwise row `row` as a one-step program."""
-    from graphflow.cuda.elementwise import program_runner
-
-    return program_runner(Program(
-        steps=((row, tuple(("in", k) for k in range(len(in_shapes)))),), outputs=(0,),
-        shape=shape, in_shapes=in_shapes, in_dtypes=in_dtypes, out_dtypes=(out_dtype,)))
-
-
 def _row(node: Node) -> Kernel:
     """A single elementwise op."""
-    return _one_step(node.type, tuple(_shape(s) for s in node.in_specs),
-                     tuple(s.dtype.name for s in node.in_specs), _shape(node.out_specs[0]),
-                     node.out_specs[0].dtype.name)
+    from graphflow.cuda.elementwise import program_runner
+
+    return program_runner(single_row(node.type, tuple(_shape(s) for s in node.in_specs),
+                                     tuple(s.dtype.name for s in node.in_specs),
+                                     node.out_specs[0].dtype.name))
 
 
 def _add_n(node: Node) -> Kernel:
     from graphflow.cuda.elementwise import program_runner
 
+    if len(node.inputs) == 1:
+        return lambda x: x
     steps = [("Add", (("in", 0), ("in", 1)))]
     steps += [("Add", (("step", k - 2), ("in", k))) for k in range(2, len(node.inputs))]
     spec = node.out_specs[0]
-    if len(node.inputs) == 1:
-        return lambda x: x
     program = Program(steps=tuple(steps), outputs=(len(steps) - 1,), shape=_shape(spec),
                       in_shapes=(_shape(spec),) * len(node.inputs),
                       in_dtypes=(spec.dtype.name,) * len(node.inputs), out_dtypes=(spec.dtype.name,))
@@ -306,6 +298,7 @@ def _assign(node: Node, state: Any) -> Kernel:
 def _assign_update(node: Node, state: Any) -> Kernel:
     """`ref += value` / `ref -= value` as a one-step program on the stored value (built for
     the variable's shape on first use)."""
+    from graphflow.cuda.elementwise import program_runner
     from graphflow.ops.state import uninitialized, update_shape_mismatch
 
     store, name, op = state.variables, node.ref_vars[0], node.op
@@ -322,7 +315,8 @@ def _assign_update(node: Node, state: Any) -> Kernel:
             raise update_shape_mismatch(op, shape, value.shape)
         combine = programs.get(shape)
         if combine is None:
-            combine = programs[shape] = _one_step(row, (shape, shape), (dtype, dtype), shape, dtype)
+            combine = programs[shape] = program_runner(
+                single_row(row, (shape, shape), (dtype, dtype), dtype))
         new = store[name] = combine(current, value)
         return new
 

@@ -30,6 +30,14 @@ class Program:
     out_dtypes: tuple[str, ...]
 
 
+def single_row(row: str, in_shapes: tuple[tuple[int, ...], ...], in_dtypes: tuple[str, ...],
+               out_dtype: str) -> Program:
+    """Elementwise row `row` alone as a program over the broadcast of its inputs' shapes."""
+    return Program(steps=((row, tuple(("in", k) for k in range(len(in_shapes)))),), outputs=(0,),
+                   shape=tuple(np.broadcast_shapes(*in_shapes)), in_shapes=tuple(in_shapes),
+                   in_dtypes=tuple(in_dtypes), out_dtypes=(out_dtype,))
+
+
 def scalar_steps(program: Program) -> list[str]:
     """The program as scalar assignments `t{j} = <row expression>` over inputs named `x{k}`:
     the loop body every backend's generated kernel shares (numba CPU and numba CUDA compile the
