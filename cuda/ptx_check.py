@@ -8,18 +8,26 @@ kernel (Cast, Fill) and OneHot, with the dtypes the backend launches them with.
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
 run), unsupported math, and resource overuse (shared memory, registers) at link time. Needs the
 CUDA toolkit wheels of `pip install graphflow[cuda]` (numba-cuda[cu13]); do not set
-NUMBA_ENABLE_CUDASIM. Prints the number of kernels compiled per architecture; exits 1 naming
-every failure.
+NUMBA_ENABLE_CUDASIM. Float32 elementwise programs must compile without float64 arithmetic
+(a double-precision step runs at a fraction of the float32 rate on most GPUs). Prints the
+number of kernels compiled per architecture; exits 1 naming every failure.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 
 import numpy as np
 
 ARCHITECTURES = ((7, 5), (8, 0), (9, 0))  # Turing, Ampere, Hopper
+
+#: A float64 arithmetic instruction (conversions, loads and moves are not arithmetic).
+F64_ARITHMETIC = re.compile(r"^\s*(?!cvt|ld|st|mov)[a-z]+(\.[a-z0-9]+)*\.f64\s", re.M)
+#: Rows whose libdevice float32 function itself uses a double multiply (sinf/cosf reduce huge
+#: arguments, |x| > 1e5, with one) and so are exempt from the float64 check.
+LIBDEVICE_DOUBLE = frozenset({"Sin", "Cos"})
 
 #: The reductions and the dtypes they are launched with.
 REDUCTIONS = [("sum", ("float32", "float64", "int32", "int64")),
@@ -42,14 +50,15 @@ def signature(program) -> tuple:
     return tuple(_array(d) for d in program.in_dtypes + program.out_dtypes)
 
 
-def kernels() -> list[tuple[str, object, tuple]]:
-    """(label, Python function, signature) of every kernel the CUDA backend launches."""
+def kernels() -> list[tuple[str, object, tuple, bool]]:
+    """(label, Python function, signature, float32 only) of every kernel the CUDA backend
+    launches; "float32 only" marks the elementwise programs whose PTX must have no float64."""
     from numba import types
 
     from graphflow.cuda import softmax
     from graphflow.cuda.catalog import row_cases
     from graphflow.cuda.convert import PAIRS, convert_kernel
-    from graphflow.cuda.elementwise import compiled_kernel
+    from graphflow.cuda.elementwise import compiled_kernel, in_float32
     from graphflow.cuda.gather import gather_kernel, scatter_kernel
     from graphflow.cuda.gemm import matmul_kernel
     from graphflow.cuda.one_hot import one_hot_kernel
@@ -61,7 +70,9 @@ def kernels() -> list[tuple[str, object, tuple]]:
     for dtype in ("float32", "float64"):
         for name, program in softmax.programs((3, 5), dtype).items():
             programs.setdefault(program, f"softmax-{name}-{dtype}")
-    out = [(label, compiled_kernel(p).py_func, signature(p)) for p, label in programs.items()]
+    out = [(label, compiled_kernel(p).py_func, signature(p),
+            in_float32(p) and not any(step[0] in LIBDEVICE_DOUBLE for step in p.steps))
+           for p, label in programs.items()]
     for dtype in ("float32", "float64"):
         out.append((f"matmul-{dtype}", matmul_kernel(dtype).py_func,
                     (_array(dtype),) * 3 + (types.int64,) * 9))
@@ -85,7 +96,7 @@ def kernels() -> list[tuple[str, object, tuple]]:
             out.append((f"one_hot-{index}-{dtype}", one_hot_kernel().py_func,
                         (_array(index), _array(dtype), _array(dtype), _array(dtype),
                          types.int64, types.int64)))
-    return out
+    return [entry if len(entry) == 4 else (*entry, False) for entry in out]
 
 
 def main() -> int:
@@ -96,11 +107,14 @@ def main() -> int:
     start = time.perf_counter()
     todo = kernels()
     failures, counts = [], {cc: 0 for cc in ARCHITECTURES}
-    for label, function, sig in todo:
+    for label, function, sig, float32_only in todo:
         for cc in ARCHITECTURES:
             arch = f"sm_{cc[0]}{cc[1]}"
             try:
                 ptx, _ = cuda.compile_ptx(function, sig, cc=cc)
+                double = F64_ARITHMETIC.search(ptx) if float32_only else None
+                if double:
+                    raise TypeError(f"a float32 program computes in float64: {double.group(0)}")
                 Linker(ObjectCode.from_ptx(ptx.encode()),
                        options=LinkerOptions(arch=arch)).link("cubin")
                 counts[cc] += 1

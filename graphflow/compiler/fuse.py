@@ -1,11 +1,14 @@
 """Elementwise fusion: convex groups of fusable elementwise nodes with one iteration space become
-one `_FusedElementwise` node, which the CPU backend runs as one generated numba loop.
+one `_FusedElementwise` node, which the CPU backend runs as one generated numba loop and the
+CUDA backend as one generated kernel.
 
 Grouping walks the nodes in topological order. A node joins the groups of its producers that
 iterate over the same (static) output shape, merging them, when that cannot create a cycle:
 no path may leave the merged group and re-enter it. Values of a group that are used outside it
 (or fetched) become outputs of the fused node; values used only inside never exist as arrays.
-Single nodes and small groups over few elements stay numpy calls (see `_worth_fusing`).
+On the CPU, single nodes and small groups over few elements stay numpy calls (see
+`_worth_fusing`); on the GPU every elementwise op is a kernel launch, so every row fuses and any
+group of two or more pays off.
 """
 
 from __future__ import annotations
@@ -20,15 +23,18 @@ from .fused_op import FUSED, Program
 from .ir import Node, Value
 
 
-def _fusable(node: Node, pinned: set[int]) -> bool:
+def _fusable(node: Node, pinned: set[int], backend: str) -> bool:
     row = ELEMENTWISE.get(node.type)
-    if row is None or not row.fuses_on_cpu or node.control or node.id in pinned:
+    if row is None or node.control or node.id in pinned:
+        return False
+    if backend == "cpu" and not row.fuses_on_cpu:
         return False
     specs = list(node.in_specs) + list(node.out_specs)
     return all(s.shape.is_fully_defined() for s in specs)
 
 
-def _groups(nodes: Sequence[Node], fetched: Sequence[Value]) -> dict[int, list[Node]]:
+def _groups(nodes: Sequence[Node], fetched: Sequence[Value], backend: str
+            ) -> dict[int, list[Node]]:
     """Group id -> members (in topological order), for groups of two or more nodes.
 
     A node joins (and so merges) every producer group of its own shape, unless that would
@@ -55,7 +61,7 @@ def _groups(nodes: Sequence[Node], fetched: Sequence[Value]) -> dict[int, list[N
         for src, _ in node.inputs:
             upstream |= depends.get(src.id, set())
         depends[node.id] = upstream
-        if not _fusable(node, pinned):
+        if not _fusable(node, pinned, backend):
             continue
         shape = tuple(node.out_specs[0].shape.as_list())
         candidates = {find(group_of[src.id]) for src, _ in node.inputs
@@ -90,7 +96,7 @@ def _groups(nodes: Sequence[Node], fetched: Sequence[Value]) -> dict[int, list[N
     for node in nodes:
         if node.id in group_of:
             members.setdefault(find(group_of[node.id]), []).append(node)
-    return {g: m for g, m in members.items() if _worth_fusing(m)}
+    return {g: m for g, m in members.items() if _worth_fusing(m, backend)}
 
 
 #: A numba call costs about 1.5 us against about 0.5 us for a numpy ufunc on a small array, so
@@ -98,7 +104,9 @@ def _groups(nodes: Sequence[Node], fetched: Sequence[Value]) -> dict[int, list[N
 SMALL_GROUP, SMALL_SIZE = 3, 1024
 
 
-def _worth_fusing(members: list[Node]) -> bool:
+def _worth_fusing(members: list[Node], backend: str) -> bool:
+    if backend != "cpu":  # one launch instead of several, and no intermediate arrays
+        return len(members) > 1
     size = members[0].out_specs[0].shape.num_elements()
     if len(members) == 1:  # alone, only a row numpy runs in several passes gains
         return ELEMENTWISE[members[0].type].multipass and size >= SMALL_SIZE
@@ -108,9 +116,7 @@ def _worth_fusing(members: list[Node]) -> bool:
 def fuse_elementwise(nodes: Sequence[Node], fetched: Sequence[Value], backend: str
                      ) -> tuple[list[Node], list[Value]]:
     """Replaces each fusable group by one fused node; returns nodes in a topological order."""
-    if backend != "cpu":
-        return list(nodes), list(fetched)
-    groups = _groups(nodes, fetched)
+    groups = _groups(nodes, fetched, backend)
     if not groups:
         return list(nodes), list(fetched)
     unit_of = {m.id: g for g, ms in groups.items() for m in ms}

@@ -97,6 +97,29 @@ def test_saver_moves_checkpoints_between_backends(monkeypatch, tmp_path):
         np.testing.assert_allclose(sess.run(loss, {x: xs, labels: ys}), on_cpu, rtol=1e-6)
 
 
+def test_elementwise_chains_fuse_into_one_kernel_on_the_device(monkeypatch):
+    """Every elementwise op fuses on the GPU (transcendental and integer-valued rows too, which
+    stay numpy calls on the CPU): one launch for the chain, equal to float64 numpy within
+    float32 rounding."""
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [3, 4], name="x")
+        b = tf.placeholder(tf.float32, [4], name="b")
+        h = tf.tanh(x * 1.5 + b)
+        y = tf.floor(tf.exp(h) * 3.0) + tf.sigmoid(h) - 1.0 / (1.0 + tf.abs(x))
+    rng = np.random.default_rng(3)
+    xv, bv = rng.normal(size=(3, 4)).astype(np.float32), rng.normal(size=4).astype(np.float32)
+    with _session("cuda", monkeypatch, graph) as sess:
+        value = sess.run(y, {x: xv, b: bv})
+        (plan,) = sess._plans.values()
+        kernels = [n.type for n in plan.order if n.type not in ("_Feed", "Const")]
+    assert kernels == ["_FusedElementwise"]
+    assert value.dtype == np.float32
+    h64 = np.tanh(xv.astype(np.float64) * 1.5 + bv)
+    expected = np.floor(np.exp(h64) * 3.0) + 1 / (1 + np.exp(-h64)) - 1 / (1 + np.abs(xv))
+    np.testing.assert_allclose(value, expected, rtol=1e-5, atol=1e-5)
+
+
 def test_variable_updates_and_loads_stay_on_the_device(monkeypatch):
     graph = tf.Graph()
     with graph.as_default():
