@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel_cache import cached_kernel
+from .kernel_cache import cached_kernel, configure
 
 _SOURCE = '''
 from numba import cuda
@@ -40,7 +40,7 @@ def convert_runner(out_shape: tuple[int, ...], dtype: Any, threads: int = 256
     from .elementwise import launch_config
 
     size = int(np.prod(out_shape, dtype=np.int64))
-    configured = convert_kernel()[launch_config(size, threads)]
+    configured = configure(convert_kernel(), *launch_config(size, threads))
 
     def run(src: Any) -> Any:
         out = empty(out_shape, dtype)
@@ -49,3 +49,12 @@ def convert_runner(out_shape: tuple[int, ...], dtype: Any, threads: int = 256
         return out
 
     return run
+
+
+def zeros_runner(shape: tuple[int, ...], dtype: Any) -> Callable[[], Any]:
+    """`run()`: a fresh device array of zeros (for kernels that accumulate into their output)."""
+    from numba import cuda
+
+    zero = cuda.to_device(np.zeros(1, dtype))
+    fill = convert_runner(shape, dtype)
+    return lambda: fill(zero)

@@ -26,7 +26,7 @@ from numba import config as numba_config
 from graphflow.compiler.fused_op import Program, scalar_steps
 from graphflow.ops.elementwise import ELEMENTWISE
 
-from .kernel_cache import cached_kernel
+from .kernel_cache import cached_kernel, configure
 
 THREADS_PER_BLOCK = 256
 MAX_BLOCKS = 4096  # a grid-stride loop covers the rest
@@ -112,7 +112,7 @@ def program_runner(program: Program, threads: int = THREADS_PER_BLOCK) -> Callab
 
     kernel = compiled_kernel(program)
     size = int(np.prod(program.shape, dtype=np.int64))
-    configured = kernel[launch_config(size, threads)]
+    configured = configure(kernel, *launch_config(size, threads))
     out_dtypes = [np.dtype(d) for d in program.out_dtypes]
 
     def run(*inputs: Any) -> Any:

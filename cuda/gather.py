@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel_cache import cached_kernel
+from .kernel_cache import cached_kernel, configure
 
 #: Ops whose first input is data that they only rearrange (the other inputs are static).
 LAYOUT_OPS = ("Transpose", "Slice", "StridedSlice", "ReverseV2", "Tile", "Pad", "BroadcastTo",
@@ -79,7 +79,7 @@ def gather_runner(index: np.ndarray, fill: np.ndarray, out_shape: tuple[int, ...
 
     size = index.size
     index_dev, fill_dev = cuda.to_device(index), cuda.to_device(fill)
-    configured = gather_kernel()[launch_config(size, threads)]
+    configured = configure(gather_kernel(), *launch_config(size, threads))
 
     def run(src: Any) -> Any:
         out = empty(out_shape, fill.dtype)
@@ -136,7 +136,7 @@ def join_runner(join: Callable[..., np.ndarray], data_shapes: Sequence[tuple[int
         destinations = np.flatnonzero(flat_marked)
         index = np.empty(size, np.int64)
         index[flat_marked[destinations] - 1] = destinations
-        places.append((size, cuda.to_device(index), scatter_kernel()[launch_config(size, threads)]))
+        places.append((size, cuda.to_device(index), configure(scatter_kernel(), *launch_config(size, threads))))
 
     def run(*data: Any) -> Any:
         out = empty(out_shape, dtype)

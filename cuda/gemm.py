@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel_cache import cached_kernel
+from .kernel_cache import cached_kernel, configure
 
 TILE = 16
 
@@ -86,7 +86,7 @@ def matmul_runner(a_shape: tuple[int, ...], b_shape: tuple[int, ...], dtype: Any
         ((1, k) if transpose_b else (n, 1)) + (k * n if len(b_shape) > 2 else 0,)
     a_row, a_col, a_batch, b_row, b_col, b_batch = strides
     grid = ((n + tile - 1) // tile, (m + tile - 1) // tile, max(batches, 1))
-    configured = matmul_kernel(np.dtype(dtype).name, tile)[grid, (tile, tile)]
+    configured = configure(matmul_kernel(np.dtype(dtype).name, tile), grid, (tile, tile))
     out_shape = (*batch_shape, m, n)
 
     def run(a: Any, b: Any) -> Any:

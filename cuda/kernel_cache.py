@@ -21,3 +21,17 @@ def cached_kernel(key: Hashable, source: Callable[[], str], module: str) -> Any:
         if kernel is None:
             kernel = _kernels[key] = load_generated(source(), module).kernel
         return kernel
+
+
+def configure(kernel: Any, grid: Any, block: Any) -> Callable[..., Any]:
+    """`kernel[grid, block]`, configured once for a plan's launches.
+
+    numba's CUDA simulator configures the kernel object itself (`__getitem__` sets its grid and
+    returns the same object), so two launches of one kernel configured at plan build would share
+    the last configuration; under the simulator the configuration is applied at each launch.
+    """
+    from numba import config
+
+    if config.ENABLE_CUDASIM:
+        return lambda *args: kernel[grid, block](*args)
+    return kernel[grid, block]

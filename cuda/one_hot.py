@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel_cache import cached_kernel
+from .kernel_cache import cached_kernel, configure
 
 _SOURCE = '''
 from numba import cuda
@@ -37,7 +37,7 @@ def one_hot_runner(indices_shape: tuple[int, ...], depth: int, axis: int, dtype:
     inner = int(np.prod(indices_shape[axis:], dtype=np.int64))
     out_shape = (*indices_shape[:axis], depth, *indices_shape[axis:])
     size = int(np.prod(out_shape, dtype=np.int64))
-    configured = one_hot_kernel()[launch_config(size, threads)]
+    configured = configure(one_hot_kernel(), *launch_config(size, threads))
 
     def run(indices: Any, on: Any, off: Any) -> Any:
         out = empty(out_shape, dtype)

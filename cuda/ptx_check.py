@@ -3,7 +3,10 @@ each to a cubin with nvJitLink, without a GPU: `python -m graphflow.cuda.ptx_che
 
 Kernels: every fused elementwise program of the catalog and of the softmax family, the batched
 matmul, the reductions (argmax/argmin too), the layout gather and scatter, the conversion
-kernel (Cast, Fill) and OneHot, with the dtypes the backend launches them with.
+kernel (Cast, Fill), OneHot, the sparse matrix-vector product (col2im, average pooling, layout
+gradients), the max-pool gradient scatter, GatherV2/GatherNd and the atomic scatter-add
+(ScatterNd, UnsortedSegmentSum), with the dtypes the backend
+launches them with.
 
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
 run), unsupported math, and resource overuse (shared memory, registers) at link time. Needs the
@@ -61,8 +64,11 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
     from graphflow.cuda.elementwise import compiled_kernel, in_float32
     from graphflow.cuda.gather import gather_kernel, scatter_kernel
     from graphflow.cuda.gemm import matmul_kernel
+    from graphflow.cuda.indexing import ATOMIC_DTYPES, gather_nd_kernel, scatter_add_kernel
     from graphflow.cuda.one_hot import one_hot_kernel
+    from graphflow.cuda.pool import scatter_argmax_kernel
     from graphflow.cuda.reduce import reduce_kernel
+    from graphflow.cuda.sparse import spmv_kernel
 
     programs = {}
     for label, program, _ in row_cases():
@@ -96,6 +102,21 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
             out.append((f"one_hot-{index}-{dtype}", one_hot_kernel().py_func,
                         (_array(index), _array(dtype), _array(dtype), _array(dtype),
                          types.int64, types.int64)))
+    index, i64 = _array("int64"), types.int64
+    for dtype in ("float32", "float64", "int32", "int64"):
+        out.append((f"spmv-{dtype}", spmv_kernel().py_func,
+                    (_array(dtype), index, index, _array(dtype), _array(dtype), _array(dtype))))
+    for dtype in ("float32", "float64"):
+        out.append((f"scatter_argmax-{dtype}", scatter_argmax_kernel().py_func,
+                    (_array(dtype), index, index, i64, i64, _array(dtype))))
+    for indices in ("int32", "int64"):
+        for dtype in ("float32", "float64", "int32", "int64", "bool"):
+            out.append((f"gather_nd-{indices}-{dtype}", gather_nd_kernel().py_func,
+                        (_array(dtype), _array(indices), index, i64, i64, _array(dtype),
+                         _array(dtype))))
+        for dtype in ATOMIC_DTYPES:
+            out.append((f"scatter_add_nd-{indices}-{dtype}", scatter_add_kernel().py_func,
+                        (_array(dtype), _array(indices), index, i64, i64, _array(dtype))))
     return [entry if len(entry) == 4 else (*entry, False) for entry in out]
 
 
@@ -122,7 +143,8 @@ def main() -> int:
                 failures.append(f"{label} ({arch}): {type(e).__name__}: {e}")
     for cc, n in counts.items():
         print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, softmax, matmul, "
-              f"reductions, gathers, scatters, conversions, one-hot) compiled to PTX and linked")
+              f"reductions, gathers, scatters, conversions, one-hot, sparse products, indexing) "
+              "compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)

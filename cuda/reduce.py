@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel_cache import cached_kernel
+from .kernel_cache import cached_kernel, configure
 
 #: op -> (first-element initialization, combine(acc, v), finish(acc, count))
 OPS = {"sum": ("acc = v", "acc = acc + v", "acc"),
@@ -86,7 +86,7 @@ def reduce_runner(shape: tuple[int, ...], axes: Sequence[int], op: str, dtype: A
     outer, r, inner = geometry(shape, axes)
     if r == 0 and outer * inner:
         raise ValueError("reductions over empty axes need an initial value")
-    configured = reduce_kernel(op)[launch_config(outer * inner, threads)]
+    configured = configure(reduce_kernel(op), *launch_config(outer * inner, threads))
 
     def run(x: Any) -> Any:
         if transpose is not None:

@@ -141,13 +141,95 @@ def _sum_to_shape(node: Node) -> Kernel:
     return lambda dy, *_: run(dy)
 
 
-def _conv2d(node: Node) -> Kernel | None:
-    from graphflow.cuda.conv import conv2d_runner
+def _const(node: Node, k: int) -> np.ndarray | None:
+    """The value of input `k` when it is a constant, else None."""
+    source = node.inputs[k][0]
+    return np.asarray(source.attrs["value"]) if source.is_const else None
 
-    x, f = node.in_specs
-    if node.attrs.get("data_format", "NHWC") != "NHWC" or x.dtype.np.kind != "f":
+
+def _windowed(node: Node) -> Kernel | None:
+    """Convolutions and pooling (their size inputs are static: the output spec has them)."""
+    from graphflow.cuda.windowed import windowed_runner
+
+    dtype = node.out_specs[0].dtype.np
+    if dtype.kind != "f":
         return None
-    return conv2d_runner(_shape(x), _shape(f), x.dtype.np, node.attrs)
+    return windowed_runner(node.type, [_shape(s) for s in node.in_specs],
+                           _shape(node.out_specs[0]), dtype, node.attrs)
+
+
+def _layout_adjoint(node: Node, forward: str, attrs: Any, static: list[Any], data: int
+                    ) -> Kernel | None:
+    """The gradient of a layout op (StridedSliceGrad, MirrorPadGrad): the transpose of the
+    forward op's gather map, as one sparse matrix-vector product on input `data`."""
+    from graphflow.cuda.gather import index_map
+    from graphflow.cuda.sparse import gather_matrix, linear_runner
+    from graphflow.ops.registry import REGISTRY
+
+    spec = node.out_specs[0]
+    if any(v is None for v in static) or spec.dtype.np.kind not in "fi":
+        return None
+    shape = _shape(spec)
+    index, _ = index_map(REGISTRY[forward].reference, attrs, shape, spec.dtype.np, static)
+    size = int(np.prod(shape, dtype=np.int64))
+    run = linear_runner(gather_matrix(index, size).T, shape, spec.dtype.np)
+    return lambda *inputs: run(inputs[data])
+
+
+def _strided_slice_grad(node: Node) -> Kernel | None:
+    """StridedSliceGrad(shape, begin, end, strides, dy)."""
+    return _layout_adjoint(node, "StridedSlice", node.attrs,
+                           [_const(node, k) for k in (1, 2, 3)], 4)
+
+
+def _mirror_pad_grad(node: Node) -> Kernel | None:
+    """MirrorPadGrad(dy, paddings)."""
+    return _layout_adjoint(node, "Pad", {"mode": node.attrs["mode"]}, [_const(node, 1)], 0)
+
+
+def _gather_nd(node: Node) -> Kernel:
+    from graphflow.cuda.indexing import gather_nd_runner
+
+    params, indices = node.in_specs
+    return gather_nd_runner(_shape(params), _shape(indices), _shape(node.out_specs[0]),
+                            params.dtype.np)
+
+
+def _gather(node: Node) -> Kernel | None:
+    """GatherV2: one precomputed gather map when the indices are constant, else a gather
+    through the indices at run time."""
+    from graphflow.cuda.indexing import take_runner
+
+    if _static_inputs(node) is not None:
+        return _layout(node)
+    params, indices = node.in_specs
+    return take_runner(_shape(params), _shape(indices), node.attrs.get("axis", 0) % params.rank,
+                       _shape(node.out_specs[0]), params.dtype.np)
+
+
+def _scatter_nd(node: Node) -> Kernel | None:
+    """ScatterNd(indices, updates, shape)."""
+    from graphflow.cuda.indexing import ATOMIC_DTYPES, scatter_add_runner
+
+    indices, updates, _ = node.in_specs
+    if updates.dtype.name not in ATOMIC_DTYPES:
+        return None
+    run = scatter_add_runner(_shape(node.out_specs[0]), _shape(indices)[-1],
+                             updates.shape.num_elements(), updates.dtype.np)
+    return lambda indices, updates, _shape: run(indices, updates)
+
+
+def _unsorted_segment_sum(node: Node) -> Kernel | None:
+    """UnsortedSegmentSum(data, segment_ids, num_segments): a ScatterNd with one index per
+    leading position of data."""
+    from graphflow.cuda.indexing import ATOMIC_DTYPES, scatter_add_runner
+
+    data = node.in_specs[0]
+    if data.dtype.name not in ATOMIC_DTYPES:
+        return None
+    run = scatter_add_runner(_shape(node.out_specs[0]), 1, data.shape.num_elements(),
+                             data.dtype.np)
+    return lambda data, ids, _num: run(ids, data)
 
 
 def _cast(node: Node) -> Kernel | None:
@@ -255,8 +337,10 @@ def _split(node: Node) -> Kernel | None:
     return lambda x, *_: run(x)
 
 
-_LAYOUT = ("Transpose", "Slice", "StridedSlice", "ReverseV2", "Tile", "Pad", "BroadcastTo",
-           "GatherV2")
+_LAYOUT = ("Transpose", "Slice", "StridedSlice", "ReverseV2", "Tile", "Pad", "BroadcastTo")
+_WINDOWED = ("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "DepthwiseConv2dNative",
+             "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter",
+             "MaxPool", "MaxPoolGrad", "AvgPool", "AvgPoolGrad")
 _REDUCTIONS = ("Sum", "Mean", "Prod", "Max", "Min", "Any", "All")
 
 BUILDERS: dict[str, Callable[[Node], Kernel | None]] = {
@@ -266,12 +350,15 @@ BUILDERS: dict[str, Callable[[Node], Kernel | None]] = {
     "RestoreReducedDims": _reshape,
     **dict.fromkeys(_LAYOUT, _layout), **dict.fromkeys(_REDUCTIONS, _reduction),
     "MatMul": _matmul, "BatchMatMulV2": _matmul, "SumToShape": _sum_to_shape,
-    "Conv2D": _conv2d, "Cast": _cast, "Fill": _fill, "ZerosLike": _fill_like,
+    "Cast": _cast, "Fill": _fill, "ZerosLike": _fill_like,
     "OnesLike": _fill_like, "Softmax": _softmax, "LogSoftmax": _softmax,
     "SoftmaxCrossEntropyWithLogits": _cross_entropy,
     "SparseSoftmaxCrossEntropyWithLogits": _sparse_cross_entropy, "L2Loss": _l2_loss,
     "ArgMax": _arg_reduction, "ArgMin": _arg_reduction, "OneHot": _one_hot,
     "ConcatV2": _join, "Pack": _join, "Split": _split, "SplitV": _split, "Unpack": _split,
+    **dict.fromkeys(_WINDOWED, _windowed), "StridedSliceGrad": _strided_slice_grad,
+    "MirrorPadGrad": _mirror_pad_grad, "GatherNd": _gather_nd, "GatherV2": _gather, "ScatterNd": _scatter_nd,
+    "UnsortedSegmentSum": _unsorted_segment_sum,
 }
 
 
@@ -323,7 +410,7 @@ def _assign_update(node: Node, state: Any) -> Kernel:
     return update
 
 
-STATEFUL_BUILDERS: dict[str, Callable[[Node, Any], Kernel]] = {
+STATEFUL_BUILDERS: dict[str, Callable[[Node, Any], Kernel | None]] = {
     # reads of the store: its values are device arrays already
     "VariableV2": lambda node, state: node.opdef.bind(node, state),
     "InitializedValueOrDefault": lambda node, state: node.opdef.bind(node, state),

@@ -97,6 +97,92 @@ def test_saver_moves_checkpoints_between_backends(monkeypatch, tmp_path):
         np.testing.assert_allclose(sess.run(loss, {x: xs, labels: ys}), on_cpu, rtol=1e-6)
 
 
+def _convolutional(dtype):
+    """A small image model touching every convolution, pooling and indexing gradient: reflect
+    padding, Conv2D in NHWC and NCHW, max and average pooling, a depthwise-separable convolution,
+    a strided slice, an embedding lookup (UnsortedSegmentSum in its gradient) and GatherNd."""
+    rng = np.random.default_rng(4)
+
+    def var(*shape):
+        return tf.Variable(rng.normal(scale=0.5, size=shape).astype(dtype))
+
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(dtype, [3, 6, 6, 2], name="x")
+        labels = tf.placeholder(tf.int64, [3], name="labels")
+        ids = tf.placeholder(tf.int32, [3], name="ids")
+        h = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+        h = tf.nn.relu(tf.nn.conv2d(h, var(3, 3, 2, 4), [1, 1, 1, 1], "VALID"))
+        h = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")  # [3, 3, 3, 4]
+        nchw = tf.nn.conv2d(tf.transpose(h, [0, 3, 1, 2]), var(2, 2, 4, 3), [1, 1, 1, 1],
+                            "SAME", data_format="NCHW")
+        h = tf.transpose(nchw, [0, 2, 3, 1])
+        h = tf.nn.separable_conv2d(h, var(3, 3, 3, 2), var(1, 1, 6, 5), [1, 1, 1, 1], "SAME")
+        h = tf.nn.avg_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")[:, 1:, :, :]  # [3, 1, 2, 5]
+        features = tf.reshape(h, [3, 10]) + tf.gather(var(4, 10), ids)
+        picked = tf.gather_nd(features, [[0, 1], [2, 3], [1, 9]])
+        logits = tf.matmul(features, var(10, 3))
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels, logits=logits)) + 0.1 * tf.reduce_sum(tf.square(picked))
+        train = tf.train.MomentumOptimizer(0.01, 0.9).minimize(loss)
+        init = tf.global_variables_initializer()
+    feeds = {x: rng.normal(size=(3, 6, 6, 2)).astype(dtype), labels: np.array([0, 2, 1]),
+             ids: np.array([3, 0, 3], np.int32)}
+    return graph, loss, train, init, feeds
+
+
+def test_convolutional_training_on_the_device_matches_the_cpu(monkeypatch):
+    """Every convolution, pooling and indexing op and its gradient runs on the device and a
+    few training steps equal the CPU's."""
+    results = {}
+    for backend in ("cpu", "cuda"):
+        graph, loss, train, init, feeds = _convolutional(np.float64)
+        with _session(backend, monkeypatch, graph) as sess:
+            sess.run(init)
+            losses = [sess.run([loss, train], feeds)[0] for _ in range(3)]
+            results[backend] = losses, sess.run(graph.get_collection(tf.GraphKeys.VARIABLES))
+            if backend == "cuda":
+                host = {n.type for plan in sess._plans.values() for n in plan.host_nodes}
+                assert host <= HOST_MEMORY_OPS, f"ran on the host: {host}"
+    (cpu_losses, cpu_weights), (gpu_losses, gpu_weights) = results["cpu"], results["cuda"]
+    np.testing.assert_allclose(gpu_losses, cpu_losses, rtol=1e-10)
+    assert gpu_losses[-1] < gpu_losses[0]
+    for g, c in zip(gpu_weights, cpu_weights):
+        np.testing.assert_allclose(g, c, rtol=1e-9, atol=1e-12)
+
+
+def test_launches_of_one_kernel_keep_their_own_configuration():
+    """Two products of different sizes, both configured before either runs, are both right
+    (the simulator configures a kernel object in place: see cuda.kernel_cache.configure)."""
+    from graphflow.cuda.device import to_device
+    from graphflow.cuda.gemm import matmul_runner
+
+    rng = np.random.default_rng(5)
+    a, b, c = rng.normal(size=(40, 3)), rng.normal(size=(3, 2)), rng.normal(size=(2, 2))
+    large, small = matmul_runner(a.shape, b.shape, a.dtype), matmul_runner(c.shape, c.shape, c.dtype)
+    np.testing.assert_allclose(large(to_device(a), to_device(b)).copy_to_host(), a @ b)
+    np.testing.assert_allclose(small(to_device(c), to_device(c)).copy_to_host(), c @ c)
+
+
+def test_indices_out_of_range_on_the_device(monkeypatch):
+    """As TF1's GPU kernels: GatherNd reads zeros and the scatters drop out-of-range indices
+    (the CPU raises InvalidArgumentError)."""
+    graph = tf.Graph()
+    with graph.as_default():
+        params = tf.constant(np.arange(6.0).reshape(3, 2))
+        index = tf.placeholder(tf.int32, [2, 1])
+        gathered = tf.gather_nd(params, index)
+        scattered = tf.scatter_nd(index, tf.ones([2, 2], tf.float64), [3, 2])
+        segments = tf.unsorted_segment_sum(tf.ones([2], tf.float64), tf.reshape(index, [2]), 3)
+    with _session("cuda", monkeypatch, graph) as sess:
+        got = sess.run([gathered, scattered, segments], {index: [[2], [7]]})
+    np.testing.assert_array_equal(got[0], [[4.0, 5.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(got[1], [[0, 0], [0, 0], [1, 1]])
+    np.testing.assert_array_equal(got[2], [0, 0, 1])
+    with _session("cpu", monkeypatch, graph) as sess, pytest.raises(tf.errors.InvalidArgumentError):
+        sess.run(gathered, {index: [[2], [7]]})
+
+
 def test_elementwise_chains_fuse_into_one_kernel_on_the_device(monkeypatch):
     """Every elementwise op fuses on the GPU (transcendental and integer-valued rows too, which
     stay numpy calls on the CPU): one launch for the chain, equal to float64 numpy within

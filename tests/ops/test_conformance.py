@@ -66,13 +66,8 @@ ON_DEVICE = os.environ.get("GF_BACKEND") == "cuda"
 
 #: Ops that still run on the host on the CUDA backend (issue 7 lists what remains).
 NO_CUDA_KERNEL_YET = {
-    "AvgPool", "AvgPoolGrad", "Conv2D", "Conv2DBackpropFilter",
-    "Conv2DBackpropInput", "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropFilter",
-    "DepthwiseConv2dNativeBackpropInput", "GatherNd", "ImageProjectiveTransformV2",
-    "MaxPool", "MaxPoolGrad", "MirrorPadGrad", "Range",
-    "ResizeBilinear", "ResizeBilinearGrad", "ResizeNearestNeighbor", "ResizeNearestNeighborGrad",
-    "ScatterNd",
-    "StridedSliceGrad", "UnsortedSegmentSum", "Where"}
+    "ImageProjectiveTransformV2", "Range", "ResizeBilinear", "ResizeBilinearGrad",
+    "ResizeNearestNeighbor", "ResizeNearestNeighborGrad", "Where"}
 
 
 def _sample(op_type: str, index: int) -> tuple[registry.OpDef, registry.Sample]:
