@@ -5,7 +5,7 @@ Kernels: every fused elementwise program of the catalog and of the softmax famil
 matmul, the reductions (argmax/argmin too), the layout gather and scatter, the conversion
 kernel (Cast, Fill), OneHot, the sparse matrix-vector product (col2im, average pooling, layout
 gradients), the max-pool gradient scatter, GatherV2/GatherNd and the atomic scatter-add
-(ScatterNd, UnsortedSegmentSum), with the dtypes the backend
+(ScatterNd, UnsortedSegmentSum), and the Philox random kernels, with the dtypes the backend
 launches them with.
 
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
@@ -67,6 +67,8 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
     from graphflow.cuda.indexing import ATOMIC_DTYPES, gather_nd_kernel, scatter_add_kernel
     from graphflow.cuda.one_hot import one_hot_kernel
     from graphflow.cuda.pool import scatter_argmax_kernel
+    from graphflow.cuda.random import DTYPES as RANDOM_DTYPES
+    from graphflow.cuda.random import random_kernel
     from graphflow.cuda.reduce import reduce_kernel
     from graphflow.cuda.sparse import spmv_kernel
 
@@ -117,6 +119,11 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
         for dtype in ATOMIC_DTYPES:
             out.append((f"scatter_add_nd-{indices}-{dtype}", scatter_add_kernel().py_func,
                         (_array(dtype), _array(indices), index, i64, i64, _array(dtype))))
+    for distribution, dtypes in RANDOM_DTYPES.items():
+        for dtype in dtypes:
+            bounds = (_array(dtype),) * 2 if distribution == "uniform_int" else ()
+            out.append((f"philox-{distribution}-{dtype}", random_kernel(distribution, dtype).py_func,
+                        (_array(dtype), i64, i64, i64, *bounds)))
     return [entry if len(entry) == 4 else (*entry, False) for entry in out]
 
 
@@ -143,8 +150,8 @@ def main() -> int:
                 failures.append(f"{label} ({arch}): {type(e).__name__}: {e}")
     for cc, n in counts.items():
         print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, softmax, matmul, "
-              f"reductions, gathers, scatters, conversions, one-hot, sparse products, indexing) "
-              "compiled to PTX and linked")
+              f"reductions, gathers, scatters, conversions, one-hot, sparse products, indexing, "
+              "random) compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)

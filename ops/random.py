@@ -1,8 +1,9 @@
 """Random ops: RandomStandardNormal, TruncatedNormal, RandomUniform, RandomUniformInt.
 
-Stateful: every run draws new numbers; a new session restarts each op's stream. Each op owns one
-numpy Philox generator per session, keyed by its (graph seed, op seed) pair (see
-`graphflow.framework.random_seed`), so an op's numbers never depend on which other ops ran.
+Stateful: every run draws new numbers; a new session restarts each op's stream. Numbers are
+counter-based (`ops/philox.py`): each op owns one Philox stream per session, keyed by its
+(graph seed, op seed) pair (see `graphflow.framework.random_seed`), so an op's numbers never
+depend on which other ops ran, nor on the backend: the CPU and the GPU draw the same values.
 """
 
 from __future__ import annotations
@@ -11,49 +12,40 @@ import numpy as np
 
 from graphflow.framework.random_seed import seed_for_op
 
+from . import philox
 from ._rules import described_shape
 from .registry import OpDef, Spec, register
 
 
-def generator(seed: int | None, seed2: int | None, op_name: str) -> np.random.Generator:
-    """A fresh generator for one op: deterministic from its seeds, else from OS entropy."""
-    pair = seed_for_op(seed, seed2, op_name)
-    if pair is None:
-        return np.random.Generator(np.random.Philox())
-    return np.random.Generator(np.random.Philox(key=pair[0] * 2**32 + pair[1]))
-
-
-def _truncated(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    """Standard normal samples re-drawn until within two standard deviations (as TF)."""
-    out = rng.standard_normal(shape)
-    bad = np.abs(out) > 2.0
-    while bad.any():
-        out[bad] = rng.standard_normal(int(bad.sum()))
-        bad = np.abs(out) > 2.0
-    return out
+def op_stream(attrs, op_name: str) -> philox.Stream:
+    """A fresh stream for one op: deterministic from its seeds, else from OS entropy."""
+    return philox.stream(seed_for_op(attrs.get("seed"), attrs.get("seed2"), op_name))
 
 
 class _Random(OpDef):
     stateful = True
     differentiable = False
+    distribution = "uniform"
 
     def infer(self, inputs, attrs):
         shape = inputs[0]
         return [Spec(described_shape(shape), attrs["dtype"])]
 
     def bind(self, node, state):
-        rng = state.rng(node.name, lambda: generator(node.attrs.get("seed"),
-                                                     node.attrs.get("seed2"), node.name))
-        dtype, attrs, draw = node.attrs["dtype"].np, node.attrs, self.draw
+        stream = state.rng(node.name, lambda: op_stream(node.attrs, node.name))
+        dtype, draw = node.attrs["dtype"].np, self.draw
 
         def sample(shape, *extra):
-            return draw(rng, tuple(int(d) for d in shape), attrs, *extra).astype(dtype, copy=False)
+            return draw(stream, tuple(int(d) for d in shape), dtype, *extra)
 
         return sample
 
+    def draw(self, stream, shape, dtype, *extra):
+        return philox.draw(stream, self.distribution, shape, dtype)
+
     def reference(self, attrs, shape, *extra):
-        rng = generator(attrs.get("seed"), attrs.get("seed2"), attrs.get("op_name", ""))
-        return self.draw(rng, tuple(int(d) for d in shape), attrs, *extra).astype(attrs["dtype"].np)
+        stream = op_stream(attrs, attrs.get("op_name", ""))
+        return self.draw(stream, tuple(int(d) for d in shape), attrs["dtype"].np, *extra)
 
 
 @register
@@ -61,10 +53,7 @@ class RandomStandardNormal(_Random):
     """Samples of N(0, 1) (scaled and shifted by `tf.random_normal`)."""
 
     type = "RandomStandardNormal"
-
-    @staticmethod
-    def draw(rng, shape, attrs):
-        return rng.standard_normal(shape)
+    distribution = "normal"
 
 
 @register
@@ -72,10 +61,7 @@ class TruncatedNormal(_Random):
     """N(0, 1) samples truncated to [-2, 2] by re-drawing."""
 
     type = "TruncatedNormal"
-
-    @staticmethod
-    def draw(rng, shape, attrs):
-        return _truncated(rng, shape)
+    distribution = "truncated_normal"
 
 
 @register
@@ -83,10 +69,7 @@ class RandomUniform(_Random):
     """Uniform samples in [0, 1)."""
 
     type = "RandomUniform"
-
-    @staticmethod
-    def draw(rng, shape, attrs):
-        return rng.random(shape)
+    distribution = "uniform"
 
 
 @register
@@ -94,10 +77,23 @@ class RandomUniformInt(_Random):
     """Uniform integers in [minval, maxval) (inputs: shape, minval, maxval)."""
 
     type = "RandomUniformInt"
+    distribution = "uniform_int"
 
     def infer(self, inputs, attrs):
         return super().infer(inputs[:1], attrs)
 
-    @staticmethod
-    def draw(rng, shape, attrs, minval, maxval):
-        return rng.integers(int(minval), int(maxval), size=shape)
+    def draw(self, stream, shape, dtype, minval, maxval):
+        low, high = checked_bounds(minval, maxval)
+        return philox.draw(stream, self.distribution, shape, dtype, low, high)
+
+
+def checked_bounds(minval, maxval) -> tuple[int, int]:
+    """RandomUniformInt's (minval, maxval) as ints.
+
+    Raises:
+        ValueError: unless minval < maxval (the session reports it naming the op).
+    """
+    low, high = int(np.asarray(minval)), int(np.asarray(maxval))
+    if low >= high:
+        raise ValueError(f"RandomUniformInt: need minval < maxval, got {low} >= {high}")
+    return low, high

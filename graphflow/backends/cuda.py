@@ -410,11 +410,38 @@ def _assign_update(node: Node, state: Any) -> Kernel:
     return update
 
 
+def _random(node: Node, state: Any) -> Kernel | None:
+    """A random op: its session stream (shared with the CPU kernel: same numbers) drawn on the
+    device."""
+    from graphflow.cuda.random import DTYPES, random_runner
+    from graphflow.ops.random import op_stream
+
+    spec, distribution = node.out_specs[0], node.opdef.distribution
+    if _shape(spec) is None or spec.dtype.name not in DTYPES[distribution]:
+        return None
+    stream = state.rng(node.name, lambda: op_stream(node.attrs, node.name))
+    run = random_runner(distribution, _shape(spec), spec.dtype.np)
+    if distribution != "uniform_int":
+        return lambda _shape: run(stream)
+
+    def uniform_int(_shape: Any, minval: Any, maxval: Any) -> Any:
+        # the bounds are checked on the host, as TF1 keeps them in host memory
+        from graphflow.cuda.device import to_host
+        from graphflow.ops.random import checked_bounds
+
+        checked_bounds(to_host(minval), to_host(maxval))
+        return run(stream, minval, maxval)
+
+    return uniform_int
+
+
 STATEFUL_BUILDERS: dict[str, Callable[[Node, Any], Kernel | None]] = {
     # reads of the store: its values are device arrays already
     "VariableV2": lambda node, state: node.opdef.bind(node, state),
     "InitializedValueOrDefault": lambda node, state: node.opdef.bind(node, state),
     "Assign": _assign, "AssignAdd": _assign_update, "AssignSub": _assign_update,
+    **dict.fromkeys(("RandomUniform", "RandomStandardNormal", "TruncatedNormal",
+                     "RandomUniformInt"), _random),
 }
 
 

@@ -64,8 +64,7 @@ def test_training_on_the_device_matches_the_cpu(monkeypatch):
                 stored = sess._state.variables
                 assert stored and all(is_device(v) for v in stored.values())
                 host = {n.type for plan in sess._plans.values() for n in plan.host_nodes}
-                # the initializers draw their random numbers on the host (no device RNG yet)
-                assert host <= HOST_MEMORY_OPS | {"RandomUniform"}, f"ran on the host: {host}"
+                assert host <= HOST_MEMORY_OPS, f"ran on the host: {host}"
                 assert isinstance(final["loss"], np.floating)
     cpu, gpu = results["cpu"], results["cuda"]
     np.testing.assert_allclose(gpu[0], cpu[0], rtol=1e-5)
@@ -149,6 +148,31 @@ def test_convolutional_training_on_the_device_matches_the_cpu(monkeypatch):
     assert gpu_losses[-1] < gpu_losses[0]
     for g, c in zip(gpu_weights, cpu_weights):
         np.testing.assert_allclose(g, c, rtol=1e-9, atol=1e-12)
+
+
+def test_random_ops_draw_the_cpu_values_on_the_device(monkeypatch):
+    """Counter-based numbers: each random op draws the same values on the device as on the CPU,
+    run after run (dropout included)."""
+    values = {}
+    for backend in ("cpu", "cuda"):
+        graph = tf.Graph()
+        with graph.as_default():
+            tf.set_random_seed(5)
+            fetches = [tf.random_uniform([3, 4]), tf.random_normal([5], dtype=tf.float64),
+                       tf.truncated_normal([2, 3]),
+                       tf.random_uniform([6], minval=2, maxval=9, dtype=tf.int32),
+                       tf.nn.dropout(tf.ones([4, 4]), keep_prob=0.5)]
+        with _session(backend, monkeypatch, graph) as sess:
+            values[backend] = [sess.run(fetches) for _ in range(2)]
+            if backend == "cuda":
+                host = {n.type for plan in sess._plans.values() for n in plan.host_nodes}
+                assert host <= HOST_MEMORY_OPS, f"ran on the host: {host}"
+    for cpu_run, gpu_run in zip(values["cpu"], values["cuda"]):
+        for c, g in zip(cpu_run, gpu_run):
+            assert g.dtype == c.dtype
+            np.testing.assert_allclose(g, c, rtol=1e-6 if c.dtype == np.float32 else 1e-12)
+    assert not np.array_equal(values["cuda"][0][0], values["cuda"][1][0])  # new numbers per run
+    assert set(np.unique(values["cuda"][0][3])) <= set(range(2, 9))
 
 
 def test_launches_of_one_kernel_keep_their_own_configuration():
