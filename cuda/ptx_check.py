@@ -5,7 +5,8 @@ Kernels: every fused elementwise program of the catalog and of the softmax famil
 matmul, the reductions (argmax/argmin too), the layout gather and scatter, the conversion
 kernel (Cast, Fill), OneHot, the sparse matrix-vector product (col2im, average pooling, layout
 gradients), the max-pool gradient scatter, GatherV2/GatherNd and the atomic scatter-add
-(ScatterNd, UnsortedSegmentSum), and the Philox random kernels, with the dtypes the backend
+(ScatterNd, UnsortedSegmentSum), the Philox random kernels, the projective image transform, and
+Range and Where, with the dtypes the backend
 launches them with.
 
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
@@ -64,12 +65,14 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
     from graphflow.cuda.elementwise import compiled_kernel, in_float32
     from graphflow.cuda.gather import gather_kernel, scatter_kernel
     from graphflow.cuda.gemm import matmul_kernel
+    from graphflow.cuda.image import transform_kernel
     from graphflow.cuda.indexing import ATOMIC_DTYPES, gather_nd_kernel, scatter_add_kernel
     from graphflow.cuda.one_hot import one_hot_kernel
     from graphflow.cuda.pool import scatter_argmax_kernel
     from graphflow.cuda.random import DTYPES as RANDOM_DTYPES
     from graphflow.cuda.random import random_kernel
     from graphflow.cuda.reduce import reduce_kernel
+    from graphflow.cuda.sequence import coordinates_kernel, count_kernel, range_kernel
     from graphflow.cuda.sparse import spmv_kernel
 
     programs = {}
@@ -114,7 +117,7 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
     for indices in ("int32", "int64"):
         for dtype in ("float32", "float64", "int32", "int64", "bool"):
             out.append((f"gather_nd-{indices}-{dtype}", gather_nd_kernel().py_func,
-                        (_array(dtype), _array(indices), index, i64, i64, _array(dtype),
+                        (_array(dtype), _array(indices), index, *(i64,) * 4, _array(dtype),
                          _array(dtype))))
         for dtype in ATOMIC_DTYPES:
             out.append((f"scatter_add_nd-{indices}-{dtype}", scatter_add_kernel().py_func,
@@ -124,6 +127,18 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
             bounds = (_array(dtype),) * 2 if distribution == "uniform_int" else ()
             out.append((f"philox-{distribution}-{dtype}", random_kernel(distribution, dtype).py_func,
                         (_array(dtype), i64, i64, i64, *bounds)))
+    for dtype in ("float32", "float64"):
+        for transforms in ("float32", "float64"):
+            out.append((f"image_transform-{dtype}-{transforms}", transform_kernel().py_func,
+                        (_array(dtype), _array(transforms), types.boolean, *(i64,) * 5,
+                         types.boolean, _array(dtype))))
+    for dtype in ("int32", "int64", "float32", "float64"):
+        wide = types.float64 if dtype.startswith("float") else i64
+        out.append((f"range-{dtype}", range_kernel().py_func, (wide, wide, _array(dtype))))
+    for dtype in ("bool", "int32", "int64", "float32", "float64"):
+        out.append((f"where_count-{dtype}", count_kernel().py_func, (_array(dtype), i64, index)))
+        out.append((f"where_coordinates-{dtype}", coordinates_kernel().py_func,
+                    (_array(dtype), i64, index, index, index)))
     return [entry if len(entry) == 4 else (*entry, False) for entry in out]
 
 
@@ -151,7 +166,7 @@ def main() -> int:
     for cc, n in counts.items():
         print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, softmax, matmul, "
               f"reductions, gathers, scatters, conversions, one-hot, sparse products, indexing, "
-              "random) compiled to PTX and linked")
+              "random, image, range, where) compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)

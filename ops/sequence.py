@@ -12,7 +12,12 @@ from ._rules import same_dtype
 from .registry import OpDef, Sample, Spec, register
 
 
-def _range_length(start: float, limit: float, delta: float) -> int:
+def range_length(start: float, limit: float, delta: float) -> int:
+    """The number of elements of Range(start, limit, delta).
+
+    Raises:
+        ValueError: for a zero delta or a limit on the wrong side of start.
+    """
     if delta == 0:
         raise ValueError("Requires delta != 0")
     if (delta > 0 and start > limit) or (delta < 0 and start < limit):
@@ -39,7 +44,7 @@ class Range(OpDef):
 
     def reference(self, attrs, start, limit, delta):
         start, limit, delta = (np.asarray(v)[()] for v in (start, limit, delta))
-        n = _range_length(start, limit, delta)
+        n = range_length(start, limit, delta)
         return (start + delta * np.arange(n)).astype(np.asarray(start).dtype)
 
     def samples(self, rng):

@@ -45,7 +45,7 @@ def make_kernels(order: Sequence[Node], backend: str, state: Any) -> Kernels:
         if backend == "cuda":
             from .cuda import cuda_kernel
 
-            kernels[node.id], on_device = cuda_kernel(node, state)
+            kernels[node.id], on_device = cuda_kernel(node, state, kernels.host_nodes)
             if not on_device:
                 kernels.host_nodes.append(node)
         else:

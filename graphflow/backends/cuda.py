@@ -187,6 +187,49 @@ def _mirror_pad_grad(node: Node) -> Kernel | None:
     return _layout_adjoint(node, "Pad", {"mode": node.attrs["mode"]}, [_const(node, 1)], 0)
 
 
+def _resize(node: Node) -> Kernel | None:
+    """ResizeBilinear/NearestNeighbor(images, size) and their gradients (grads, original):
+    static sparse matrices."""
+    from graphflow.cuda.image import resize_runner
+
+    spec = node.out_specs[0]
+    if spec.dtype.np.kind != "f":
+        return None
+    method = "nearest" if "Nearest" in node.type else "bilinear"
+    run = resize_runner(_shape(node.in_specs[0]), _shape(spec), spec.dtype.np, method,
+                        node.attrs, gradient=node.type.endswith("Grad"))
+    return lambda x, _size: run(x)
+
+
+def _image_transform(node: Node) -> Kernel | None:
+    """ImageProjectiveTransformV2(images, transforms, output_shape)."""
+    from graphflow.cuda.image import transform_runner
+
+    images, transforms, _ = node.in_specs
+    if images.dtype.np.kind != "f" or transforms.dtype.np.kind != "f":
+        return None
+    per_image = _shape(transforms)[0] > 1
+    run = transform_runner(_shape(images), per_image, _shape(node.out_specs[0]),
+                           images.dtype.np, node.attrs.get("interpolation", "NEAREST"))
+    return lambda images, transforms, _shape: run(images, transforms)
+
+
+def _range(node: Node) -> Kernel | None:
+    """Range(start, limit, delta): the length from the scalars (read on the host)."""
+    from graphflow.cuda.sequence import range_runner
+
+    dtype = node.out_specs[0].dtype.np
+    return range_runner(dtype) if dtype.kind in "fi" else None
+
+
+def _where(node: Node) -> Kernel | None:
+    """Where(condition): coordinates of the non-zero elements."""
+    from graphflow.cuda.sequence import where_runner
+
+    shape = _shape(node.in_specs[0])
+    return where_runner(shape) if shape else None  # a scalar condition stays on the host
+
+
 def _gather_nd(node: Node) -> Kernel:
     from graphflow.cuda.indexing import gather_nd_runner
 
@@ -236,9 +279,23 @@ def _cast(node: Node) -> Kernel | None:
     from graphflow.cuda.convert import PAIRS, convert_runner
 
     pair = (node.in_specs[0].dtype.name, node.out_specs[0].dtype.name)
+    if pair[1] == "bool" and pair[0] != "bool":
+        return _nonzero(node)
     if pair not in PAIRS:
         return None
     return convert_runner(_shape(node.out_specs[0]), node.out_specs[0].dtype.np)
+
+
+def _nonzero(node: Node) -> Kernel:
+    """A cast to bool: x != 0, as TF (one program against an uploaded zero)."""
+    from graphflow.cuda.device import to_device
+    from graphflow.cuda.elementwise import program_runner
+
+    spec = node.in_specs[0]
+    compare = program_runner(single_row("NotEqual", (_shape(spec), ()),
+                                        (spec.dtype.name, spec.dtype.name), "bool"))
+    zero = to_device(np.zeros((), spec.dtype.np))
+    return lambda x: compare(x, zero)
 
 
 def _fill(node: Node) -> Kernel:
@@ -359,7 +416,13 @@ BUILDERS: dict[str, Callable[[Node], Kernel | None]] = {
     **dict.fromkeys(_WINDOWED, _windowed), "StridedSliceGrad": _strided_slice_grad,
     "MirrorPadGrad": _mirror_pad_grad, "GatherNd": _gather_nd, "GatherV2": _gather, "ScatterNd": _scatter_nd,
     "UnsortedSegmentSum": _unsorted_segment_sum,
+    **dict.fromkeys(("ResizeBilinear", "ResizeNearestNeighbor", "ResizeBilinearGrad",
+                     "ResizeNearestNeighborGrad"), _resize),
+    "ImageProjectiveTransformV2": _image_transform,
 }
+
+#: Ops whose output shape depends on input values (their builders need only the inputs' shapes).
+VALUE_SHAPED = {"Range": _range, "Where": _where}
 
 
 # ---- variables ------------------------------------------------------------------------------
@@ -445,6 +508,75 @@ STATEFUL_BUILDERS: dict[str, Callable[[Node, Any], Kernel | None]] = {
 }
 
 
+# ---- integer arguments computed at run time -------------------------------------------------------
+
+#: Integer inputs that fix an op's output shape or index maps (shapes, sizes, paddings, axes,
+#: slice bounds), by op: TF1 keeps them in host memory (HostMemory in its GPU kernels).
+HOST_ARGUMENTS: dict[str, tuple[int, ...]] = {
+    "Reshape": (1,), "BroadcastTo": (1,), "Fill": (0,), "Pad": (1,), "Slice": (1, 2),
+    "StridedSlice": (1, 2, 3), "StridedSliceGrad": (0, 1, 2, 3), "Tile": (1,), "Transpose": (1,),
+    "ReverseV2": (1,), "SplitV": (1,), "SumToShape": (1,), "OneHot": (1,),
+    "ExpandDims": (1,), "Conv2DBackpropInput": (0,), "Conv2DBackpropFilter": (1,),
+    "DepthwiseConv2dNativeBackpropInput": (0,), "DepthwiseConv2dNativeBackpropFilter": (1,),
+    "AvgPoolGrad": (0,), "MirrorPadGrad": (1,), "ResizeBilinear": (1,),
+    "ResizeNearestNeighbor": (1,), "ResizeNearestNeighborGrad": (1,),
+    "ImageProjectiveTransformV2": (2,), "ScatterNd": (2,), "UnsortedSegmentSum": (2,),
+}
+#: Distinct argument values kept per node (a loop feeding ever new sizes must not grow memory).
+MAX_SPECIALIZATIONS = 64
+
+
+def _with_arguments(node: Node, positions: tuple[int, ...], values: list[np.ndarray]) -> Node:
+    """`node` with its arguments at `positions` replaced by constants of `values`, its output
+    specs inferred again (now static)."""
+    from graphflow.compiler.fold import const_node
+    from graphflow.framework.tensor_shape import TensorShape
+    from graphflow.ops.registry import Spec
+
+    inputs, in_specs = list(node.inputs), list(node.in_specs)
+    for k, value in zip(positions, values):
+        constant = const_node(f"{node.name}/argument{k}", value,
+                              Spec(TensorShape(value.shape), in_specs[k].dtype))
+        inputs[k], in_specs[k] = (constant, 0), constant.out_specs[0]
+    out_specs = node.opdef.infer(in_specs, node.attrs)
+    return node.replace(inputs=tuple(inputs), in_specs=tuple(in_specs), out_specs=tuple(out_specs))
+
+
+def _specializing(node: Node, state: Any, host_nodes: list[Node]) -> Kernel | None:
+    """For an op whose integer arguments are computed at run time: reads them on the host (a
+    copy of a few integers when they were computed on the device; none when they come from
+    host-memory ops such as Shape), then runs the device kernel built for those values, cached
+    per value. Values that the device kernels do not cover run on the host and put the node in
+    `host_nodes`."""
+    from graphflow.cuda.device import to_host
+
+    positions = HOST_ARGUMENTS.get(node.type, ())
+    if not positions or any(node.inputs[k][0].is_const for k in positions) or any(
+            _shape(s) is None for k, s in enumerate(node.in_specs) if k not in positions):
+        return None
+    if not all(node.in_specs[k].dtype.is_integer for k in positions):
+        return None
+    kernels: dict[Any, Kernel] = {}
+
+    def run(*inputs: Any) -> Any:
+        values = [np.asarray(to_host(inputs[k])) for k in positions]
+        key = tuple((v.dtype.str, v.shape, v.tobytes()) for v in values)
+        kernel = kernels.get(key)
+        if kernel is None:
+            if len(kernels) >= MAX_SPECIALIZATIONS:
+                kernels.clear()
+            specialized = _with_arguments(node, positions, values)
+            kernel = device_kernel(specialized, state)
+            if kernel is None:
+                kernel = host_kernel(specialized, state)
+                if node not in host_nodes:
+                    host_nodes.append(node)
+            kernels[key] = kernel
+        return kernel(*inputs)
+
+    return run
+
+
 # ---- dispatch ----------------------------------------------------------------------------------
 
 def device_kernel(node: Node, state: Any) -> Kernel | None:
@@ -452,6 +584,9 @@ def device_kernel(node: Node, state: Any) -> Kernel | None:
     if node.stateful:
         builder = STATEFUL_BUILDERS.get(node.type)
         return None if builder is None else builder(node, state)
+    if node.type in VALUE_SHAPED:
+        known = all(_shape(s) is not None for s in node.in_specs)
+        return VALUE_SHAPED[node.type](node) if known else None
     if not _shapes_known(node):
         return None
     if node.type in ELEMENTWISE:
@@ -480,9 +615,10 @@ def host_kernel(node: Node, state: Any) -> Kernel:
     return run
 
 
-def cuda_kernel(node: Node, state: Any) -> tuple[Kernel, bool]:
-    """(kernel, runs on the device) for `node` on the CUDA backend."""
-    kernel = device_kernel(node, state)
+def cuda_kernel(node: Node, state: Any, host_nodes: list[Node]) -> tuple[Kernel, bool]:
+    """(kernel, runs on the device) for `node` on the CUDA backend (`host_nodes`: the plan's
+    list of nodes found to run on the host at run time)."""
+    kernel = device_kernel(node, state) or _specializing(node, state, host_nodes)
     if kernel is not None:
         return kernel, True
     return host_kernel(node, state), False

@@ -175,6 +175,34 @@ def test_random_ops_draw_the_cpu_values_on_the_device(monkeypatch):
     assert set(np.unique(values["cuda"][0][3])) <= set(range(2, 9))
 
 
+def test_value_shaped_ops_on_the_device(monkeypatch):
+    """Range and Where size their outputs from values at run time, on the device; Range's bad
+    arguments raise as on the CPU."""
+    graph = tf.Graph()
+    with graph.as_default():
+        start, limit, delta = (tf.placeholder(tf.int32, []) for _ in range(3))
+        flags = tf.placeholder(tf.float32, [50, 101])
+        sequence = tf.range(start, limit, delta)
+        fractions = tf.range(tf.constant(2.0) * tf.reduce_sum(flags), -1.0, -0.75)
+        coordinates = tf.where(flags > 0.5)
+        nonzero = tf.where(flags)
+    values = np.random.default_rng(6).random((50, 101)).astype(np.float32)
+    values[values < 0.3] = 0.0
+    with _session("cuda", monkeypatch, graph) as sess:
+        got = sess.run([sequence, coordinates, nonzero], {start: 3, limit: -8, delta: -2,
+                                                           flags: values})
+        zero = sess.run(fractions, {flags: np.zeros((50, 101), np.float32)})
+        host = {n.type for plan in sess._plans.values() for n in plan.host_nodes}
+        with pytest.raises(tf.errors.InvalidArgumentError, match="delta"):
+            sess.run(sequence, {start: 0, limit: 4, delta: 0})
+    assert host <= HOST_MEMORY_OPS, f"ran on the host: {host}"
+    np.testing.assert_array_equal(got[0], np.arange(3, -8, -2, dtype=np.int32))
+    assert got[0].dtype == np.int32
+    np.testing.assert_array_equal(got[1], np.argwhere(values > 0.5))
+    np.testing.assert_array_equal(got[2], np.argwhere(values))
+    np.testing.assert_array_equal(zero, np.arange(0.0, -1.0, -0.75, dtype=np.float32))
+
+
 def test_launches_of_one_kernel_keep_their_own_configuration():
     """Two products of different sizes, both configured before either runs, are both right
     (the simulator configures a kernel object in place: see cuda.kernel_cache.configure)."""

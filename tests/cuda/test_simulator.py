@@ -37,8 +37,8 @@ def _pytest_on_the_simulated_device(tmp_path, *args: str) -> None:
 
 def test_conformance_suite_on_the_cuda_backend(tmp_path):
     """The op-conformance suite's kernel checks with sessions on the CUDA backend: every op,
-    every sample, float32 and float64, against the numpy reference; each op must run on the
-    device (tests/ops/test_conformance.py lists those that do not yet)."""
+    every sample, float32 and float64, integer arguments fed and constant, against the numpy
+    reference; every op must run on the device."""
     _pytest_on_the_simulated_device(tmp_path, "tests/ops/test_conformance.py", "-k",
                                     "kernel_matches_reference")
 
