@@ -8,6 +8,9 @@
     run_overhead_us      a tiny graph (c = a * b + a on scalars): feeds in, fetch out
     mlp_step_ms          benchmarks/training.py's MLP Adam step, batch 128
     cnn_step_ms          benchmarks/training.py's 2-conv CNN step, batch 64
+    steady_state_driver_allocations
+                         cuMemAlloc calls made by 10 training steps after 3 warm-up steps
+                         (0 when the caching pool serves every allocation; null without it)
 
 Kernel launches are asynchronous, so every timed call ends with `cuda.synchronize()`.
 Without a GPU it says so and exits with status 2. `--smoke` runs every measurement on tiny
@@ -90,9 +93,36 @@ def run_overhead_us(repeats: int) -> float:
             return median_seconds(lambda: sess.run(c, {a: 1.0, b: 2.0}), repeats) * 1e6
 
 
+def steady_state_driver_allocations() -> int | None:
+    from graphflow.cuda.device import pool_in_use
+
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [64, 32])
+        labels = tf.placeholder(tf.int64, [64])
+        logits = tf.layers.dense(tf.layers.dense(x, 64, activation=tf.nn.relu), 10)
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels, logits=logits))
+        train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+        feeds = {x: np.ones((64, 32), np.float32), labels: np.zeros(64, np.int64)}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            pool = pool_in_use()
+            if pool is None:
+                return None
+            for _ in range(3):
+                sess.run(train, feeds)
+            before = pool.driver_allocations
+            for _ in range(10):
+                sess.run(train, feeds)
+            return pool.driver_allocations - before
+
+
 def main(smoke: bool) -> dict:
     from numba import cuda
 
+    from graphflow.cuda.device import install_pool
+
+    install_pool()  # before the first CUDA context (the copy benchmark creates it)
     n, m, repeats = (1 << 10, 32, 1) if smoke else (1 << 24, 2048, 50)
     copy = copy_gb_s(n, repeats)
     elementwise = elementwise_gb_s(n, repeats)
@@ -109,6 +139,7 @@ def main(smoke: bool) -> dict:
     }
     if not smoke:  # the simulator would take minutes on 28x28 convolutions
         results["cnn_step_ms"] = cnn_step(settle=_synchronize) * 1e3
+    results["steady_state_driver_allocations"] = steady_state_driver_allocations()
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}
 
 

@@ -51,6 +51,38 @@ def flat(array: Any) -> Any:
     return array.reshape(-1)
 
 
+def install_pool() -> bool:
+    """Makes numba allocate device memory through graphflow's caching pool (`memory_pool`) when
+    a CUDA context is created from now on; False when disabled (GF_CUDA_POOL=0) or under the
+    simulator."""
+    import os
+
+    from numba import config
+
+    if config.ENABLE_CUDASIM or os.environ.get("GF_CUDA_POOL", "1") == "0":
+        return False
+    from numba import cuda
+
+    from .memory_pool import PoolingMemoryManager
+
+    cuda.set_memory_manager(PoolingMemoryManager)
+    return True
+
+
+def pool_in_use() -> Any:
+    """The caching pool of the current CUDA context, or None (not installed, or simulator)."""
+    from numba import config
+
+    if config.ENABLE_CUDASIM:
+        return None
+    from numba import cuda
+
+    from .memory_pool import PoolingMemoryManager
+
+    manager = cuda.current_context().memory_manager
+    return manager if isinstance(manager, PoolingMemoryManager) else None
+
+
 def static_shape(spec: Any) -> tuple[int, ...] | None:
     """The concrete shape of a plan value's Spec, or None when some dimension is unknown."""
     dims = spec.dims

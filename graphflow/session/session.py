@@ -83,6 +83,10 @@ class BaseSession:
         self._plans: dict[Any, ExecutionPlan] = {}
         self._feed_keys: dict[Any, Tensor] = {}
         self._backend = _choose_backend(config)
+        if self._backend == "cuda":
+            from graphflow.cuda.device import install_pool
+
+            install_pool()  # before the first CUDA context: device memory comes from the pool
         self._state = SessionState(on_device=self._backend == "cuda")
         self._placement = Placement(config, self._backend)
         self._context_managers: list[Any] = []

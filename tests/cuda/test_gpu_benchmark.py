@@ -37,3 +37,4 @@ def test_smoke_run_on_the_simulator_prints_every_figure(tmp_path):
                 "run_overhead_us", "mlp_step_ms"):
         assert figures[key] >= 0, key
     assert figures["run_overhead_us"] > 0 and figures["mlp_step_ms"] > 0
+    assert figures["steady_state_driver_allocations"] is None  # the simulator has no pool
