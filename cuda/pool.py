@@ -2,8 +2,8 @@
 kernels: padding never wins a max and is not counted in an average; a max-pool gradient goes to
 the first maximum (row-major) of its window.
 
-- MaxPool: the windows gathered as [P, K, C] (padding filled with the dtype's lowest value),
-  then a max reduction over K;
+- MaxPool: the windows as [P, K, C] (im2col, padding at the dtype's lowest value), then a max
+  reduction over K;
 - AvgPool and AvgPoolGrad: linear maps with static weights (1 / real inputs in the window), one
   sparse matrix-vector product each (the gradient is the transposed matrix);
 - MaxPoolGrad: the windows' argmax (first maximum), then each gradient added to its input
@@ -60,13 +60,15 @@ def _windows(x_shape: tuple[int, ...], dtype: Any, attrs: Any
 
 
 def max_pool_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Runner:
-    """`run(x)`: MaxPool."""
+    """`run(x)`: MaxPool, the windows (padding at the lowest value) reduced by max."""
+    from .im2col import im2col_runner
     from .reduce import reduce_runner
 
-    gather, _, (p, taps, channels) = _windows(x_shape, dtype, attrs)
-    largest = reduce_runner((p, taps, channels), [1], "max", dtype, dtype,
-                            pool_out_shape(x_shape, attrs))
-    return lambda x: largest(gather(x))
+    im2col, (n, oh, ow, _) = im2col_runner(x_shape, pool_window(attrs), dtype, attrs,
+                                           fill=_lowest(dtype))
+    p, taps, channels = n * oh * ow, int(np.prod(pool_window(attrs))), x_shape[3]
+    largest = reduce_runner((p, taps, channels), [1], "max", dtype, dtype, (n, oh, ow, channels))
+    return lambda x: largest(im2col(x).reshape(p, taps, channels))
 
 
 def pool_out_shape(x_shape: tuple[int, ...], attrs: Any) -> tuple[int, int, int, int]:

@@ -3,11 +3,10 @@ each to a cubin with nvJitLink, without a GPU: `python -m graphflow.cuda.ptx_che
 
 Kernels: every fused elementwise program of the catalog and of the softmax family, the batched
 matmul, the reductions (argmax/argmin too), the layout gather and scatter, the conversion
-kernel (Cast, Fill), OneHot, the sparse matrix-vector product (col2im, average pooling, layout
-gradients), the max-pool gradient scatter, GatherV2/GatherNd and the atomic scatter-add
-(ScatterNd, UnsortedSegmentSum), the Philox random kernels, the projective image transform, and
-Range and Where, with the dtypes the backend
-launches them with.
+kernel (Cast, Fill), OneHot, im2col and col2im, the sparse matrix-vector product (average
+pooling, resizes, layout gradients), the max-pool gradient scatter, GatherV2/GatherNd and the
+atomic scatter-add (ScatterNd, UnsortedSegmentSum), the Philox random kernels, the projective
+image transform, and Range and Where, with the dtypes the backend launches them with.
 
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
 run), unsupported math, and resource overuse (shared memory, registers) at link time. Needs the
@@ -65,6 +64,7 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
     from graphflow.cuda.elementwise import compiled_kernel, in_float32
     from graphflow.cuda.gather import gather_kernel, scatter_kernel
     from graphflow.cuda.gemm import matmul_kernel
+    from graphflow.cuda.im2col import col2im_kernel, im2col_kernel
     from graphflow.cuda.image import transform_kernel
     from graphflow.cuda.indexing import ATOMIC_DTYPES, gather_nd_kernel, scatter_add_kernel
     from graphflow.cuda.one_hot import one_hot_kernel
@@ -112,6 +112,10 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
         out.append((f"spmv-{dtype}", spmv_kernel().py_func,
                     (_array(dtype), index, index, _array(dtype), _array(dtype), _array(dtype))))
     for dtype in ("float32", "float64"):
+        out.append((f"im2col-{dtype}", im2col_kernel().py_func,
+                    (_array(dtype), index, _array(dtype), _array(dtype))))
+        out.append((f"col2im-{dtype}", col2im_kernel().py_func,
+                    (_array(dtype), index, _array(dtype), _array(dtype))))
         out.append((f"scatter_argmax-{dtype}", scatter_argmax_kernel().py_func,
                     (_array(dtype), index, index, i64, i64, _array(dtype))))
     for indices in ("int32", "int64"):
@@ -166,7 +170,7 @@ def main() -> int:
     for cc, n in counts.items():
         print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, softmax, matmul, "
               f"reductions, gathers, scatters, conversions, one-hot, sparse products, indexing, "
-              "random, image, range, where) compiled to PTX and linked")
+              "random, image, range, where, im2col) compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)

@@ -1,6 +1,6 @@
-"""Sliding-window geometry on the GPU: the im2col index map every convolution and pooling kernel
-is built from, and NCHW handled by transposing to NHWC around an NHWC kernel (as the CPU
-kernels do at the op boundary)."""
+"""Sliding-window geometry on the GPU: the im2col index map that the pooling gradients and
+average pooling are built from (host-side, once per node), and NCHW handled by transposing to
+NHWC around an NHWC kernel (as the CPU kernels do at the op boundary)."""
 
 from __future__ import annotations
 
