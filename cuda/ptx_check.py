@@ -89,11 +89,13 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
                     (_array(dtype),) * 3 + (types.int64,) * 9))
     for op, dtypes in REDUCTIONS:
         for dtype in dtypes:
-            out.append((f"reduce-{op}-{dtype}", reduce_kernel(op).py_func,
-                        (_array(dtype), _array(dtype)) + (types.int64,) * 3))
+            for partial in (False, True):
+                out.append((f"reduce-{op}-{dtype}" + ("-partial" if partial else ""),
+                            reduce_kernel(op, partial).py_func,
+                            (_array(dtype), _array(dtype)) + (types.int64,) * 6))
     for op, dtype, index in ARG_REDUCTIONS:
         out.append((f"reduce-{op}-{dtype}-{index}", reduce_kernel(op).py_func,
-                    (_array(dtype), _array(index)) + (types.int64,) * 3))
+                    (_array(dtype), _array(index)) + (types.int64,) * 6))
     for dtype in ("float32", "float64", "int32", "int64", "bool"):
         out.append((f"gather-{dtype}", gather_kernel().py_func,
                     (_array(dtype), _array("int64"), _array(dtype), _array(dtype))))

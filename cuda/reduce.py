@@ -2,6 +2,11 @@
 [outer, reduced, inner], one thread per output element (outer x inner), the reduced axis
 walked with stride `inner` so neighbouring threads read neighbouring addresses. Reducing
 non-adjacent axes takes a transpose first (`geometry` says when).
+
+A long reduction into few outputs (a loss, a norm, a batch-norm mean over N*H*W) would leave
+most of the GPU idle with one thread per output, so it runs in two passes: the reduced axis is
+cut into chunks reduced by their own threads into partials [outer, chunks, inner], which the
+second pass reduces (a mean's partials are sums, divided by the full length at the end).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from .kernel_cache import cached_kernel, configure
 
 #: op -> (first-element initialization, combine(acc, v), finish(acc, count))
 OPS = {"sum": ("acc = v", "acc = acc + v", "acc"),
-       "mean": ("acc = v", "acc = acc + v", "acc / r"),
+       "mean": ("acc = v", "acc = acc + v", "acc / count"),
        "prod": ("acc = v", "acc = acc * v", "acc"),
        "max": ("acc = v", "acc = v if (v > acc or v != v) else acc", "acc"),
        "min": ("acc = v", "acc = v if (v < acc or v != v) else acc", "acc"),
@@ -27,31 +32,56 @@ OPS = {"sum": ("acc = v", "acc = acc + v", "acc"),
        "argmin": ("acc = v; best = 0",
                   "if (v < acc or v != v) and acc == acc: acc = v; best = j", "best")}
 
+#: How the partials of a split reduction combine (argmax/argmin are never split).
+PARTIALS = {"sum": "sum", "mean": "sum", "prod": "prod", "max": "max", "min": "min",
+            "any": "any", "all": "all"}
+#: Split when the outputs are fewer than SPLIT_OUTPUTS and the reduced axis is at least
+#: SPLIT_LENGTH long, into chunks of at least MIN_CHUNK aiming at TARGET_THREADS threads.
+SPLIT_OUTPUTS, SPLIT_LENGTH, MIN_CHUNK, TARGET_THREADS = 4096, 2048, 256, 16384
+
+# One thread per output o of `outer * splits * inner`: it reduces elements
+# [s * chunk, min((s + 1) * chunk, r)) of its row; without a split, splits = 1 and chunk = r.
 _TEMPLATE = '''
 from numba import cuda
 
 
 @cuda.jit
-def kernel(x, out, outer, r, inner):
-    for o in range(cuda.grid(1), outer * inner, cuda.gridsize(1)):
-        base = (o // inner) * r * inner + o % inner
-        v = x[base]
+def kernel(x, out, outer, r, inner, splits, chunk, count):
+    for o in range(cuda.grid(1), outer * splits * inner, cuda.gridsize(1)):
+        start = ((o // inner) % splits) * chunk
+        stop = min(start + chunk, r)
+        base = (o // (inner * splits)) * r * inner + o % inner
+        v = x[base + start * inner]
         {init}
-        for j in range(1, r):
+        for j in range(start + 1, stop):
             v = x[base + j * inner]
             {combine}
         out[o] = {finish}
 '''
 
 
-def kernel_source(op: str) -> str:
+def kernel_source(op: str, partial: bool = False) -> str:
     init, combine, finish = OPS[op]
-    return _TEMPLATE.format(init=init, combine=combine, finish=finish)
+    if partial:
+        finish = "acc"  # partials are combined by the second pass
+    return _TEMPLATE.format(init=init, combine=combine.replace("best = j", "best = j - start"),
+                            finish=finish)
 
 
-def reduce_kernel(op: str) -> Any:
-    """The compiled kernel of reduction `op` (numba specializes it per dtype)."""
-    return cached_kernel(("reduce", op), lambda: kernel_source(op), f"cuda_reduce_{op}")
+def reduce_kernel(op: str, partial: bool = False) -> Any:
+    """The compiled kernel of reduction `op` (numba specializes it per dtype); `partial`: the
+    first pass of a split reduction (no finishing division)."""
+    return cached_kernel(("reduce", op, partial), lambda: kernel_source(op, partial),
+                         f"cuda_reduce_{op}")
+
+
+def split(outer: int, r: int, inner: int, op: str) -> tuple[int, int]:
+    """(splits, chunk) of the reduced axis: (1, r) unless the reduction is long and narrow."""
+    if op not in PARTIALS or outer * inner >= SPLIT_OUTPUTS or r < SPLIT_LENGTH:
+        return 1, r
+    splits = max(1, min(r // MIN_CHUNK, -(-TARGET_THREADS // (outer * inner))))
+    chunk = -(-r // splits)
+    return -(-r // chunk), chunk
 
 
 def geometry(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, int, int] | None:
@@ -86,14 +116,28 @@ def reduce_runner(shape: tuple[int, ...], axes: Sequence[int], op: str, dtype: A
     outer, r, inner = geometry(shape, axes)
     if r == 0 and outer * inner:
         raise ValueError("reductions over empty axes need an initial value")
-    configured = configure(reduce_kernel(op), *launch_config(outer * inner, threads))
+    splits, chunk = split(outer, r, inner, op)
+    if splits == 1:
+        configured = configure(reduce_kernel(op), *launch_config(outer * inner, threads))
+    else:
+        first = configure(reduce_kernel(op, partial=True),
+                          *launch_config(outer * splits * inner, threads))
+        second = configure(reduce_kernel(PARTIALS[op] if op != "mean" else "mean"),
+                           *launch_config(outer * inner, threads))
+        partial_dtype = out_dtype if op == "mean" else dtype
 
     def run(x: Any) -> Any:
         if transpose is not None:
             x = transpose(x)
         out = empty(out_shape, out_dtype)
-        if outer * inner:
-            configured(flat(x), flat(out), outer, r, inner)
+        if not outer * inner:
+            return out
+        if splits == 1:
+            configured(flat(x), flat(out), outer, r, inner, 1, r, r)
+        else:
+            partials = empty((outer * splits * inner,), partial_dtype)
+            first(flat(x), partials, outer, r, inner, splits, chunk, r)
+            second(partials, flat(out), outer, splits, inner, 1, splits, r)
         return out
 
     return run

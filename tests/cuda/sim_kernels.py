@@ -90,6 +90,31 @@ def check_reductions(failures: list[str]) -> int:
         got = reduce(values, axes, op, threads=8)
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-6, atol=1e-6):
             failures.append(f"reduce {op} over {axes} of {values.dtype}{values.shape} differs")
+    return len(cases) + check_split_reductions(failures)
+
+
+def check_split_reductions(failures: list[str]) -> int:
+    """Long reductions into few outputs, in two passes (thresholds lowered to tiny sizes):
+    uneven chunks, a mean's division by the full length, inner strides."""
+    from graphflow.cuda import reduce as module
+
+    saved = module.SPLIT_OUTPUTS, module.SPLIT_LENGTH, module.MIN_CHUNK, module.TARGET_THREADS
+    module.SPLIT_OUTPUTS, module.SPLIT_LENGTH, module.MIN_CHUNK, module.TARGET_THREADS = 8, 10, 3, 16
+    try:
+        rng = np.random.default_rng(5)
+        x = rng.normal(size=(2, 23, 3))
+        cases = [("sum", x, [1], np.sum), ("mean", x, [1], np.mean), ("max", x, [0, 1], np.max),
+                 ("min", x.astype(np.float32), [1, 2], np.min), ("prod", x / 2 + 1, [1], np.prod),
+                 ("mean", x, [0, 1, 2], np.mean), ("any", x > 1.5, [1], np.any),
+                 ("all", x > -2.5, [0, 1, 2], np.all)]
+        assert module.split(2, 23, 3, "sum")[0] > 1  # the cases really run in two passes
+        for op, values, axes, numpy in cases:
+            expected = numpy(values, axis=tuple(axes)).astype(values.dtype)
+            got = module.reduce(values, axes, op, threads=8)
+            if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-6):
+                failures.append(f"split reduce {op} over {axes} of {values.shape} differs")
+    finally:
+        module.SPLIT_OUTPUTS, module.SPLIT_LENGTH, module.MIN_CHUNK, module.TARGET_THREADS = saved
     return len(cases)
 
 
