@@ -6,6 +6,8 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import numpy as np
+
 from graphflow.backends.generated import load_generated
 
 _lock = threading.Lock()
@@ -29,9 +31,17 @@ def configure(kernel: Any, grid: Any, block: Any) -> Callable[..., Any]:
     numba's CUDA simulator configures the kernel object itself (`__getitem__` sets its grid and
     returns the same object), so two launches of one kernel configured at plan build would share
     the last configuration; under the simulator the configuration is applied at each launch.
+    There, launches also refuse host arrays: on a GPU numba would copy one to the device and
+    back synchronously at every launch, so the simulated suites check that none reaches a kernel.
     """
     from numba import config
 
     if config.ENABLE_CUDASIM:
-        return lambda *args: kernel[grid, block](*args)
+        def launch(*args: Any) -> Any:
+            if any(isinstance(a, np.ndarray) for a in args):
+                name = getattr(kernel, "py_func", kernel).__module__
+                raise TypeError(f"a host array was handed to the CUDA kernel of {name}")
+            return kernel[grid, block](*args)
+
+        return launch
     return kernel[grid, block]

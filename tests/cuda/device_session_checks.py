@@ -216,6 +216,21 @@ def test_launches_of_one_kernel_keep_their_own_configuration():
     np.testing.assert_allclose(small(to_device(c), to_device(c)).copy_to_host(), c @ c)
 
 
+def test_kernels_refuse_host_arrays():
+    """Every launch in these simulated suites goes through cuda.kernel_cache.configure, which
+    refuses a host array (a GPU would copy it both ways synchronously at each launch)."""
+    from graphflow.cuda.convert import convert_kernel
+    from graphflow.cuda.device import to_device
+    from graphflow.cuda.kernel_cache import configure
+
+    launch = configure(convert_kernel(), 1, 4)
+    out = to_device(np.zeros(4))
+    launch(to_device(np.ones(4)), out)
+    np.testing.assert_array_equal(out.copy_to_host(), np.ones(4))
+    with pytest.raises(TypeError, match="host array"):
+        launch(np.ones(4), out)
+
+
 def test_indices_out_of_range_on_the_device(monkeypatch):
     """As TF1's GPU kernels: GatherNd reads zeros and the scatters drop out-of-range indices
     (the CPU raises InvalidArgumentError)."""
