@@ -43,9 +43,14 @@ def make_kernels(order: Sequence[Node], backend: str, state: Any) -> Kernels:
         if node.type == "_Feed" or node.is_const:
             continue
         if backend == "cuda":
-            from .cuda import cuda_kernel
+            from graphflow.session.placement import pinned_to_host
 
-            kernels[node.id], on_device = cuda_kernel(node, state, kernels.host_nodes)
+            from .cuda import cuda_kernel, host_kernel
+
+            if pinned_to_host(node.op):  # tf.device("/cpu:0"): on the host, as TF1
+                kernels[node.id], on_device = host_kernel(node, state, pinned=True), False
+            else:
+                kernels[node.id], on_device = cuda_kernel(node, state, kernels.host_nodes)
             if not on_device:
                 kernels.host_nodes.append(node)
         else:

@@ -205,14 +205,15 @@ def device_kernel(node: Node, state: Any) -> Kernel | None:
     return None if builder is None else builder(node)
 
 
-def host_kernel(node: Node, state: Any) -> Kernel:
-    """The CPU kernel of `node` between copies: inputs down to the host, outputs up."""
+def host_kernel(node: Node, state: Any, pinned: bool = False) -> Kernel:
+    """The CPU kernel of `node` between copies: inputs down to the host, outputs up (`pinned`:
+    placed there by `tf.device`, not for want of a device kernel: no warning)."""
     from graphflow.cuda.device import to_device, to_host
 
     from . import kernel_for
 
     kernel = kernel_for(node, "cpu", state)
-    if node.type not in HOST_MEMORY_OPS and node.type not in _logged:
+    if not pinned and node.type not in HOST_MEMORY_OPS and node.type not in _logged:
         _logged.add(node.type)
         logging.warning("graphflow: %s has no CUDA kernel yet; it runs on the host, its "
                         "inputs and outputs copied between host and device", node.type)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from graphflow.ops.elementwise import ELEMENTWISE
+from graphflow.session.placement import pinned_to_host
 
 from .fused_op import FUSED, Program
 from .ir import Node, Value
@@ -28,6 +29,8 @@ def _fusable(node: Node, pinned: set[int], backend: str) -> bool:
     if row is None or node.control or node.id in pinned:
         return False
     if backend == "cpu" and not row.fuses_on_cpu:
+        return False
+    if backend == "cuda" and pinned_to_host(node.op):  # runs alone on the host
         return False
     specs = list(node.in_specs) + list(node.out_specs)
     return all(s.shape.is_fully_defined() for s in specs)

@@ -39,6 +39,19 @@ def parse_device(spec: str) -> tuple[str, int] | None:
     return match.group("kind").upper(), int(match.group("index") or 0)
 
 
+def pinned_to_host(op: Operation | None) -> bool:
+    """Whether a GPU session runs `op` on the CPU: it was created under `tf.device("/cpu:...")`
+    and is stateless. Variables, their updates and random ops stay with the session's storage
+    and streams on the device wherever they are pinned."""
+    if op is None or not op.device:
+        return False
+    from graphflow.ops.registry import REGISTRY
+
+    device = parse_device(op.device)
+    opdef = REGISTRY.get(op.type)
+    return device is not None and device[0] == "CPU" and not (opdef is None or opdef.stateful)
+
+
 def needed_ops(elements: Sequence[Tensor | Operation], feeds: Iterable[Tensor]) -> list[Operation]:
     """The ops a run of `elements` executes (fed tensors cut the walk), in no fixed order."""
     fed = {t.op for t in feeds}
@@ -89,7 +102,8 @@ class Placement:
                     logging.warning("No device %s here (%s): ops pinned to it run on %s "
                                     "(allow_soft_placement).", op.device, _why(), CPU)
             if self.log:
-                logging.info("%s: (%s): %s", op.name, op.type, self.device)
+                logging.info("%s: (%s): %s", op.name, op.type,
+                             CPU if pinned_to_host(op) else self.device)
 
 
 def _why() -> str:

@@ -216,6 +216,32 @@ def test_launches_of_one_kernel_keep_their_own_configuration():
     np.testing.assert_allclose(small(to_device(c), to_device(c)).copy_to_host(), c @ c)
 
 
+def test_ops_pinned_to_the_cpu_run_on_the_host(monkeypatch, caplog):
+    """As TF1: under tf.device("/cpu:0") stateless ops run on the CPU of a GPU session (not fused
+    with device ops) and log_device_placement says so; a pinned variable stays on the device."""
+    import logging
+
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [2, 3], name="x")
+        with tf.device("/cpu:0"):
+            scaled = tf.multiply(x, 2.0, name="scaled")
+            v = tf.Variable(tf.ones([2, 3]), name="v")
+        y = tf.add(tf.tanh(scaled), v, name="y")
+    config = tf.ConfigProto(log_device_placement=True)
+    monkeypatch.setenv("GF_BACKEND", "cuda")
+    xv = np.arange(6, dtype=np.float32).reshape(2, 3) / 6
+    with tf.Session(graph=graph, config=config) as sess, caplog.at_level(logging.INFO):
+        sess.run(v.initializer)
+        value = sess.run(y, {x: xv})
+        host = {n.name for plan in sess._plans.values() for n in plan.host_nodes}
+        assert is_device(sess._state.variables["v"])
+    np.testing.assert_allclose(value, np.tanh(2 * xv) + 1, rtol=1e-6)
+    assert "scaled" in host and "y" not in host and "v" not in host
+    assert "scaled: (Mul): /job:localhost/replica:0/task:0/device:CPU:0" in caplog.text
+    assert "y: (Add): /job:localhost/replica:0/task:0/device:GPU:0" in caplog.text
+
+
 def test_kernels_refuse_host_arrays():
     """Every launch in these simulated suites goes through cuda.kernel_cache.configure, which
     refuses a host array (a GPU would copy it both ways synchronously at each launch)."""
