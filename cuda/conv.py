@@ -1,13 +1,11 @@
-"""Convolutions on the GPU (NHWC; see `windows.nchw_runner` for NCHW) from the general kernels,
-with no convolution-specific kernel code:
+"""Convolutions on the GPU (NHWC; see `windows.nchw_runner` for NCHW) as im2col and GEMM:
 
 - forward: im2col (`im2col.py`: window positions computed arithmetically, the same geometry as
   the CPU kernels), then the tiled matmul contracts the columns with the filter;
 - filter gradient: the same columns, contracted with dy by a matmul with transposed A;
 - input gradient: dy times the transposed filter gives the column gradients, which col2im sums
-  back onto the input (im2col's adjoint);
-- depthwise: the columns [P, K, C] times the filter [K, C, M] (a broadcast elementwise product)
-  reduced over the window; its gradients are the same product and reduction over other axes.
+  back onto the input (im2col's adjoint). Depthwise convolutions have their own kernels
+  (`depthwise.py`).
 
 P = N * oh * ow output positions, K = kh * kw window taps, C input channels.
 """
@@ -65,68 +63,6 @@ def conv2d_input_grad_runner(x_shape: tuple[int, ...], f_shape: tuple[int, ...],
 
     def run(_sizes: Any, f: Any, dy: Any) -> Any:
         return col2im(product(dy.reshape(positions, channels), f.reshape(depth, channels)))
-
-    return run
-
-
-def _product_sum(a_shape: tuple[int, ...], b_shape: tuple[int, ...], axis: int, dtype: Any
-                 ) -> Runner:
-    """`run(a, b)`: (a * b) broadcast, summed over `axis` (one fused product, one reduction)."""
-    from graphflow.compiler.fused_op import single_row
-
-    from .elementwise import program_runner
-    from .reduce import reduce_runner
-
-    name = np.dtype(dtype).name
-    program = single_row("Mul", (a_shape, b_shape), (name, name), name)
-    multiply = program_runner(program)
-    shape = program.shape
-    out_shape = shape[:axis] + shape[axis + 1:]
-    total = reduce_runner(shape, [axis], "sum", dtype, dtype, out_shape)
-    return lambda a, b: total(multiply(a, b))
-
-
-def depthwise_runner(x_shape: tuple[int, ...], f_shape: tuple[int, ...], dtype: Any, attrs
-                     ) -> Runner:
-    """`run(x, f)`: DepthwiseConv2dNative, out[p, c*M + m] = sum_k cols[p, k, c] f[k, c, m]."""
-    kh, kw, c, m = f_shape
-    im2col, (n, oh, ow, _) = im2col_runner(x_shape, (kh, kw), dtype, attrs)
-    p = n * oh * ow
-    contract = _product_sum((p, kh * kw, c, 1), (kh * kw, c, m), 1, dtype)
-
-    def run(x: Any, f: Any) -> Any:
-        cols = im2col(x).reshape(p, kh * kw, c, 1)
-        return contract(cols, f.reshape(kh * kw, c, m)).reshape(n, oh, ow, c * m)
-
-    return run
-
-
-def depthwise_filter_grad_runner(x_shape: tuple[int, ...], f_shape: tuple[int, ...],
-                                 dtype: Any, attrs) -> Runner:
-    """`run(x, sizes, dy)`: df[k, c, m] = sum_p cols[p, k, c] dy[p, c, m]."""
-    kh, kw, c, m = f_shape
-    im2col, (n, oh, ow, _) = im2col_runner(x_shape, (kh, kw), dtype, attrs)
-    p = n * oh * ow
-    contract = _product_sum((p, kh * kw, c, 1), (p, 1, c, m), 0, dtype)
-
-    def run(x: Any, _sizes: Any, dy: Any) -> Any:
-        cols = im2col(x).reshape(p, kh * kw, c, 1)
-        return contract(cols, dy.reshape(p, 1, c, m)).reshape(f_shape)
-
-    return run
-
-
-def depthwise_input_grad_runner(x_shape: tuple[int, ...], f_shape: tuple[int, ...],
-                                dtype: Any, attrs) -> Runner:
-    """`run(sizes, f, dy)`: dcols[p, k, c] = sum_m dy[p, c, m] f[k, c, m], then col2im."""
-    kh, kw, c, m = f_shape
-    _, (n, oh, ow, _) = im2col_runner(x_shape, (kh, kw), dtype, attrs)
-    p = n * oh * ow
-    contract = _product_sum((p, 1, c, m), (kh * kw, c, m), 3, dtype)
-    col2im = col2im_runner(x_shape, (kh, kw), dtype, attrs)
-
-    def run(_sizes: Any, f: Any, dy: Any) -> Any:
-        return col2im(contract(dy.reshape(p, 1, c, m), f.reshape(kh * kw, c, m)))
 
     return run
 

@@ -20,7 +20,8 @@ from .kernel_cache import cached_kernel, configure
 
 #: The window geometry both kernels read from one int64 device array, in this order.
 GEOMETRY = ("h", "w", "c", "oh", "ow", "kh", "kw", "sh", "sw", "dh", "dw", "top", "left")
-_UNPACK = "".join(f"    {name} = geometry[{i}]\n" for i, name in enumerate(GEOMETRY))
+#: Source lines binding each GEOMETRY name from the kernel argument `geometry`.
+UNPACK_GEOMETRY = "".join(f"    {name} = geometry[{i}]\n" for i, name in enumerate(GEOMETRY))
 
 _IM2COL = '''
 from numba import cuda
@@ -39,7 +40,7 @@ def kernel(x, geometry, fill, out):
             out[e] = x[((p // (ow * oh) * h + iy) * w + ix) * c + ch]
         else:
             out[e] = fill[0]
-'''.replace("{unpack}\n", _UNPACK)
+'''.replace("{unpack}\n", UNPACK_GEOMETRY)
 
 _COL2IM = '''
 from numba import cuda
@@ -63,7 +64,7 @@ def kernel(cols, geometry, zero, out):
                         p = (b * oh + ry // sh) * ow + rx // sw
                         acc += cols[(p * kh * kw + ky * kw + kx) * c + ch]
         out[e] = acc
-'''.replace("{unpack}\n", _UNPACK)
+'''.replace("{unpack}\n", UNPACK_GEOMETRY)
 
 
 def im2col_kernel() -> Any:
@@ -74,7 +75,7 @@ def col2im_kernel() -> Any:
     return cached_kernel("col2im", lambda: _COL2IM, "cuda_col2im")
 
 
-def _geometry(x_shape: tuple[int, ...], kernel_hw: tuple[int, int], attrs: Any
+def window_geometry(x_shape: tuple[int, ...], kernel_hw: tuple[int, int], attrs: Any
               ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """(the GEOMETRY integers, (N, oh, ow, K * C)) for an NHWC input."""
     n, h, w, c = x_shape
@@ -93,7 +94,7 @@ def im2col_runner(x_shape: tuple[int, ...], kernel_hw: tuple[int, int], dtype: A
     from .device import empty, flat
     from .elementwise import launch_config
 
-    geometry, (n, oh, ow, depth) = _geometry(x_shape, kernel_hw, attrs)
+    geometry, (n, oh, ow, depth) = window_geometry(x_shape, kernel_hw, attrs)
     geometry_dev, fill_dev = cuda.to_device(geometry), cuda.to_device(np.full(1, fill, dtype))
     size = n * oh * ow * depth
     configured = configure(im2col_kernel(), *launch_config(size))
@@ -115,7 +116,7 @@ def col2im_runner(x_shape: tuple[int, ...], kernel_hw: tuple[int, int], dtype: A
     from .device import empty, flat
     from .elementwise import launch_config
 
-    geometry, _ = _geometry(x_shape, kernel_hw, attrs)
+    geometry, _ = window_geometry(x_shape, kernel_hw, attrs)
     geometry_dev, zero = cuda.to_device(geometry), cuda.to_device(np.zeros(1, dtype))
     size = int(np.prod(x_shape, dtype=np.int64))
     configured = configure(col2im_kernel(), *launch_config(size))

@@ -2,11 +2,12 @@
 each to a cubin with nvJitLink, without a GPU: `python -m graphflow.cuda.ptx_check`.
 
 Kernels: every fused elementwise program of the catalog and of the softmax family, the batched
-matmul, the reductions (argmax/argmin too), the layout gather and scatter, the conversion
-kernel (Cast, Fill), OneHot, im2col and col2im, the sparse matrix-vector product (average
-pooling, resizes, layout gradients), the max-pool gradient scatter, GatherV2/GatherNd and the
-atomic scatter-add (ScatterNd, UnsortedSegmentSum), the Philox random kernels, the projective
-image transform, and Range and Where, with the dtypes the backend launches them with.
+matmul, the reductions (argmax/argmin too, and the partial pass of split reductions), the layout
+gather and scatter, the conversion kernel (Cast, Fill), OneHot, im2col and col2im, the depthwise
+convolutions, the sparse matrix-vector product (average pooling, resizes, layout gradients),
+the max-pool gradient scatter, GatherV2/GatherNd and the atomic scatter-add (ScatterNd,
+UnsortedSegmentSum), the Philox random kernels, the projective image transform, and Range and
+Where, with the dtypes the backend launches them with.
 
 This catches what the simulator cannot: typing errors (numba-CUDA rejects what Python would
 run), unsupported math, and resource overuse (shared memory, registers) at link time. Needs the
@@ -61,6 +62,7 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
     from graphflow.cuda import softmax
     from graphflow.cuda.catalog import row_cases
     from graphflow.cuda.convert import PAIRS, convert_kernel
+    from graphflow.cuda.depthwise import filter_grad_kernel, forward_kernel, input_grad_kernel
     from graphflow.cuda.elementwise import compiled_kernel, in_float32
     from graphflow.cuda.gather import gather_kernel, scatter_kernel
     from graphflow.cuda.gemm import matmul_kernel
@@ -118,6 +120,12 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
                     (_array(dtype), index, _array(dtype), _array(dtype))))
         out.append((f"col2im-{dtype}", col2im_kernel().py_func,
                     (_array(dtype), index, _array(dtype), _array(dtype))))
+        for name, kernel in (("forward", forward_kernel()), ("input_grad", input_grad_kernel())):
+            out.append((f"depthwise_{name}-{dtype}", kernel.py_func,
+                        (_array(dtype), _array(dtype), index, i64, _array(dtype), _array(dtype))))
+        out.append((f"depthwise_filter_grad-{dtype}", filter_grad_kernel().py_func,
+                    (_array(dtype), _array(dtype), index, i64, i64, i64, _array(dtype),
+                     _array(dtype))))
         out.append((f"scatter_argmax-{dtype}", scatter_argmax_kernel().py_func,
                     (_array(dtype), index, index, i64, i64, _array(dtype))))
     for indices in ("int32", "int64"):
@@ -172,7 +180,7 @@ def main() -> int:
     for cc, n in counts.items():
         print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, softmax, matmul, "
               f"reductions, gathers, scatters, conversions, one-hot, sparse products, indexing, "
-              "random, image, range, where, im2col) compiled to PTX and linked")
+              "random, image, range, where, im2col, depthwise) compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)

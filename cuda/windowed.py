@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import conv, pool
+from . import conv, depthwise, pool
 from .windows import nchw_runner, nhwc_attrs, to_nhwc_shape
 
 Shape = tuple[int, ...]
@@ -19,12 +19,12 @@ WINDOWED_OPS: dict[str, tuple[Callable[..., Any], tuple[int, ...], bool]] = {
         out, s[1], dt, a), (2,), True),
     "Conv2DBackpropFilter": (lambda s, out, dt, a: conv.conv2d_filter_grad_runner(
         s[0], out, dt, a), (0, 2), False),
-    "DepthwiseConv2dNative": (lambda s, out, dt, a: conv.depthwise_runner(s[0], s[1], dt, a),
+    "DepthwiseConv2dNative": (lambda s, out, dt, a: depthwise.depthwise_runner(s[0], s[1], dt, a),
                               (0,), True),
-    "DepthwiseConv2dNativeBackpropInput": (lambda s, out, dt, a: conv.depthwise_input_grad_runner(
+    "DepthwiseConv2dNativeBackpropInput": (lambda s, out, dt, a: depthwise.depthwise_input_grad_runner(
         out, s[1], dt, a), (2,), True),
     "DepthwiseConv2dNativeBackpropFilter": (
-        lambda s, out, dt, a: conv.depthwise_filter_grad_runner(s[0], out, dt, a), (0, 2), False),
+        lambda s, out, dt, a: depthwise.depthwise_filter_grad_runner(s[0], out, dt, a), (0, 2), False),
     "MaxPool": (lambda s, out, dt, a: pool.max_pool_runner(s[0], dt, a), (0,), True),
     "MaxPoolGrad": (lambda s, out, dt, a: pool.max_pool_grad_runner(s[0], dt, a), (0, 1, 2),
                     True),

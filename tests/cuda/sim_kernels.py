@@ -45,7 +45,7 @@ def main() -> int:
             elif not np.array_equal(g, e):
                 failures.append(f"{label} output {k}: {g.ravel()[:6]} vs {e.ravel()[:6]}")
     count += check_gemm(failures) + check_reductions(failures) + check_layout(failures)
-    count += check_conv(failures) + check_ieee_edges(failures)
+    count += check_conv(failures) + check_depthwise(failures) + check_ieee_edges(failures)
     print(f"{count} kernel launches under the CUDA simulator, {len(failures)} failed")
     for failure in failures:
         print("FAILED", failure, file=sys.stderr)
@@ -152,6 +152,44 @@ def check_conv(failures: list[str]) -> int:
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-5, atol=1e-5):
             failures.append(f"conv2d {x_shape} * {f_shape} {attrs} differs")
     return len(cases)
+
+
+def check_depthwise(failures: list[str]) -> int:
+    """Depthwise convolution and both gradients against the CPU references, with a channel
+    multiplier, stride, dilation and SAME padding; the filter gradient's first pass lowered so
+    that each thread sums a chunk of several positions."""
+    from graphflow.cuda import depthwise
+    from graphflow.cuda.device import to_device
+    from graphflow.ops.registry import REGISTRY
+
+    rng = np.random.default_rng(6)
+    saved, depthwise.FILTER_THREADS = depthwise.FILTER_THREADS, 40
+    count = 0
+    try:
+        for attrs in ({"strides": [1, 2, 1, 1], "padding": "SAME"},
+                      {"strides": [1, 1, 1, 1], "padding": "VALID", "dilations": [1, 2, 1, 1]}):
+            x, f = rng.normal(size=(2, 6, 5, 3)), rng.normal(size=(3, 2, 3, 2))
+            y = REGISTRY["DepthwiseConv2dNative"].reference(attrs, x, f)
+            dy = rng.normal(size=y.shape)
+            sizes = (np.array(x.shape), np.array(f.shape))
+            checks = [
+                ("forward", depthwise.depthwise_runner(x.shape, f.shape, x.dtype, attrs)(
+                    to_device(x), to_device(f)), y),
+                ("input", depthwise.depthwise_input_grad_runner(x.shape, f.shape, x.dtype, attrs)(
+                    None, to_device(f), to_device(dy)),
+                 REGISTRY["DepthwiseConv2dNativeBackpropInput"].reference(attrs, sizes[0], f, dy)),
+                ("filter", depthwise.depthwise_filter_grad_runner(x.shape, f.shape, x.dtype, attrs)(
+                    to_device(x), None, to_device(dy)),
+                 REGISTRY["DepthwiseConv2dNativeBackpropFilter"].reference(attrs, x, sizes[1], dy)),
+            ]
+            for name, got, want in checks:
+                count += 1
+                got = got.copy_to_host()
+                if got.shape != want.shape or not np.allclose(got, want, rtol=1e-12, atol=1e-12):
+                    failures.append(f"depthwise {name} {attrs} differs")
+    finally:
+        depthwise.FILTER_THREADS = saved
+    return count
 
 
 def check_ieee_edges(failures: list[str]) -> int:
