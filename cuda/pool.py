@@ -1,13 +1,15 @@
 """Pooling on the GPU (NHWC; see `windows.nchw_runner` for NCHW), TF1's semantics as the CPU
 kernels: padding never wins a max and is not counted in an average; a max-pool gradient goes to
-the first maximum (row-major) of its window.
+the first maximum (row-major) of its window. Window positions are computed arithmetically (the
+geometry of `im2col.py`), so no index map as large as the windows lives in device memory.
 
 - MaxPool: the windows as [P, K, C] (im2col, padding at the dtype's lowest value), then a max
   reduction over K;
-- AvgPool and AvgPoolGrad: linear maps with static weights (1 / real inputs in the window), one
-  sparse matrix-vector product each (the gradient is the transposed matrix);
-- MaxPoolGrad: the windows' argmax (first maximum), then each gradient added to its input
-  position atomically (overlapping windows may send several to one input).
+- MaxPoolGrad: one thread per output finds its window's first maximum and adds its gradient
+  there atomically (overlapping windows may send several to one input);
+- AvgPool: one thread per output averages its window's real inputs;
+- AvgPoolGrad: one thread per input element sums the shares (dy / window count) of the outputs
+  whose windows contain it, in a fixed order.
 """
 
 from __future__ import annotations
@@ -16,30 +18,114 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import scipy.sparse
 
+from .im2col import UNPACK_GEOMETRY, window_geometry
 from .kernel_cache import cached_kernel, configure
-from .windows import im2col_index, pool_window
+from .windows import pool_window
 
 Runner = Callable[..., Any]
 
-_SCATTER_ARGMAX = '''
+_MAX_GRAD = '''
 from numba import cuda
 
 
 @cuda.jit
-def kernel(dy, best, index, taps, channels, out):
-    for i in range(cuda.grid(1), dy.shape[0], cuda.gridsize(1)):
-        p = i // channels
-        j = index[(p * taps + best[i]) * channels + i % channels]
-        if j >= 0:
-            cuda.atomic.add(out, j, dy[i])
+def kernel(x, dy, geometry, out):
+{unpack}
+    for e in range(cuda.grid(1), dy.shape[0], cuda.gridsize(1)):
+        ch = e % c
+        p = e // c
+        b = p // (oh * ow)
+        best = -1
+        largest = x[0]
+        for ky in range(kh):
+            iy = ((p // ow) % oh) * sh + ky * dh - top
+            if 0 <= iy < h:
+                for kx in range(kw):
+                    ix = (p % ow) * sw + kx * dw - left
+                    if 0 <= ix < w:
+                        j = ((b * h + iy) * w + ix) * c + ch
+                        if best < 0 or x[j] > largest:
+                            best = j
+                            largest = x[j]
+        if best >= 0:
+            cuda.atomic.add(out, best, dy[e])
+'''
+
+_AVERAGE = '''
+from numba import cuda
+
+
+@cuda.jit
+def kernel(x, geometry, zero, one, out):
+{unpack}
+    for e in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
+        ch = e % c
+        p = e // c
+        b = p // (oh * ow)
+        acc = zero[0]
+        count = zero[0]
+        for ky in range(kh):
+            iy = ((p // ow) % oh) * sh + ky * dh - top
+            if 0 <= iy < h:
+                for kx in range(kw):
+                    ix = (p % ow) * sw + kx * dw - left
+                    if 0 <= ix < w:
+                        acc += x[((b * h + iy) * w + ix) * c + ch]
+                        count += one[0]
+        out[e] = acc / count
+'''
+
+# The count of an output's window is (real rows) x (real columns): each axis counted apart.
+_AVERAGE_GRAD = '''
+from numba import cuda
+
+
+@cuda.jit
+def kernel(dy, geometry, zero, one, out):
+{unpack}
+    for e in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
+        ch = e % c
+        ix = (e // c) % w
+        iy = (e // (c * w)) % h
+        b = e // (c * w * h)
+        acc = zero[0]
+        for ky in range(kh):
+            ry = iy + top - ky * dh
+            if ry >= 0 and ry % sh == 0 and ry // sh < oh:
+                oy = ry // sh
+                rows = zero[0]
+                for k in range(kh):
+                    if 0 <= oy * sh + k * dh - top < h:
+                        rows += one[0]
+                for kx in range(kw):
+                    rx = ix + left - kx * dw
+                    if rx >= 0 and rx % sw == 0 and rx // sw < ow:
+                        ox = rx // sw
+                        cols = zero[0]
+                        for k in range(kw):
+                            if 0 <= ox * sw + k * dw - left < w:
+                                cols += one[0]
+                        acc += dy[((b * oh + oy) * ow + ox) * c + ch] / (rows * cols)
+        out[e] = acc
 '''
 
 
-def scatter_argmax_kernel() -> Any:
-    """out[index[p, best[p, c], c]] += dy[p, c] (atomically)."""
-    return cached_kernel("scatter_argmax", lambda: _SCATTER_ARGMAX, "cuda_scatter_argmax")
+def _kernel(name: str, source: str) -> Any:
+    return cached_kernel(("pool", name), lambda: source.replace("{unpack}\n", UNPACK_GEOMETRY),
+                         f"cuda_pool_{name}")
+
+
+def max_grad_kernel() -> Any:
+    return _kernel("max_grad", _MAX_GRAD)
+
+
+def average_kernel() -> Any:
+    return _kernel("average", _AVERAGE)
+
+
+def average_grad_kernel() -> Any:
+    return _kernel("average_grad", _AVERAGE_GRAD)
 
 
 def _lowest(dtype: Any) -> Any:
@@ -47,16 +133,14 @@ def _lowest(dtype: Any) -> Any:
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
-def _windows(x_shape: tuple[int, ...], dtype: Any, attrs: Any
-             ) -> tuple[Runner, np.ndarray, tuple[int, int, int]]:
-    """(run(x) -> windows [P, K, C] with padding at the lowest value, index map, (P, K, C))."""
-    from .gather import gather_runner
+def _setup(x_shape: tuple[int, ...], dtype: Any, attrs: Any
+           ) -> tuple[Any, Any, Any, tuple[int, int, int, int]]:
+    """(geometry, zero, one on the device, the NHWC output shape)."""
+    from numba import cuda
 
-    index, (n, oh, ow, _) = im2col_index(x_shape, pool_window(attrs), attrs)
-    taps, channels = int(np.prod(pool_window(attrs))), x_shape[3]
-    geometry = (n * oh * ow, taps, channels)
-    fill = np.full(index.size, _lowest(dtype), dtype)
-    return gather_runner(index, fill, geometry), index, geometry
+    geometry, (n, oh, ow, _) = window_geometry(x_shape, pool_window(attrs), attrs)
+    return (cuda.to_device(geometry), cuda.to_device(np.zeros(1, dtype)),
+            cuda.to_device(np.ones(1, dtype)), (n, oh, ow, x_shape[3]))
 
 
 def max_pool_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Runner:
@@ -71,63 +155,57 @@ def max_pool_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Runner:
     return lambda x: largest(im2col(x).reshape(p, taps, channels))
 
 
-def pool_out_shape(x_shape: tuple[int, ...], attrs: Any) -> tuple[int, int, int, int]:
-    """The NHWC output shape of a pooling op."""
-    from graphflow.ops._windows import window_from_attrs
-
-    oh, ow, _ = window_from_attrs(attrs, pool_window(attrs)).out_and_pads(*x_shape[1:3])
-    return (x_shape[0], oh, ow, x_shape[3])
-
-
 def max_pool_grad_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Runner:
     """`run(x, y, dy)`: MaxPoolGrad, each gradient to the first maximum of its window."""
-    from numba import cuda
-
     from .convert import zeros_runner
     from .device import flat
     from .elementwise import launch_config
-    from .reduce import reduce_runner
 
-    gather, index, (p, taps, channels) = _windows(x_shape, dtype, attrs)
-    argmax = reduce_runner((p, taps, channels), [1], "argmax", dtype, np.int64, (p, channels))
-    index_dev = cuda.to_device(index)
+    geometry, _, _, out_shape = _setup(x_shape, dtype, attrs)
+    outputs = int(np.prod(out_shape, dtype=np.int64))
     zeros = zeros_runner(x_shape, dtype)
-    configured = configure(scatter_argmax_kernel(), *launch_config(p * channels))
+    configured = configure(max_grad_kernel(), *launch_config(outputs))
 
     def run(x: Any, _y: Any, dy: Any) -> Any:
         out = zeros()
-        if p * channels:
-            configured(flat(dy), flat(argmax(gather(x))), index_dev, taps, channels, flat(out))
+        if outputs:
+            configured(flat(x), flat(dy), geometry, flat(out))
         return out
 
     return run
 
 
-def average_matrix(x_shape: tuple[int, ...], attrs: Any) -> scipy.sparse.csr_matrix:
-    """AvgPool as a matrix [output size, input size]: each output the mean of its window's real
-    inputs."""
-    index, _ = im2col_index(x_shape, pool_window(attrs), attrs)
-    taps, channels = int(np.prod(pool_window(attrs))), x_shape[3]
-    entries = index.reshape(-1, taps, channels)
-    counts = (entries[:, :, 0] >= 0).sum(axis=1)  # real inputs per window (same for all c)
-    p, k, c = np.nonzero(entries >= 0)
-    rows = p * channels + c
-    return scipy.sparse.csr_matrix((1.0 / counts[p], (rows, entries[p, k, c])),
-                                   shape=(entries.shape[0] * channels,
-                                          int(np.prod(x_shape, dtype=np.int64))))
-
-
 def avg_pool_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Runner:
     """`run(x)`: AvgPool."""
-    from .sparse import linear_runner
+    from .device import empty, flat
+    from .elementwise import launch_config
 
-    matrix = average_matrix(x_shape, attrs)
-    return linear_runner(matrix, pool_out_shape(x_shape, attrs), dtype)
+    geometry, zero, one, out_shape = _setup(x_shape, dtype, attrs)
+    size = int(np.prod(out_shape, dtype=np.int64))
+    configured = configure(average_kernel(), *launch_config(size))
+
+    def run(x: Any) -> Any:
+        out = empty(out_shape, dtype)
+        if size:
+            configured(flat(x), geometry, zero, one, flat(out))
+        return out
+
+    return run
 
 
 def avg_pool_grad_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Runner:
-    """`run(sizes, dy)`: AvgPoolGrad, the transposed AvgPool matrix applied to dy."""
-    from .sparse import linear_runner
+    """`run(sizes, dy)`: AvgPoolGrad."""
+    from .device import empty, flat
+    from .elementwise import launch_config
 
-    run = linear_runner(average_matrix(x_shape, attrs).T, x_shape, dtype)
-    return lambda _sizes, dy: run(dy)
+    geometry, zero, one, _ = _setup(x_shape, dtype, attrs)
+    size = int(np.prod(x_shape, dtype=np.int64))
+    configured = configure(average_grad_kernel(), *launch_config(size))
+
+    def run(_sizes: Any, dy: Any) -> Any:
+        out = empty(x_shape, dtype)
+        if size:
+            configured(flat(dy), geometry, zero, one, flat(out))
+        return out
+
+    return run

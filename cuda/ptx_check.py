@@ -5,7 +5,7 @@ Kernels: every fused elementwise program of the catalog and of the softmax famil
 matmul, the reductions (argmax/argmin too, and the partial pass of split reductions), the layout
 gather and scatter, the conversion kernel (Cast, Fill), OneHot, im2col and col2im, the depthwise
 convolutions, the sparse matrix-vector product (average pooling, resizes, layout gradients),
-the max-pool gradient scatter, GatherV2/GatherNd and the atomic scatter-add (ScatterNd,
+the pooling kernels, GatherV2/GatherNd and the atomic scatter-add (ScatterNd,
 UnsortedSegmentSum), the Philox random kernels, the projective image transform, and Range and
 Where, with the dtypes the backend launches them with.
 
@@ -70,7 +70,7 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
     from graphflow.cuda.image import transform_kernel
     from graphflow.cuda.indexing import ATOMIC_DTYPES, gather_nd_kernel, scatter_add_kernel
     from graphflow.cuda.one_hot import one_hot_kernel
-    from graphflow.cuda.pool import scatter_argmax_kernel
+    from graphflow.cuda.pool import average_grad_kernel, average_kernel, max_grad_kernel
     from graphflow.cuda.random import DTYPES as RANDOM_DTYPES
     from graphflow.cuda.random import random_kernel
     from graphflow.cuda.reduce import reduce_kernel
@@ -126,8 +126,11 @@ def kernels() -> list[tuple[str, object, tuple, bool]]:
         out.append((f"depthwise_filter_grad-{dtype}", filter_grad_kernel().py_func,
                     (_array(dtype), _array(dtype), index, i64, i64, i64, _array(dtype),
                      _array(dtype))))
-        out.append((f"scatter_argmax-{dtype}", scatter_argmax_kernel().py_func,
-                    (_array(dtype), index, index, i64, i64, _array(dtype))))
+        out.append((f"max_pool_grad-{dtype}", max_grad_kernel().py_func,
+                    (_array(dtype), _array(dtype), index, _array(dtype))))
+        for name, kernel in (("avg_pool", average_kernel()), ("avg_pool_grad", average_grad_kernel())):
+            out.append((f"{name}-{dtype}", kernel.py_func,
+                        (_array(dtype), index, _array(dtype), _array(dtype), _array(dtype))))
     for indices in ("int32", "int64"):
         for dtype in ("float32", "float64", "int32", "int64", "bool"):
             out.append((f"gather_nd-{indices}-{dtype}", gather_nd_kernel().py_func,

@@ -1,6 +1,5 @@
-"""Sliding-window geometry on the GPU: the im2col index map that the pooling gradients and
-average pooling are built from (host-side, once per node), and NCHW handled by transposing to
-NHWC around an NHWC kernel (as the CPU kernels do at the op boundary)."""
+"""Sliding-window ops on the GPU: pooling windows, and NCHW handled by transposing to NHWC
+around an NHWC kernel (as the CPU kernels do at the op boundary)."""
 
 from __future__ import annotations
 
@@ -9,22 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from graphflow.ops._windows import pad_nhwc, window_from_attrs, windows
-
 TO_NHWC, TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
 _NCHW_LISTS = ("strides", "dilations", "ksize")
-
-
-def im2col_index(x_shape: tuple[int, ...], kernel_hw: tuple[int, int], attrs: Any
-                 ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """(flat input index of every im2col entry, -1 in the padding; (N, oh, ow, kh*kw*C)) for
-    an NHWC input. Entry order is [N, oh, ow, kh, kw, C], as the CPU's window views."""
-    n, h, w, c = x_shape
-    win = window_from_attrs(attrs, kernel_hw)
-    oh, ow, pads = win.out_and_pads(h, w)
-    positions = np.arange(1, n * h * w * c + 1, dtype=np.int64).reshape(x_shape)
-    cols = windows(pad_nhwc(positions, pads), win, oh, ow)
-    return (np.ascontiguousarray(cols) - 1).reshape(-1), (n, oh, ow, win.kh * win.kw * c)
 
 
 def pool_window(attrs: Any) -> tuple[int, int]:
