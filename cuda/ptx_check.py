@@ -183,7 +183,7 @@ def main() -> int:
     for cc, n in counts.items():
         print(f"sm_{cc[0]}{cc[1]}: {n} of {len(todo)} kernels (elementwise, softmax, matmul, "
               f"reductions, gathers, scatters, conversions, one-hot, sparse products, indexing, "
-              "random, image, range, where, im2col, depthwise) compiled to PTX and linked")
+              "random, image, range, where, im2col, depthwise, pooling) compiled to PTX and linked")
     print(f"{time.perf_counter() - start:.1f} s")
     for failure in failures:
         print("FAILED", failure.splitlines()[0][:300], file=sys.stderr)
