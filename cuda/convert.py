@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel_cache import cached_kernel, configure
+from .kernel_cache import cached_kernel, output_runner
 
 _SOURCE = '''
 from numba import cuda
@@ -36,19 +36,10 @@ def convert_runner(out_shape: tuple[int, ...], dtype: Any, threads: int = 256
                    ) -> Callable[[Any], Any]:
     """`run(src)`: a fresh device array of `out_shape` and `dtype` holding `src` converted, or
     `src`'s single element repeated."""
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
-    size = int(np.prod(out_shape, dtype=np.int64))
-    configured = configure(convert_kernel(), *launch_config(size, threads))
-
-    def run(src: Any) -> Any:
-        out = empty(out_shape, dtype)
-        if size:
-            configured(flat(src), flat(out))
-        return out
-
-    return run
+    fill = output_runner(convert_kernel(), out_shape, dtype, threads)
+    return lambda src: fill(flat(src))
 
 
 def zeros_runner(shape: tuple[int, ...], dtype: Any) -> Callable[[], Any]:

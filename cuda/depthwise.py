@@ -18,101 +18,67 @@ from typing import Any
 
 import numpy as np
 
-from .im2col import UNPACK_GEOMETRY, window_geometry
-from .kernel_cache import cached_kernel, configure
+from .im2col import each_covering_output, each_tap, geometry_kernel, window_geometry, window_source
+from .kernel_cache import output_runner
 
-_FORWARD = '''
-from numba import cuda
+_FORWARD = window_source("x, f, geometry, m, zero, out", """
+    cm = e % (c * m)
+    ch = cm // m
+    p = e // (c * m)
+    b = p // (oh * ow)
+    acc = zero[0]
+""", each_tap("""
+    acc += x[((b * h + iy) * w + ix) * c + ch] * f[(ky * kw + kx) * c * m + cm]
+"""), """
+    out[e] = acc
+""")
 
+_INPUT_GRAD = window_source("dy, f, geometry, m, zero, out", """
+    ch = e % c
+    ix = (e // c) % w
+    iy = (e // (c * w)) % h
+    b = e // (c * w * h)
+    acc = zero[0]
+""", each_covering_output("""
+    for j in range(m):
+        acc += dy[(p * c + ch) * m + j] * f[((ky * kw + kx) * c + ch) * m + j]
+"""), """
+    out[e] = acc
+""")
 
-@cuda.jit
-def kernel(x, f, geometry, m, zero, out):
-{unpack}
-    for e in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        cm = e % (c * m)
-        ch = cm // m
-        p = e // (c * m)
-        b = p // (oh * ow)
-        acc = zero[0]
-        for ky in range(kh):
-            iy = ((p // ow) % oh) * sh + ky * dh - top
-            if 0 <= iy < h:
-                for kx in range(kw):
-                    ix = (p % ow) * sw + kx * dw - left
-                    if 0 <= ix < w:
-                        acc += x[((b * h + iy) * w + ix) * c + ch] * f[(ky * kw + kx) * c * m + cm]
-        out[e] = acc
-'''
-
-_INPUT_GRAD = '''
-from numba import cuda
-
-
-@cuda.jit
-def kernel(dy, f, geometry, m, zero, out):
-{unpack}
-    for e in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        ch = e % c
-        ix = (e // c) % w
-        iy = (e // (c * w)) % h
-        b = e // (c * w * h)
-        acc = zero[0]
-        for ky in range(kh):
-            ry = iy + top - ky * dh
-            if ry >= 0 and ry % sh == 0 and ry // sh < oh:
-                for kx in range(kw):
-                    rx = ix + left - kx * dw
-                    if rx >= 0 and rx % sw == 0 and rx // sw < ow:
-                        p = (b * oh + ry // sh) * ow + rx // sw
-                        for j in range(m):
-                            acc += dy[(p * c + ch) * m + j] * f[((ky * kw + kx) * c + ch) * m + j]
-        out[e] = acc
-'''
-
-_FILTER_GRAD = '''
-from numba import cuda
-
-
-@cuda.jit
-def kernel(x, dy, geometry, m, positions, chunk, zero, partials):
-{unpack}
+# Element e of the partials: filter element e % taps over the positions of chunk e // taps.
+_FILTER_GRAD = window_source("x, dy, geometry, m, positions, chunk, zero, partials", """
     taps = kh * kw * c * m
-    for o in range(cuda.grid(1), partials.shape[0], cuda.gridsize(1)):
-        t = o % taps
-        cm = t % (c * m)
-        ch = cm // m
-        tap = t // (c * m)
-        ky = tap // kw
-        kx = tap % kw
-        acc = zero[0]
-        start = (o // taps) * chunk
-        for p in range(start, min(start + chunk, positions)):
-            iy = ((p // ow) % oh) * sh + ky * dh - top
-            ix = (p % ow) * sw + kx * dw - left
-            if 0 <= iy < h and 0 <= ix < w:
-                acc += x[((p // (oh * ow) * h + iy) * w + ix) * c + ch] * dy[p * c * m + cm]
-        partials[o] = acc
-'''
+    t = e % taps
+    cm = t % (c * m)
+    ch = cm // m
+    tap = t // (c * m)
+    ky = tap // kw
+    kx = tap % kw
+    acc = zero[0]
+    start = (e // taps) * chunk
+    for p in range(start, min(start + chunk, positions)):
+        iy = ((p // ow) % oh) * sh + ky * dh - top
+        ix = (p % ow) * sw + kx * dw - left
+        if 0 <= iy < h and 0 <= ix < w:
+            acc += x[((p // (oh * ow) * h + iy) * w + ix) * c + ch] * dy[p * c * m + cm]
+    partials[e] = acc
+""", over="partials")
 
 #: Aim for about this many threads in the filter gradient's first pass.
 FILTER_THREADS = 16384
 
 
-def _kernel(name: str, source: str) -> Any:
-    return cached_kernel(("depthwise", name), lambda: source.replace("{unpack}\n", UNPACK_GEOMETRY),
-                         f"cuda_depthwise_{name}")
-
-
 def forward_kernel() -> Any:
-    return _kernel("forward", _FORWARD)
+    return geometry_kernel("depthwise_forward", _FORWARD)
 
 
 def input_grad_kernel() -> Any:
-    return _kernel("input_grad", _INPUT_GRAD)
+    return geometry_kernel("depthwise_input_grad", _INPUT_GRAD)
 
 
 def filter_grad_kernel() -> Any:
-    return _kernel("filter_grad", _FILTER_GRAD)
+    return geometry_kernel("depthwise_filter_grad", _FILTER_GRAD)
 
 
 def _setup(x_shape: tuple[int, ...], f_shape: tuple[int, ...], dtype: Any, attrs: Any
@@ -127,47 +93,27 @@ def _setup(x_shape: tuple[int, ...], f_shape: tuple[int, ...], dtype: Any, attrs
 def depthwise_runner(x_shape: tuple[int, ...], f_shape: tuple[int, ...], dtype: Any, attrs: Any
                      ) -> Callable[[Any, Any], Any]:
     """`run(x, f)`: DepthwiseConv2dNative."""
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
     geometry, zero, (n, oh, ow, _) = _setup(x_shape, f_shape, dtype, attrs)
-    out_shape = (n, oh, ow, f_shape[2] * f_shape[3])
-    size = int(np.prod(out_shape, dtype=np.int64))
-    configured = configure(forward_kernel(), *launch_config(size))
-
-    def run(x: Any, f: Any) -> Any:
-        out = empty(out_shape, dtype)
-        if size:
-            configured(flat(x), flat(f), geometry, f_shape[3], zero, flat(out))
-        return out
-
-    return run
+    forward = output_runner(forward_kernel(), (n, oh, ow, f_shape[2] * f_shape[3]), dtype)
+    return lambda x, f: forward(flat(x), flat(f), geometry, f_shape[3], zero)
 
 
 def depthwise_input_grad_runner(x_shape: tuple[int, ...], f_shape: tuple[int, ...],
                                 dtype: Any, attrs: Any) -> Callable[[Any, Any, Any], Any]:
     """`run(sizes, f, dy)`: DepthwiseConv2dNativeBackpropInput."""
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
     geometry, zero, _ = _setup(x_shape, f_shape, dtype, attrs)
-    size = int(np.prod(x_shape, dtype=np.int64))
-    configured = configure(input_grad_kernel(), *launch_config(size))
-
-    def run(_sizes: Any, f: Any, dy: Any) -> Any:
-        out = empty(x_shape, dtype)
-        if size:
-            configured(flat(dy), flat(f), geometry, f_shape[3], zero, flat(out))
-        return out
-
-    return run
+    backward = output_runner(input_grad_kernel(), x_shape, dtype)
+    return lambda _sizes, f, dy: backward(flat(dy), flat(f), geometry, f_shape[3], zero)
 
 
 def depthwise_filter_grad_runner(x_shape: tuple[int, ...], f_shape: tuple[int, ...],
                                  dtype: Any, attrs: Any) -> Callable[[Any, Any, Any], Any]:
     """`run(x, sizes, dy)`: DepthwiseConv2dNativeBackpropFilter."""
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
     from .reduce import reduce_runner
 
     geometry, zero, (n, oh, ow, _) = _setup(x_shape, f_shape, dtype, attrs)
@@ -176,13 +122,7 @@ def depthwise_filter_grad_runner(x_shape: tuple[int, ...], f_shape: tuple[int, .
     splits = max(1, min(positions, -(-FILTER_THREADS // max(taps, 1))))
     chunk = max(1, -(-positions // splits))
     splits = max(1, -(-positions // chunk))
-    configured = configure(filter_grad_kernel(), *launch_config(splits * taps))
+    partials = output_runner(filter_grad_kernel(), (splits, taps), dtype)
     total = reduce_runner((splits, taps), [0], "sum", dtype, dtype, f_shape)
-
-    def run(x: Any, _sizes: Any, dy: Any) -> Any:
-        partials = empty((splits, taps), dtype)
-        configured(flat(x), flat(dy), geometry, f_shape[3], positions, chunk, zero,
-                   flat(partials))
-        return total(partials)
-
-    return run
+    return lambda x, _sizes, dy: total(partials(flat(x), flat(dy), geometry, f_shape[3],
+                                                 positions, chunk, zero))

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel_cache import cached_kernel, configure
+from .kernel_cache import cached_kernel, configure, output_runner
 
 #: Ops whose first input is data that they only rearrange (the other inputs are static).
 LAYOUT_OPS = ("Transpose", "Slice", "StridedSlice", "ReverseV2", "Tile", "Pad", "BroadcastTo",
@@ -74,20 +74,11 @@ def gather_runner(index: np.ndarray, fill: np.ndarray, out_shape: tuple[int, ...
     index[i] < 0). The map and fill values go to the device once, here."""
     from numba import cuda
 
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
-    size = index.size
     index_dev, fill_dev = cuda.to_device(index), cuda.to_device(fill)
-    configured = configure(gather_kernel(), *launch_config(size, threads))
-
-    def run(src: Any) -> Any:
-        out = empty(out_shape, fill.dtype)
-        if size:
-            configured(flat(src), index_dev, fill_dev, flat(out))
-        return out
-
-    return run
+    gather = output_runner(gather_kernel(), out_shape, fill.dtype, threads)
+    return lambda src: gather(flat(src), index_dev, fill_dev)
 
 
 def layout_runner(reference: Any, attrs: Any, data_shape: tuple[int, ...], dtype: Any,

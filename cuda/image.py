@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import scipy.sparse
 
-from .kernel_cache import cached_kernel, configure
+from .kernel_cache import cached_kernel, output_runner
 
 Shape = tuple[int, ...]
 
@@ -69,23 +68,14 @@ def transform_kernel() -> Any:
 def transform_runner(images_shape: Shape, per_image: bool, out_shape: Shape, dtype: Any,
                      interpolation: str) -> Callable[[Any, Any], Any]:
     """`run(images, transforms)`: ImageProjectiveTransformV2 (fill_mode CONSTANT)."""
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
-    n, h, w, c = images_shape
+    _, h, w, c = images_shape
     _, oh, ow, _ = out_shape
-    size = int(np.prod(out_shape, dtype=np.int64))
-    configured = configure(transform_kernel(), *launch_config(size))
     bilinear = interpolation == "BILINEAR"
-
-    def run(images: Any, transforms: Any) -> Any:
-        out = empty(out_shape, dtype)
-        if size:
-            configured(flat(images), flat(transforms), per_image, h, w, c, oh, ow, bilinear,
-                       flat(out))
-        return out
-
-    return run
+    transform = output_runner(transform_kernel(), out_shape, dtype)
+    return lambda images, transforms: transform(flat(images), flat(transforms), per_image,
+                                                h, w, c, oh, ow, bilinear)
 
 
 def resize_matrix(small: Shape, large: Shape, method: str, attrs: Any) -> scipy.sparse.csr_matrix:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel_cache import cached_kernel, configure
+from .kernel_cache import cached_kernel, configure, output_runner
 
 #: The flat slice number of index row j, or -1 when an entry is out of range (inlined: a device
 #: function would make compile_ptx look for a driver).
@@ -81,24 +81,15 @@ def gather_rows_runner(params_shape: tuple[int, ...], axis: int, depth: int, row
     `rows` index rows of `depth` entries addressing dims axis .. axis + depth."""
     from numba import cuda
 
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
     dims, inner = _geometry(params_shape[axis:], depth)
     slots = int(np.prod(params_shape[axis:axis + depth], dtype=np.int64))
     zero = cuda.to_device(np.zeros(1, dtype))
-    size = int(np.prod(out_shape, dtype=np.int64))
-    configured = configure(gather_nd_kernel(), *launch_config(size))
     rows = max(rows, 1)
-
-    def run(params: Any, indices: Any) -> Any:
-        out = empty(out_shape, dtype)
-        if size:
-            configured(flat(params), flat(indices), dims, depth, rows, slots, inner, zero,
-                       flat(out))
-        return out
-
-    return run
+    gather = output_runner(gather_nd_kernel(), out_shape, dtype)
+    return lambda params, indices: gather(flat(params), flat(indices), dims, depth, rows, slots,
+                                          inner, zero)
 
 
 def gather_nd_runner(params_shape: tuple[int, ...], indices_shape: tuple[int, ...],

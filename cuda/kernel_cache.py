@@ -45,3 +45,23 @@ def configure(kernel: Any, grid: Any, block: Any) -> Callable[..., Any]:
 
         return launch
     return kernel[grid, block]
+
+
+def output_runner(kernel: Any, out_shape: tuple[int, ...], dtype: Any, threads: int = 256
+                  ) -> Callable[..., Any]:
+    """`run(*args)`: a fresh device array of `out_shape` and `dtype`, filled by one launch of
+    `kernel(*args, out)` (`out` flat), for kernels whose grid-stride loop walks the output; the
+    launch is configured here, once, and skipped for an empty output."""
+    from .device import empty, flat
+    from .elementwise import launch_config
+
+    size = int(np.prod(out_shape, dtype=np.int64))
+    configured = configure(kernel, *launch_config(size, threads))
+
+    def run(*args: Any) -> Any:
+        out = empty(out_shape, dtype)
+        if size:
+            configured(*args, flat(out))
+        return out
+
+    return run

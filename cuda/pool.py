@@ -19,113 +19,73 @@ from typing import Any
 
 import numpy as np
 
-from .im2col import UNPACK_GEOMETRY, window_geometry
-from .kernel_cache import cached_kernel, configure
+from .im2col import each_covering_output, each_tap, geometry_kernel, window_geometry, window_source
+from .kernel_cache import configure, output_runner
 from .windows import pool_window
 
 Runner = Callable[..., Any]
 
-_MAX_GRAD = '''
-from numba import cuda
+_MAX_GRAD = window_source("x, dy, geometry, out", """
+    ch = e % c
+    p = e // c
+    b = p // (oh * ow)
+    best = -1
+    largest = x[0]
+""", each_tap("""
+    j = ((b * h + iy) * w + ix) * c + ch
+    if best < 0 or x[j] > largest:
+        best = j
+        largest = x[j]
+"""), """
+    if best >= 0:
+        cuda.atomic.add(out, best, dy[e])
+""", over="dy")
 
-
-@cuda.jit
-def kernel(x, dy, geometry, out):
-{unpack}
-    for e in range(cuda.grid(1), dy.shape[0], cuda.gridsize(1)):
-        ch = e % c
-        p = e // c
-        b = p // (oh * ow)
-        best = -1
-        largest = x[0]
-        for ky in range(kh):
-            iy = ((p // ow) % oh) * sh + ky * dh - top
-            if 0 <= iy < h:
-                for kx in range(kw):
-                    ix = (p % ow) * sw + kx * dw - left
-                    if 0 <= ix < w:
-                        j = ((b * h + iy) * w + ix) * c + ch
-                        if best < 0 or x[j] > largest:
-                            best = j
-                            largest = x[j]
-        if best >= 0:
-            cuda.atomic.add(out, best, dy[e])
-'''
-
-_AVERAGE = '''
-from numba import cuda
-
-
-@cuda.jit
-def kernel(x, geometry, zero, one, out):
-{unpack}
-    for e in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        ch = e % c
-        p = e // c
-        b = p // (oh * ow)
-        acc = zero[0]
-        count = zero[0]
-        for ky in range(kh):
-            iy = ((p // ow) % oh) * sh + ky * dh - top
-            if 0 <= iy < h:
-                for kx in range(kw):
-                    ix = (p % ow) * sw + kx * dw - left
-                    if 0 <= ix < w:
-                        acc += x[((b * h + iy) * w + ix) * c + ch]
-                        count += one[0]
-        out[e] = acc / count
-'''
+_AVERAGE = window_source("x, geometry, zero, one, out", """
+    ch = e % c
+    p = e // c
+    b = p // (oh * ow)
+    acc = zero[0]
+    count = zero[0]
+""", each_tap("""
+    acc += x[((b * h + iy) * w + ix) * c + ch]
+    count += one[0]
+"""), """
+    out[e] = acc / count
+""")
 
 # The count of an output's window is (real rows) x (real columns): each axis counted apart.
-_AVERAGE_GRAD = '''
-from numba import cuda
-
-
-@cuda.jit
-def kernel(dy, geometry, zero, one, out):
-{unpack}
-    for e in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        ch = e % c
-        ix = (e // c) % w
-        iy = (e // (c * w)) % h
-        b = e // (c * w * h)
-        acc = zero[0]
-        for ky in range(kh):
-            ry = iy + top - ky * dh
-            if ry >= 0 and ry % sh == 0 and ry // sh < oh:
-                oy = ry // sh
-                rows = zero[0]
-                for k in range(kh):
-                    if 0 <= oy * sh + k * dh - top < h:
-                        rows += one[0]
-                for kx in range(kw):
-                    rx = ix + left - kx * dw
-                    if rx >= 0 and rx % sw == 0 and rx // sw < ow:
-                        ox = rx // sw
-                        cols = zero[0]
-                        for k in range(kw):
-                            if 0 <= ox * sw + k * dw - left < w:
-                                cols += one[0]
-                        acc += dy[((b * oh + oy) * ow + ox) * c + ch] / (rows * cols)
-        out[e] = acc
-'''
-
-
-def _kernel(name: str, source: str) -> Any:
-    return cached_kernel(("pool", name), lambda: source.replace("{unpack}\n", UNPACK_GEOMETRY),
-                         f"cuda_pool_{name}")
+_AVERAGE_GRAD = window_source("dy, geometry, zero, one, out", """
+    ch = e % c
+    ix = (e // c) % w
+    iy = (e // (c * w)) % h
+    b = e // (c * w * h)
+    acc = zero[0]
+""", each_covering_output("""
+    rows = zero[0]
+    for k in range(kh):
+        if 0 <= oy * sh + k * dh - top < h:
+            rows += one[0]
+    cols = zero[0]
+    for k in range(kw):
+        if 0 <= ox * sw + k * dw - left < w:
+            cols += one[0]
+    acc += dy[p * c + ch] / (rows * cols)
+"""), """
+    out[e] = acc
+""")
 
 
 def max_grad_kernel() -> Any:
-    return _kernel("max_grad", _MAX_GRAD)
+    return geometry_kernel("max_pool_grad", _MAX_GRAD)
 
 
 def average_kernel() -> Any:
-    return _kernel("average", _AVERAGE)
+    return geometry_kernel("avg_pool", _AVERAGE)
 
 
 def average_grad_kernel() -> Any:
-    return _kernel("average_grad", _AVERAGE_GRAD)
+    return geometry_kernel("avg_pool_grad", _AVERAGE_GRAD)
 
 
 def _lowest(dtype: Any) -> Any:
@@ -177,35 +137,17 @@ def max_pool_grad_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Ru
 
 def avg_pool_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Runner:
     """`run(x)`: AvgPool."""
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
     geometry, zero, one, out_shape = _setup(x_shape, dtype, attrs)
-    size = int(np.prod(out_shape, dtype=np.int64))
-    configured = configure(average_kernel(), *launch_config(size))
-
-    def run(x: Any) -> Any:
-        out = empty(out_shape, dtype)
-        if size:
-            configured(flat(x), geometry, zero, one, flat(out))
-        return out
-
-    return run
+    average = output_runner(average_kernel(), out_shape, dtype)
+    return lambda x: average(flat(x), geometry, zero, one)
 
 
 def avg_pool_grad_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Runner:
     """`run(sizes, dy)`: AvgPoolGrad."""
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
     geometry, zero, one, _ = _setup(x_shape, dtype, attrs)
-    size = int(np.prod(x_shape, dtype=np.int64))
-    configured = configure(average_grad_kernel(), *launch_config(size))
-
-    def run(_sizes: Any, dy: Any) -> Any:
-        out = empty(x_shape, dtype)
-        if size:
-            configured(flat(dy), geometry, zero, one, flat(out))
-        return out
-
-    return run
+    shares = output_runner(average_grad_kernel(), x_shape, dtype)
+    return lambda _sizes, dy: shares(flat(dy), geometry, zero, one)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
-from .kernel_cache import cached_kernel, configure
+from .kernel_cache import cached_kernel, output_runner
 
 _SOURCE = '''
 from numba import cuda
@@ -51,8 +51,7 @@ def linear_runner(matrix: scipy.sparse.spmatrix, out_shape: tuple[int, ...], dty
     goes to the device once, here, with weights in `dtype`."""
     from numba import cuda
 
-    from .device import empty, flat
-    from .elementwise import launch_config
+    from .device import flat
 
     csr = scipy.sparse.csr_matrix(matrix)
     csr.sum_duplicates()
@@ -62,12 +61,5 @@ def linear_runner(matrix: scipy.sparse.spmatrix, out_shape: tuple[int, ...], dty
     cols = cuda.to_device(csr.indices.astype(np.int64))
     weights = cuda.to_device(csr.data.astype(dtype))
     zero = cuda.to_device(np.zeros(1, dtype))
-    configured = configure(spmv_kernel(), *launch_config(size, threads))
-
-    def run(src: Any) -> Any:
-        out = empty(out_shape, dtype)
-        if size:
-            configured(flat(src), ptr, cols, weights, zero, flat(out))
-        return out
-
-    return run
+    product = output_runner(spmv_kernel(), out_shape, dtype, threads)
+    return lambda src: product(flat(src), ptr, cols, weights, zero)
