@@ -32,9 +32,9 @@ OPS = {"sum": ("acc = v", "acc = acc + v", "acc"),
        "argmin": ("acc = v; best = 0",
                   "if (v < acc or v != v) and acc == acc: acc = v; best = j", "best")}
 
-#: How the partials of a split reduction combine (argmax/argmin are never split).
-PARTIALS = {"sum": "sum", "mean": "sum", "prod": "prod", "max": "max", "min": "min",
-            "any": "any", "all": "all"}
+#: Reductions that split: their partials combine by the op itself (a mean's partials are sums,
+#: and its second pass divides by the full length). Argmax/argmin are never split.
+SPLITTABLE = frozenset({"sum", "mean", "prod", "max", "min", "any", "all"})
 #: Split when the outputs are fewer than SPLIT_OUTPUTS and the reduced axis is at least
 #: SPLIT_LENGTH long, into chunks of at least MIN_CHUNK aiming at TARGET_THREADS threads.
 SPLIT_OUTPUTS, SPLIT_LENGTH, MIN_CHUNK, TARGET_THREADS = 4096, 2048, 256, 16384
@@ -77,7 +77,7 @@ def reduce_kernel(op: str, partial: bool = False) -> Any:
 
 def split(outer: int, r: int, inner: int, op: str) -> tuple[int, int]:
     """(splits, chunk) of the reduced axis: (1, r) unless the reduction is long and narrow."""
-    if op not in PARTIALS or outer * inner >= SPLIT_OUTPUTS or r < SPLIT_LENGTH:
+    if op not in SPLITTABLE or outer * inner >= SPLIT_OUTPUTS or r < SPLIT_LENGTH:
         return 1, r
     splits = max(1, min(r // MIN_CHUNK, -(-TARGET_THREADS // (outer * inner))))
     chunk = -(-r // splits)
@@ -122,8 +122,7 @@ def reduce_runner(shape: tuple[int, ...], axes: Sequence[int], op: str, dtype: A
     else:
         first = configure(reduce_kernel(op, partial=True),
                           *launch_config(outer * splits * inner, threads))
-        second = configure(reduce_kernel(PARTIALS[op] if op != "mean" else "mean"),
-                           *launch_config(outer * inner, threads))
+        second = configure(reduce_kernel(op), *launch_config(outer * inner, threads))
         partial_dtype = out_dtype if op == "mean" else dtype
 
     def run(x: Any) -> Any:
