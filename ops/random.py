@@ -17,6 +17,12 @@ from ._rules import described_shape
 from .registry import OpDef, Spec, register
 
 
+def session_stream(node, state) -> philox.Stream:
+    """Random op `node`'s stream in a session: made on first use and shared by every plan and
+    backend of that session, so the CPU and the device draw from one sequence."""
+    return state.rng(node.name, lambda: op_stream(node.attrs, node.name))
+
+
 def op_stream(attrs, op_name: str) -> philox.Stream:
     """A fresh stream for one op: deterministic from its seeds, else from OS entropy."""
     return philox.stream(seed_for_op(attrs.get("seed"), attrs.get("seed2"), op_name))
@@ -32,7 +38,7 @@ class _Random(OpDef):
         return [Spec(described_shape(shape), attrs["dtype"])]
 
     def bind(self, node, state):
-        stream = state.rng(node.name, lambda: op_stream(node.attrs, node.name))
+        stream = session_stream(node, state)
         dtype, draw = node.attrs["dtype"].np, self.draw
 
         def sample(shape, *extra):

@@ -87,12 +87,12 @@ def _random(node: Node, state: Any) -> Kernel | None:
     """A random op: its session stream (shared with the CPU kernel: same numbers) drawn on the
     device."""
     from graphflow.cuda.random import DTYPES, random_runner
-    from graphflow.ops.random import op_stream
+    from graphflow.ops.random import session_stream
 
     spec, distribution = node.out_specs[0], node.opdef.distribution
     if shape_of(spec) is None or spec.dtype.name not in DTYPES[distribution]:
         return None
-    stream = state.rng(node.name, lambda: op_stream(node.attrs, node.name))
+    stream = session_stream(node, state)
     run = random_runner(distribution, shape_of(spec), spec.dtype.np)
     if distribution != "uniform_int":
         return lambda _shape: run(stream)
