@@ -203,6 +203,19 @@ from graphflow.gradients import gradients, hessians
 from graphflow.session.config import ConfigProto, GPUOptions, RunMetadata, RunOptions
 from graphflow.session.session import InteractiveSession, Session, get_default_session
 
+# strings (kept as one block: other changes to this file merge around it)
+# isort: split
+from graphflow import strings
+from graphflow.api.strings import (
+    as_string,
+    reduce_join,
+    regex_replace,
+    string_join,
+    string_strip,
+    string_to_number,
+    substr,
+)
+
 
 def disable_v2_behavior() -> None:
     """Accepted for `tensorflow.compat.v1` scripts: graphflow only has TF1 behaviour."""

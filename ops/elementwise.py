@@ -48,7 +48,7 @@ class Row:
     expr: str
     numpy: Callable[..., Any]
     grad: Callable[..., Any] | None  # (op, dy) -> list of input grads; None = not differentiable
-    kinds: str = "fiu"  # numpy dtype kinds accepted ("f" float, "i"/"u" int, "b" bool)
+    kinds: str = "fiu"  # numpy dtype kinds accepted ("f" float, "i"/"u" int, "b" bool, "O" string)
     bool_out: bool = False
     transcendental: bool = False
     #: Whether the CPU fuser may inline `expr` into a generated loop. False for transcendental
@@ -75,7 +75,8 @@ def _g(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 ROWS: list[Row] = [
     # ---- arithmetic ------------------------------------------------------------------------
-    Row("Add", 2, "x + y", np.add, _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(dy, y)])),
+    Row("Add", 2, "x + y", np.add, _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(dy, y)]),
+        kinds="fiuO"),  # strings concatenate (TF1's Add); numpy's object add calls bytes +
     Row("Sub", 2, "x - y", np.subtract, _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(-dy, y)])),
     Row("Mul", 2, "x * y", np.multiply,
         _g(lambda m, dy, x, y, z: [_unb(dy * y, x), _unb(x * dy, y)])),
@@ -133,8 +134,8 @@ ROWS: list[Row] = [
         _g(lambda m, dy, x, z: [dy * (2.0 / np.sqrt(np.pi)) * m.exp(-m.square(x))]), kinds="f",
         transcendental=True),
     # ---- comparisons and logic (not differentiable) --------------------------------------
-    Row("Equal", 2, "x == y", np.equal, None, kinds="fiub", bool_out=True),
-    Row("NotEqual", 2, "x != y", np.not_equal, None, kinds="fiub", bool_out=True),
+    Row("Equal", 2, "x == y", np.equal, None, kinds="fiubO", bool_out=True),
+    Row("NotEqual", 2, "x != y", np.not_equal, None, kinds="fiubO", bool_out=True),
     Row("Less", 2, "x < y", np.less, None, bool_out=True),
     Row("LessEqual", 2, "x <= y", np.less_equal, None, bool_out=True),
     Row("Greater", 2, "x > y", np.greater, None, bool_out=True),
@@ -147,7 +148,7 @@ ROWS: list[Row] = [
     # ---- selection: z = x if cond else y (cond is operand x here) ----------------------------
     Row("Select", 3, "y if x else z", np.where, _g(lambda m, dy, c, x, y, z: [
         None, _unb(m.where(c, dy, m.zeros_like(dy)), x),
-        _unb(m.where(c, m.zeros_like(dy), dy), y)]), kinds="fiub"),
+        _unb(m.where(c, m.zeros_like(dy), dy), y)]), kinds="fiubO"),
 ]
 
 

@@ -158,10 +158,13 @@ class _FillLike(OpDef):
     fill = 0
 
     def infer(self, inputs, attrs):
+        if inputs[0].dtype == dtypes.string and self.fill:  # strings have a zero (b""), no one
+            raise TypeError(f"{self.type} does not support dtype string")
         return [Spec(inputs[0].shape, inputs[0].dtype)]
 
     def reference(self, attrs, x):
-        return np.full(np.shape(x), self.fill, dtype=np.asarray(x).dtype)
+        dtype = np.asarray(x).dtype
+        return np.full(np.shape(x), b"" if dtype.kind == "O" else self.fill, dtype=dtype)
 
     def grad(self, op, dy):
         return [None]

@@ -30,7 +30,12 @@ from .cuda_builders import BUILDERS, VALUE_SHAPED, Kernel, row_kernel, shape_of,
 
 #: Ops whose values TF1 also keeps in host memory: they run on the host without a warning.
 HOST_MEMORY_OPS = frozenset({"Shape", "Size", "Rank", "IsVariableInitialized",
-                             "ReportUninitializedVariables", "InvertPermutation"})
+                             "ReportUninitializedVariables", "InvertPermutation",
+                             # strings
+                             "AsString", "StringJoin", "ReduceJoin", "StringLength", "StringLower",
+                             "StringUpper", "StringStrip", "Substr", "StaticRegexReplace",
+                             "RegexReplace", "StaticRegexFullMatch", "RegexFullMatch",
+                             "StringToNumber"})
 
 _logged: set[str] = set()
 
@@ -229,6 +234,8 @@ def host_kernel(node: Node, state: Any, pinned: bool = False) -> Kernel:
 def cuda_kernel(node: Node, state: Any, host_nodes: list[Node]) -> tuple[Kernel, bool]:
     """(kernel, runs on the device) for `node` on the CUDA backend (`host_nodes`: the plan's
     list of nodes found to run on the host at run time)."""
+    if any(s.dtype.np.kind == "O" for s in (*node.in_specs, *node.out_specs)):
+        return host_kernel(node, state, pinned=True), False  # strings live in host memory (TF1)
     kernel = device_kernel(node, state) or _specializing(node, state, host_nodes)
     if kernel is not None:
         return kernel, True

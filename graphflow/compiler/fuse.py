@@ -33,7 +33,8 @@ def _fusable(node: Node, pinned: set[int], backend: str) -> bool:
     if backend == "cuda" and pinned_to_host(node.op):  # runs alone on the host
         return False
     specs = list(node.in_specs) + list(node.out_specs)
-    return all(s.shape.is_fully_defined() for s in specs)
+    # strings (object arrays) never enter a generated numba loop or CUDA kernel
+    return all(s.shape.is_fully_defined() and s.dtype.np.kind != "O" for s in specs)
 
 
 def _groups(nodes: Sequence[Node], fetched: Sequence[Value], backend: str

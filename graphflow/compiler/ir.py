@@ -66,6 +66,8 @@ Value = tuple[Node, int]
 def attr_key(value: Any) -> Any:
     """A hashable key for an attribute value (used by common-subexpression elimination)."""
     if isinstance(value, np.ndarray):
+        if value.dtype.kind == "O" and value.size <= 256:  # strings: by value, not by pointer
+            return ("nd-O", value.shape, tuple(value.reshape(-1).tolist()))
         if value.size <= 256:
             return ("nd", value.dtype.str, value.shape, value.tobytes())
         return ("nd-id", id(value))

@@ -10,42 +10,120 @@ import numpy as np
 from . import dtypes
 from .dtypes import DType
 from .graph import get_default_graph
+from .string_values import bytes_array, has_string_leaf, is_string_leaf
 from .tensor import Operation, Tensor
 
 
 def _infer_dtype(value: Any) -> DType:
-    """TF1's default dtypes: Python floats -> float32, ints -> int32 (int64 if too large)."""
+    """TF1's default dtypes: Python floats -> float32, ints -> int32 (int64 if too large), bools
+    -> bool, str/bytes -> string; numpy arrays and scalars keep their dtype.
+
+    Raises:
+        ValueError: for None (TF1's "None values not supported.").
+        TypeError: for values of no tensor type (complex, mixed strings and numbers, objects).
+    """
+    if value is None:
+        raise ValueError("None values not supported.")
     if isinstance(value, (np.ndarray, np.generic)):
+        if value.dtype.kind == "O" and not all(map(is_string_leaf, np.ravel(value))):
+            raise _unconvertible(value)
         return dtypes.as_dtype(value.dtype)
-    arr = np.asarray(value)
-    if arr.dtype.kind == "f":
+    if is_string_leaf(value):
+        return dtypes.string
+    try:
+        arr = np.asarray(value)
+    except ValueError as e:  # ragged lists, or bytes numpy cannot decode beside str
+        if has_string_leaf(value):
+            return dtypes.string if not _mixes_strings(value) else _raise(_unconvertible(value))
+        raise ValueError(f"Failed to convert {value!r} to a Tensor: {e}") from None
+    kind = arr.dtype.kind
+    if kind in "USO":
+        if kind != "O" and not _mixes_strings(value):
+            return dtypes.string
+        raise _unconvertible(value)
+    if kind == "f":
         return dtypes.float32
-    if arr.dtype.kind in "iu":
+    if kind == "u":  # numpy chose uint64: a Python int beyond int64
+        return dtypes.uint64
+    if kind == "i":
         if arr.size and (arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min):
             return dtypes.int64
         return dtypes.int32
-    if arr.dtype.kind == "b":
+    if kind == "b":
         return dtypes.bool_
-    raise TypeError(f"Failed to convert object of type {type(value).__name__} to Tensor: {value!r}")
+    if kind == "c":
+        raise TypeError(f"Failed to convert {value!r} to a Tensor: graphflow does not support "
+                        "complex tensors.")
+    raise _unconvertible(value)
+
+
+def _raise(error: Exception) -> Any:
+    raise error
+
+
+def _mixes_strings(value: Any) -> bool:
+    """Whether nested lists hold strings beside non-strings (numpy would stringify the numbers)."""
+    if isinstance(value, (list, tuple)):
+        return any(_mixes_strings(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind not in "SU"
+    return not is_string_leaf(value)
+
+
+def _unconvertible(value: Any) -> TypeError:
+    return TypeError(f"Failed to convert elements of {value!r} to Tensor. Consider casting "
+                     "elements to a supported type.")
+
+
+def _first_leaf(value: Any) -> Any:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return value
+
+
+def _mismatch(dtype: DType, value: Any) -> TypeError:
+    bad = _first_leaf(value)
+    return TypeError(f"Expected {dtype.name}, got {bad!r} of type '{type(bad).__name__}' "
+                     "instead.")
 
 
 def _to_numpy(value: Any, dtype: DType | None) -> np.ndarray:
-    """Converts a non-Tensor value, checking that Python numbers are representable (TF1)."""
+    """Converts a non-Tensor value, checking that Python values are representable (TF1).
+
+    numpy values are converted with `astype` as TF1 does (float arrays truncate to integers);
+    Python values must fit: 1.5 is no int32, 1 no bool, "a" no float32, 1 no string.
+    """
     if dtype is None:
         dtype = _infer_dtype(value)
+    elif value is None:
+        raise ValueError("None values not supported.")
+    if dtype == dtypes.string:
+        if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind not in "OSU":
+            raise TypeError(f"Expected string, got an array of {value.dtype} instead.")
+        try:
+            return bytes_array(value)
+        except TypeError:
+            raise _mismatch(dtype, value) if not isinstance(value, np.ndarray) else \
+                TypeError(f"Expected string, got an array of {value.dtype} instead.") from None
     if isinstance(value, (np.ndarray, np.generic)):
-        if value.dtype.kind in "fc" and dtype.is_integer:
-            raise TypeError(f"Expected {dtype.name}, got an array of {value.dtype} instead.")
-        return np.asarray(value, dtype=dtype.np)
+        if value.dtype.kind in "OSU":
+            raise TypeError(f"Expected {dtype.name}, got an array of strings ({value.dtype}) "
+                            "instead.")
+        if value.dtype.kind == "c":
+            raise TypeError(f"Expected {dtype.name}, got an array of {value.dtype} instead: "
+                            "graphflow does not support complex tensors.")
+        return np.asarray(value).astype(dtype.np, copy=False)
     try:
         arr = np.asarray(value)
     except ValueError as e:
         raise ValueError(f"Failed to convert {value!r} to a Tensor: {e}") from None
-    if arr.dtype == object:
-        raise TypeError(f"Failed to convert object of type {type(value).__name__} to Tensor: {value!r}")
+    if arr.dtype.kind in "OSUc":
+        raise _mismatch(dtype, value) if has_string_leaf(value) or arr.dtype.kind == "c" \
+            else _unconvertible(value)
     if arr.dtype.kind == "f" and (dtype.is_integer or dtype.is_bool):
-        bad = arr.reshape(-1)[0] if arr.size else value
-        raise TypeError(f"Expected {dtype.name}, got {bad!r} of type 'float' instead.")
+        raise _mismatch(dtype, value)
+    if arr.dtype.kind in "iu" and dtype.is_bool:
+        raise _mismatch(dtype, value)
     out = np.asarray(arr, dtype=dtype.np)
     if arr.dtype.kind in "iu" and dtype.is_integer and not np.array_equal(out, arr):
         raise TypeError(f"Value {value!r} does not fit in {dtype.name}.")

@@ -18,7 +18,9 @@ import numpy as np
 from graphflow.compiler import compile_plan
 from graphflow.compiler.plan import ExecutionPlan
 from graphflow.framework import errors
+from graphflow.framework.dtypes import string
 from graphflow.framework.graph import Graph, get_default_graph
+from graphflow.framework.string_values import bytes_array
 from graphflow.framework.tensor import Operation, Tensor
 from graphflow.ops.registry import Spec
 
@@ -225,7 +227,8 @@ class BaseSession:
 
     def _load_variable(self, name: str, value: Any, variable: Any) -> None:
         """`Variable.load`: writes a value into the store without graph ops."""
-        arr = np.asarray(value, dtype=variable.dtype.np)  # set_values stores a copy
+        arr = bytes_array(value) if variable.dtype == string else \
+            np.asarray(value, dtype=variable.dtype.np)  # set_values stores a copy
         if not variable.shape.is_compatible_with(arr.shape):
             raise ValueError(
                 f"Cannot load value of shape {arr.shape} into variable {variable.name} of shape "
@@ -282,7 +285,7 @@ def _feed_value(tensor: Tensor, value: Any) -> np.ndarray:
     """
     dtype = tensor.dtype.np
     kind = type(value)
-    if kind is np.ndarray and value.dtype == dtype:
+    if kind is np.ndarray and value.dtype == dtype and dtype.kind != "O":  # strings: made bytes
         arr = value
     elif kind is float and dtype.kind == "f":  # the common scalar feed, without the checks below
         arr = np.asarray(value, dtype)
@@ -294,7 +297,7 @@ def _feed_value(tensor: Tensor, value: Any) -> np.ndarray:
                 f"{tensor.name})"
             )
         try:
-            arr = np.asarray(value, dtype=dtype)
+            arr = bytes_array(value) if dtype.kind == "O" else np.asarray(value, dtype=dtype)
         except (ValueError, TypeError, OverflowError) as e:
             raise ValueError(
                 f"Cannot feed value {value!r} for Tensor '{tensor.name}' of dtype "

@@ -6,6 +6,14 @@ that reads the format; loading it never runs code. safetensors has no checksum, 
 `__metadata__` carries graphflow's format version and the CRC32C of every tensor's bytes, which
 `CheckpointReader.get_tensor` verifies: a flipped byte is a DataLossError, never a wrong value.
 Plain safetensors files without that metadata are readable too (without the check).
+
+String tensors (`tf.string` variables: object arrays of bytes), which safetensors cannot hold,
+are stored as two tensors: the variable's own name holds every element's bytes concatenated
+(U8, 1-D) and `<name>:string_ends` the end offset of each element in that buffer (I64, one per
+element, row-major); the metadata's `strings` entry maps each such name to its shape. The ":"
+cannot occur in a variable name, so the offsets never collide with a variable. Both tensors
+carry a CRC32C. A file holding strings has format version 2 so that an older reader refuses it
+instead of returning the raw bytes; files without strings stay version 1.
 """
 
 from __future__ import annotations
@@ -19,13 +27,18 @@ import google_crc32c
 import numpy as np
 
 from graphflow.framework import dtypes, errors
+from graphflow.framework.string_values import to_bytes
 
 from .atomic_files import atomic_write
 
 DATA_SUFFIX = ".safetensors"
 FORMAT = "graphflow.checkpoint"
 #: Bumped when the layout changes; readers accept every version up to theirs.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: The version written when no tensor needs the string encoding (readable by older graphflow).
+PLAIN_VERSION = 1
+#: Suffix of the tensor holding a string tensor's element end offsets.
+STRING_ENDS = ":string_ends"
 
 _CODES = {"bool": "BOOL", "uint8": "U8", "int8": "I8", "uint16": "U16", "int16": "I16",
           "float16": "F16", "uint32": "U32", "int32": "I32", "float32": "F32", "uint64": "U64",
@@ -53,19 +66,64 @@ def _crc32c(array: np.ndarray) -> int:
     return google_crc32c.value(array.tobytes()) if array.size else google_crc32c.value(b"")
 
 
+def encode_strings(array: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A string tensor as (concatenated bytes as uint8, int64 end offset of each element).
+
+    Raises:
+        TypeError: if an element is not bytes/str.
+    """
+    flat = np.asarray(array, dtype=object).reshape(-1)
+    try:
+        parts = [to_bytes(v) for v in flat]
+    except TypeError as e:
+        raise TypeError(f"Cannot save variable {name!r}: {e}") from None
+    ends = np.cumsum([len(p) for p in parts], dtype=np.int64) if parts else np.zeros(0, np.int64)
+    return np.frombuffer(b"".join(parts), dtype=np.uint8).copy(), ends
+
+
+def decode_strings(data: np.ndarray, ends: np.ndarray, shape: list[int], where: str) -> np.ndarray:
+    """The object array of bytes `encode_strings` encoded.
+
+    Raises:
+        DataLossError: if the offsets do not describe the buffer.
+    """
+    size = int(np.prod(shape)) if shape else 1
+    ends = np.asarray(ends, dtype=np.int64)
+    if (ends.shape != (size,) or (size and (ends[-1] != data.size or ends[0] < 0))
+            or np.any(np.diff(ends) < 0) or (not size and data.size)):
+        raise errors.DataLossError(None, None, f"{where}: the string offsets do not match its "
+                                   f"{data.size} bytes and shape {shape}")
+    raw = np.asarray(data, dtype=np.uint8).tobytes()
+    out = np.empty(size, dtype=object)
+    start = 0
+    for k, end in enumerate(ends.tolist()):
+        out[k] = raw[start:end]
+        start = end
+    return out.reshape(shape)
+
+
 def write_checkpoint(prefix: str, tensors: Mapping[str, np.ndarray]) -> None:
     """Writes `tensors` to `<prefix>.safetensors` atomically (see `atomic_write`).
 
     Raises:
-        TypeError: for a tensor of a dtype safetensors cannot hold (strings, objects).
+        TypeError: for a tensor of a dtype checkpoints cannot hold (complex, non-string objects).
     """
     arrays, header, offset, checksums = [], {}, 0, {}
+    plain: dict[str, np.ndarray] = {}
+    strings: dict[str, list[int]] = {}
     for name in sorted(tensors):
         array = np.asarray(tensors[name])
+        if array.dtype.kind == "O":
+            strings[name] = list(array.shape)
+            plain[name], plain[name + STRING_ENDS] = encode_strings(array, name)
+        else:
+            plain[name] = array
+    for name in sorted(plain):
+        array = plain[name]
         code = _CODES.get(array.dtype.name)
         if code is None:
             raise TypeError(f"Cannot save variable {name!r} of dtype {array.dtype}: checkpoints "
-                            f"hold {', '.join(_CODES)}")
+                            f"hold {', '.join(_CODES)} and string")
         # C order and little-endian, as the format requires (a transposed view would
         # otherwise be written as its raw memory: the classic safetensors pitfall).
         array = _little_endian_c_order(array)
@@ -74,8 +132,11 @@ def write_checkpoint(prefix: str, tensors: Mapping[str, np.ndarray]) -> None:
         checksums[name] = _crc32c(array)
         offset += array.nbytes
         arrays.append(array)
-    header["__metadata__"] = {"format": FORMAT, "version": str(FORMAT_VERSION),
+    header["__metadata__"] = {"format": FORMAT,
+                              "version": str(FORMAT_VERSION if strings else PLAIN_VERSION),
                               "crc32c": json.dumps(checksums)}
+    if strings:
+        header["__metadata__"]["strings"] = json.dumps(strings)
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * (-len(text) % 8)  # the data starts 8-byte aligned
     with atomic_write(data_path(prefix)) as f:
@@ -112,14 +173,23 @@ class CheckpointReader:
         except (SafetensorError, OSError) as e:
             raise errors.DataLossError(
                 None, None, f"Checkpoint {self.path} is truncated or corrupted: {e}") from None
-        self._checksums = self._read_metadata(metadata)
+        self._checksums, self._strings = self._read_metadata(metadata)
+        for name, shape in self._strings.items():
+            if name not in self._shapes or name + STRING_ENDS not in self._shapes:
+                raise errors.DataLossError(None, None, f"Checkpoint {self.path} lacks the "
+                                           f"buffers of string tensor {name!r}")
+            del self._shapes[name + STRING_ENDS], self._codes[name + STRING_ENDS]
+            self._shapes[name] = list(shape)
 
-    def _read_metadata(self, metadata: Mapping[str, str]) -> dict[str, int]:
+    def _read_metadata(self, metadata: Mapping[str, str]) -> tuple[dict[str, int],
+                                                                   dict[str, list[int]]]:
         if metadata.get("format") != FORMAT:
-            return {}  # a plain safetensors file: readable, but nothing to verify against
+            return {}, {}  # a plain safetensors file: readable, but nothing to verify against
         try:
             version = int(metadata["version"])
             checksums = {k: int(v) for k, v in json.loads(metadata["crc32c"]).items()}
+            strings = {str(k): [int(d) for d in v]
+                       for k, v in json.loads(metadata.get("strings", "{}")).items()}
         except (KeyError, ValueError, TypeError, AttributeError) as e:
             raise errors.DataLossError(
                 None, None, f"Checkpoint {self.path} has a corrupted header: {e!r}") from None
@@ -127,7 +197,7 @@ class CheckpointReader:
             raise errors.DataLossError(
                 None, None, f"Checkpoint {self.path} has format version {version}, newer than "
                 f"this graphflow reads ({FORMAT_VERSION}); upgrade graphflow")
-        return checksums
+        return checksums, strings
 
     def has_tensor(self, name: str) -> bool:
         return name in self._shapes
@@ -136,7 +206,8 @@ class CheckpointReader:
         return dict(self._shapes)
 
     def get_variable_to_dtype_map(self) -> dict[str, dtypes.DType]:
-        return {k: dtypes.as_dtype(_NUMPY[c]) for k, c in self._codes.items()}
+        return {k: dtypes.string if k in self._strings else dtypes.as_dtype(_NUMPY[c])
+                for k, c in self._codes.items()}
 
     def get_tensor(self, name: str) -> np.ndarray:
         """The tensor `name`, its checksum verified.
@@ -147,6 +218,13 @@ class CheckpointReader:
         """
         if name not in self._shapes:
             raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint")
+        if name in self._strings:
+            return decode_strings(self._stored(name), self._stored(name + STRING_ENDS),
+                                  self._strings[name], f"Checkpoint {self.path}: tensor {name!r}")
+        return self._stored(name)
+
+    def _stored(self, name: str) -> np.ndarray:
+        """One tensor of the file as stored, its checksum verified."""
         with self._open() as f:
             array = np.array(f.get_tensor(name), copy=True)
         stored = self._checksums.get(name)

@@ -145,7 +145,10 @@ def test_kernel_matches_reference(op_type, index, float_dtype, int_inputs):
                                                                          "atol": 1e-12}
     for k, (g, y) in enumerate(zip(got, expected)):
         y = np.asarray(y)
-        g = np.asarray(g)
+        if y.dtype.kind == "O":  # strings: fetched as bytes (scalars) or object arrays of bytes
+            assert isinstance(g, bytes) if y.ndim == 0 else g.dtype == object, f"output {k}: {g!r}"
+            assert all(isinstance(v, bytes) for v in np.ravel(np.asarray(g, dtype=object)))
+        g = np.asarray(g, dtype=y.dtype) if y.dtype.kind == "O" else np.asarray(g)
         assert g.shape == y.shape, f"output {k}: shape {g.shape} vs {y.shape}"
         assert g.dtype == y.dtype, f"output {k}: dtype {g.dtype} vs {y.dtype}"
         if y.dtype.kind == "f":
