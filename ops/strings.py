@@ -88,8 +88,7 @@ def _case_function(op_type: str, encoding: str, ascii_fn: Callable[[bytes], byte
     if encoding.lower() in ("utf-8", "utf8"):
         return lambda s: text_fn(s.decode("utf-8", "surrogateescape")).encode(
             "utf-8", "surrogateescape")
-    raise ValueError(f"{op_type}: only utf-8 or '' (no encoding) is supported, received "
-                     f"{encoding}")
+    raise ValueError(f"only utf-8 or '' (no encoding) is supported, received {encoding}")
 
 
 @register
@@ -306,7 +305,7 @@ class Substr(StringOp):
                 Sample([x, np.int64(1), np.int64(2)], {"unit": "UTF8_CHAR"}, check_grad=False)]
 
 
-def printf_spec(attrs: dict[str, Any], dtype: dtypes.DType, op_type: str = "AsString") -> str:
+def printf_spec(attrs: dict[str, Any], dtype: dtypes.DType) -> str:
     """The printf-style conversion TF1's AsString builds from its attributes ("%08.3f").
 
     Raises:
@@ -316,16 +315,16 @@ def printf_spec(attrs: dict[str, Any], dtype: dtypes.DType, op_type: str = "AsSt
     precision = int(attrs.get("precision", -1))
     scientific, shortest = bool(attrs.get("scientific", False)), bool(attrs.get("shortest", False))
     if len(fill) > 1:
-        raise ValueError(f"{op_type}: Fill string must be one or fewer characters")
+        raise ValueError("Fill string must be one or fewer characters")
     if fill and fill not in " +-0#":
-        raise ValueError(f'{op_type}: Fill argument not supported: "{fill}"')
+        raise ValueError(f'Fill argument not supported: "{fill}"')
     if scientific and shortest:
-        raise ValueError(f"{op_type}: Cannot select both scientific and shortest notation")
+        raise ValueError("Cannot select both scientific and shortest notation")
     if not dtype.is_floating and (scientific or shortest) and dtype != dtypes.string:
-        raise ValueError(f"{op_type}: scientific and shortest format not supported for datatype "
+        raise ValueError("scientific and shortest format not supported for datatype "
                          f"{dtype.name}")
     if not dtype.is_floating and precision > -1 and dtype != dtypes.string:
-        raise ValueError(f"{op_type}: precision not supported for datatype {dtype.name}")
+        raise ValueError(f"precision not supported for datatype {dtype.name}")
     spec = "%" + fill + (str(width) if width > -1 else "")
     if dtype.is_floating:
         spec += (f".{precision}" if precision > -1 else "") + ("g" if shortest else
@@ -367,9 +366,9 @@ class AsString(StringOp):
         dtype = dtypes.as_dtype(x.dtype)
         if dtype == dtypes.string:
             return map_strings(bytes, x)
+        spec = printf_spec(attrs, dtype)  # validates the attributes for bools too (TF1)
         if dtype.is_bool:
             return map_strings(lambda b: b"true" if b else b"false", x)
-        spec = printf_spec(attrs, dtype)
         convert = float if dtype.is_floating else int
         return map_strings(lambda v: format_number(spec, convert(v)).encode("ascii"),
                            x.astype(object))

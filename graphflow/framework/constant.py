@@ -75,14 +75,28 @@ def _unconvertible(value: Any) -> TypeError:
                      "elements to a supported type.")
 
 
-def _first_leaf(value: Any) -> Any:
-    while isinstance(value, (list, tuple)) and value:
-        value = value[0]
-    return value
+def _leaves(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+def _fits(leaf: Any, dtype: DType) -> bool:
+    """Whether one Python element may become a `dtype` element (TF1's compatibility check)."""
+    if dtype == dtypes.string:
+        return is_string_leaf(leaf)
+    if dtype.is_bool:
+        return isinstance(leaf, (bool, np.bool_))
+    if dtype.is_integer:
+        return isinstance(leaf, (int, np.integer, np.bool_))
+    return isinstance(leaf, (int, float, np.integer, np.floating, np.bool_))
 
 
 def _mismatch(dtype: DType, value: Any) -> TypeError:
-    bad = _first_leaf(value)
+    """TF1's error naming the first element that `dtype` cannot hold."""
+    bad = next((v for v in _leaves(value) if not _fits(v, dtype)), value)
     return TypeError(f"Expected {dtype.name}, got {bad!r} of type '{type(bad).__name__}' "
                      "instead.")
 

@@ -228,7 +228,7 @@ def as_dtype(value: Any) -> DType:
         numpy_dtype = np.dtype(value)
         if numpy_dtype.kind in "OSU":
             return string
-        found = _BY_NUMPY.get(numpy_dtype) if numpy_dtype.isnative else None
+        found = _BY_NUMPY.get(numpy_dtype.newbyteorder("="))  # ">f4" is float32 too
         if found is not None:
             return found
         _raise_unsupported(value, numpy_dtype.name)

@@ -299,7 +299,9 @@ def _feed_value(tensor: Tensor, value: Any) -> np.ndarray:
         try:
             arr = bytes_array(value) if dtype.kind == "O" else np.asarray(value, dtype=dtype)
         except (ValueError, TypeError, OverflowError) as e:
-            raise ValueError(
+            # a non-string fed for a string is a TypeError in TF1, other failures ValueErrors
+            error = TypeError if dtype.kind == "O" and isinstance(e, TypeError) else ValueError
+            raise error(
                 f"Cannot feed value {value!r} for Tensor '{tensor.name}' of dtype "
                 f"{tensor.dtype.name}: {e}"
             ) from None
