@@ -3,8 +3,9 @@ and `tf.strings.to_number`.
 
 Patterns follow RE2 as TF1 does, run by Python's `re` on the text decoded as UTF-8 (so `.`
 matches one character, as RE2's UTF-8 mode; undecodable bytes stay single characters through
-surrogate escapes). RE2's rewrite syntax (`\\0`..`\\9` for groups, `\\\\` for a backslash) is
-translated, never passed to `re` as a template. Invalid patterns, rewrites and unparsable
+surrogate escapes), with RE2's ASCII-only classes (`\\w`, `\\d`, `\\s`, `\\b`). RE2's
+rewrite syntax (`\\0`..`\\9` for groups, `\\\\` for a backslash) is translated, never passed
+to `re` as a template. Invalid patterns, rewrites and unparsable
 numbers fail when the op runs, as TF1's kernels do (InvalidArgumentError).
 """
 
@@ -36,7 +37,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         ValueError: TF1's "Invalid pattern: ..., error: ..." for a pattern that does not compile.
     """
     try:
-        return re.compile(pattern)
+        return re.compile(pattern, re.ASCII)  # RE2's \w, \d, \s and \b are ASCII-only
     except re.error as e:
         raise ValueError(f"Invalid pattern: {pattern}, error: {e}") from None
 

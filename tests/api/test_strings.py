@@ -286,6 +286,9 @@ def test_regex_ops_like_tf(graph):
     assert got["backslash"].tolist() == [b"a\\b"]
     assert got["empty"].tolist() == [b"-a-b-c-"]
     assert got["utf8"].tolist() == [b"xxxxx"]  # "." is one UTF-8 character, as RE2
+    # TF: RE2's \w is ASCII-only: "h\xe9llo w\xf6rld" swaps "llo" and "w"
+    assert run(tf.strings.regex_replace(tf.constant(["h\xe9llo w\xf6rld"]), r"(\w+) (\w+)",
+                                        r"\2 \1")).tolist() == ["h\xe9w llo\xf6rld".encode()]
     assert got["fed"].tolist() == [b"_ _", b"_"]
     assert got["match"].tolist() == [True, False, False]
     assert got["match_fed"].tolist() == [False, True]
