@@ -109,3 +109,34 @@ def has_string_leaf(value: Any) -> bool:
         return value.dtype.kind in "SU" or (value.dtype.kind == "O" and any(
             is_string_leaf(v) for v in value.reshape(-1)))
     return is_string_leaf(value)
+
+
+def as_bytes(bytes_or_text: Any, encoding: str = "utf-8") -> bytes:
+    """`tf.compat.as_bytes`: str encoded with `encoding`; bytes (and bytearray) as bytes.
+
+    Raises:
+        TypeError: for anything else.
+    """
+    if isinstance(bytes_or_text, (bytes, bytearray)):
+        return bytes(bytes_or_text)
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text.encode(encoding)
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+def as_text(bytes_or_text: Any, encoding: str = "utf-8") -> str:
+    """`tf.compat.as_text` (and `as_str`): bytes decoded with `encoding`; str unchanged.
+
+    Raises:
+        TypeError: for anything else.
+    """
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text
+    if isinstance(bytes_or_text, (bytes, bytearray)):
+        return bytes(bytes_or_text).decode(encoding)
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+def as_str_any(value: Any) -> str:
+    """`tf.compat.as_str_any`: bytes decoded as UTF-8, anything else through `str`."""
+    return as_text(value) if isinstance(value, (bytes, bytearray)) else str(value)

@@ -329,3 +329,12 @@ def test_string_variables_assign_and_load(graph):
         assert sess.run(tf.assign(v, ["c", "\xe9"])).tolist() == [b"c", b"\xc3\xa9"]
         v.load(["x", b"y"], sess)
         assert sess.run(v).tolist() == [b"x", b"y"]
+
+
+def test_compat_string_helpers():
+    assert tf.compat.as_bytes("h\xe9") == b"h\xc3\xa9" and tf.compat.as_bytes(bytearray(b"x")) == b"x"
+    assert tf.compat.as_text(b"h\xc3\xa9") == "h\xe9" == tf.compat.as_str("h\xe9")
+    assert tf.compat.as_str_any(b"a") == "a" and tf.compat.as_str_any(3) == "3"
+    for convert in (tf.compat.as_bytes, tf.compat.as_text):
+        with pytest.raises(TypeError, match="Expected binary or unicode string, got 1"):
+            convert(1)

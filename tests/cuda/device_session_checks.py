@@ -362,3 +362,41 @@ def test_every_optimizer_updates_on_the_device(name, monkeypatch):
                 assert host <= HOST_MEMORY_OPS, f"ran on the host: {host}"
     np.testing.assert_allclose(weights["cuda"], weights["cpu"], rtol=1e-10, atol=1e-12)
     assert not np.allclose(weights["cuda"], 0.5)
+
+
+def test_strings_stay_on_the_host_of_a_device_session(monkeypatch, tmp_path, caplog):
+    """String feeds, variables, ops and checkpoints in a device session: the same values as
+    on the CPU, string values never on the device, no warning for ops that touch strings."""
+    import logging
+
+    graph = tf.Graph()
+    with graph.as_default():
+        p = tf.placeholder(tf.string, [None], name="p")
+        f = tf.placeholder(tf.float32, [None], name="f")
+        v = tf.Variable(["a", "b", "c"], name="v")
+        fetches = {"join": tf.string_join([p, tf.as_string(f * 2.0, precision=1)], separator="="),
+                   "eq": tf.equal(p, v), "len": tf.strings.length(p) + 1,
+                   "num": tf.strings.to_number(tf.as_string(f)) * 3.0,
+                   "gather": tf.gather(v, [2, 0]), "where": tf.where(tf.constant(
+                       [True, False, True]), p, v)}
+        saver = tf.train.Saver()
+    feeds = {"p:0": ["a", "x", "\xe9"], "f:0": [1.0, 2.0, 3.0]}
+    results = {}
+    for backend in ("cpu", "cuda"):
+        with _session(backend, monkeypatch, graph) as sess, caplog.at_level(logging.WARNING):
+            sess.run(v.initializer)
+            results[backend] = sess.run(fetches, feeds)
+            if backend == "cuda":
+                host = {n.type for plan in sess._plans.values() for n in plan.host_nodes}
+                assert "StringJoin" in host and host - {"Assign", "Equal", "GatherV2", "Select",
+                                                        "VariableV2"} <= HOST_MEMORY_OPS
+                assert is_device(sess._state.variables["v"]) is False
+                assert "has no CUDA kernel" not in caplog.text
+                sess.run(tf.assign(v, ["q", "r", "s"]))
+                path = saver.save(sess, str(tmp_path / "m"))
+    for key, expected in results["cpu"].items():
+        np.testing.assert_array_equal(results["cuda"][key], expected, err_msg=key)
+    assert results["cuda"]["join"].tolist() == [b"a=2.0", b"x=4.0", "\xe9=6.0".encode()]
+    with _session("cpu", monkeypatch, graph) as sess:
+        saver.restore(sess, path)
+        assert sess.run(v).tolist() == [b"q", b"r", b"s"]
