@@ -134,11 +134,18 @@ class Cast(OpDef):
 
     def infer(self, inputs, attrs):
         x = inputs[0]
-        value = None if x.value is None else x.value.astype(attrs["DstT"].np)
+        converts_strings = (x.dtype == dtypes.string) != (attrs["DstT"] == dtypes.string)
+        value = None if x.value is None or converts_strings else x.value.astype(attrs["DstT"].np)
         return [Spec(x.shape, attrs["DstT"], value)]
 
     def reference(self, attrs, x):
-        return np.asarray(x).astype(attrs["DstT"].np)
+        x = np.asarray(x)
+        if (x.dtype.kind == "O") != (attrs["DstT"] == dtypes.string):  # TF1 has no such cast
+            from graphflow.framework import errors
+
+            raise errors.UnimplementedError(None, None, f"Cast {dtypes.as_dtype(x.dtype).name} "
+                                            f"to {attrs['DstT'].name} is not supported")
+        return x.astype(attrs["DstT"].np)
 
     def grad(self, op, dy):
         src, dst = op.inputs[0].dtype, op.outputs[0].dtype

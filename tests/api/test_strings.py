@@ -338,3 +338,11 @@ def test_compat_string_helpers():
     for convert in (tf.compat.as_bytes, tf.compat.as_text):
         with pytest.raises(TypeError, match="Expected binary or unicode string, got 1"):
             convert(1)
+
+
+def test_cast_to_or_from_string_is_unimplemented_when_run(graph):
+    # TF: UnimplementedError: Cast string to float is not supported (at run time, not folded)
+    for x, dtype in [(tf.constant("1"), tf.float32), (tf.constant(1), tf.string)]:
+        with pytest.raises(tf.errors.UnimplementedError, match="Cast .* is not supported"):
+            run(tf.cast(x, dtype))
+    assert run(tf.cast(tf.constant("a"), tf.string)) == b"a"
