@@ -3,6 +3,7 @@
 # ruff: noqa: F401
 from graphflow.api.strings import (
     as_string,
+    format,
     join,
     length,
     lower,

@@ -260,3 +260,27 @@ def string_to_number(string_tensor: Any, out_type: Any = dtypes.float32,
                      name: str | None = None) -> Tensor:
     """`tf.string_to_number`: the same as `tf.strings.to_number`."""
     return to_number(string_tensor, out_type=out_type, name=name)
+
+
+def format(template: str, inputs: Any, placeholder: str = "{}", summarize: int = 3,  # noqa: A001
+           name: str | None = None) -> Tensor:
+    """`tf.strings.format`: `template` with each `placeholder` replaced by a tensor's summary.
+
+    Args:
+        template: the text, e.g. "loss={} step={}".
+        inputs: one tensor or a list of tensors (one per placeholder, in order).
+        placeholder: the marker replaced in `template`.
+        summarize: entries kept at each end of every dimension (-1: all), as TF prints.
+        name: op name.
+
+    Returns:
+        A scalar string tensor.
+
+    Raises:
+        ValueError: if the template's placeholders and the inputs differ in number.
+    """
+    values = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    with op_scope(values, name, "StringFormat") as scope:
+        tensors = [convert_to_tensor(v) for v in values]
+        attrs = {"template": template, "placeholder": placeholder, "summarize": int(summarize)}
+        return out("StringFormat", tensors, attrs, name=scope)

@@ -35,7 +35,7 @@ HOST_MEMORY_OPS = frozenset({"Shape", "Size", "Rank", "IsVariableInitialized",
                              "AsString", "StringJoin", "ReduceJoin", "StringLength", "StringLower",
                              "StringUpper", "StringStrip", "Substr", "StaticRegexReplace",
                              "RegexReplace", "StaticRegexFullMatch", "RegexFullMatch",
-                             "StringToNumber"})
+                             "StringToNumber", "StringFormat"})
 
 _logged: set[str] = set()
 

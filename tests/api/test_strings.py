@@ -346,3 +346,34 @@ def test_cast_to_or_from_string_is_unimplemented_when_run(graph):
         with pytest.raises(tf.errors.UnimplementedError, match="Cast .* is not supported"):
             run(tf.cast(x, dtype))
     assert run(tf.cast(tf.constant("a"), tf.string)) == b"a"
+
+
+def test_strings_format_like_tf(graph):
+    got = run({
+        "scalar": tf.strings.format("x={} y={}", [tf.constant(3), tf.constant([1.5, 2.0])]),
+        "floats": tf.strings.format("{}", [tf.constant(
+            [0.1, 1 / 3, 1e10, 1e-7, 123456789.0, np.nan, np.inf, -0.0])]),
+        "doubles": tf.strings.format("{}", tf.constant(
+            [1e-5, 1e16, 1e300, 0.3, 2.0**60, 1e15, 1e17], tf.float64), summarize=-1),
+        "grid": tf.strings.format("{}", [tf.reshape(tf.range(100), [10, 10])]),
+        "cube": tf.strings.format("{}", [tf.reshape(tf.range(12), [2, 3, 2])]),
+        "short": tf.strings.format("{}", [tf.range(10)], summarize=2),
+        "text": tf.strings.format("{}", [tf.constant(["\xe9", "a\nb", 'q"q', "\\",
+                                                      b"\x00\x7f", "'"])], summarize=-1),
+        "bool": tf.strings.format("a<>b", [tf.constant([True, False])], placeholder="<>"),
+        "empty": tf.strings.format("{}", [tf.constant([], tf.float32)]),
+        "none": tf.strings.format("hello", []),
+    })
+    assert got["scalar"] == b"x=3 y=[1.5 2]"  # every value below recorded from TF
+    assert got["floats"] == b"[0.1 0.333333343 1e+10 ... nan inf -0]"
+    assert got["doubles"] == b"[1e-05 1e+16 1e+300 0.3 1.152921504606847e+18 1e+15 1e+17]"
+    assert got["grid"] == (b"[[0 1 2 ... 7 8 9]\n [10 11 12 ... 17 18 19]\n [20 21 22 ... 27 28 "
+                           b"29]\n ...\n [70 71 72 ... 77 78 79]\n [80 81 82 ... 87 88 89]\n "
+                           b"[90 91 92 ... 97 98 99]]")
+    assert got["cube"] == b"[[[0 1]\n  [2 3]\n  [4 5]]\n\n [[6 7]\n  [8 9]\n  [10 11]]]"
+    assert got["short"] == b"[0 1 ... 8 9]"
+    assert got["text"] == b'["\xc3\xa9" "a\\nb" "q\\"q" "\\\\" "\\000\\177" "\\\'"]'
+    assert got["bool"] == b"a[1 0]b" and got["empty"] == b"[]" and got["none"] == b"hello"
+    with pytest.raises(ValueError, match="The template expects 2 tensors, but the inputs only "
+                                         "has 1"):
+        tf.strings.format("{} {}", [tf.constant(1)])

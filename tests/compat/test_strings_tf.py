@@ -179,6 +179,21 @@ def test_as_string(kwargs):
     assert_same(expected, got)
 
 
+@pytest.mark.parametrize("summarize", [3, 1, -1])
+def test_strings_format(summarize):
+    rng = np.random.default_rng(0)
+    values = [rng.normal(size=(4, 9)).astype(np.float32), rng.normal(size=(7,)),
+              np.arange(24).reshape(2, 3, 4), np.array([True, False]), np.int64(-5),
+              np.array(["a", "\xe9", "x\ty"])]
+
+    def build(tf):
+        return tf.strings.format("; ".join(["{}"] * len(values)),
+                                 [tf.constant(v) for v in values], summarize=summarize)
+
+    expected, got = run_both(build)
+    assert got == expected
+
+
 def test_to_number():
     def build(tf):
         floats = tf.constant(["1.5", " 2", "-3e2", "inf", "0x10", "+4", "1e400", "0.1"])
