@@ -205,7 +205,7 @@ from graphflow.session.session import InteractiveSession, Session, get_default_s
 
 # strings (kept as one block: other changes to this file merge around it)
 # isort: split
-from graphflow import compat, strings
+from graphflow import compat, dtypes, strings
 from graphflow.api.strings import (
     as_string,
     reduce_join,

@@ -43,6 +43,8 @@ class Zeros(Initializer):
 
     def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Any:
         d = self._dtype(dtype)
+        if d == dtypes.string:  # the zero of a string is b"" (TF)
+            return constant(np.full(_dims(shape), b"", dtype=object), d)
         return constant(np.zeros(_dims(shape), d.np), d)
 
 

@@ -377,3 +377,16 @@ def test_strings_format_like_tf(graph):
     with pytest.raises(ValueError, match="The template expects 2 tensors, but the inputs only "
                                          "has 1"):
         tf.strings.format("{} {}", [tf.constant(1)])
+
+
+def test_string_get_variable_and_the_dtypes_namespace(graph):
+    default = tf.get_variable("default", shape=[2], dtype=tf.string)  # TF: zeros, i.e. b""
+    given = tf.get_variable("given", shape=[2], dtype=tf.string,
+                            initializer=tf.constant_initializer("q"))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(default).tolist() == [b"", b""]
+        assert sess.run(given).tolist() == [b"q", b"q"]
+    assert tf.dtypes.as_dtype("float") is tf.dtypes.float32 is tf.float32
+    assert tf.dtypes.string is tf.string and tf.dtypes.bool is tf.bool
+    assert tf.dtypes.cast(tf.constant(1), "double").dtype is tf.float64
