@@ -204,7 +204,7 @@ class Pad(OpDef):
         mode = attrs.get("mode", "CONSTANT").upper()
         pads = [(int(a), int(b)) for a, b in np.asarray(paddings).reshape(-1, 2)]
         if mode == "CONSTANT":
-            value = constant[0] if constant else 0
+            value = constant[0] if constant else (b"" if np.asarray(x).dtype.kind == "O" else 0)
             return np.pad(x, pads, mode="constant", constant_values=value)
         return np.pad(x, pads, mode="reflect" if mode == "REFLECT" else "symmetric")
 

@@ -63,7 +63,10 @@ def test_layout_ops_on_strings(graph):
                "slice": p[1:], "tile": tf.tile(p, [2]), "expand": tf.expand_dims(p, 0),
                "transpose": tf.transpose(tf.reshape(p, [1, 2])),
                "unstack": tf.unstack(tf.constant(["x", "y"])), "shape": tf.shape(p),
-               "zeros_like": tf.zeros_like(p)}, feed)
+               "zeros_like": tf.zeros_like(p), "pad": tf.pad(p, [[1, 0]]),
+               "pad_z": tf.pad(p, [[0, 1]], constant_values="z"),
+               "reverse": tf.reverse(p, [0]), "mask": tf.boolean_mask(p, [False, True]),
+               "split": tf.split(tf.reshape(p, [1, 2]), 2, axis=1)}, feed)
     x = np.array([b"a", b"b"], dtype=object)
     np.testing.assert_array_equal(got["identity"], x)
     np.testing.assert_array_equal(got["reshape"], x.reshape(2, 1))
@@ -77,6 +80,10 @@ def test_layout_ops_on_strings(graph):
     assert got["unstack"] == [b"x", b"y"]
     np.testing.assert_array_equal(got["shape"], [2])
     np.testing.assert_array_equal(got["zeros_like"], np.array([b"", b""], dtype=object))  # TF
+    assert got["pad"].tolist() == [b"", b"a", b"b"]  # TF pads strings with b""
+    assert got["pad_z"].tolist() == [b"a", b"b", b"z"]
+    assert got["reverse"].tolist() == [b"b", b"a"] and got["mask"].tolist() == [b"b"]
+    assert [s.tolist() for s in got["split"]] == [[[b"a"]], [[b"b"]]]
 
 
 def test_equal_where_and_add_on_strings(graph):
