@@ -29,14 +29,12 @@ def _string(value: Any, what: str = "input") -> Tensor:
     return t
 
 
-def _attr_string(value: Any, what: str) -> str | None:
-    """A Python (or constant) string, or None when `value` is computed at run time."""
-    if isinstance(value, (str, bytes)):
-        return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
-    t = convert_to_tensor(value, dtype=dtypes.string)
-    if t.op.type == "Const":
-        return _attr_string(t.op.get_attr("value")[()], what)
-    return None
+def _attr_string(value: Any) -> str | None:
+    """A Python string as an attribute value, or None for a tensor (TF1 builds the Static* regex
+    ops only for Python strings)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    return value if isinstance(value, str) else None
 
 
 def as_string(input: Any, precision: int = -1, scientific: bool = False,  # noqa: A002 - TF1 name
@@ -122,8 +120,10 @@ def reduce_join(inputs: Any, axis: Any = None, keep_dims: bool | None = None,
         axis = axis.op.get_attr("value").tolist()
     if axis is not None and not isinstance(axis, int):
         axis = [int(a) for a in axis]
-    return out("ReduceJoin", [_string(inputs, "inputs")],
-               {"axis": axis, "keep_dims": keep, "separator": separator}, name=name)
+    with op_scope([inputs], None, "ReduceJoin"):  # TF1 names it "ReduceJoin/ReduceJoin"
+        return out("ReduceJoin", [_string(inputs, "inputs")],
+                   {"axis": axis, "keep_dims": keep, "separator": separator},
+                   name=name or "ReduceJoin")
 
 
 def strings_reduce_join(inputs: Any, axis: Any = None, keepdims: bool = False, separator: str = "",
@@ -207,8 +207,7 @@ def regex_replace(input: Any, pattern: Any, rewrite: Any, replace_global: bool =
     Raises:
         InvalidArgumentError (when run): for an invalid pattern or rewrite.
     """
-    static_pattern, static_rewrite = _attr_string(pattern, "pattern"), _attr_string(rewrite,
-                                                                                   "rewrite")
+    static_pattern, static_rewrite = _attr_string(pattern), _attr_string(rewrite)
     attrs: dict[str, Any] = {"replace_global": bool(replace_global)}
     if static_pattern is not None and static_rewrite is not None:
         attrs.update(pattern=static_pattern, rewrite=static_rewrite)
@@ -227,7 +226,7 @@ def regex_full_match(input: Any, pattern: Any, name: str | None = None) -> Tenso
     Raises:
         InvalidArgumentError (when run): for an invalid pattern.
     """
-    static_pattern = _attr_string(pattern, "pattern")
+    static_pattern = _attr_string(pattern)
     if static_pattern is not None:
         return out("StaticRegexFullMatch", [_string(input)], {"pattern": static_pattern},
                    name=name)

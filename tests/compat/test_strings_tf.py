@@ -242,3 +242,19 @@ def test_string_variables_save_and_restore(tmp_path):
     (e_value, e_list), (g_value, g_list) = on_both(program)
     assert_same(e_value, g_value)
     assert g_list == e_list
+
+
+def test_string_op_types_and_names():
+    def program(tf):
+        x = tf.placeholder(tf.string, [None], name="x")
+        outs = [tf.as_string(tf.constant([1.5])), tf.string_join([x, x]), tf.reduce_join(x),
+                tf.strings.length(x), tf.strings.lower(x), tf.strings.upper(x),
+                tf.strings.strip(x), tf.strings.substr(x, 0, 1), tf.strings.to_number(x),
+                tf.strings.regex_replace(x, "a", "b"), tf.strings.regex_full_match(x, "a"),
+                tf.strings.regex_replace(x, tf.constant("a"), "b"),
+                tf.strings.regex_full_match(x, tf.constant("a")),
+                tf.strings.format("{}", [x]), tf.string_join([x], name="named")]
+        return [(t.op.type, t.name, t.dtype.name) for t in outs]
+
+    expected, got = on_both(program)
+    assert got == expected
