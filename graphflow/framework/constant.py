@@ -126,7 +126,8 @@ def _to_numpy(value: Any, dtype: DType | None) -> np.ndarray:
         if value.dtype.kind == "c":
             raise TypeError(f"Expected {dtype.name}, got an array of {value.dtype} instead: "
                             "graphflow does not support complex tensors.")
-        return np.asarray(value).astype(dtype.np, copy=False)
+        with np.errstate(invalid="ignore", over="ignore"):  # TF1 casts silently, as numpy
+            return np.asarray(value).astype(dtype.np, copy=False)
     try:
         arr = np.asarray(value)
     except ValueError as e:
