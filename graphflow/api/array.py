@@ -141,3 +141,22 @@ def _slice_helper(tensor: Tensor, key: Any) -> Tensor:
     from .indexing import slice_helper
 
     return slice_helper(tensor, key)
+
+
+# ---- TF1 names composed of the functions above ---------------------------------------------------
+def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = False) -> Tensor:
+    """Swaps the last two dimensions (`tf.linalg.matrix_transpose`, `tf.linalg.transpose`).
+
+    Raises:
+        ValueError: for a tensor of rank below 2 or of unknown rank.
+    """
+    from .indexing import transpose
+
+    with op_scope([a], name, "matrix_transpose") as scope:
+        a = convert_to_tensor(a)
+        ndims = a.shape.ndims
+        if ndims is None or ndims < 2:
+            raise ValueError(f"Argument 'a' should be a (batch) matrix, with rank >= 2. Found: "
+                             f"{a.shape}")
+        return transpose(a, [*range(ndims - 2), ndims - 1, ndims - 2], name=scope)
+
