@@ -1,5 +1,6 @@
-"""`tf.nn` functions TF1 builds from other ops: `xw_plus_b`, `relu_layer`, `crelu` and
-`embedding_lookup` (sharded parameters included)."""
+"""`tf.nn` functions TF1 builds from other ops: `xw_plus_b`, `relu_layer`, `crelu`,
+`conv1d` (a 2-D convolution over a height of 1) and `embedding_lookup` (sharded parameters
+included)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from ._build import op_scope
 from .activations import relu
 from .array import identity
 from .clip import clip_by_norm
-from .indexing import concat, gather
-from .nn_conv import bias_add
+from .indexing import concat, expand_dims, gather, squeeze
+from .nn_conv import bias_add, conv2d
 
 
 def xw_plus_b(x: Any, weights: Any, biases: Any, name: str | None = None) -> Tensor:
@@ -38,6 +39,46 @@ def crelu(features: Any, name: str | None = None, axis: int = -1) -> Tensor:
     with op_scope([features], name, "CRelu") as scope:
         features = convert_to_tensor(features)
         return relu(concat([features, gmath.negative(features)], axis, name=scope))
+
+
+def _one_dim(value: Any, what: str) -> int:
+    values = [value] if isinstance(value, int) else [int(v) for v in value]
+    if len(values) == 3:  # the full [1, s, 1] form
+        values = values[1:2]
+    if len(values) != 1:
+        raise ValueError(f"conv1d: {what} must be an int or a list of 1 or 3 ints, got "
+                         f"{value!r}")
+    return values[0]
+
+
+def conv1d(value: Any = None, filters: Any = None, stride: Any = None, padding: Any = None,
+           use_cudnn_on_gpu: Any = None, data_format: str | None = None,
+           name: str | None = None, input: Any = None, dilations: Any = None  # noqa: A002
+           ) -> Tensor:
+    """1-D convolution of value [batch, width, in] ("NWC", or [batch, in, width] for "NCW")
+    with filters [k, in, out], computed as TF1 does: a 2-D convolution over a height of 1.
+
+    Returns:
+        [batch, out_width, out] ([batch, out, out_width] for "NCW").
+
+    Raises:
+        ValueError: for another data format or a malformed stride or dilation.
+    """
+    value = value if value is not None else input
+    if data_format in (None, "NWC", "NHWC"):
+        fmt, spatial = "NHWC", 1
+    elif data_format in ("NCW", "NCHW"):
+        fmt, spatial = "NCHW", 2
+    else:
+        raise ValueError(f"conv1d: data_format must be 'NWC' or 'NCW', got {data_format!r}")
+    step = _one_dim(stride if stride is not None else 1, "stride")
+    dilation = _one_dim(dilations if dilations is not None else 1, "dilations")
+    with op_scope([value, filters], name, "conv1d"):
+        images = expand_dims(value, spatial)
+        kernel = expand_dims(filters, 0)
+        result = conv2d(images, kernel, [1, step], padding, data_format=fmt,
+                        dilations=[1, dilation])
+        return squeeze(result, [spatial])
 
 
 def embedding_lookup(params: Any, ids: Any, partition_strategy: str = "mod",

@@ -6,9 +6,11 @@ layer object again) shares them."""
 # ruff: noqa: F401
 from .base import Layer
 from .convolutional import (
+    Conv1D,
     Conv2D,
     Conv2DTranspose,
     SeparableConv2D,
+    conv1d,
     conv2d,
     conv2d_transpose,
     separable_conv2d,
@@ -16,8 +18,12 @@ from .convolutional import (
 from .core import Dense, Dropout, Flatten, dense, dropout, flatten
 from .normalization import BatchNormalization, batch_normalization
 from .pooling import (
+    AveragePooling1D,
     AveragePooling2D,
+    MaxPooling1D,
     MaxPooling2D,
+    average_pooling1d,
     average_pooling2d,
+    max_pooling1d,
     max_pooling2d,
 )

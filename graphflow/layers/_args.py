@@ -18,18 +18,27 @@ def data_format_of(data_format: str) -> str:
     return formats[data_format]
 
 
+def ints(value: Any, count: int, what: str) -> tuple[int, ...]:
+    """An int or `count` ints as a tuple of `count` ints.
+
+    Raises:
+        ValueError: for another number of ints.
+    """
+    if isinstance(value, int):
+        return (value,) * count
+    values = tuple(int(v) for v in value)
+    if len(values) != count:
+        raise ValueError(f"{what} must be an int or {count} ints, got {value!r}")
+    return values
+
+
 def pair(value: Any, what: str) -> tuple[int, int]:
     """An int or a pair of ints as a pair.
 
     Raises:
         ValueError: for another number of ints.
     """
-    if isinstance(value, int):
-        return value, value
-    values = tuple(int(v) for v in value)
-    if len(values) != 2:
-        raise ValueError(f"{what} must be an int or 2 ints, got {value!r}")
-    return values
+    return ints(value, 2, what)
 
 
 def padding_of(padding: str) -> str:

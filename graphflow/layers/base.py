@@ -10,6 +10,7 @@ layer's `.name` is a separate per-graph unique name (`dense_1`, `dense_2`, ...),
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -221,6 +222,8 @@ class Layer:
             tracked.append(variable)
         return variable
 
+    add_variable = add_weight  # TF1's older name
+
     def add_update(self, updates: Any, inputs: Any = None) -> None:
         """Records update ops (run them through `tf.GraphKeys.UPDATE_OPS`)."""
         for update in _flatten(updates):
@@ -264,6 +267,12 @@ class Layer:
                             auxiliary_name_scope=False) as scope:
             self._current_scope = scope
             with graph.name_scope(scope.original_name_scope):
+                # As TF1: `training=` reaches `call` only if it takes it, and a `call` with
+                # a `scope` argument receives the layer's variable scope.
+                if "training" in kwargs and not self._call_takes("training"):
+                    del kwargs["training"]
+                if self._call_takes("scope", keyword_catchall=False):
+                    kwargs["scope"] = scope
                 inputs = _to_tensors(inputs)
                 if not self.built:
                     if self._dtype is None:
@@ -280,6 +289,11 @@ class Layer:
         return outputs
 
     apply = __call__
+
+    def _call_takes(self, argument: str, keyword_catchall: bool = True) -> bool:
+        parameters = inspect.signature(self.call).parameters
+        return argument in parameters or keyword_catchall and any(
+            p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
     def _activity_penalty(self, outputs: Any) -> None:
         if self._activity_regularizer is None:

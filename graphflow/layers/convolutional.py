@@ -1,5 +1,5 @@
-"""`tf.layers.Conv2D`, `SeparableConv2D` and `Conv2DTranspose`, and their functional forms
-`conv2d`, `separable_conv2d`, `conv2d_transpose`."""
+"""`tf.layers.Conv1D`, `Conv2D`, `SeparableConv2D` and `Conv2DTranspose`, and their functional
+forms `conv1d`, `conv2d`, `separable_conv2d`, `conv2d_transpose`."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ from typing import Any
 from graphflow.api import nn_conv
 from graphflow.api.array import shape
 from graphflow.api.indexing import stack
+from graphflow.api.nn_compose import conv1d as nn_conv1d
 from graphflow.framework.initializers import Zeros
 from graphflow.framework.tensor import Tensor
 
-from ._args import data_format_of, padding_of, pair
+from ._args import data_format_of, ints, padding_of
 from .base import Layer, activation_of
 
 
-class _Conv2DBase(Layer):
-    """What the 2-D convolution layers share: geometry, bias, activation."""
+class _ConvBase(Layer):
+    """What the convolution layers share: geometry, bias, activation."""
+
+    _RANK = 2
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any, padding: str,
                  data_format: str, dilation_rate: Any, activation: Any, use_bias: bool,
@@ -26,12 +29,12 @@ class _Conv2DBase(Layer):
         super().__init__(trainable=trainable, name=name,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.filters = int(filters)
-        self.kernel_size = pair(kernel_size, "kernel_size")
-        self.strides = pair(strides, "strides")
+        self.kernel_size = ints(kernel_size, self._RANK, "kernel_size")
+        self.strides = ints(strides, self._RANK, "strides")
         self.padding = padding_of(padding)
         self.data_format = data_format
         self._format = data_format_of(data_format)
-        self.dilation_rate = pair(dilation_rate, "dilation_rate")
+        self.dilation_rate = ints(dilation_rate, self._RANK, "dilation_rate")
         self.activation = activation_of(activation)
         self.use_bias = use_bias
         self.bias_initializer, self.bias_regularizer = bias_initializer, bias_regularizer
@@ -40,11 +43,12 @@ class _Conv2DBase(Layer):
 
     def _channels(self, input_shape: Any) -> int:
         depth = None
-        if input_shape.ndims == 4:
-            depth = input_shape.dims[1 if self._format == "NCHW" else 3]
+        if input_shape.ndims == self._RANK + 2:
+            depth = input_shape.dims[1 if self._format == "NCHW" else -1]
         if depth is None:
             raise ValueError(f"{type(self).__name__}: the channel dimension of the inputs "
-                             f"should be defined and the inputs 4-D, got shape {input_shape}")
+                             f"should be defined and the inputs {self._RANK + 2}-D, got shape "
+                             f"{input_shape}")
         return depth
 
     def _four(self, values: tuple[int, int]) -> list[int]:
@@ -63,7 +67,42 @@ class _Conv2DBase(Layer):
         return outputs if self.activation is None else self.activation(outputs)
 
 
-class Conv2D(_Conv2DBase):
+class Conv1D(_ConvBase):
+    """A 1-D convolution over [batch, width, channels]: kernel [k, in, filters]
+    (glorot_uniform by default), bias, activation. Arguments as TF1's `tf.layers.Conv1D`."""
+
+    _RANK = 1
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
+                 data_format: str = "channels_last", dilation_rate: Any = 1,
+                 activation: Any = None, use_bias: bool = True, kernel_initializer: Any = None,
+                 bias_initializer: Any = Zeros(), kernel_regularizer: Any = None,
+                 bias_regularizer: Any = None, activity_regularizer: Any = None,
+                 kernel_constraint: Any = None, bias_constraint: Any = None,
+                 trainable: bool = True, name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                         activation, use_bias, bias_initializer, bias_regularizer,
+                         bias_constraint, activity_regularizer, trainable, name, **kwargs)
+        self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.kernel: Any = None
+
+    def build(self, input_shape: Any) -> None:
+        self.kernel = self.add_weight(
+            "kernel", [*self.kernel_size, self._channels(input_shape), self.filters],
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint)
+        self._add_bias()
+        self.built = True
+
+    def call(self, inputs: Tensor) -> Tensor:
+        outputs = nn_conv1d(inputs, self.kernel, self.strides[0], self.padding,
+                            data_format="NCW" if self._format == "NCHW" else "NWC",
+                            dilations=self.dilation_rate[0])
+        return self._finish(outputs)
+
+
+class Conv2D(_ConvBase):
     """A 2-D convolution: kernel [kh, kw, in, filters] (glorot_uniform by default), bias,
     activation. Arguments as TF1's `tf.layers.Conv2D`."""
 
@@ -96,7 +135,7 @@ class Conv2D(_Conv2DBase):
         return self._finish(outputs)
 
 
-class SeparableConv2D(_Conv2DBase):
+class SeparableConv2D(_ConvBase):
     """A depthwise convolution (kernel [kh, kw, in, depth_multiplier]) then a 1x1 convolution
     to `filters` channels: variables depthwise_kernel, pointwise_kernel, bias."""
 
@@ -144,7 +183,7 @@ class SeparableConv2D(_Conv2DBase):
         return self._finish(outputs)
 
 
-class Conv2DTranspose(_Conv2DBase):
+class Conv2DTranspose(_ConvBase):
     """A transposed ("deconvolution") layer: kernel [kh, kw, filters, in]; each spatial size
     becomes size * stride ('same') or size * stride + max(k - stride, 0) ('valid')."""
 
@@ -195,6 +234,26 @@ class Conv2DTranspose(_Conv2DBase):
             outputs.set_shape([static[0], self.filters, oh_s, ow_s] if nchw
                               else [static[0], oh_s, ow_s, self.filters])
         return self._finish(outputs)
+
+
+def conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any = 1,
+           padding: str = "valid", data_format: str = "channels_last", dilation_rate: Any = 1,
+           activation: Any = None, use_bias: bool = True, kernel_initializer: Any = None,
+           bias_initializer: Any = Zeros(), kernel_regularizer: Any = None,
+           bias_regularizer: Any = None, activity_regularizer: Any = None,
+           kernel_constraint: Any = None, bias_constraint: Any = None, trainable: bool = True,
+           name: str | None = None, reuse: Any = None) -> Tensor:
+    """The functional form of `Conv1D` (`reuse=True` shares an existing layer's variables).
+
+    Returns:
+        The output tensor.
+    """
+    layer = Conv1D(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                   activation, use_bias, kernel_initializer, bias_initializer,
+                   kernel_regularizer, bias_regularizer, activity_regularizer,
+                   kernel_constraint, bias_constraint, trainable, name, _scope=name,
+                   _reuse=reuse)
+    return layer.apply(inputs)
 
 
 def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),

@@ -128,3 +128,75 @@ def test_unknown_arguments_and_inputs_without_a_last_dimension(graph):
         tf.layers.Dense(2, kernel_size=3)
     with pytest.raises(ValueError, match="last dimension of the inputs to `Dense`"):
         tf.layers.Dense(2)(tf.placeholder(tf.float32, [None, None]))
+
+
+def _conv1d_reference(x, kernel, stride, dilation, padding):
+    """Cross-correlation over the width of x [n, w, c] with kernel [k, c, f], TF's padding."""
+    width, span = x.shape[1], (kernel.shape[0] - 1) * dilation + 1
+    if padding == "same":
+        out = -(-width // stride)
+        total = max((out - 1) * stride + span - width, 0)
+        x = np.pad(x, [(0, 0), (total // 2, total - total // 2), (0, 0)])
+    else:
+        out = (width - span) // stride + 1
+    taps = [x[:, i * stride + np.arange(kernel.shape[0]) * dilation] for i in range(out)]
+    return np.stack([np.einsum("nkc,kcf->nf", t, kernel) for t in taps], axis=1)
+
+
+@pytest.mark.parametrize("stride,dilation,padding", [(2, 1, "same"), (1, 2, "valid")])
+def test_conv1d_layer_and_nn_conv1d_match_the_reference(graph, stride, dilation, padding):
+    x = RNG.normal(size=(2, 9, 3))
+    layer = tf.layers.Conv1D(4, 3, strides=stride, dilation_rate=dilation, padding=padding,
+                             bias_initializer=tf.constant_initializer(0.5))
+    y = layer(tf.constant(x))
+    assert [v.name for v in layer.variables] == ["conv1d/kernel:0", "conv1d/bias:0"]
+    assert y.name == "conv1d/BiasAdd:0"  # TF's name
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        kernel = sess.run(layer.kernel)
+        got, plain = sess.run([y, tf.nn.conv1d(x, kernel, stride, padding.upper(),
+                                                dilations=dilation)])
+    expected = _conv1d_reference(x, kernel, stride, dilation, padding)
+    np.testing.assert_allclose(got, expected + 0.5, rtol=1e-10)
+    np.testing.assert_allclose(plain, expected, rtol=1e-10)
+
+
+def test_channels_first_conv1d_and_1d_pooling(graph):
+    x = RNG.normal(size=(2, 8, 3))
+    first = tf.layers.conv1d(tf.constant(x.transpose(0, 2, 1)), 2, 3, use_bias=False,
+                             data_format="channels_first")
+    pooled = tf.layers.max_pooling1d(tf.constant(x), 2, 2)
+    averaged = tf.layers.AveragePooling1D(3, 2, padding="same")(tf.constant(x))
+    assert (pooled.name, averaged.name) == ("max_pooling1d/Squeeze:0",
+                                            "average_pooling1d/Squeeze:0")  # TF's names
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        kernel, got_first, got_max, got_avg = sess.run(["conv1d/kernel:0", first, pooled,
+                                                        averaged])
+    np.testing.assert_allclose(got_first, _conv1d_reference(x, kernel, 1, 1, "valid")
+                               .transpose(0, 2, 1), rtol=1e-10)
+    np.testing.assert_array_equal(got_max, x.reshape(2, 4, 2, 3).max(axis=2))
+    padded_windows = [x[:, 2 * i:2 * i + 3] for i in range(4)]  # SAME pads 0 before, 1 after
+    np.testing.assert_allclose(got_avg, np.stack([w.mean(axis=1) for w in padded_windows], 1),
+                               rtol=1e-12)
+
+
+class Shift(tf.layers.Layer):
+    def build(self, input_shape):
+        self.offset = self.add_variable("offset", [], initializer=tf.ones_initializer())
+        super().build(input_shape)
+
+    def call(self, inputs, scope=None):
+        self.seen_scope = scope.name
+        return inputs + self.offset
+
+
+def test_call_gets_its_scope_and_only_the_arguments_it_takes(graph):
+    shift = Shift(name="shift")
+    y = shift(tf.constant([1.0, 2.0]), training=True)  # dropped, as TF1
+    assert shift.seen_scope == "shift" and y.name == "shift/add:0"  # TF's names
+    dense_out = tf.layers.Dense(1)(tf.ones([1, 2]), training=False)
+    assert dense_out.shape.as_list() == [1, 1]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(y), [2.0, 3.0])
