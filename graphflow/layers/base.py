@@ -89,7 +89,9 @@ class Layer:
                  activity_regularizer: Any = None, **kwargs: Any) -> None:
         scope = kwargs.pop("_scope", None)
         self._reuse = kwargs.pop("_reuse", None)
-        kwargs.pop("autocast", None)
+        # Keras arguments that only matter to a Keras model, not to a layer called on tensors.
+        for ignored in ("autocast", "input_shape", "batch_input_shape", "batch_size"):
+            kwargs.pop(ignored, None)
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unknown keyword arguments "
                             f"{sorted(kwargs)}")

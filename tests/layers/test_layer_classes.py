@@ -200,3 +200,10 @@ def test_call_gets_its_scope_and_only_the_arguments_it_takes(graph):
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         np.testing.assert_array_equal(sess.run(y), [2.0, 3.0])
+
+
+def test_keras_model_arguments_are_accepted_and_weights_are_not(graph):
+    layer = tf.layers.Dense(2, input_shape=(3,))
+    assert layer(tf.ones([1, 3])).shape.as_list() == [1, 2]
+    with pytest.raises(TypeError, match=r"unknown keyword arguments \['weights'\]"):
+        tf.layers.Dense(2, weights=[np.ones((3, 2))])
