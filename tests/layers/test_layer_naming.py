@@ -5,6 +5,7 @@ legacy tf.layers (TF1.15's layer code), running these same functions."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import graphflow as tf
@@ -45,7 +46,11 @@ def test_gan_discriminator_built_twice_shares_every_variable(graph, reuse):
     assert [v.name for v in tf.global_variables()] == GAN_VARIABLES
     assert [v.name for v in tf.trainable_variables()] == _moving(GAN_VARIABLES)
     assert outputs == ["Discriminator/dense/BiasAdd:0", "Discriminator_1/dense/BiasAdd:0"]
-    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 4  # two per batch norm call
+    assert [u.name for u in tf.get_collection(tf.GraphKeys.UPDATE_OPS)] == [
+        "Discriminator/batch_normalization/AssignMovingAvg",
+        "Discriminator/batch_normalization/AssignMovingAvg_1",
+        "Discriminator_1/batch_normalization/AssignMovingAvg",
+        "Discriminator_1/batch_normalization/AssignMovingAvg_1"]
 
 
 def test_nested_scopes_names_and_reentry(graph):
@@ -187,3 +192,25 @@ def test_reuse_of_a_missing_layer_and_a_duplicate_name(graph):
     assert a.kernel is b.kernel
     assert [v.name for v in tf.global_variables()] == ["d/kernel:0", "d/bias:0", "m/d/kernel:0",
                                                        "m/d/bias:0"]
+
+
+def test_a_shared_discriminator_gets_the_gradient_of_both_uses(graph):
+    real = np.linspace(-1.0, 1.0, 12).reshape(4, 3)
+    fake = real[::-1] * 0.5
+
+    def discriminator(x, reuse):
+        with tf.variable_scope("D", reuse=reuse):
+            return tf.layers.dense(tf.layers.dense(x, 5, tf.nn.tanh), 1)
+
+    two_calls = tf.reduce_sum(discriminator(tf.constant(real), False)) + \
+        tf.reduce_sum(discriminator(tf.constant(fake), True))
+    one_call = tf.reduce_sum(discriminator(tf.constant(np.concatenate([real, fake])), True))
+    variables = tf.trainable_variables()
+    assert [v.name for v in variables] == ["D/dense/kernel:0", "D/dense/bias:0",
+                                           "D/dense_1/kernel:0", "D/dense_1/bias:0"]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        split, joined = sess.run([tf.gradients(two_calls, variables),
+                                  tf.gradients(one_call, variables)])
+    for a, b in zip(split, joined):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
