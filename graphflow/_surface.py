@@ -102,6 +102,7 @@ from graphflow.api.math import (
     greater,
     greater_equal,
     is_finite,
+    is_inf,
     is_nan,
     less,
     less_equal,

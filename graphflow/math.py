@@ -24,6 +24,7 @@ from graphflow.api.math import (
     greater,
     greater_equal,
     is_finite,
+    is_inf,
     is_nan,
     less,
     less_equal,
@@ -64,6 +65,7 @@ from graphflow.api.math import (
     subtract,
     tanh,
     truediv,
+    zero_fraction,
 )
 from graphflow.api.math import div_no_nan as divide_no_nan
 from graphflow.api.normalization import l2_normalize

@@ -33,7 +33,8 @@ ALIASES = [
         "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min",
         "reduce_prod", "reduce_sum", "round", "rsqrt", "scalar_mul", "sigmoid", "sign", "sin",
         "sqrt", "square", "squared_difference", "subtract", "tanh", "truediv",
-        "unsorted_segment_sum", "count_nonzero"]],
+        "unsorted_segment_sum", "count_nonzero", "is_inf"]],
+    ("math.zero_fraction", "nn.zero_fraction"),
     *[(f"math.{n}", f"nn.{n}") for n in [
         "l2_normalize", "log_softmax", "softmax", "softplus", "softsign", "sigmoid", "tanh"]],
     ("math.divide_no_nan", "div_no_nan"), ("math.mod", "floormod"), ("mod", "floormod"),
@@ -193,6 +194,15 @@ def test_moments_and_counts(graph):
     assert got[1] == pytest.approx(data.std(), rel=1e-14)  # 1.479019945774904 in TF
     np.testing.assert_array_equal(got[2], [1, 2, 0])
     assert got[2].dtype == np.int64 and got[3] == 1 and got[3].dtype == np.int32
+
+
+def test_is_inf_and_zero_fraction(graph):
+    data = np.array([[0.0, np.inf, -np.inf], [np.nan, 0.0, 2.0]])
+    inf, fraction, none_zero = _run(tf.is_inf(data), tf.nn.zero_fraction(data),
+                                    tf.nn.zero_fraction(tf.ones([3], tf.int32)))
+    np.testing.assert_array_equal(inf, np.isinf(data))
+    assert fraction == np.float32(2 / 6) and fraction.dtype == np.float32 and none_zero == 0.0
+X
 
 
 def test_matrix_transpose(graph):

@@ -463,3 +463,22 @@ def count_nonzero(input_tensor: Any = None, axis: Any = None, keepdims: bool | N
         x = convert_to_tensor(input_tensor if input_tensor is not None else input)
         nonzero = cast(not_equal(x, zeros_like(x)), dtypes.int64)
         return cast(reduce_sum(nonzero, _axis(axis, reduction_indices), keepdims=keep), dtype)
+
+
+def is_inf(x: Any, name: str | None = None) -> Tensor:
+    """True where x is +inf or -inf."""
+    with op_scope([x], name, "IsInf") as scope:
+        x = convert_to_tensor(x)
+        return logical_and(logical_not(is_finite(x)), logical_not(is_nan(x)), name=scope)
+
+
+def zero_fraction(value: Any, name: str | None = None) -> Tensor:
+    """The fraction of zeros in `value`, as a float32 scalar (`tf.nn.zero_fraction`)."""
+    from .array import identity, size
+
+    with op_scope([value], name, "zero_fraction"):
+        value = convert_to_tensor(value)
+        total = size(value, out_type=dtypes.int64)
+        zeros = total - count_nonzero(value)
+        fraction = truediv(cast(zeros, dtypes.float32), cast(total, dtypes.float32))
+        return identity(fraction, name="fraction")
