@@ -202,7 +202,7 @@ def test_is_inf_and_zero_fraction(graph):
                                     tf.nn.zero_fraction(tf.ones([3], tf.int32)))
     np.testing.assert_array_equal(inf, np.isinf(data))
     assert fraction == np.float32(2 / 6) and fraction.dtype == np.float32 and none_zero == 0.0
-X
+    assert tf.nn.zero_fraction(data).name == "zero_fraction_2/fraction:0"  # as TF names it
 
 
 def test_matrix_transpose(graph):
