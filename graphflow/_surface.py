@@ -30,6 +30,7 @@ from graphflow._scopes import (
 from graphflow.api.array import (
     broadcast_to,
     check_numerics,
+    eye,
     fill,
     identity,
     matrix_transpose,

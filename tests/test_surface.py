@@ -40,7 +40,7 @@ ALIASES = [
     ("math.divide_no_nan", "div_no_nan"), ("math.mod", "floormod"), ("mod", "floormod"),
     ("linalg.matmul", "matmul"), ("linalg.global_norm", "global_norm"),
     ("linalg.l2_normalize", "nn.l2_normalize"), ("linalg.transpose", "matrix_transpose"),
-    ("linalg.matrix_transpose", "matrix_transpose"),
+    ("linalg.matrix_transpose", "matrix_transpose"), ("linalg.eye", "eye"),
     ("random.normal", "random_normal"), ("random.uniform", "random_uniform"),
     ("random.truncated_normal", "truncated_normal"), ("random.set_random_seed", "set_random_seed"),
     ("random_crop", "image.random_crop"), ("nn.avg_pool2d", "nn.avg_pool"),
@@ -203,6 +203,17 @@ def test_is_inf_and_zero_fraction(graph):
     np.testing.assert_array_equal(inf, np.isinf(data))
     assert fraction == np.float32(2 / 6) and fraction.dtype == np.float32 and none_zero == 0.0
     assert tf.nn.zero_fraction(data).name == "zero_fraction_2/fraction:0"  # as TF names it
+
+
+def test_eye(graph):
+    square, wide, batched = _run(tf.eye(3), tf.eye(2, 4, dtype=tf.int32),
+                                 tf.linalg.eye(2, batch_shape=[3]))
+    np.testing.assert_array_equal(square, np.eye(3))
+    assert square.dtype == np.float32 and wide.dtype == np.int32
+    np.testing.assert_array_equal(wide, np.eye(2, 4))
+    np.testing.assert_array_equal(batched, np.stack([np.eye(2)] * 3))
+    with pytest.raises(TypeError, match="must be Python ints"):
+        tf.eye(tf.constant(3))
 
 
 def test_matrix_transpose(graph):
