@@ -22,7 +22,8 @@ from graphflow.api.cross_entropy import (
     weighted_cross_entropy_with_logits,
 )
 from graphflow.api.dropout import dropout
-from graphflow.api.math import sigmoid, tanh, zero_fraction
+from graphflow.api.math import sigmoid, tanh
+from graphflow.api.math_compose import zero_fraction
 from graphflow.api.nn_compose import conv1d, crelu, embedding_lookup, relu_layer, xw_plus_b
 from graphflow.api.nn_conv import (
     avg_pool,
