@@ -80,8 +80,12 @@ def tf_alias_groups(tf1):
     """TF's public names in NAMESPACES grouped by the function or class they name."""
     groups = {}
     for namespace in NAMESPACES:
-        module = _resolve(tf1, namespace)
-        for name in dir(module):
+        try:  # TF 2.16+ has tf.layers only with tf_keras installed
+            module = _resolve(tf1, namespace)
+            names = dir(module)
+        except (AttributeError, ImportError):
+            continue
+        for name in names:
             if name.startswith("_"):
                 continue
             try:
