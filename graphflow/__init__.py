@@ -1,7 +1,11 @@
-"""graphflow: a TensorFlow-1-style static-graph engine. Use it as `import graphflow as tf`.
+"""graphflow: a TensorFlow-1-style static-graph engine. Use it as `import graphflow as tf`
+(or `import graphflow.compat.v1 as tf`).
 
-Build a graph of placeholders, Variables and ops; run it in a `tf.Session`. Every public name
-here mirrors TF1's.
+Build a graph of placeholders, Variables and ops; run it in a `tf.Session`. The names here are
+a subset of TF 1.15's public API, with TF1's signatures and behaviour: the parts graphflow
+implements (see README.md), including TF1's aliases of them (`tf.math.add` is `tf.add`), plus
+a few additions beyond TF1 (more optimizers and schedules, `tf.render`). A TF1 name that is
+missing is simply not implemented yet.
 """
 
 from graphflow import _layout

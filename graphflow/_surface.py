@@ -2,14 +2,18 @@
 
 # ruff: noqa: F401
 from graphflow import (
+    compat,
     contrib,
     errors,
     image,
     initializers,
     layers,
+    linalg,
     logging,
     losses,
+    math,
     nn,
+    random,
     regularizers,
     test,
     train,
@@ -26,8 +30,10 @@ from graphflow._scopes import (
 from graphflow.api.array import (
     broadcast_to,
     check_numerics,
+    eye,
     fill,
     identity,
+    matrix_transpose,
     ones,
     placeholder,
     placeholder_with_default,
@@ -39,6 +45,12 @@ from graphflow.api.array import (
     zeros,
 )
 from graphflow.api.clip import clip_by_global_norm, clip_by_norm, global_norm
+from graphflow.api.graph_utils import (
+    dimension_value,
+    is_tensor,
+    moving_average_variables,
+    tables_initializer,
+)
 from graphflow.api.indexing import (
     boolean_mask,
     clip_by_value,
@@ -69,6 +81,8 @@ from graphflow.api.math import (
     abs,
     add,
     add_n,
+    arg_max,
+    arg_min,
     argmax,
     argmin,
     cast,
@@ -126,6 +140,7 @@ from graphflow.api.math import (
     squared_difference,
     subtract,
     tanh,
+    to_double,
     to_float,
     to_int32,
     to_int64,
@@ -134,7 +149,25 @@ from graphflow.api.math import (
     where_v2,
     zeros_like,
 )
+from graphflow.api.math_compose import (
+    count_nonzero,
+    is_inf,
+    log_sigmoid,
+    reduce_logsumexp,
+    truncatediv,
+    truncatemod,
+)
 from graphflow.api.random import random_normal, random_uniform, truncated_normal
+from graphflow.compat._switches import (
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    enable_eager_execution,
+    enable_v2_behavior,
+    executing_eagerly,
+    executing_eagerly_outside_functions,
+)
 from graphflow.framework.constant import constant, convert_to_tensor
 from graphflow.framework.dtypes import (
     DType,
@@ -199,13 +232,20 @@ from graphflow.framework.variables import (
     trainable_variables,
     variables_initializer,
 )
+from graphflow.framework.variables import (
+    local_variables_initializer as initialize_local_variables,
+)
+from graphflow.framework.variables import (
+    variables_initializer as initialize_variables,
+)
 from graphflow.gradients import gradients, hessians
+from graphflow.image import random_crop
 from graphflow.session.config import ConfigProto, GPUOptions, RunMetadata, RunOptions
 from graphflow.session.session import InteractiveSession, Session, get_default_session
 
 # strings (kept as one block: other changes to this file merge around it)
 # isort: split
-from graphflow import compat, dtypes, strings
+from graphflow import dtypes, strings
 from graphflow.api.strings import (
     as_string,
     reduce_join,
@@ -215,18 +255,5 @@ from graphflow.api.strings import (
     string_to_number,
     substr,
 )
-
-
-def disable_v2_behavior() -> None:
-    """Accepted for `tensorflow.compat.v1` scripts: graphflow only has TF1 behaviour."""
-
-
-def disable_eager_execution() -> None:
-    """Accepted for compatibility: graphflow always builds graphs."""
-
-
-def executing_eagerly() -> bool:
-    return False
-
 
 __all__ = [n for n in dir() if not n.startswith("_")]

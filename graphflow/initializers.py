@@ -1,6 +1,7 @@
 """`tf.initializers`: variable initializers by their TF1 names."""
 
 # ruff: noqa: F401
+from graphflow.api.graph_utils import tables_initializer
 from graphflow.framework.initializers import (
     Constant as constant,
 )
@@ -35,4 +36,13 @@ from graphflow.framework.initializers import (
 )
 from graphflow.framework.initializers import (
     Zeros as zeros,
+)
+from graphflow.framework.variables import (
+    global_variables_initializer as global_variables,
+)
+from graphflow.framework.variables import (
+    local_variables_initializer as local_variables,
+)
+from graphflow.framework.variables import (
+    variables_initializer as variables,
 )

@@ -23,6 +23,8 @@ from graphflow.api.cross_entropy import (
 )
 from graphflow.api.dropout import dropout
 from graphflow.api.math import sigmoid, tanh
+from graphflow.api.math_compose import zero_fraction
+from graphflow.api.nn_compose import conv1d, crelu, embedding_lookup, relu_layer, xw_plus_b
 from graphflow.api.nn_conv import (
     avg_pool,
     bias_add,
@@ -41,3 +43,7 @@ from graphflow.api.normalization import (
     moments,
 )
 from graphflow.api.softmax import log_softmax, softmax
+
+# TF1's other names for the same functions.
+avg_pool2d = avg_pool
+max_pool2d = max_pool

@@ -141,3 +141,41 @@ def _slice_helper(tensor: Tensor, key: Any) -> Tensor:
     from .indexing import slice_helper
 
     return slice_helper(tensor, key)
+
+
+# ---- TF1 names composed of the functions above ---------------------------------------------------
+def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = False) -> Tensor:
+    """Swaps the last two dimensions (`tf.linalg.matrix_transpose`, `tf.linalg.transpose`).
+
+    Raises:
+        ValueError: for a tensor of rank below 2 or of unknown rank.
+    """
+    from .indexing import transpose
+
+    with op_scope([a], name, "matrix_transpose") as scope:
+        a = convert_to_tensor(a)
+        ndims = a.shape.ndims
+        if ndims is None or ndims < 2:
+            raise ValueError(f"Argument 'a' should be a (batch) matrix, with rank >= 2. Found: "
+                             f"{a.shape}")
+        return transpose(a, [*range(ndims - 2), ndims - 1, ndims - 2], name=scope)
+
+
+
+def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
+        dtype: Any = dtypes.float32, name: str | None = None) -> Tensor:
+    """An identity matrix [num_rows, num_columns] (ones on the main diagonal), repeated over
+    `batch_shape` (`tf.eye`, `tf.linalg.eye`).
+
+    Raises:
+        TypeError: when a size is a tensor (graphflow builds the matrix as a constant).
+    """
+    sizes = [num_rows, num_columns, *(batch_shape if batch_shape is not None else [])]
+    if any(isinstance(s, Tensor) or hasattr(s, "_as_graph_tensor") for s in sizes):
+        raise TypeError("eye: num_rows, num_columns and batch_shape must be Python ints here, "
+                        "not tensors")
+    matrix = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
+                    dtype=dtypes.as_dtype(dtype).as_numpy_dtype)
+    if batch_shape is not None:
+        matrix = np.broadcast_to(matrix, [*map(int, batch_shape), *matrix.shape]).copy()
+    return constant(matrix, name=name or "eye")

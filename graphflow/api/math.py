@@ -356,3 +356,21 @@ Tensor._OPERATORS.update({
     "__lt__": less, "__le__": less_equal, "__gt__": greater, "__ge__": greater_equal,
     "__getitem__": _getitem,
 })
+
+
+# ---- TF1 names composed of the ops above ---------------------------------------------------------
+def to_double(x: Any, name: str = "ToDouble") -> Tensor:
+    """Casts to float64 (TF1's deprecated `tf.to_double`)."""
+    return cast(x, dtypes.float64, name)
+
+
+def arg_max(input: Any, dimension: Any, output_type: Any = dtypes.int64,  # noqa: A002 - TF1
+            name: str | None = None) -> Tensor:
+    """TF1's `tf.arg_max(input, dimension, output_type, name)`: `argmax` along `dimension`."""
+    return argmax(input, dimension, name=name, output_type=output_type)
+
+
+def arg_min(input: Any, dimension: Any, output_type: Any = dtypes.int64,  # noqa: A002 - TF1
+            name: str | None = None) -> Tensor:
+    """TF1's `tf.arg_min(input, dimension, output_type, name)`: `argmin` along `dimension`."""
+    return argmin(input, dimension, name=name, output_type=output_type)

@@ -1,14 +1,14 @@
-"""`graphflow.compat.v1`: the same TF1 surface, so `import graphflow.compat.v1 as tf` works like
-`import tensorflow.compat.v1 as tf` (and `tf.disable_v2_behavior()` is accepted); and TF1's
-`tf.compat` string helpers (`as_bytes`, `as_text`, `as_str`, `as_str_any`)."""
+"""`tf.compat`: `graphflow.compat.v1` is graphflow itself, so `import graphflow.compat.v1 as
+tf` works like `import tensorflow.compat.v1 as tf` (then `tf.disable_v2_behavior()` is
+accepted); plus TF's byte/text conversions `as_bytes`, `as_text`, `as_str`, `as_str_any` and
+`dimension_value`."""
 
-import sys
+import sys as _sys
 
 import graphflow as _graphflow
-from graphflow.framework.string_values import as_bytes, as_str_any, as_text
+from graphflow.api.graph_utils import dimension_value  # noqa: F401
+from graphflow.framework.string_values import as_bytes, as_str_any, as_text  # noqa: F401
 
 as_str = as_text
 v1 = _graphflow
-sys.modules[__name__ + ".v1"] = _graphflow
-
-__all__ = ["as_bytes", "as_str", "as_str_any", "as_text", "v1"]
+_sys.modules[__name__ + ".v1"] = _graphflow

@@ -100,24 +100,23 @@ def variable_scope(name_or_scope: Any = None, default_name: str | None = None,
         raise ValueError("If default_name is None then scope (name_or_scope) is required")
     if isinstance(name_or_scope, VariableScope):
         full = name_or_scope.name
-        op_scope = name_or_scope.original_name_scope
+        # TF1 opens a fresh op name scope named after the scope's last component ("enc_1"),
+        # while the scope keeps its original name scope.
+        op_scope_name = full.rsplit("/", 1)[-1]
         base_reuse = name_or_scope.reuse or parent.reuse
         inherit = name_or_scope
     else:
-        if name_or_scope is None:
-            prefix = f"{parent.name}/" if parent.name else ""
-            key = prefix + default_name
-            count = store.scope_counts.get(key, 0)
-            store.scope_counts[key] = count + 1
-            local = default_name if count == 0 else f"{default_name}_{count}"
-        else:
-            local = name_or_scope
-            key = (f"{parent.name}/" if parent.name else "") + local
-            store.scope_counts[key] = store.scope_counts.get(key, 0) + 1
+        local = name_or_scope if name_or_scope is not None else \
+            _unique_scope_name(store, parent.name, default_name)
         full = f"{parent.name}/{local}" if parent.name else local
-        op_scope = None
+        op_scope_name = name_or_scope if name_or_scope is not None else default_name
         base_reuse = parent.reuse
         inherit = parent
+    store.scope_counts[full] = store.scope_counts.get(full, 0) + 1
+    # Sub-scope counts are what make default names unique ("dense", "dense_1"): re-entering a
+    # scope object restores them on exit, leaving a named scope resets them, so a model built
+    # twice under the same scope names its layers the same way both times (as TF1).
+    saved_counts = dict(store.scope_counts) if isinstance(name_or_scope, VariableScope) else None
     # reuse=None/False inherits; once True (or AUTO_REUSE) it cannot be switched off inside.
     new_reuse = base_reuse if reuse is None or reuse is False else reuse
     if parent.reuse is True:
@@ -130,20 +129,34 @@ def variable_scope(name_or_scope: Any = None, default_name: str | None = None,
         constraint=constraint if constraint is not None else inherit.constraint,
     )
     with contextlib.ExitStack() as stack:
-        if auxiliary_name_scope:
-            if op_scope:
-                scope_name = stack.enter_context(graph.name_scope(op_scope))
-            else:
-                local_name = full.rsplit("/", 1)[-1]
-                scope_name = stack.enter_context(graph.name_scope(local_name))
-            scope.original_name_scope = scope_name
+        scope_name = stack.enter_context(graph.name_scope(op_scope_name)) \
+            if auxiliary_name_scope else ""
+        if isinstance(name_or_scope, VariableScope):
+            scope.original_name_scope = name_or_scope.original_name_scope
         else:
-            scope.original_name_scope = op_scope or ""
+            scope.original_name_scope = scope_name
         store.scopes.append(scope)
         try:
             yield scope
         finally:
             store.scopes.pop()
+            if saved_counts is not None:
+                store.scope_counts = saved_counts
+            else:
+                for key in store.scope_counts:
+                    if key.startswith(full + "/"):
+                        store.scope_counts[key] = 0
+
+
+def _unique_scope_name(store: _Store, parent: str, prefix: str) -> str:
+    """`prefix`, or `prefix_1`, `prefix_2`, ...: the first not opened yet in scope `parent`."""
+    base = f"{parent}/{prefix}" if parent else prefix
+    if not store.scope_counts.get(base, 0):
+        return prefix
+    index = 1
+    while store.scope_counts.get(f"{base}_{index}", 0):
+        index += 1
+    return f"{prefix}_{index}"
 
 
 def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: Any = None,

@@ -1,4 +1,5 @@
-"""`tf.layers.batch_normalization`, with TF1's variables and UPDATE_OPS."""
+"""`tf.layers.BatchNormalization` and `batch_normalization`, with TF1's variables and
+UPDATE_OPS."""
 
 from __future__ import annotations
 
@@ -10,12 +11,119 @@ from graphflow.api.normalization import batch_normalization as nn_batch_normaliz
 from graphflow.api.normalization import moments, unbiased_variance
 from graphflow.framework import dtypes
 from graphflow.framework.constant import convert_to_tensor
-from graphflow.framework.graph import GraphKeys, get_default_graph
 from graphflow.framework.initializers import Ones, Zeros
 from graphflow.framework.tensor import Tensor
 from graphflow.framework.variables import assign_sub
 
-from ._scope import layer_scope, weight
+from .base import Layer
+
+
+class BatchNormalization(Layer):
+    """Normalizes over every axis but `axis` with the batch's statistics when called with
+    `training` true (a Python bool or a bool tensor) and the moving averages otherwise.
+
+    Variables: `gamma`, `beta` (trainable), `moving_mean`, `moving_variance` (not trainable).
+    In training, the moving averages move towards the batch statistics by
+    moving -= (moving - batch) * (1 - momentum) through ops placed in the layer's `updates`
+    and `tf.GraphKeys.UPDATE_OPS`, as in TF1: run them with the train op, e.g. under
+    `tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS))`. As TF1's fused
+    kernel, a 4-D input along its channel axis updates the moving variance with the unbiased
+    batch variance.
+
+    Raises:
+        NotImplementedError: for batch renormalization, virtual batches or `adjustment`.
+    """
+
+    def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
+                 center: bool = True, scale: bool = True, beta_initializer: Any = Zeros(),
+                 gamma_initializer: Any = Ones(), moving_mean_initializer: Any = Zeros(),
+                 moving_variance_initializer: Any = Ones(), beta_regularizer: Any = None,
+                 gamma_regularizer: Any = None, beta_constraint: Any = None,
+                 gamma_constraint: Any = None, renorm: bool = False,
+                 renorm_clipping: Any = None, renorm_momentum: float = 0.99, fused: Any = None,
+                 trainable: bool = True, virtual_batch_size: Any = None,
+                 adjustment: Any = None, name: str | None = None, **kwargs: Any) -> None:
+        if renorm or virtual_batch_size is not None or adjustment is not None:
+            raise NotImplementedError("batch renormalization, virtual batches and adjustment "
+                                      "are not supported")
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        self.axis, self.momentum, self.epsilon = int(axis), momentum, epsilon
+        self.center, self.scale = center, scale
+        self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
+        self.moving_mean_initializer = moving_mean_initializer
+        self.moving_variance_initializer = moving_variance_initializer
+        self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+        self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
+        self.gamma: Any = None
+        self.beta: Any = None
+        self.moving_mean: Any = None
+        self.moving_variance: Any = None
+
+    def build(self, input_shape: Any) -> None:
+        """Creates the four variables.
+
+        Raises:
+            ValueError: for inputs of unknown rank or an unknown size along `axis`.
+        """
+        rank = input_shape.ndims
+        if rank is None:
+            raise ValueError(f"{self.name}: batch_normalization needs inputs of known rank")
+        axis = self.axis % rank
+        depth = input_shape.dims[axis]
+        if depth is None:
+            raise ValueError(f"{self.name}: axis {axis} of inputs {input_shape} has an unknown "
+                             f"size")
+        # float16 inputs keep float32 statistics, as TF1's fused kernel.
+        dtype = dtypes.float32 if self._dtype == dtypes.float16 else self._dtype
+        if self.scale:
+            self.gamma = self.add_weight("gamma", [depth], dtype, self.gamma_initializer,
+                                         self.gamma_regularizer, constraint=self.gamma_constraint)
+        if self.center:
+            self.beta = self.add_weight("beta", [depth], dtype, self.beta_initializer,
+                                        self.beta_regularizer, constraint=self.beta_constraint)
+        self.moving_mean = self.add_weight("moving_mean", [depth], dtype,
+                                           self.moving_mean_initializer, trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", [depth], dtype,
+                                               self.moving_variance_initializer, trainable=False)
+        self.built = True
+
+    def call(self, inputs: Tensor, training: Any = False) -> Tensor:
+        x = inputs
+        rank = x.shape.ndims
+        axis = self.axis % rank
+        reduce_axes = [a for a in range(rank) if a != axis]
+        broadcast = [1] * rank
+        broadcast[axis] = x.shape.dims[axis]
+        shaped = (lambda t: t) if axis == rank - 1 else (lambda t: reshape(t, broadcast))
+        param_dtype = self.moving_mean.dtype.base_dtype
+        if training is False:
+            return self._normalize(x, shaped(self.moving_mean), shaped(self.moving_variance),
+                                   shaped)
+        mean, variance = moments(x, reduce_axes)
+        if rank == 4 and axis in (1, 3):  # TF1's fused kernel: unbiased variance for averages
+            update_variance = unbiased_variance(x, variance, reduce_axes)
+        else:
+            update_variance = variance
+        decay = 1.0 - self.momentum
+        if training is not True:  # a tensor: in inference the averages do not move
+            decay = gmath.where(convert_to_tensor(training),
+                                convert_to_tensor(decay, param_dtype),
+                                convert_to_tensor(0.0, param_dtype))
+        for variable, value in ((self.moving_mean, mean), (self.moving_variance, update_variance)):
+            delta = (variable - gmath.cast(value, param_dtype)) * decay
+            self.add_update(assign_sub(variable, delta, name="AssignMovingAvg").op)
+        batch = self._normalize(x, shaped(mean), shaped(variance), shaped)
+        if training is True:
+            return batch
+        inference = self._normalize(x, shaped(self.moving_mean), shaped(self.moving_variance),
+                                    shaped)
+        return gmath.where(convert_to_tensor(training), batch, inference)
+
+    def _normalize(self, x: Tensor, mean: Any, variance: Any, shaped: Any) -> Tensor:
+        beta = None if self.beta is None else gmath.cast(shaped(self.beta), x.dtype)
+        gamma = None if self.gamma is None else gmath.cast(shaped(self.gamma), x.dtype)
+        return nn_batch_normalization(x, gmath.cast(mean, x.dtype), gmath.cast(variance, x.dtype),
+                                      beta, gamma, self.epsilon)
 
 
 def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
@@ -29,74 +137,19 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
                         reuse: Any = None, renorm: bool = False, renorm_clipping: Any = None,
                         renorm_momentum: float = 0.99, fused: Any = None,
                         virtual_batch_size: Any = None, adjustment: Any = None) -> Tensor:
-    """Normalizes over every axis but `axis` with the batch's statistics when `training`
-    (a Python bool or a bool tensor) and the moving averages otherwise.
+    """The functional form of `BatchNormalization` (`reuse=True` shares an existing layer's
+    variables).
 
-    Variables: `gamma`, `beta` (trainable), `moving_mean`, `moving_variance` (not trainable).
-    In training, the moving averages move towards the batch statistics by
-    moving -= (moving - batch) * (1 - momentum) through ops placed in
-    `tf.GraphKeys.UPDATE_OPS`, as in TF1: run them with the train op, e.g. under
-    `tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS))`. As TF1's fused
-    kernel, a 4-D input along its channel axis updates the moving variance with the unbiased
-    batch variance.
+    Returns:
+        The normalized tensor.
 
     Raises:
         ValueError: when the normalized axis has an unknown size.
     """
-    if renorm or virtual_batch_size is not None or adjustment is not None:
-        raise NotImplementedError("batch renormalization, virtual batches and adjustment are "
-                                  "not supported")
-    x = convert_to_tensor(inputs)
-    rank = x.shape.ndims
-    if rank is None:
-        raise ValueError("batch_normalization needs inputs of known rank")
-    axis = axis % rank
-    depth = x.shape.dims[axis]
-    if depth is None:
-        raise ValueError(f"batch_normalization: axis {axis} of inputs {x.shape} has an unknown "
-                         f"size")
-    reduce_axes = [a for a in range(rank) if a != axis]
-    broadcast = [1] * rank
-    broadcast[axis] = depth
-    param_dtype = dtypes.float32 if x.dtype == dtypes.float16 else x.dtype
-    with layer_scope(name, "batch_normalization", reuse):
-        gamma = weight("gamma", [depth], param_dtype, gamma_initializer, gamma_regularizer,
-                       trainable, gamma_constraint) if scale else None
-        beta = weight("beta", [depth], param_dtype, beta_initializer, beta_regularizer,
-                      trainable, beta_constraint) if center else None
-        moving_mean = weight("moving_mean", [depth], param_dtype, moving_mean_initializer,
-                             None, False)
-        moving_var = weight("moving_variance", [depth], param_dtype,
-                            moving_variance_initializer, None, False)
-        shaped = (lambda t: t) if axis == rank - 1 else (lambda t: reshape(t, broadcast))
-        if training is False:
-            return _normalize(x, shaped(moving_mean), shaped(moving_var), beta, gamma, shaped,
-                              epsilon)
-        mean, variance = moments(x, reduce_axes)
-        if rank == 4 and axis in (1, 3):  # TF1's fused kernel: unbiased variance for averages
-            update_variance = unbiased_variance(x, variance, reduce_axes)
-        else:
-            update_variance = variance
-        decay = 1.0 - momentum
-        if training is not True:  # a tensor: in inference the averages do not move
-            decay = gmath.where(convert_to_tensor(training), convert_to_tensor(decay, param_dtype),
-                                convert_to_tensor(0.0, param_dtype))
-        graph = get_default_graph()
-        for variable, value in ((moving_mean, mean), (moving_var, update_variance)):
-            delta = (variable - gmath.cast(value, param_dtype)) * decay
-            graph.add_to_collection(GraphKeys.UPDATE_OPS,
-                                    assign_sub(variable, delta, name="AssignMovingAvg").op)
-        batch = _normalize(x, shaped(mean), shaped(variance), beta, gamma, shaped, epsilon)
-        if training is True:
-            return batch
-        inference = _normalize(x, shaped(moving_mean), shaped(moving_var), beta, gamma, shaped,
-                               epsilon)
-        return gmath.where(convert_to_tensor(training), batch, inference)
-
-
-def _normalize(x, mean, variance, beta, gamma, shaped, epsilon):
-    return nn_batch_normalization(x, gmath.cast(mean, x.dtype), gmath.cast(variance, x.dtype),
-                                  None if beta is None else gmath.cast(shaped(beta), x.dtype),
-                                  None if gamma is None else gmath.cast(shaped(gamma), x.dtype),
-                                  epsilon)
-
+    layer = BatchNormalization(axis, momentum, epsilon, center, scale, beta_initializer,
+                               gamma_initializer, moving_mean_initializer,
+                               moving_variance_initializer, beta_regularizer, gamma_regularizer,
+                               beta_constraint, gamma_constraint, renorm, renorm_clipping,
+                               renorm_momentum, fused, trainable, virtual_batch_size, adjustment,
+                               name, _scope=name, _reuse=reuse)
+    return layer.apply(inputs, training=training)
