@@ -57,11 +57,7 @@ ALIASES = [
 
 
 # TF groups graphflow deliberately or knowingly splits, with the reason.
-KNOWN_DIVERGENT = {
-    # graphflow's tf.image.resize has TF2's half-pixel sampling; TF1's is resize_images
-    # (graphflow/image is outside this test's area: reported for its owner to fix).
-    ("image.resize", "image.resize_images"),
-}
+KNOWN_DIVERGENT: set[tuple[str, ...]] = set()
 
 
 def _resolve(module, path):

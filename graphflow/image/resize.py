@@ -51,13 +51,9 @@ def resize_images(images: Any, size: Any, method: Any = ResizeMethod.BILINEAR,
     return _resize(images, size, method, align_corners, False, name)
 
 
-def resize(images: Any, size: Any, method: Any = ResizeMethod.BILINEAR,
-           preserve_aspect_ratio: bool = False, antialias: bool = False,
-           name: str | None = None) -> Tensor:
-    """TF2's `tf.image.resize`: half-pixel centers (matches most other libraries)."""
-    if preserve_aspect_ratio or antialias:
-        raise NotImplementedError("preserve_aspect_ratio and antialias are not supported")
-    return _resize(images, size, method, False, True, name)
+#: TF 1.15's `tf.image.resize` is `resize_images` (TF1's coordinate mapping); TF2's half-pixel
+#: sampling is `resize_bilinear(..., half_pixel_centers=True)`.
+resize = resize_images
 
 
 def resize_bilinear(images: Any, size: Any, align_corners: bool = False,

@@ -71,13 +71,14 @@ def test_resize_modes_against_hand_computed_values(graph):
     legacy, corners, half, nearest = _run([
         tf.image.resize_images(row, [1, 6]),
         tf.image.resize_images(row, [1, 5], align_corners=True),
-        tf.image.resize(row, [1, 6]),
+        tf.image.resize_bilinear(row, [1, 6], half_pixel_centers=True),
         tf.image.resize_images(row, [1, 6], tf.image.ResizeMethod.NEAREST_NEIGHBOR)])
     np.testing.assert_allclose(legacy.ravel(), [0, 5, 10, 15, 20, 20])  # src = dst * 3/6
     np.testing.assert_allclose(corners.ravel(), [0, 5, 10, 15, 20])
     np.testing.assert_allclose(half.ravel(), [0, 2.5, 7.5, 12.5, 17.5, 20])  # half-pixel
     np.testing.assert_allclose(nearest.ravel(), [0, 0, 10, 10, 20, 20])
     assert tf.image.resize_images(IMAGE, [7, 9]).shape.as_list() == [7, 9, 3]
+    assert tf.image.resize is tf.image.resize_images  # TF 1.15: one function
 
 
 def test_resize_gradient_is_the_adjoint(graph):
