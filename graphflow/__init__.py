@@ -4,10 +4,10 @@ Build a graph of placeholders, Variables and ops; run it in a `tf.Session`. Ever
 here mirrors TF1's.
 """
 
-from graphflow import _layout
+from graphflow import _folder_mounts
 
-_layout.mount("ops", "ops")
-_layout.mount("cuda", "cuda")
+_folder_mounts.mount("ops", "ops")
+_folder_mounts.mount("cuda", "cuda")
 
 from graphflow import ops as _ops  # noqa: E402,F401  (registers every op)
 from graphflow import viz as viz  # noqa: E402

@@ -137,3 +137,89 @@ def join_runner(join: Callable[..., np.ndarray], data_shapes: Sequence[tuple[int
         return out
 
     return run
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_layout(node: Any) -> Callable[..., Any] | None:
+    """Transpose, Slice, StridedSlice, ReverseV2, Tile, Pad, BroadcastTo (and GatherV2 with
+    constant indices): one gather through the map the op's reference gives. Needs the static
+    inputs as constants (fed ones are specialized per value: `OpDef.host_arguments`)."""
+    from .builder_inputs import constant_arguments, shape_of
+
+    static = constant_arguments(node)
+    if static is None:
+        return None
+    run = layout_runner(node.opdef.reference, node.attrs, shape_of(node.in_specs[0]),
+                        node.in_specs[0].dtype.np, static)
+    return lambda x, *_: run(x)
+
+
+def build_join(node: Any) -> Callable[..., Any]:
+    """ConcatV2, Pack: every input scattered to its place in the output."""
+    from .builder_inputs import shape_of
+
+    reference, attrs = node.opdef.reference, node.attrs
+    return join_runner(lambda *xs: reference(attrs, *xs), [shape_of(s) for s in node.in_specs],
+                       node.out_specs[0].dtype.np)
+
+
+def build_split(node: Any) -> Callable[..., Any] | None:
+    """Split, SplitV, Unpack: one gather per piece."""
+    from .builder_inputs import constant_arguments, shape_of
+
+    static = constant_arguments(node)
+    if static is None:
+        return None
+    reference, attrs = node.opdef.reference, node.attrs
+    run = split_runner(lambda x: reference(attrs, x, *static), shape_of(node.in_specs[0]),
+                       node.in_specs[0].dtype.np)
+    return lambda x, *_: run(x)
+
+
+def _layout_adjoint(node: Any, forward: str, attrs: Any, static: list[Any], data: int
+                    ) -> Callable[..., Any] | None:
+    """The gradient of a layout op: the transpose of the forward op's gather map, as one sparse
+    matrix-vector product on input `data`."""
+    from graphflow.ops.registry import REGISTRY
+
+    from .builder_inputs import shape_of
+    from .sparse import gather_matrix, linear_runner
+
+    spec = node.out_specs[0]
+    if any(v is None for v in static) or spec.dtype.np.kind not in "fi":
+        return None
+    shape = shape_of(spec)
+    index, _ = index_map(REGISTRY[forward].reference, attrs, shape, spec.dtype.np, static)
+    size = int(np.prod(shape, dtype=np.int64))
+    run = linear_runner(gather_matrix(index, size).T, shape, spec.dtype.np)
+    return lambda *inputs: run(inputs[data])
+
+
+def build_strided_slice_grad(node: Any) -> Callable[..., Any] | None:
+    """StridedSliceGrad(shape, begin, end, strides, dy): StridedSlice's map transposed."""
+    from .builder_inputs import constant_input
+
+    return _layout_adjoint(node, "StridedSlice", node.attrs,
+                           [constant_input(node, k) for k in (1, 2, 3)], 4)
+
+
+def build_mirror_pad_grad(node: Any) -> Callable[..., Any] | None:
+    """MirrorPadGrad(dy, paddings): Pad's map (reflect or symmetric) transposed."""
+    from .builder_inputs import constant_input
+
+    return _layout_adjoint(node, "Pad", {"mode": node.attrs["mode"]}, [constant_input(node, 1)], 0)
+
+
+def launch_signatures() -> list[Any]:
+    """The gather and the scatter, for every dtype a layout op moves."""
+    from .launch_signatures import Launch, array
+
+    index = array("int64")
+    launches = []
+    for dtype in ("float32", "float64", "int32", "int64", "bool"):
+        launches.append(Launch(f"gather-{dtype}", gather_kernel().py_func,
+                               (array(dtype), index, array(dtype), array(dtype))))
+        launches.append(Launch(f"scatter-{dtype}", scatter_kernel().py_func,
+                               (array(dtype), index, array(dtype))))
+    return launches
