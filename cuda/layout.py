@@ -6,7 +6,9 @@ plan, so running the op's own numpy reference once on the *positions* 1..n of it
 for every output element, which input element it copies (0 = none: a padding value). The
 device then runs a single kernel for all of them: out[i] = src[index[i]], or fill[i] where
 index[i] < 0. The map is computed once per plan node, on the host, by the op's reference: no
-layout op needs kernel code of its own.
+layout op needs kernel code of its own. Concatenation and stacking scatter each input through
+such a map, splitting gathers each piece, and the layout gradients (StridedSliceGrad,
+MirrorPadGrad) apply the transposed map as a sparse product (`sparse.py`).
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ import sys
 import time
 from types import ModuleType
 
+from graphflow.cuda.launch_signatures import Launch
+
 ARCHITECTURES = ((7, 5), (8, 0), (9, 0))  # Turing, Ampere, Hopper
 
 #: A float64 arithmetic instruction (conversions, loads and moves are not arithmetic).
@@ -43,7 +45,7 @@ def kernel_modules() -> list[ModuleType]:
     return modules
 
 
-def kernels() -> list[tuple[str, object]]:
+def kernels() -> list[tuple[str, Launch]]:
     """(module name, `Launch`) for every declared launch of every kernel module."""
     return [(module.__name__.rsplit(".", 1)[-1], launch) for module in kernel_modules()
             for launch in module.launch_signatures()]
