@@ -20,10 +20,6 @@ import numpy as np
 
 from .kernel_cache import cached_kernel, configure, output_runner
 
-#: Ops whose first input is data that they only rearrange (the other inputs are static).
-LAYOUT_OPS = ("Transpose", "Slice", "StridedSlice", "ReverseV2", "Tile", "Pad", "BroadcastTo",
-              "ExpandDims", "Squeeze", "Reshape", "GatherV2")
-
 _SOURCE = '''
 from numba import cuda
 
