@@ -1,4 +1,4 @@
-"""Convolutions on the GPU (NHWC; see `windows.nchw_runner` for NCHW) as im2col and GEMM:
+"""Convolutions on the GPU (NHWC; see `nchw.window_kernel` for NCHW) as im2col and GEMM:
 
 - forward: im2col (`im2col.py`: window positions computed arithmetically, the same geometry as
   the CPU kernels), then the tiled matmul contracts the columns with the filter;
@@ -73,3 +73,28 @@ def conv2d(x: np.ndarray, f: np.ndarray, attrs) -> np.ndarray:
 
     run = conv2d_runner(x.shape, f.shape, x.dtype, attrs)
     return run(to_device(x), to_device(f)).copy_to_host()
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_conv2d(node: Any) -> Runner | None:
+    """Conv2D(x, f)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: conv2d_runner(s[0], s[1], dt, a), images=(0,))
+
+
+def build_conv2d_input_grad(node: Any) -> Runner | None:
+    """Conv2DBackpropInput(sizes, f, dy)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: conv2d_input_grad_runner(out, s[1], dt, a),
+                         images=(2,))
+
+
+def build_conv2d_filter_grad(node: Any) -> Runner | None:
+    """Conv2DBackpropFilter(x, sizes, dy)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: conv2d_filter_grad_runner(s[0], out, dt, a),
+                         images=(0, 2), image_out=False)

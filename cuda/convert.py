@@ -49,3 +49,59 @@ def zeros_runner(shape: tuple[int, ...], dtype: Any) -> Callable[[], Any]:
     zero = cuda.to_device(np.zeros(1, dtype))
     fill = convert_runner(shape, dtype)
     return lambda: fill(zero)
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_cast(node: Any) -> Callable[..., Any] | None:
+    """Cast: converted on store; into bool as `x != 0`, as TF."""
+    from .builder_inputs import shape_of
+
+    pair = (node.in_specs[0].dtype.name, node.out_specs[0].dtype.name)
+    if pair[1] == "bool" and pair[0] != "bool":
+        return _nonzero(node)
+    if pair not in PAIRS:
+        return None
+    return convert_runner(shape_of(node.out_specs[0]), node.out_specs[0].dtype.np)
+
+
+def _nonzero(node: Any) -> Callable[[Any], Any]:
+    """A cast to bool: x != 0 (one program against an uploaded zero)."""
+    from graphflow.compiler.fused_op import single_row
+
+    from .builder_inputs import shape_of
+    from .device import to_device
+    from .elementwise import program_runner
+
+    spec = node.in_specs[0]
+    compare = program_runner(single_row("NotEqual", (shape_of(spec), ()),
+                                        (spec.dtype.name, spec.dtype.name), "bool"))
+    zero = to_device(np.zeros((), spec.dtype.np))
+    return lambda x: compare(x, zero)
+
+
+def build_fill(node: Any) -> Callable[..., Any]:
+    """Fill(dims, value): the one-element value repeated."""
+    from .builder_inputs import shape_of
+
+    run = convert_runner(shape_of(node.out_specs[0]), node.out_specs[0].dtype.np)
+    return lambda dims, value: run(value)
+
+
+def build_fill_like(node: Any) -> Callable[..., Any]:
+    """ZerosLike, OnesLike: the op's constant (`opdef.fill`) repeated, uploaded once."""
+    from .builder_inputs import shape_of
+    from .device import to_device
+
+    spec = node.out_specs[0]
+    value = to_device(np.full(1, node.opdef.fill, spec.dtype.np))
+    run = convert_runner(shape_of(spec), spec.dtype.np)
+    return lambda x: run(value)
+
+
+def launch_signatures() -> list[Any]:
+    """The conversion kernel for every (source, destination) dtype pair in `PAIRS`."""
+    from .launch_signatures import Launch, array
+
+    return [Launch(f"convert-{source}-{dest}", convert_kernel().py_func, (array(source), array(dest)))
+            for source, dest in PAIRS]

@@ -126,3 +126,47 @@ def depthwise_filter_grad_runner(x_shape: tuple[int, ...], f_shape: tuple[int, .
     total = reduce_runner((splits, taps), [0], "sum", dtype, dtype, f_shape)
     return lambda x, _sizes, dy: total(partials(flat(x), flat(dy), geometry, f_shape[3],
                                                  positions, chunk, zero))
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_depthwise(node: Any) -> Callable[..., Any] | None:
+    """DepthwiseConv2dNative(x, f)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: depthwise_runner(s[0], s[1], dt, a),
+                         images=(0,))
+
+
+def build_depthwise_input_grad(node: Any) -> Callable[..., Any] | None:
+    """DepthwiseConv2dNativeBackpropInput(sizes, f, dy)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: depthwise_input_grad_runner(out, s[1], dt, a),
+                         images=(2,))
+
+
+def build_depthwise_filter_grad(node: Any) -> Callable[..., Any] | None:
+    """DepthwiseConv2dNativeBackpropFilter(x, sizes, dy)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: depthwise_filter_grad_runner(s[0], out, dt, a),
+                         images=(0, 2), image_out=False)
+
+
+def launch_signatures() -> list[Any]:
+    """The three depthwise kernels in float32 and float64."""
+    from numba import types
+
+    from .launch_signatures import Launch, array
+
+    index, i64, launches = array("int64"), types.int64, []
+    for dtype in ("float32", "float64"):
+        t = array(dtype)
+        launches += [Launch(f"depthwise_forward-{dtype}", forward_kernel().py_func,
+                            (t, t, index, i64, t, t)),
+                     Launch(f"depthwise_input_grad-{dtype}", input_grad_kernel().py_func,
+                            (t, t, index, i64, t, t)),
+                     Launch(f"depthwise_filter_grad-{dtype}", filter_grad_kernel().py_func,
+                            (t, t, index, i64, i64, i64, t, t))]
+    return launches

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numba import config as numba_config
 
-from graphflow.compiler.fused_op import Program, scalar_steps
+from graphflow.compiler.fused_op import Program, scalar_steps, single_row
 from graphflow.ops.elementwise import ELEMENTWISE
 
 from .kernel_cache import cached_kernel, configure
@@ -137,3 +137,61 @@ def host_runner(program: Program, threads: int = THREADS_PER_BLOCK) -> Callable[
 
     return run
 
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_row(node: Any) -> Callable[..., Any]:
+    """A single (unfused) elementwise row, as a one-step program."""
+    from .builder_inputs import shape_of
+
+    return program_runner(single_row(node.type, tuple(shape_of(s) for s in node.in_specs),
+                                     tuple(s.dtype.name for s in node.in_specs),
+                                     node.out_specs[0].dtype.name))
+
+
+def build_program(node: Any) -> Callable[..., Any]:
+    """A `_FusedElementwise` node: its program as one kernel."""
+    return program_runner(node.attrs["program"])
+
+
+def build_add_n(node: Any) -> Callable[..., Any]:
+    """AddN: the inputs summed left to right by one program."""
+    from .builder_inputs import shape_of
+
+    if len(node.inputs) == 1:
+        return lambda x: x
+    steps = [("Add", (("in", 0), ("in", 1)))]
+    steps += [("Add", (("step", k - 2), ("in", k))) for k in range(2, len(node.inputs))]
+    spec = node.out_specs[0]
+    program = Program(steps=tuple(steps), outputs=(len(steps) - 1,), shape=shape_of(spec),
+                      in_shapes=(shape_of(spec),) * len(node.inputs),
+                      in_dtypes=(spec.dtype.name,) * len(node.inputs), out_dtypes=(spec.dtype.name,))
+    return program_runner(program)
+
+
+# ---- signatures for the PTX check ---------------------------------------------------------------
+
+#: Rows whose libdevice float32 function itself uses a double multiply (sinf/cosf reduce huge
+#: arguments, |x| > 1e5, with one) and so are exempt from the PTX check's float64 test.
+LIBDEVICE_DOUBLE = frozenset({"Sin", "Cos"})
+
+
+def program_launch(label: str, program: Program) -> Any:
+    """The PTX check's `Launch` of one program's kernel."""
+    from .launch_signatures import Launch, array
+
+    float32_only = in_float32(program) and not any(s[0] in LIBDEVICE_DOUBLE for s in program.steps)
+    return Launch(label, compiled_kernel(program).py_func,
+                  tuple(array(d) for d in program.in_dtypes + program.out_dtypes), float32_only)
+
+
+def launch_signatures() -> list[Any]:
+    """Every row of the elementwise table on every conformance sample, float32 and float64, and
+    multi-step fused programs (`elementwise_cases`); equal programs once."""
+    from .elementwise_cases import row_cases
+
+    programs: dict[Program, str] = {}
+    for label, program, _ in row_cases():
+        programs.setdefault(program, label)
+    return [program_launch(label, program) for program, label in programs.items()]

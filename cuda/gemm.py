@@ -133,7 +133,7 @@ def _batch_broadcast(shape: tuple[int, ...], batch_shape: tuple[int, ...], dtype
     than having none, which the kernel broadcasts with batch stride 0) is broadcast by a gather."""
     if len(shape) == 2 or tuple(shape[:-2]) == batch_shape:
         return (lambda x: x), tuple(shape)
-    from .gather import layout_runner
+    from .layout import layout_runner
 
     full = (*batch_shape, *shape[-2:])
     return layout_runner(lambda attrs, x: np.broadcast_to(x, full), None, shape, dtype, ()), full
@@ -147,3 +147,25 @@ def matmul(a: np.ndarray, b: np.ndarray, transpose_a: bool = False, transpose_b:
 
     run = matmul_runner(a.shape, b.shape, a.dtype, transpose_a, transpose_b)
     return run(to_device(a), to_device(b)).copy_to_host()
+
+
+def build_matmul(node: Any) -> Callable[[Any, Any], Any] | None:
+    """MatMul, BatchMatMulV2 (floats; the op names its transpose attributes)."""
+    from .builder_inputs import shape_of
+
+    a, b = node.in_specs
+    if a.dtype.np.kind != "f":
+        return None
+    opdef = node.opdef
+    return matmul_runner(shape_of(a), shape_of(b), a.dtype.np, bool(node.attrs.get(opdef.a_attr)),
+                         bool(node.attrs.get(opdef.b_attr)))
+
+
+def launch_signatures() -> list[Any]:
+    """The tiled matmul in float32 and float64."""
+    from numba import types
+
+    from .launch_signatures import Launch, array
+
+    return [Launch(f"matmul-{dtype}", matmul_kernel(dtype).py_func,
+                   (array(dtype),) * 3 + (types.int64,) * 9) for dtype in ("float32", "float64")]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from graphflow.ops._windows import window_from_attrs
+from graphflow.ops._sliding_windows import window_from_attrs
 
 from .kernel_cache import cached_kernel, output_runner
 
@@ -142,3 +142,13 @@ def col2im_runner(x_shape: tuple[int, ...], kernel_hw: tuple[int, int], dtype: A
     geometry_dev, zero = cuda.to_device(geometry), cuda.to_device(np.zeros(1, dtype))
     col2im = output_runner(col2im_kernel(), x_shape, dtype)
     return lambda cols: col2im(flat(cols), geometry_dev, zero)
+
+
+def launch_signatures() -> list[Any]:
+    """im2col and col2im in float32 and float64."""
+    from .launch_signatures import Launch, array
+
+    index = array("int64")
+    return [Launch(f"{name}-{dtype}", kernel().py_func, (array(dtype), index, array(dtype), array(dtype)))
+            for dtype in ("float32", "float64")
+            for name, kernel in (("im2col", im2col_kernel), ("col2im", col2im_kernel))]

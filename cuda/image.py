@@ -101,3 +101,46 @@ def resize_runner(in_shape: Shape, out_shape: Shape, dtype: Any, method: str, at
     if gradient:
         return linear_runner(resize_matrix(out_shape, in_shape, method, attrs).T, out_shape, dtype)
     return linear_runner(resize_matrix(in_shape, out_shape, method, attrs), out_shape, dtype)
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_resize(node: Any) -> Callable[..., Any] | None:
+    """ResizeBilinear/NearestNeighbor(images, size) and their gradients (grads, original):
+    static sparse matrices (floats)."""
+    from .builder_inputs import shape_of
+
+    spec = node.out_specs[0]
+    if spec.dtype.np.kind != "f":
+        return None
+    method = "nearest" if "Nearest" in node.type else "bilinear"
+    run = resize_runner(shape_of(node.in_specs[0]), shape_of(spec), spec.dtype.np, method,
+                        node.attrs, gradient=node.type.endswith("Grad"))
+    return lambda x, _size: run(x)
+
+
+def build_image_transform(node: Any) -> Callable[..., Any] | None:
+    """ImageProjectiveTransformV2(images, transforms, output_shape) (floats)."""
+    from .builder_inputs import shape_of
+
+    images, transforms, _ = node.in_specs
+    if images.dtype.np.kind != "f" or transforms.dtype.np.kind != "f":
+        return None
+    per_image = shape_of(transforms)[0] > 1
+    run = transform_runner(shape_of(images), per_image, shape_of(node.out_specs[0]),
+                           images.dtype.np, node.attrs.get("interpolation", "NEAREST"))
+    return lambda images, transforms, _shape: run(images, transforms)
+
+
+def launch_signatures() -> list[Any]:
+    """The projective transform for float32/float64 images and transforms (resizes are sparse
+    products: `sparse.py`)."""
+    from numba import types
+
+    from .launch_signatures import Launch, array
+
+    i64 = types.int64
+    return [Launch(f"image_transform-{dtype}-{transforms}", transform_kernel().py_func,
+                   (array(dtype), array(transforms), types.boolean, *(i64,) * 5, types.boolean,
+                    array(dtype)))
+            for dtype in ("float32", "float64") for transforms in ("float32", "float64")]

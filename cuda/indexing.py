@@ -126,3 +126,71 @@ def scatter_add_runner(out_shape: tuple[int, ...], depth: int, updates_size: int
         return out
 
     return run
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_gather_nd(node: Any) -> Callable[[Any, Any], Any]:
+    """GatherNd(params, indices)."""
+    from .builder_inputs import shape_of
+
+    params, indices = node.in_specs
+    return gather_nd_runner(shape_of(params), shape_of(indices), shape_of(node.out_specs[0]),
+                            params.dtype.np)
+
+
+def build_gather(node: Any) -> Callable[..., Any] | None:
+    """GatherV2(params, indices, axis): one precomputed gather map when the indices are
+    constant, else a gather through the indices at run time."""
+    from .builder_inputs import constant_arguments, shape_of
+    from .layout import build_layout
+
+    if constant_arguments(node) is not None:
+        return build_layout(node)
+    params, indices = node.in_specs
+    return take_runner(shape_of(params), shape_of(indices), node.attrs.get("axis", 0) % params.rank,
+                       shape_of(node.out_specs[0]), params.dtype.np)
+
+
+def build_scatter_nd(node: Any) -> Callable[..., Any] | None:
+    """ScatterNd(indices, updates, shape) (the dtypes with atomic adds)."""
+    from .builder_inputs import shape_of
+
+    indices, updates, _ = node.in_specs
+    if updates.dtype.name not in ATOMIC_DTYPES:
+        return None
+    run = scatter_add_runner(shape_of(node.out_specs[0]), shape_of(indices)[-1],
+                             updates.shape.num_elements(), updates.dtype.np)
+    return lambda indices, updates, _shape: run(indices, updates)
+
+
+def build_unsorted_segment_sum(node: Any) -> Callable[..., Any] | None:
+    """UnsortedSegmentSum(data, segment_ids, num_segments): a ScatterNd with one index per
+    leading position of data."""
+    from .builder_inputs import shape_of
+
+    data = node.in_specs[0]
+    if data.dtype.name not in ATOMIC_DTYPES:
+        return None
+    run = scatter_add_runner(shape_of(node.out_specs[0]), 1, data.shape.num_elements(),
+                             data.dtype.np)
+    return lambda data, ids, _num: run(ids, data)
+
+
+def launch_signatures() -> list[Any]:
+    """The gather (every dtype) and the atomic scatter-add (`ATOMIC_DTYPES`), with int32 and
+    int64 indices."""
+    from numba import types
+
+    from .launch_signatures import Launch, array
+
+    index, i64, launches = array("int64"), types.int64, []
+    for indices in ("int32", "int64"):
+        for dtype in ("float32", "float64", "int32", "int64", "bool"):
+            launches.append(Launch(f"gather_nd-{indices}-{dtype}", gather_nd_kernel().py_func,
+                                   (array(dtype), array(indices), index, *(i64,) * 4, array(dtype),
+                                    array(dtype))))
+        launches += [Launch(f"scatter_add_nd-{indices}-{dtype}", scatter_add_kernel().py_func,
+                            (array(dtype), array(indices), index, i64, i64, array(dtype)))
+                     for dtype in ATOMIC_DTYPES]
+    return launches

@@ -46,3 +46,27 @@ def one_hot_runner(indices_shape: tuple[int, ...], depth: int, axis: int, dtype:
         return out
 
     return run
+
+
+def build_one_hot(node: Any) -> Callable[..., Any] | None:
+    """OneHot(indices, depth, on_value, off_value), for a constant depth (a fed one is
+    specialized per value: `OpDef.host_arguments`)."""
+    from .builder_inputs import constant_input, shape_of
+
+    depth = constant_input(node, 1)
+    if depth is None:
+        return None
+    run = one_hot_runner(shape_of(node.in_specs[0]), int(depth), node.attrs.get("axis", -1),
+                         node.out_specs[0].dtype.np)
+    return lambda indices, _depth, on, off: run(indices, on, off)
+
+
+def launch_signatures() -> list[Any]:
+    """OneHot from int32/int64 indices to every numeric dtype."""
+    from numba import types
+
+    from .launch_signatures import Launch, array
+
+    return [Launch(f"one_hot-{index}-{dtype}", one_hot_kernel().py_func,
+                   (array(index), array(dtype), array(dtype), array(dtype), types.int64, types.int64))
+            for index in ("int32", "int64") for dtype in ("float32", "float64", "int32", "int64")]

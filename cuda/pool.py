@@ -1,4 +1,4 @@
-"""Pooling on the GPU (NHWC; see `windows.nchw_runner` for NCHW), TF1's semantics as the CPU
+"""Pooling on the GPU (NHWC; see `nchw.window_kernel` for NCHW), TF1's semantics as the CPU
 kernels: padding never wins a max and is not counted in an average; a max-pool gradient goes to
 the first maximum (row-major) of its window. Window positions are computed arithmetically (the
 geometry of `im2col.py`), so no index map as large as the windows lives in device memory.
@@ -21,7 +21,6 @@ import numpy as np
 
 from .im2col import each_covering_output, each_tap, geometry_kernel, window_geometry, window_source
 from .kernel_cache import configure, output_runner
-from .windows import pool_window
 
 Runner = Callable[..., Any]
 
@@ -88,6 +87,11 @@ def average_grad_kernel() -> Any:
     return geometry_kernel("avg_pool_grad", _AVERAGE_GRAD)
 
 
+def pool_window(attrs: Any) -> tuple[int, int]:
+    """(kh, kw) of an NHWC pooling op."""
+    return int(attrs["ksize"][1]), int(attrs["ksize"][2])
+
+
 def _lowest(dtype: Any) -> Any:
     dtype = np.dtype(dtype)
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
@@ -151,3 +155,49 @@ def avg_pool_grad_runner(x_shape: tuple[int, ...], dtype: Any, attrs: Any) -> Ru
     geometry, zero, one, _ = _setup(x_shape, dtype, attrs)
     shares = output_runner(average_grad_kernel(), x_shape, dtype)
     return lambda _sizes, dy: shares(flat(dy), geometry, zero, one)
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_max_pool(node: Any) -> Runner | None:
+    """MaxPool(x)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: max_pool_runner(s[0], dt, a), images=(0,))
+
+
+def build_max_pool_grad(node: Any) -> Runner | None:
+    """MaxPoolGrad(x, y, dy)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: max_pool_grad_runner(s[0], dt, a),
+                         images=(0, 1, 2))
+
+
+def build_avg_pool(node: Any) -> Runner | None:
+    """AvgPool(x)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: avg_pool_runner(s[0], dt, a), images=(0,))
+
+
+def build_avg_pool_grad(node: Any) -> Runner | None:
+    """AvgPoolGrad(sizes, dy)."""
+    from .nchw import window_kernel
+
+    return window_kernel(node, lambda s, out, dt, a: avg_pool_grad_runner(out, dt, a), images=(1,))
+
+
+def launch_signatures() -> list[Any]:
+    """The max-pool gradient and the average kernels in float32 and float64 (MaxPool itself is
+    im2col and a reduction)."""
+    from .launch_signatures import Launch, array
+
+    index, launches = array("int64"), []
+    for dtype in ("float32", "float64"):
+        t = array(dtype)
+        launches += [Launch(f"max_pool_grad-{dtype}", max_grad_kernel().py_func, (t, t, index, t)),
+                     Launch(f"avg_pool-{dtype}", average_kernel().py_func, (t, index, t, t, t)),
+                     Launch(f"avg_pool_grad-{dtype}", average_grad_kernel().py_func,
+                            (t, index, t, t, t))]
+    return launches

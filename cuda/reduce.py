@@ -108,7 +108,7 @@ def reduce_runner(shape: tuple[int, ...], axes: Sequence[int], op: str, dtype: A
     axes = sorted({a % ndim for a in axes}) if ndim else []
     transpose = None
     if geometry(shape, axes) is None:
-        from .gather import layout_runner
+        from .layout import layout_runner
 
         perm = [d for d in range(ndim) if d not in axes] + axes
         transpose = layout_runner(lambda attrs, x: np.transpose(x, perm), None, shape, dtype, ())
@@ -150,3 +150,72 @@ def reduce(x: np.ndarray, axes: Sequence[int], op: str, out_dtype: Any = None,
     kept = tuple(d for i, d in enumerate(x.shape) if i not in {a % x.ndim for a in axes})
     run = reduce_runner(x.shape, axes, op, x.dtype, np.dtype(out_dtype or x.dtype), kept, threads)
     return run(to_device(x)).copy_to_host()
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_reduction(node: Any) -> Callable[[Any], Any] | None:
+    """Sum, Mean, Prod, Max, Min, Any, All over the node's `axis` attribute."""
+    from graphflow.ops._rules import normalize_axes
+
+    from .builder_inputs import shape_of
+
+    x, out = node.in_specs[0], node.out_specs[0]
+    shape = shape_of(x)
+    axes = normalize_axes(node.attrs.get("axis"), len(shape))
+    if any(shape[a] == 0 for a in axes) and out.shape.num_elements():
+        return None  # an empty reduction: the host knows each op's initial value
+    return reduce_runner(shape, axes, node.type.lower(), x.dtype.np, out.dtype.np, shape_of(out))
+
+
+def build_sum_to_shape(node: Any) -> Callable[..., Any]:
+    """SumToShape, the gradient of broadcasting: a sum over the broadcast axes, reshaped."""
+    from .builder_inputs import shape_of
+
+    shape, target = shape_of(node.in_specs[0]), shape_of(node.out_specs[0])
+    lead = len(shape) - len(target)
+    axes = list(range(lead)) + [lead + j for j, d in enumerate(target)
+                                if d == 1 and shape[lead + j] != 1]
+    run = reduce_runner(shape, axes, "sum", node.in_specs[0].dtype.np,
+                        node.out_specs[0].dtype.np, target)
+    return lambda dy, *_: run(dy)
+
+
+def build_arg_reduction(node: Any) -> Callable[[Any], Any] | None:
+    """ArgMax, ArgMin over a non-empty axis of a numeric input."""
+    from .builder_inputs import shape_of
+
+    x, out = node.in_specs[0], node.out_specs[0]
+    shape = shape_of(x)
+    if x.dtype.np.kind not in "fiu" or 0 in shape:
+        return None
+    return reduce_runner(shape, [node.attrs["axis"]], node.type.lower(), x.dtype.np,
+                         out.dtype.np, shape_of(out))
+
+
+# ---- signatures for the PTX check ---------------------------------------------------------------
+
+#: The reductions and the dtypes they are launched with.
+LAUNCHED_DTYPES = {"sum": ("float32", "float64", "int32", "int64"), "mean": ("float32", "float64"),
+                   "prod": ("float32", "float64"), "max": ("float32", "float64", "int32", "int64"),
+                   "min": ("float32", "float64", "int32", "int64"), "any": ("bool",),
+                   "all": ("bool",)}
+
+
+def launch_signatures() -> list[Any]:
+    """Every reduction in its launched dtypes, in one pass and as split reductions' first pass,
+    and argmax/argmin from every numeric dtype to int32 and int64."""
+    from numba import types
+
+    from .launch_signatures import Launch, array
+
+    sizes = (types.int64,) * 6
+    launches = [Launch(f"reduce-{op}-{dtype}" + ("-partial" if partial else ""),
+                       reduce_kernel(op, partial).py_func, (array(dtype), array(dtype)) + sizes)
+                for op, dtypes in LAUNCHED_DTYPES.items() for dtype in dtypes
+                for partial in (False, True)]
+    launches += [Launch(f"reduce-{op}-{dtype}-{index}", reduce_kernel(op).py_func,
+                        (array(dtype), array(index)) + sizes)
+                 for op in ("argmax", "argmin") for dtype in ("float32", "float64", "int32", "int64")
+                 for index in ("int32", "int64")]
+    return launches

@@ -119,3 +119,37 @@ def where_runner(shape: tuple[int, ...]) -> Callable[[Any], Any]:
         return out
 
     return run
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`; value-shaped: only the inputs'
+# shapes are static) -------------------------------------------------------------------------------
+
+def build_range(node: Any) -> Callable[..., Any] | None:
+    """Range(start, limit, delta): the length from the scalars (read on the host)."""
+    dtype = node.out_specs[0].dtype.np
+    return range_runner(dtype) if dtype.kind in "fi" else None
+
+
+def build_where(node: Any) -> Callable[..., Any] | None:
+    """Where(condition): coordinates of the non-zero elements."""
+    from .builder_inputs import shape_of
+
+    shape = shape_of(node.in_specs[0])
+    return where_runner(shape) if shape else None  # a scalar condition stays on the host
+
+
+def launch_signatures() -> list[Any]:
+    """Range in its four dtypes (computed in float64 or int64) and Where's two passes."""
+    from numba import types
+
+    from .launch_signatures import Launch, array
+
+    i64, index, launches = types.int64, array("int64"), []
+    for dtype in ("int32", "int64", "float32", "float64"):
+        wide = types.float64 if dtype.startswith("float") else i64
+        launches.append(Launch(f"range-{dtype}", range_kernel().py_func, (wide, wide, array(dtype))))
+    for dtype in ("bool", "int32", "int64", "float32", "float64"):
+        launches.append(Launch(f"where_count-{dtype}", count_kernel().py_func, (array(dtype), i64, index)))
+        launches.append(Launch(f"where_coordinates-{dtype}", coordinates_kernel().py_func,
+                               (array(dtype), i64, index, index, index)))
+    return launches

@@ -92,3 +92,51 @@ def l2_loss_runner(shape: tuple[int, ...], dtype: Any) -> Callable[[Any], Any]:
     total = reduce_runner(shape, list(range(len(shape))), "sum", dtype, dtype, ())
     one_half = to_device(np.asarray(0.5, dtype))
     return lambda x: half(total(squares(x)), one_half)
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_softmax(node: Any) -> Callable[[Any], Any]:
+    """Softmax, LogSoftmax over the last axis."""
+    from .builder_inputs import shape_of
+
+    return softmax_runner(shape_of(node.in_specs[0]), node.in_specs[0].dtype.np,
+                          log=node.type == "LogSoftmax")
+
+
+def build_cross_entropy(node: Any) -> Callable[[Any, Any], Any]:
+    """SoftmaxCrossEntropyWithLogits(logits, labels) -> (loss, backprop)."""
+    from .builder_inputs import shape_of
+
+    return cross_entropy_runner(shape_of(node.in_specs[0]), node.in_specs[0].dtype.np)
+
+
+def build_sparse_cross_entropy(node: Any) -> Callable[[Any, Any], Any]:
+    """SparseSoftmaxCrossEntropyWithLogits: the dense cross-entropy of one-hot labels. As TF1's
+    GPU kernel, labels outside [0, classes) are not checked (their rows' loss is meaningless);
+    the CPU raises."""
+    from .builder_inputs import shape_of
+    from .device import to_device
+    from .one_hot import one_hot_runner
+
+    shape, dtype = shape_of(node.in_specs[0]), node.in_specs[0].dtype.np
+    one_hot = one_hot_runner(shape_of(node.in_specs[1]), shape[-1], -1, dtype)
+    on, off = to_device(np.ones(1, dtype)), to_device(np.zeros(1, dtype))
+    dense = cross_entropy_runner(shape, dtype)
+    return lambda logits, labels: dense(logits, one_hot(labels, on, off))
+
+
+def build_l2_loss(node: Any) -> Callable[[Any], Any]:
+    """L2Loss(x) = sum(x * x) / 2."""
+    from .builder_inputs import shape_of
+
+    return l2_loss_runner(shape_of(node.in_specs[0]), node.in_specs[0].dtype.np)
+
+
+def launch_signatures() -> list[Any]:
+    """The elementwise passes of the softmax family in float32 and float64 (the reductions are
+    `reduce.py`'s)."""
+    from .elementwise import program_launch
+
+    return [program_launch(f"softmax-{name}-{dtype}", program)
+            for dtype in ("float32", "float64") for name, program in programs((3, 5), dtype).items()]

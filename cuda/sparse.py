@@ -63,3 +63,14 @@ def linear_runner(matrix: scipy.sparse.spmatrix, out_shape: tuple[int, ...], dty
     zero = cuda.to_device(np.zeros(1, dtype))
     product = output_runner(spmv_kernel(), out_shape, dtype, threads)
     return lambda src: product(flat(src), ptr, cols, weights, zero)
+
+
+def launch_signatures() -> list[Any]:
+    """The sparse matrix-vector product, for every dtype it multiplies (average pooling,
+    resizes, layout gradients)."""
+    from .launch_signatures import Launch, array
+
+    index = array("int64")
+    return [Launch(f"spmv-{dtype}", spmv_kernel().py_func,
+                   (array(dtype), index, index, array(dtype), array(dtype), array(dtype)))
+            for dtype in ("float32", "float64", "int32", "int64")]

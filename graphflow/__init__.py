@@ -8,10 +8,10 @@ a few additions beyond TF1 (more optimizers and schedules, `tf.render`). A TF1 n
 missing is simply not implemented yet.
 """
 
-from graphflow import _layout
+from graphflow import _folder_mounts
 
-_layout.mount("ops", "ops")
-_layout.mount("cuda", "cuda")
+_folder_mounts.mount("ops", "ops")
+_folder_mounts.mount("cuda", "cuda")
 
 from graphflow import ops as _ops  # noqa: E402,F401  (registers every op)
 from graphflow import viz as viz  # noqa: E402

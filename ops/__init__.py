@@ -9,7 +9,7 @@ if __name__ == "ops":  # pragma: no cover - guards the repository-root sys.path 
     raise ImportError("graphflow's ops are imported as graphflow.ops, not as a top-level 'ops'")
 
 from . import registry  # noqa: E402
-from ._catalog import load_all  # noqa: E402
+from ._op_modules import load_all  # noqa: E402
 
 load_all()
 

@@ -13,6 +13,7 @@ class AddN(OpDef):
     """AddN(*xs) = xs[0] + xs[1] + ... (no broadcasting)."""
 
     type = "AddN"
+    kernels = {"cuda": "graphflow.cuda.elementwise:build_add_n"}
 
     def infer(self, inputs, attrs):
         same_dtype(inputs, "AddN")

@@ -17,6 +17,7 @@ class Const(OpDef):
     """A constant array (attr `value`, read-only). Its value is known at build time."""
 
     type = "Const"
+    compiled_away = True
     differentiable = False
 
     def infer(self, inputs, attrs):
@@ -36,6 +37,7 @@ class Placeholder(OpDef):
     """A value supplied through `feed_dict`. Running it unfed is an InvalidArgumentError."""
 
     type = "Placeholder"
+    compiled_away = True
     differentiable = False
     stateful = True  # never merged: two placeholders of one shape are different inputs
 
@@ -64,6 +66,7 @@ class PlaceholderWithDefault(OpDef):
     """Passes its input through unless fed (`tf.placeholder_with_default`)."""
 
     type = "PlaceholderWithDefault"
+    kernels = {"cuda": "graphflow.cuda.views:build_passthrough"}
     aliases_input = True
 
     def infer(self, inputs, attrs):
@@ -84,6 +87,7 @@ class Identity(OpDef):
     """Returns its input (also how a Variable is read: `v/read`)."""
 
     type = "Identity"
+    kernels = {"cuda": "graphflow.cuda.views:build_passthrough"}
     aliases_input = True
 
     def infer(self, inputs, attrs):
@@ -104,6 +108,7 @@ class StopGradient(OpDef):
     """Identity in the forward pass; blocks gradients (`tf.stop_gradient`)."""
 
     type = "StopGradient"
+    kernels = {"cuda": "graphflow.cuda.views:build_passthrough"}
     aliases_input = True
     differentiable = False
 
@@ -122,6 +127,7 @@ class NoOp(OpDef):
     """Does nothing; used for grouping (`tf.group`, `tf.no_op`)."""
 
     type = "NoOp"
+    kernels = {"cuda": "graphflow.cuda.views:build_no_op"}
     differentiable = False
 
     def infer(self, inputs, attrs):
@@ -139,6 +145,7 @@ class CheckNumerics(OpDef):
     """Passes its input through, failing with InvalidArgumentError on NaN or Inf."""
 
     type = "CheckNumerics"
+    kernels = {"cuda": "graphflow.cuda.check_numerics:build_check_numerics"}
     stateful = True  # its failure is an effect: never folded or merged
 
     def infer(self, inputs, attrs):

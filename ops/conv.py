@@ -16,7 +16,7 @@ import numpy as np
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._rules import described_shape, shape_of, sibling
-from ._windows import (
+from ._sliding_windows import (
     check_attrs,
     from_nhwc,
     nhwc_dims,
@@ -178,6 +178,7 @@ class Conv2D(_Conv2DFamily, ConvForward):
     [kh,kw,C,OC]."""
 
     type = "Conv2D"
+    kernels = {"cuda": "graphflow.cuda.conv:build_conv2d"}
 
     def reference(self, attrs, x, f):
         return from_nhwc(conv2d_nhwc(to_nhwc(np.asarray(x), attrs), np.asarray(f), attrs), attrs)
@@ -205,6 +206,8 @@ class Conv2DBackpropInput(_Conv2DFamily, ConvInputGrad):
     """The gradient of Conv2D with respect to its input (also `tf.nn.conv2d_transpose`)."""
 
     type = "Conv2DBackpropInput"
+    kernels = {"cuda": "graphflow.cuda.conv:build_conv2d_input_grad"}
+    host_arguments = (0,)
 
     def reference(self, attrs, sizes, f, dy):
         dims = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)
@@ -222,6 +225,8 @@ class Conv2DBackpropFilter(_Conv2DFamily, ConvFilterGrad):
     """The gradient of Conv2D with respect to its filter."""
 
     type = "Conv2DBackpropFilter"
+    kernels = {"cuda": "graphflow.cuda.conv:build_conv2d_filter_grad"}
+    host_arguments = (1,)
 
     def reference(self, attrs, x, sizes, dy):
         return conv2d_backprop_filter_nhwc(to_nhwc(np.asarray(x), attrs),

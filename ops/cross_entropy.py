@@ -36,6 +36,7 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
     """
 
     type = "SoftmaxCrossEntropyWithLogits"
+    kernels = {"cuda": "graphflow.cuda.softmax:build_cross_entropy"}
     grad_takes_none = True
 
     def infer(self, inputs, attrs):
@@ -88,6 +89,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
     """
 
     type = "SparseSoftmaxCrossEntropyWithLogits"
+    kernels = {"cuda": "graphflow.cuda.softmax:build_sparse_cross_entropy"}
     grad_takes_none = True
 
     def infer(self, inputs, attrs):
@@ -141,6 +143,7 @@ class L2Loss(OpDef):
     """sum(x ** 2) / 2, a scalar (`tf.nn.l2_loss`, the weight-decay penalty)."""
 
     type = "L2Loss"
+    kernels = {"cuda": "graphflow.cuda.softmax:build_l2_loss"}
 
     def infer(self, inputs, attrs):
         if not inputs[0].dtype.is_floating:

@@ -11,7 +11,7 @@ import numpy as np
 
 from graphflow.framework.tensor_shape import TensorShape
 
-from ._windows import (
+from ._sliding_windows import (
     add_windows,
     from_nhwc,
     nhwc_dims,
@@ -49,6 +49,7 @@ class DepthwiseConv2dNative(_DepthwiseFamily, ConvForward):
     """Depthwise 2-D convolution: input [N,H,W,C], filter [kh,kw,C,M] -> [N,oh,ow,C*M]."""
 
     type = "DepthwiseConv2dNative"
+    kernels = {"cuda": "graphflow.cuda.depthwise:build_depthwise"}
 
     def out_channels(self, depth, multiplier):
         return None if depth is None or multiplier is None else depth * multiplier
@@ -63,6 +64,8 @@ class DepthwiseConv2dNativeBackpropInput(_DepthwiseFamily, ConvInputGrad):
     """Gradient of the depthwise convolution with respect to its input."""
 
     type = "DepthwiseConv2dNativeBackpropInput"
+    kernels = {"cuda": "graphflow.cuda.depthwise:build_depthwise_input_grad"}
+    host_arguments = (0,)
 
     def reference(self, attrs, sizes, f, dy):
         n, h, w, c = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)
@@ -84,6 +87,8 @@ class DepthwiseConv2dNativeBackpropFilter(_DepthwiseFamily, ConvFilterGrad):
     """Gradient of the depthwise convolution with respect to its filter."""
 
     type = "DepthwiseConv2dNativeBackpropFilter"
+    kernels = {"cuda": "graphflow.cuda.depthwise:build_depthwise_filter_grad"}
+    host_arguments = (1,)
 
     def reference(self, attrs, x, sizes, dy):
         x, dy = to_nhwc(np.asarray(x), attrs), to_nhwc(np.asarray(dy), attrs)

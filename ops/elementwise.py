@@ -155,6 +155,8 @@ ROWS: list[Row] = [
 class Elementwise(OpDef):
     """The OpDef of one table row: broadcasting shape rule, same-dtype rule, numpy reference."""
 
+    kernels = {"cuda": "graphflow.cuda.elementwise:build_row"}
+
     def __init__(self, row: Row) -> None:
         self.row = row
         self.type = row.type  # type: ignore[misc]

@@ -30,6 +30,7 @@ class GatherV2(OpDef):
     indices.shape + params.shape[axis+1:]. Out-of-range indices raise InvalidArgumentError."""
 
     type = "GatherV2"
+    kernels = {"cuda": "graphflow.cuda.indexing:build_gather"}
     defaults = {"axis": 0}
 
     def infer(self, inputs, attrs):
@@ -83,6 +84,8 @@ class UnsortedSegmentSum(OpDef):
     out.shape = [num_segments] + data.shape[segment_ids.ndim:]."""
 
     type = "UnsortedSegmentSum"
+    kernels = {"cuda": "graphflow.cuda.indexing:build_unsorted_segment_sum"}
+    host_arguments = (2,)
 
     def infer(self, inputs, attrs):
         data, ids, num = inputs
@@ -125,6 +128,7 @@ class GatherNd(OpDef):
     of `params`; out.shape = indices.shape[:-1] + params.shape[indices.shape[-1]:]."""
 
     type = "GatherNd"
+    kernels = {"cuda": "graphflow.cuda.indexing:build_gather_nd"}
 
     def infer(self, inputs, attrs):
         params, indices = inputs
@@ -160,6 +164,8 @@ class ScatterNd(OpDef):
     """Zeros of `shape` with `updates` added at `indices` (duplicates sum): GatherNd's transpose."""
 
     type = "ScatterNd"
+    kernels = {"cuda": "graphflow.cuda.indexing:build_scatter_nd"}
+    host_arguments = (2,)
 
     def infer(self, inputs, attrs):
         indices, updates, shape = inputs

@@ -57,6 +57,8 @@ class ImageProjectiveTransformV2(OpDef):
     interpolation ("NEAREST" or "BILINEAR"), fill_mode ("CONSTANT")."""
 
     type = "ImageProjectiveTransformV2"
+    kernels = {"cuda": "graphflow.cuda.image:build_image_transform"}
+    host_arguments = (2,)
     defaults = {"interpolation": "NEAREST", "fill_mode": "CONSTANT"}
     differentiable = False
 

@@ -34,6 +34,8 @@ class Transpose(OpDef):
     """Permutes dimensions: out.shape[i] = x.shape[perm[i]] (`tf.transpose`)."""
 
     type = "Transpose"
+    kernels = {"cuda": "graphflow.cuda.layout:build_layout"}
+    host_arguments = (1,)
     aliases_input = True
 
     def infer(self, inputs, attrs):
@@ -65,6 +67,7 @@ class InvertPermutation(OpDef):
     """y[x[i]] = i."""
 
     type = "InvertPermutation"
+    host_memory = True
     differentiable = False
 
     def infer(self, inputs, attrs):
@@ -84,6 +87,7 @@ class ExpandDims(OpDef):
     """Inserts a size-1 dimension at `axis` (attr; negative counts from the end)."""
 
     type = "ExpandDims"
+    kernels = {"cuda": "graphflow.cuda.views:build_reshape"}
     aliases_input = True
 
     def infer(self, inputs, attrs):
@@ -116,6 +120,7 @@ class Squeeze(OpDef):
     """Removes size-1 dimensions (all, or those in attr `squeeze_dims`)."""
 
     type = "Squeeze"
+    kernels = {"cuda": "graphflow.cuda.views:build_reshape"}
     defaults = {"squeeze_dims": []}
     aliases_input = True
 
@@ -157,6 +162,8 @@ class Tile(OpDef):
     """Repeats x `multiples[i]` times along dimension i."""
 
     type = "Tile"
+    kernels = {"cuda": "graphflow.cuda.layout:build_layout"}
+    host_arguments = (1,)
 
     def infer(self, inputs, attrs):
         x, multiples = inputs
@@ -195,6 +202,8 @@ class Pad(OpDef):
     `constant_values`), REFLECT or SYMMETRIC."""
 
     type = "Pad"
+    kernels = {"cuda": "graphflow.cuda.layout:build_layout"}
+    host_arguments = (1,)
     defaults = {"mode": "CONSTANT"}
 
     def infer(self, inputs, attrs):
@@ -239,6 +248,8 @@ class MirrorPadGrad(OpDef):
     """The gradient of a REFLECT/SYMMETRIC pad: folds padded borders back onto the input."""
 
     type = "MirrorPadGrad"
+    kernels = {"cuda": "graphflow.cuda.layout:build_mirror_pad_grad"}
+    host_arguments = (1,)
 
     def infer(self, inputs, attrs):
         return [_padded(inputs[0], inputs[1], -1)]
@@ -269,6 +280,8 @@ class ReverseV2(OpDef):
     """Reverses the given axes (`tf.reverse`)."""
 
     type = "ReverseV2"
+    kernels = {"cuda": "graphflow.cuda.layout:build_layout"}
+    host_arguments = (1,)
     aliases_input = True
 
     def infer(self, inputs, attrs):

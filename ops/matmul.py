@@ -71,6 +71,7 @@ class MatMul(_MatMulBase):
     """C = op(A) @ op(B) for rank-2 A and B."""
 
     type = "MatMul"
+    kernels = {"cuda": "graphflow.cuda.gemm:build_matmul"}
 
     def check_rank(self, a, b):
         if a.rank != 2 or b.rank != 2:
@@ -88,6 +89,7 @@ class BatchMatMulV2(_MatMulBase):
     """Batched matmul over leading dims (broadcast), `adj_x`/`adj_y` transpose the last two."""
 
     type = "BatchMatMulV2"
+    kernels = {"cuda": "graphflow.cuda.gemm:build_matmul"}
     a_attr, b_attr = "adj_x", "adj_y"
     defaults = {"adj_x": False, "adj_y": False}
 

@@ -12,7 +12,7 @@ import numpy as np
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._rules import described_shape, shape_of, sibling
-from ._windows import (
+from ._sliding_windows import (
     Window,
     check_attrs,
     from_nhwc,
@@ -94,6 +94,7 @@ class MaxPool(OpDef):
     """The maximum of each window (attrs ksize, strides, padding, data_format)."""
 
     type = "MaxPool"
+    kernels = {"cuda": "graphflow.cuda.pool:build_max_pool"}
     defaults = DEFAULTS
 
     def infer(self, inputs, attrs):
@@ -115,6 +116,7 @@ class MaxPoolGrad(OpDef):
     goes to the first position (row-major) holding its maximum. Not differentiable itself."""
 
     type = "MaxPoolGrad"
+    kernels = {"cuda": "graphflow.cuda.pool:build_max_pool_grad"}
     defaults = DEFAULTS
     differentiable = False
 
@@ -165,6 +167,7 @@ class AvgPool(OpDef):
     """The mean of each window over its real inputs (SAME padding is not counted)."""
 
     type = "AvgPool"
+    kernels = {"cuda": "graphflow.cuda.pool:build_avg_pool"}
     defaults = DEFAULTS
 
     def infer(self, inputs, attrs):
@@ -192,6 +195,8 @@ class AvgPoolGrad(OpDef):
     """The gradient of AvgPool: inputs (orig_input_shape, grad)."""
 
     type = "AvgPoolGrad"
+    kernels = {"cuda": "graphflow.cuda.pool:build_avg_pool_grad"}
+    host_arguments = (0,)
     defaults = DEFAULTS
 
     def infer(self, inputs, attrs):

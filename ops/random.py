@@ -59,6 +59,7 @@ class RandomStandardNormal(_Random):
     """Samples of N(0, 1) (scaled and shifted by `tf.random_normal`)."""
 
     type = "RandomStandardNormal"
+    kernels = {"cuda": "graphflow.cuda.random:build_random"}
     distribution = "normal"
 
 
@@ -67,6 +68,7 @@ class TruncatedNormal(_Random):
     """N(0, 1) samples truncated to [-2, 2] by re-drawing."""
 
     type = "TruncatedNormal"
+    kernels = {"cuda": "graphflow.cuda.random:build_random"}
     distribution = "truncated_normal"
 
 
@@ -75,6 +77,7 @@ class RandomUniform(_Random):
     """Uniform samples in [0, 1)."""
 
     type = "RandomUniform"
+    kernels = {"cuda": "graphflow.cuda.random:build_random"}
     distribution = "uniform"
 
 
@@ -83,6 +86,7 @@ class RandomUniformInt(_Random):
     """Uniform integers in [minval, maxval) (inputs: shape, minval, maxval)."""
 
     type = "RandomUniformInt"
+    kernels = {"cuda": "graphflow.cuda.random:build_random"}
     distribution = "uniform_int"
 
     def infer(self, inputs, attrs):

@@ -86,6 +86,7 @@ class _Reduce(OpDef):
 @register
 class Sum(_Reduce):
     type = "Sum"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.sum)
 
     def grad(self, op, dy):
@@ -95,6 +96,7 @@ class Sum(_Reduce):
 @register
 class Mean(_Reduce):
     type = "Mean"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.mean)
 
     def grad(self, op, dy):
@@ -108,6 +110,7 @@ class Mean(_Reduce):
 @register
 class Prod(_Reduce):
     type = "Prod"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.prod)
 
     def grad(self, op, dy):
@@ -135,12 +138,14 @@ class _Extremum(_Reduce):
 @register
 class Max(_Extremum):
     type = "Max"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.max)
 
 
 @register
 class Min(_Extremum):
     type = "Min"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.min)
 
 
@@ -152,12 +157,14 @@ class _Logical(_Reduce):
 @register
 class Any(_Logical):
     type = "Any"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.any)
 
 
 @register
 class All(_Logical):
     type = "All"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.all)
 
 
@@ -190,12 +197,14 @@ class _ArgReduce(OpDef):
 @register
 class ArgMax(_ArgReduce):
     type = "ArgMax"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_arg_reduction"}
     np_fn = staticmethod(np.argmax)
 
 
 @register
 class ArgMin(_ArgReduce):
     type = "ArgMin"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_arg_reduction"}
     np_fn = staticmethod(np.argmin)
 
 
@@ -204,6 +213,7 @@ class RestoreReducedDims(OpDef):
     """Inserts size-1 dims at `axes` of a reduction's output (the keepdims form), for gradients."""
 
     type = "RestoreReducedDims"
+    kernels = {"cuda": "graphflow.cuda.views:build_reshape"}
     aliases_input = True
 
     def infer(self, inputs, attrs):

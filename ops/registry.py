@@ -11,11 +11,14 @@ From an `OpDef` one reaches:
     concrete node; None means the reference is already the fastest CPU path.
   * `bind(node, state)`: for stateful ops (variables, assignments, random numbers) the kernel
     bound to a session's state.
-  * `cuda`: an import string naming the CUDA kernel factory (never imported at import time).
+  * `kernels`: every other backend's kernel builder, by backend name, as an import string
+    resolved on first use (`kernel_builder`), so importing graphflow never imports numba-CUDA;
+    `host_arguments` and `host_memory` say which values TF1 keeps in host memory.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -70,8 +73,26 @@ class OpDef:
     aliases_input: ClassVar[bool] = False
     #: False for ops whose inputs get no gradient (comparisons, shape queries, argmax...).
     differentiable: ClassVar[bool] = True
-    #: Import string of the CUDA kernel factory, e.g. "graphflow.cuda.gemm:matmul".
-    cuda: ClassVar[str | None] = None
+    #: Kernel builders of the backends other than the CPU (whose kernel is `cpu_kernel`), by
+    #: backend name, as "module:function" import strings resolved on first use, e.g.
+    #: `{"cuda": "graphflow.cuda.conv:build_conv2d"}`. A builder takes the plan node (static
+    #: shapes; only the inputs' when `value_shaped`) and, for a stateful op, the session state; it
+    #: returns the node's kernel (a function of device arrays) or None for a variant it does not
+    #: cover, which then runs on the host.
+    kernels: ClassVar[Mapping[str, str]] = {}
+    #: Input positions TF1 keeps in host memory (HostMemory in its GPU kernels): the integer
+    #: arguments that fix the output shape or an index map (shapes, sizes, paddings, bounds). When
+    #: they are computed at run time, a device backend reads them and specializes the kernel.
+    host_arguments: ClassVar[tuple[int, ...]] = ()
+    #: TF1 keeps this op's values in host memory (shape metadata, variable bookkeeping): it runs
+    #: on the host of every backend, by design rather than for want of a device kernel.
+    host_memory: ClassVar[bool] = False
+    #: The output shape depends on input values (Range, Where): a device kernel is built from the
+    #: inputs' shapes alone.
+    value_shaped: ClassVar[bool] = False
+    #: No backend ever runs this op: the compiler turns it into a value of the plan (Const: a
+    #: constant; Placeholder: a feed).
+    compiled_away: ClassVar[bool] = False
     #: The outputs are a list (Unpack, Split): kernels return a tuple even when it has one entry.
     list_output: ClassVar[bool] = False
     #: `grad` receives None for outputs nothing depends on (instead of zeros), so it can skip
@@ -99,6 +120,18 @@ class OpDef:
     def cpu_kernel(self, node: Any) -> Callable[..., Any] | None:
         return None
 
+    def kernel_builder(self, backend: str) -> Callable[..., Any] | None:
+        """The kernel builder this op declares for `backend` in `kernels`, imported on first use.
+
+        Returns:
+            The builder, or None when the op declares none for `backend`.
+
+        Raises:
+            ImportError: naming the op when its declaration does not resolve.
+        """
+        target = self.kernels.get(backend)
+        return None if target is None else resolve(target, self.type)
+
     def samples(self, rng: np.random.Generator) -> list[Sample]:
         """Small cases the op-conformance suite runs (shape rule, kernels, gradient).
 
@@ -115,6 +148,30 @@ class OpDef:
 
 
 REGISTRY: dict[str, OpDef] = {}
+
+_resolved: dict[str, Callable[..., Any]] = {}
+
+
+def resolve(target: str, op_type: str = "") -> Callable[..., Any]:
+    """The function a "module:function" import string names, imported once and cached.
+
+    Args:
+        target: e.g. "graphflow.cuda.conv:build_conv2d".
+        op_type: the op declaring it, for the error message.
+
+    Raises:
+        ImportError: naming the op and the import string when it does not resolve.
+    """
+    function = _resolved.get(target)
+    if function is None:
+        module_name, _, name = target.partition(":")
+        try:
+            function = getattr(importlib.import_module(module_name), name)
+        except (ImportError, AttributeError) as e:
+            raise ImportError(f"op {op_type or '?'}: kernel builder {target!r} does not resolve: "
+                              f"{e}") from e
+        _resolved[target] = function
+    return function
 
 
 def register(cls: type[OpDef]) -> type[OpDef]:

@@ -110,6 +110,8 @@ class ResizeBilinear(_Resize):
     """Bilinear resize of images [N,H,W,C] to size [h, w]."""
 
     type = "ResizeBilinear"
+    kernels = {"cuda": "graphflow.cuda.image:build_resize"}
+    host_arguments = (1,)
 
     def grad(self, op, dy):
         return [sibling(op, "ResizeBilinearGrad", [dy, op.inputs[0]], DEFAULTS), None]
@@ -120,6 +122,8 @@ class ResizeNearestNeighbor(_Resize):
     """Nearest-neighbour resize of images [N,H,W,C] to size [h, w]."""
 
     type = "ResizeNearestNeighbor"
+    kernels = {"cuda": "graphflow.cuda.image:build_resize"}
+    host_arguments = (1,)
     method = "nearest"
 
     def grad(self, op, dy):
@@ -132,6 +136,7 @@ class ResizeBilinearGrad(OpDef):
     """The gradient of ResizeBilinear: inputs (grads, original_image)."""
 
     type = "ResizeBilinearGrad"
+    kernels = {"cuda": "graphflow.cuda.image:build_resize"}
     defaults = DEFAULTS
 
     def infer(self, inputs, attrs):
@@ -157,6 +162,8 @@ class ResizeNearestNeighborGrad(OpDef):
     """The gradient of ResizeNearestNeighbor: inputs (grads, original size [h, w])."""
 
     type = "ResizeNearestNeighborGrad"
+    kernels = {"cuda": "graphflow.cuda.image:build_resize"}
+    host_arguments = (1,)
     defaults = DEFAULTS
 
     def infer(self, inputs, attrs):

@@ -31,6 +31,8 @@ class Range(OpDef):
     """[start, start + delta, ...) up to `limit` (exclusive); all three are scalars of one dtype."""
 
     type = "Range"
+    kernels = {"cuda": "graphflow.cuda.sequence:build_range"}
+    value_shaped = True
     differentiable = False
 
     def infer(self, inputs, attrs):
@@ -58,6 +60,8 @@ class OneHot(OpDef):
     indices outside [0, depth) give an all-off row (as TF)."""
 
     type = "OneHot"
+    kernels = {"cuda": "graphflow.cuda.one_hot:build_one_hot"}
+    host_arguments = (1,)
     defaults = {"axis": -1}
     differentiable = False
 
@@ -94,6 +98,8 @@ class Where(OpDef):
     """The coordinates of the true (non-zero) elements: int64 of shape [n, rank], row-major."""
 
     type = "Where"
+    kernels = {"cuda": "graphflow.cuda.sequence:build_where"}
+    value_shaped = True
     differentiable = False
 
     def infer(self, inputs, attrs):

@@ -21,6 +21,7 @@ class Shape(OpDef):
     """The dynamic shape as a 1-D int tensor (known at build time when the shape is static)."""
 
     type = "Shape"
+    host_memory = True
     defaults = {"out_type": dtypes.int32}
     differentiable = False
 
@@ -42,6 +43,7 @@ class Size(OpDef):
     """The number of elements as a scalar int tensor."""
 
     type = "Size"
+    host_memory = True
     defaults = {"out_type": dtypes.int32}
     differentiable = False
 
@@ -61,6 +63,7 @@ class Rank(OpDef):
     """The rank as a scalar int32 tensor."""
 
     type = "Rank"
+    host_memory = True
     differentiable = False
 
     def infer(self, inputs, attrs):
@@ -101,6 +104,8 @@ class Reshape(OpDef):
     """Reshape(x, shape): `shape` is an int tensor, one entry may be -1."""
 
     type = "Reshape"
+    kernels = {"cuda": "graphflow.cuda.views:build_reshape"}
+    host_arguments = (1,)
     aliases_input = True
 
     def infer(self, inputs, attrs):
@@ -131,6 +136,7 @@ class Cast(OpDef):
     """Cast(x) to attr `DstT`. Float -> int truncates toward zero, as TF."""
 
     type = "Cast"
+    kernels = {"cuda": "graphflow.cuda.convert:build_cast"}
 
     def infer(self, inputs, attrs):
         x = inputs[0]
@@ -186,6 +192,7 @@ class ZerosLike(_FillLike):
     """Zeros with the shape and dtype of x."""
 
     type = "ZerosLike"
+    kernels = {"cuda": "graphflow.cuda.convert:build_fill_like"}
     fill = 0
 
 
@@ -194,6 +201,7 @@ class OnesLike(_FillLike):
     """Ones with the shape and dtype of x."""
 
     type = "OnesLike"
+    kernels = {"cuda": "graphflow.cuda.convert:build_fill_like"}
     fill = 1
 
 
@@ -202,6 +210,8 @@ class Fill(OpDef):
     """Fill(dims, value): a tensor of shape `dims` filled with scalar `value`."""
 
     type = "Fill"
+    kernels = {"cuda": "graphflow.cuda.convert:build_fill"}
+    host_arguments = (0,)
 
     def infer(self, inputs, attrs):
         dims, value = inputs
@@ -232,6 +242,8 @@ class BroadcastTo(OpDef):
     """BroadcastTo(x, shape) with numpy rules."""
 
     type = "BroadcastTo"
+    kernels = {"cuda": "graphflow.cuda.layout:build_layout"}
+    host_arguments = (1,)
     aliases_input = True
 
     def infer(self, inputs, attrs):
@@ -276,6 +288,8 @@ class SumToShape(OpDef):
     """SumToShape(dy, shape): reverse broadcasting (the gradient of any broadcasting op)."""
 
     type = "SumToShape"
+    kernels = {"cuda": "graphflow.cuda.reduce:build_sum_to_shape"}
+    host_arguments = (1,)
 
     def infer(self, inputs, attrs):
         dy, shape = inputs

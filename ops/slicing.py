@@ -68,6 +68,8 @@ class StridedSlice(OpDef):
     """x[begin:end:strides] with TF1's begin/end/ellipsis/new_axis/shrink_axis masks."""
 
     type = "StridedSlice"
+    kernels = {"cuda": "graphflow.cuda.layout:build_layout"}
+    host_arguments = (1, 2, 3)
     defaults = dict.fromkeys(_MASKS, 0)
     aliases_input = True
 
@@ -108,6 +110,8 @@ class StridedSliceGrad(OpDef):
     """Zeros of `shape` with dy scattered into the strided slice (the gradient of StridedSlice)."""
 
     type = "StridedSliceGrad"
+    kernels = {"cuda": "graphflow.cuda.layout:build_strided_slice_grad"}
+    host_arguments = (0, 1, 2, 3)
     defaults = dict.fromkeys(_MASKS, 0)
 
     def infer(self, inputs, attrs):
@@ -139,6 +143,8 @@ class Slice(OpDef):
     """x[begin : begin + size] per dimension; a size of -1 means "to the end" (`tf.slice`)."""
 
     type = "Slice"
+    kernels = {"cuda": "graphflow.cuda.layout:build_layout"}
+    host_arguments = (1, 2)
     aliases_input = True
 
     def infer(self, inputs, attrs):

@@ -48,6 +48,7 @@ class Softmax(_LastAxisOp):
     """softmax(x)_i = exp(x_i) / sum_j exp(x_j) over the last axis."""
 
     type = "Softmax"
+    kernels = {"cuda": "graphflow.cuda.softmax:build_softmax"}
 
     def reference(self, attrs, x):
         return softmax(np.asarray(x))
@@ -61,6 +62,7 @@ class LogSoftmax(_LastAxisOp):
     """log_softmax(x)_i = x_i - log(sum_j exp(x_j)) over the last axis."""
 
     type = "LogSoftmax"
+    kernels = {"cuda": "graphflow.cuda.softmax:build_softmax"}
 
     def reference(self, attrs, x):
         return log_softmax(np.asarray(x))

@@ -39,6 +39,7 @@ class VariableV2(OpDef):
     """A variable. Each consumer reads the stored value when it runs (see the lowering pass)."""
 
     type = "VariableV2"
+    kernels = {"cuda": "graphflow.cuda.variables:build_read"}
     stateful = True
     aliases_input = True  # the output is the stored array itself
 
@@ -89,6 +90,7 @@ class Assign(_Write):
     """`ref = value` (`tf.assign`, `Variable.assign`, variable initializers)."""
 
     type = "Assign"
+    kernels = {"cuda": "graphflow.cuda.variables:build_assign"}
 
     def bind(self, node, state):
         store, name, op = state.variables, node.ref_vars[0], node.op
@@ -142,6 +144,7 @@ class AssignAdd(_Update):
     """`ref += value` (`tf.assign_add`)."""
 
     type = "AssignAdd"
+    kernels = {"cuda": "graphflow.cuda.variables:build_assign_update"}
     combine = staticmethod(np.add)
 
 
@@ -150,6 +153,7 @@ class AssignSub(_Update):
     """`ref -= value` (`tf.assign_sub`)."""
 
     type = "AssignSub"
+    kernels = {"cuda": "graphflow.cuda.variables:build_assign_update"}
     combine = staticmethod(np.subtract)
 
 
@@ -158,6 +162,7 @@ class IsVariableInitialized(OpDef):
     """True when the referenced variable holds a value."""
 
     type = "IsVariableInitialized"
+    host_memory = True
     stateful = True
     ref_inputs = (0,)
     differentiable = False
@@ -177,6 +182,7 @@ class ReportUninitializedVariables(OpDef):
     """The names (bytes) of the referenced variables that hold no value yet."""
 
     type = "ReportUninitializedVariables"
+    host_memory = True
     stateful = True
     differentiable = False
 
@@ -199,6 +205,7 @@ class InitializedValueOrDefault(OpDef):
     `Variable.initialized_value()` reads, so one variable's initializer may use another's."""
 
     type = "InitializedValueOrDefault"
+    kernels = {"cuda": "graphflow.cuda.variables:build_read"}
     stateful = True
     ref_inputs = (0,)
     aliases_input = True

@@ -55,6 +55,7 @@ class FusedElementwise(OpDef):
     """A fused group of elementwise ops (see graphflow.compiler.fuse)."""
 
     type = "_FusedElementwise"
+    kernels = {"cuda": "graphflow.cuda.elementwise:build_program"}
 
     def reference(self, attrs: Any, *xs: Any) -> Any:
         program: Program = attrs["program"]

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_kernel_matches_numpy_under_the_simulator(tmp_path):
     env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1", "GF_CACHE_DIR": str(tmp_path)}
-    run = subprocess.run([sys.executable, str(ROOT / "tests" / "cuda" / "sim_kernels.py")],
+    # as a module from the root, so the checkout's graphflow is imported (not an installed one)
+    run = subprocess.run([sys.executable, "-m", "tests.cuda.sim_kernels"],
                          env=env, capture_output=True, text=True, cwd=str(ROOT), timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 failed" in run.stdout

@@ -6,13 +6,22 @@ For each (op, sample):
   * the compiled session (CPU kernels, the op fed through placeholders) equals the numpy
     reference, in float64 and in float32;
   * with GF_BACKEND=cuda (tests/cuda runs this suite under numba's CUDA simulator), the same
-    on the CUDA backend, where every op must run on the device unless listed below;
+    on the CUDA backend, where every op must run on the device unless TF1 keeps it in host
+    memory (`OpDef.host_memory`);
   * the symbolic gradient equals central finite differences of the reference (float64).
+
+And for every op, its kernel declarations: a CUDA kernel builder that resolves (or host memory),
+host arguments that are integer inputs, and every CUDA kernel module's declared launches.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,10 +29,10 @@ import pytest
 import graphflow as tf
 from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape
-from graphflow.ops import _catalog, registry
+from graphflow.ops import _op_modules, registry
 from tests.gradcheck import assert_gradients_close, numeric_gradients, weighted_sum
 
-_catalog.load_all()
+_op_modules.load_all()
 
 
 def _cases(differentiable_only: bool = False):
@@ -134,10 +143,8 @@ def test_kernel_matches_reference(op_type, index, float_dtype, int_inputs):
     with tf.Session(graph=graph) as sess:
         got = sess.run(list(op.outputs) if op.outputs else op, feeds)
         if ON_DEVICE:  # every op has a device kernel: only host-memory ops run on the host
-            from graphflow.backends.cuda import HOST_MEMORY_OPS
-
             host = {n.type for plan in sess._plans.values() for n in plan.host_nodes}
-            assert host <= HOST_MEMORY_OPS, f"ran on the host: {host}"
+            assert all(registry.get(t).host_memory for t in host), f"ran on the host: {host}"
     if not op.outputs:
         assert got is None
         return
@@ -187,3 +194,84 @@ def test_gradient_matches_finite_differences(op_type, index):
 
     numeric = numeric_gradients(reference_loss, inputs, wrt)
     assert_gradients_close(symbolic, numeric, f"{op_type} sample {index}")
+
+
+# ---- kernel declarations ---------------------------------------------------------------------------
+
+def _every_opdef():
+    """The registered ops and the IR-only fused elementwise op the compiler creates."""
+    from graphflow.compiler.fused_op import FUSED
+
+    return [*registry.REGISTRY.values(), FUSED]
+
+
+@pytest.mark.parametrize("opdef", _every_opdef(), ids=lambda o: o.type)
+def test_op_declares_a_cuda_kernel_or_host_memory(opdef):
+    """Each op reaches its CUDA kernel builder from its own definition: the import string
+    resolves to a builder of the node (and the session state for a stateful op). Only ops that
+    TF1 keeps in host memory, or that the compiler turns into plan values, declare none."""
+    builder = opdef.kernel_builder("cuda")
+    if opdef.compiled_away or opdef.host_memory:
+        assert builder is None and not opdef.host_arguments, opdef.type
+        return
+    assert callable(builder), f"{opdef.type} declares no CUDA kernel"
+    parameters = list(inspect.signature(builder).parameters)
+    assert len(parameters) == (2 if opdef.stateful else 1), (opdef.type, parameters)
+    assert builder.__module__.startswith("graphflow.cuda."), builder.__module__
+
+
+def test_a_declaration_that_does_not_resolve_names_the_op():
+    class Broken(registry.OpDef):
+        type = "BrokenForTest"
+        kernels = {"cuda": "graphflow.cuda.views:no_such_builder"}
+
+    with pytest.raises(ImportError, match="BrokenForTest.*no_such_builder"):
+        Broken().kernel_builder("cuda")
+    assert Broken().kernel_builder("tpu") is None
+
+
+@pytest.mark.parametrize("op_type", sorted(t for t, o in registry.REGISTRY.items() if o.host_arguments))
+def test_host_arguments_are_integer_inputs(op_type):
+    """Host arguments (TF1's HostMemory inputs) are integer inputs of every sample."""
+    opdef = registry.REGISTRY[op_type]
+    for sample in opdef.samples(np.random.default_rng(0)):
+        for k in opdef.host_arguments:
+            assert k < len(sample.inputs), (op_type, k)
+            assert np.asarray(sample.inputs[k]).dtype.kind in "iu", (op_type, k)
+
+
+_CUDA_FOLDER = Path(__file__).resolve().parents[2] / "cuda"
+#: A module compiles kernels when it calls one of the kernel cache's loaders.
+_COMPILES_KERNELS = re.compile(r"(?<!def )\b(cached_kernel|geometry_kernel)\(")
+
+
+def test_every_kernel_module_declares_its_launches():
+    """ptx_check compiles what the modules declare: every module that compiles kernels must
+    declare the signatures it launches them with, and every declaration names kernels."""
+    from graphflow.cuda import ptx_check
+
+    compiling = {p.stem for p in _CUDA_FOLDER.glob("*.py")
+                 if p.stem != "kernel_cache" and _COMPILES_KERNELS.search(p.read_text())}
+    declaring = {m.__name__.rsplit(".", 1)[-1] for m in ptx_check.kernel_modules()}
+    assert compiling and compiling <= declaring, compiling - declaring
+    launches = ptx_check.kernels()
+    assert {module for module, _ in launches} == declaring
+    for module, launch in launches:
+        assert inspect.isfunction(launch.function) and launch.signature, (module, launch.label)
+    labels = [launch.label for _, launch in launches]
+    assert len(labels) == len(set(labels))
+
+
+def test_importing_graphflow_imports_no_cuda_kernel_module():
+    """Kernel declarations are import strings: building and running a graph on the CPU imports
+    neither numba's CUDA target nor a CUDA kernel module."""
+    code = ("import sys, graphflow as tf\n"
+            "x = tf.placeholder(tf.float32, [2])\n"
+            "with tf.Session() as s: s.run(tf.nn.softmax(x * 2.0), {x: [1.0, 2.0]})\n"
+            "print(sorted(m for m in sys.modules if m.startswith('numba.cuda')\n"
+            "             or m.startswith('graphflow.cuda.') and m != 'graphflow.cuda.device'))\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("GF_BACKEND", "NUMBA_ENABLE_CUDASIM")}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=str(_CUDA_FOLDER.parent), timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "[]"

@@ -6,7 +6,9 @@ plan, so running the op's own numpy reference once on the *positions* 1..n of it
 for every output element, which input element it copies (0 = none: a padding value). The
 device then runs a single kernel for all of them: out[i] = src[index[i]], or fill[i] where
 index[i] < 0. The map is computed once per plan node, on the host, by the op's reference: no
-layout op needs kernel code of its own.
+layout op needs kernel code of its own. Concatenation and stacking scatter each input through
+such a map, splitting gathers each piece, and the layout gradients (StridedSliceGrad,
+MirrorPadGrad) apply the transposed map as a sparse product (`sparse.py`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,6 @@ from typing import Any
 import numpy as np
 
 from .kernel_cache import cached_kernel, configure, output_runner
-
-#: Ops whose first input is data that they only rearrange (the other inputs are static).
-LAYOUT_OPS = ("Transpose", "Slice", "StridedSlice", "ReverseV2", "Tile", "Pad", "BroadcastTo",
-              "ExpandDims", "Squeeze", "Reshape", "GatherV2")
 
 _SOURCE = '''
 from numba import cuda
@@ -137,3 +135,89 @@ def join_runner(join: Callable[..., np.ndarray], data_shapes: Sequence[tuple[int
         return out
 
     return run
+
+
+# ---- kernel builders (named by the ops: `OpDef.kernels["cuda"]`) ----------------------------------
+
+def build_layout(node: Any) -> Callable[..., Any] | None:
+    """Transpose, Slice, StridedSlice, ReverseV2, Tile, Pad, BroadcastTo (and GatherV2 with
+    constant indices): one gather through the map the op's reference gives. Needs the static
+    inputs as constants (fed ones are specialized per value: `OpDef.host_arguments`)."""
+    from .builder_inputs import constant_arguments, shape_of
+
+    static = constant_arguments(node)
+    if static is None:
+        return None
+    run = layout_runner(node.opdef.reference, node.attrs, shape_of(node.in_specs[0]),
+                        node.in_specs[0].dtype.np, static)
+    return lambda x, *_: run(x)
+
+
+def build_join(node: Any) -> Callable[..., Any]:
+    """ConcatV2, Pack: every input scattered to its place in the output."""
+    from .builder_inputs import shape_of
+
+    reference, attrs = node.opdef.reference, node.attrs
+    return join_runner(lambda *xs: reference(attrs, *xs), [shape_of(s) for s in node.in_specs],
+                       node.out_specs[0].dtype.np)
+
+
+def build_split(node: Any) -> Callable[..., Any] | None:
+    """Split, SplitV, Unpack: one gather per piece."""
+    from .builder_inputs import constant_arguments, shape_of
+
+    static = constant_arguments(node)
+    if static is None:
+        return None
+    reference, attrs = node.opdef.reference, node.attrs
+    run = split_runner(lambda x: reference(attrs, x, *static), shape_of(node.in_specs[0]),
+                       node.in_specs[0].dtype.np)
+    return lambda x, *_: run(x)
+
+
+def _layout_adjoint(node: Any, forward: str, attrs: Any, static: list[Any], data: int
+                    ) -> Callable[..., Any] | None:
+    """The gradient of a layout op: the transpose of the forward op's gather map, as one sparse
+    matrix-vector product on input `data`."""
+    from graphflow.ops.registry import REGISTRY
+
+    from .builder_inputs import shape_of
+    from .sparse import gather_matrix, linear_runner
+
+    spec = node.out_specs[0]
+    if any(v is None for v in static) or spec.dtype.np.kind not in "fi":
+        return None
+    shape = shape_of(spec)
+    index, _ = index_map(REGISTRY[forward].reference, attrs, shape, spec.dtype.np, static)
+    size = int(np.prod(shape, dtype=np.int64))
+    run = linear_runner(gather_matrix(index, size).T, shape, spec.dtype.np)
+    return lambda *inputs: run(inputs[data])
+
+
+def build_strided_slice_grad(node: Any) -> Callable[..., Any] | None:
+    """StridedSliceGrad(shape, begin, end, strides, dy): StridedSlice's map transposed."""
+    from .builder_inputs import constant_input
+
+    return _layout_adjoint(node, "StridedSlice", node.attrs,
+                           [constant_input(node, k) for k in (1, 2, 3)], 4)
+
+
+def build_mirror_pad_grad(node: Any) -> Callable[..., Any] | None:
+    """MirrorPadGrad(dy, paddings): Pad's map (reflect or symmetric) transposed."""
+    from .builder_inputs import constant_input
+
+    return _layout_adjoint(node, "Pad", {"mode": node.attrs["mode"]}, [constant_input(node, 1)], 0)
+
+
+def launch_signatures() -> list[Any]:
+    """The gather and the scatter, for every dtype a layout op moves."""
+    from .launch_signatures import Launch, array
+
+    index = array("int64")
+    launches = []
+    for dtype in ("float32", "float64", "int32", "int64", "bool"):
+        launches.append(Launch(f"gather-{dtype}", gather_kernel().py_func,
+                               (array(dtype), index, array(dtype), array(dtype))))
+        launches.append(Launch(f"scatter-{dtype}", scatter_kernel().py_func,
+                               (array(dtype), index, array(dtype))))
+    return launches

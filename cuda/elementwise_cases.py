@@ -30,7 +30,8 @@ def row_cases() -> list[tuple[str, Program, list[np.ndarray]]]:
                     continue  # integer and bool samples once
                 with np.errstate(all="ignore"):
                     program = one_step(op_type, inputs)
-                cases.append((f"{op_type}-{index}-{inputs[0].dtype.name}", program, inputs))
+                named = next((a for a in inputs if a.dtype.kind == "f"), inputs[0])  # not Select's bool
+                cases.append((f"{op_type}-{index}-{named.dtype.name}", program, inputs))
     return cases + fused_cases()
 
 

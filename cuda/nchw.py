@@ -1,5 +1,6 @@
-"""Sliding-window ops on the GPU: pooling windows, and NCHW handled by transposing to NHWC
-around an NHWC kernel (as the CPU kernels do at the op boundary)."""
+"""Convolutions and pooling on the GPU in either data format: the kernels are NHWC; NCHW data is
+transposed to NHWC around them (as the CPU kernels do at the op boundary). `window_kernel` is
+what each convolution and pooling op's builder calls with its NHWC runner."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import numpy as np
 TO_NHWC, TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
 _NCHW_LISTS = ("strides", "dilations", "ksize")
 
-
-def pool_window(attrs: Any) -> tuple[int, int]:
-    """(kh, kw) of an NHWC pooling op."""
-    return int(attrs["ksize"][1]), int(attrs["ksize"][2])
+Shape = tuple[int, ...]
+#: Builds an NHWC runner from (input shapes, output shape, dtype, NHWC attributes); the runner
+#: takes every input of the op, static size inputs included.
+NhwcBuild = Callable[[list[Shape], Shape, Any, dict], Callable[..., Any]]
 
 
 def nhwc_attrs(attrs: Any) -> dict:
@@ -33,6 +34,7 @@ def nhwc_attrs(attrs: Any) -> dict:
 
 
 def to_nhwc_shape(shape: Sequence[int]) -> tuple[int, ...]:
+    """The NHWC shape of an NCHW shape."""
     return tuple(int(shape[i]) for i in TO_NHWC)
 
 
@@ -40,7 +42,7 @@ def transposer(shape: tuple[int, ...], dtype: Any, perm: Sequence[int]) -> Calla
     """`run(x)`: the transpose of a device array of `shape` (one gather)."""
     from graphflow.ops.registry import REGISTRY
 
-    from .gather import layout_runner
+    from .layout import layout_runner
 
     return layout_runner(REGISTRY["Transpose"].reference, {}, shape, dtype,
                          [np.asarray(perm, np.int64)])
@@ -59,3 +61,32 @@ def nchw_runner(run: Callable[..., Any], shapes: Sequence[tuple[int, ...] | None
         return out if outward is None else outward(out)
 
     return run_nchw
+
+
+def window_kernel(node: Any, build: NhwcBuild, images: tuple[int, ...], image_out: bool = True
+                  ) -> Callable[..., Any] | None:
+    """The device kernel of a convolution or pooling node (floats only).
+
+    Args:
+        node: the plan node (static shapes).
+        build: makes the NHWC runner (see `NhwcBuild`).
+        images: the inputs that are image data (transposed when the node is NCHW).
+        image_out: whether the output is image data (a filter gradient is not).
+
+    Returns:
+        The kernel, or None for a non-float dtype (which runs on the host).
+    """
+    from .builder_inputs import shape_of
+
+    dtype = node.out_specs[0].dtype.np
+    if dtype.kind != "f":
+        return None
+    attrs, in_shapes, out_shape = node.attrs, [shape_of(s) for s in node.in_specs], \
+        shape_of(node.out_specs[0])
+    if attrs.get("data_format", "NHWC") != "NCHW":
+        return build(in_shapes, out_shape, dtype, attrs)
+    shapes = [to_nhwc_shape(s) if k in images else s for k, s in enumerate(in_shapes)]
+    nhwc_out = to_nhwc_shape(out_shape) if image_out else out_shape
+    run = build(shapes, nhwc_out, dtype, nhwc_attrs(attrs))
+    return nchw_runner(run, [s if k in images else None for k, s in enumerate(in_shapes)],
+                       dtype, nhwc_out if image_out else None)

@@ -26,6 +26,7 @@ class Pack(OpDef):
     """Stacks N same-shape tensors along a new `axis` (`tf.stack`)."""
 
     type = "Pack"
+    kernels = {"cuda": "graphflow.cuda.layout:build_join"}
     defaults = {"axis": 0}
 
     def infer(self, inputs, attrs):
@@ -63,6 +64,7 @@ class Unpack(OpDef):
     """Splits along `axis` into `num` tensors, removing the axis (`tf.unstack`)."""
 
     type = "Unpack"
+    kernels = {"cuda": "graphflow.cuda.layout:build_split"}
     list_output = True
     defaults = {"axis": 0}
     aliases_input = True
@@ -97,6 +99,7 @@ class ConcatV2(OpDef):
     """Concatenates along an existing `axis` (`tf.concat`)."""
 
     type = "ConcatV2"
+    kernels = {"cuda": "graphflow.cuda.layout:build_join"}
 
     def infer(self, inputs, attrs):
         same_dtype(inputs, "ConcatV2")
@@ -157,6 +160,7 @@ class Split(OpDef):
     """Splits along `axis` into `num_split` equal parts."""
 
     type = "Split"
+    kernels = {"cuda": "graphflow.cuda.layout:build_split"}
     list_output = True
     aliases_input = True
 
@@ -190,6 +194,8 @@ class SplitV(OpDef):
     """Splits along `axis` into pieces of `size_splits` (input 1; one entry may be -1)."""
 
     type = "SplitV"
+    kernels = {"cuda": "graphflow.cuda.layout:build_split"}
+    host_arguments = (1,)
     list_output = True
     aliases_input = True
 
