@@ -2,7 +2,7 @@
 
 A plan on this backend keeps its values on the device: constants are copied there when the plan
 is built, feeds once per run on entry, fetches come back once on exit, and variables live there
-between runs (`SessionState` stores device arrays). Each builder (`cuda_builders` for stateless
+between runs (`BackendState` stores device arrays). Each builder (`cuda_builders` for stateless
 ops, this module for variables and random numbers) configures its kernels' launches and uploads
 any index maps when the plan is built, so a run only launches. Integer arguments that fix
 shapes and are computed at run time are read on the host and the kernel specialized per value.
@@ -210,9 +210,9 @@ def host_kernel(node: Node, state: Any, pinned: bool = False) -> Kernel:
     placed there by `tf.device`, not for want of a device kernel: no warning)."""
     from graphflow.cuda.device import to_device, to_host
 
-    from . import kernel_for
+    from .cpu import cpu_kernel
 
-    kernel = kernel_for(node, "cpu", state)
+    kernel = cpu_kernel(node, state)
     if not pinned and node.type not in HOST_MEMORY_OPS and node.type not in _logged:
         _logged.add(node.type)
         logging.warning("graphflow: %s has no CUDA kernel yet; it runs on the host, its "
