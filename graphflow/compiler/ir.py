@@ -111,8 +111,7 @@ def _detail(node: Node) -> str:
         value = np.asarray(node.attrs["value"])
         if value.size > SMALL_CONSTANT:
             return ""
-        text = np.array2string(value, separator=",", precision=6) if value.ndim else repr(value[()])
-        return "{" + text.replace("\n", "").replace(" ", "") + "}"
+        return "{" + str(value.tolist()).replace(" ", "") + "}"
     program = node.attrs.get("program") if node.type == "_FusedElementwise" else None
     if program is None:
         return ""
