@@ -24,7 +24,8 @@ class PlanCache:
         max_plans: the bound (at least 1).
     """
 
-    def __init__(self, max_plans: int = MAX_PLANS) -> None:
+    def __init__(self, max_plans: int | None = None) -> None:
+        max_plans = MAX_PLANS if max_plans is None else max_plans
         if max_plans < 1:
             raise ValueError(f"a plan cache holds at least one plan, got max_plans={max_plans}")
         self.max_plans = max_plans

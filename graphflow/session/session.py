@@ -69,7 +69,7 @@ class BaseSession:
 
     @property
     def backend(self) -> str:
-        """"cpu", "cuda" or "reference": where this session runs its plans."""
+        """The name of the backend this session runs its plans on (see graphflow.backends)."""
         return self._backend.name
 
     # ---- defaults and lifetime ---------------------------------------------------------------
