@@ -7,7 +7,7 @@ keep every plan it ever compiled, with its constants and kernels, for the sessio
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import itertools
 from collections.abc import Hashable, Iterator
 
 from graphflow.compiler.plan import ExecutionPlan
@@ -29,32 +29,37 @@ class PlanCache:
         if max_plans < 1:
             raise ValueError(f"a plan cache holds at least one plan, got max_plans={max_plans}")
         self.max_plans = max_plans
-        self._plans: OrderedDict[Hashable, ExecutionPlan] = OrderedDict()
+        # key -> [plan, last use]: a hit stamps its entry instead of reordering a dict, which
+        # would hash the key (a tuple of tensors, hashed in Python) a second time per run
+        self._entries: dict[Hashable, list] = {}
+        self._clock = itertools.count()
 
     def get(self, key: Hashable) -> ExecutionPlan | None:
         """The plan of `key` (now the most recently used), or None."""
-        plan = self._plans.get(key)
-        if plan is not None:
-            self._plans.move_to_end(key)
-        return plan
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        entry[1] = next(self._clock)
+        return entry[0]
 
     def put(self, key: Hashable, plan: ExecutionPlan) -> None:
-        """Stores `plan`, evicting the least recently used plan beyond the bound."""
-        self._plans[key] = plan
-        self._plans.move_to_end(key)
-        while len(self._plans) > self.max_plans:
-            self._plans.popitem(last=False)
+        """Stores `plan`, evicting the least recently used plan beyond the bound (a scan of
+        the entries: evictions happen only on a miss, which compiles a plan anyway)."""
+        self._entries[key] = [plan, next(self._clock)]
+        while len(self._entries) > self.max_plans:
+            oldest = min(self._entries, key=lambda k: self._entries[k][1])
+            del self._entries[oldest]
 
     def values(self) -> Iterator[ExecutionPlan]:
         """The cached plans, least recently used first."""
-        return iter(list(self._plans.values()))
+        return iter([e[0] for e in sorted(self._entries.values(), key=lambda e: e[1])])
 
     def clear(self) -> None:
         """Drops every plan."""
-        self._plans.clear()
+        self._entries.clear()
 
     def __len__(self) -> int:
-        return len(self._plans)
+        return len(self._entries)
 
     def __contains__(self, key: Hashable) -> bool:
-        return key in self._plans
+        return key in self._entries
