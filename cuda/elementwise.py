@@ -15,7 +15,6 @@ constants and each step's value is rounded to float32 (comparisons stay bool).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -26,10 +25,7 @@ from numba import config as numba_config
 from graphflow.compiler.fused_op import Program, scalar_steps, single_row
 from graphflow.ops.elementwise import ELEMENTWISE
 
-from .kernel_cache import cached_kernel, configure
-
-THREADS_PER_BLOCK = 256
-MAX_BLOCKS = 4096  # a grid-stride loop covers the rest
+from .kernel_cache import THREADS_PER_BLOCK, cached_kernel, configure, launch_config
 
 
 def _offset(in_shape: tuple[int, ...], shape: tuple[int, ...]) -> str:
@@ -96,12 +92,6 @@ def kernel_source(program: Program) -> str:
 def compiled_kernel(program: Program) -> Any:
     """The numba-CUDA dispatcher of `program` (shared by every plan with the same program)."""
     return cached_kernel(("fused", program), lambda: kernel_source(program), "cuda_fused")
-
-
-def launch_config(size: int, threads: int = THREADS_PER_BLOCK) -> tuple[int, int]:
-    """(blocks, threads per block) for a grid-stride loop over `size` elements."""
-    threads = max(1, min(threads, size))
-    return max(1, min(MAX_BLOCKS, math.ceil(size / threads))), threads
 
 
 def program_runner(program: Program, threads: int = THREADS_PER_BLOCK) -> Callable[..., Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -12,6 +13,15 @@ from graphflow.backends.generated import load_generated
 
 _lock = threading.Lock()
 _kernels: dict[Hashable, Any] = {}
+
+THREADS_PER_BLOCK = 256
+MAX_BLOCKS = 4096  # a grid-stride loop covers the rest
+
+
+def launch_config(size: int, threads: int = THREADS_PER_BLOCK) -> tuple[int, int]:
+    """(blocks, threads per block) for a grid-stride loop over `size` elements."""
+    threads = max(1, min(threads, size))
+    return max(1, min(MAX_BLOCKS, math.ceil(size / threads))), threads
 
 
 def cached_kernel(key: Hashable, source: Callable[[], str], module: str) -> Any:
@@ -53,7 +63,6 @@ def output_runner(kernel: Any, out_shape: tuple[int, ...], dtype: Any, threads: 
     `kernel(*args, out)` (`out` flat), for kernels whose grid-stride loop walks the output; the
     launch is configured here, once, and skipped for an empty output."""
     from .device import empty, flat
-    from .elementwise import launch_config
 
     size = int(np.prod(out_shape, dtype=np.int64))
     configured = configure(kernel, *launch_config(size, threads))

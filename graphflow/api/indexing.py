@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from graphflow.framework import dtypes
-from graphflow.framework.constant import constant, convert_to_tensor
+from graphflow.framework.constant import constant, convert_to_tensor, install_pack
 from graphflow.framework.tensor import Tensor
 
 from ._build import op, op_scope, operands, out
@@ -43,6 +43,9 @@ def stack(values: Sequence[Any], axis: int = 0, name: str = "stack") -> Tensor:
     """Stacks same-shape tensors along a new dimension `axis`."""
     values = operands(*values)
     return out("Pack", values, {"axis": int(axis), "N": len(values)}, name)
+
+
+install_pack(lambda values, name: stack(values, name=name))
 
 
 def unstack(value: Any, num: int | None = None, axis: int = 0,

@@ -2,7 +2,7 @@
 
 A plan on this backend keeps its values on the device: constants are copied there when the plan
 is built, feeds once per run on entry, fetches come back once on exit, and variables live there
-between runs (`SessionState` stores device arrays). Each op names its CUDA kernel builder in its
+between runs (`BackendState` stores device arrays). Each op names its CUDA kernel builder in its
 own definition (`OpDef.kernels["cuda"]`, resolved on first use); a builder configures its
 kernels' launches and uploads any index maps when the plan is built, so a run only launches.
 Integer arguments that fix shapes and are computed at run time (`OpDef.host_arguments`) are
@@ -105,9 +105,9 @@ def host_kernel(node: Node, state: Any, pinned: bool = False) -> Kernel:
     placed there by `tf.device`, not for want of a device kernel: no warning)."""
     from graphflow.cuda.device import to_device, to_host
 
-    from . import kernel_for
+    from .cpu import cpu_kernel
 
-    kernel = kernel_for(node, "cpu", state)
+    kernel = cpu_kernel(node, state)
     if not pinned and not node.opdef.host_memory and node.type not in _logged:
         _logged.add(node.type)
         logging.warning("graphflow: %s has no CUDA kernel yet; it runs on the host, its "

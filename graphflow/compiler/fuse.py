@@ -6,38 +6,44 @@ Grouping walks the nodes in topological order. A node joins the groups of its pr
 iterate over the same (static) output shape, merging them, when that cannot create a cycle:
 no path may leave the merged group and re-enter it. Values of a group that are used outside it
 (or fetched) become outputs of the fused node; values used only inside never exist as arrays.
-On the CPU, single nodes and small groups over few elements stay numpy calls (see
-`_worth_fusing`); on the GPU every elementwise op is a kernel launch, so every row fuses and any
-group of two or more pays off.
+Which rows may fuse and which groups pay off is the backend's fusion policy (`FusionPolicy`):
+on the CPU single nodes and small groups over few elements stay numpy calls; on a GPU every
+elementwise op is a kernel launch, so every row fuses and any group of two or more pays off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import networkx as nx
 
 from graphflow.ops.elementwise import ELEMENTWISE
-from graphflow.session.placement import pinned_to_host
 
 from .fused_op import FUSED, Program
 from .ir import Node, Value
 
 
-def _fusable(node: Node, pinned: set[int], backend: str) -> bool:
-    row = ELEMENTWISE.get(node.type)
-    if row is None or node.control or node.id in pinned:
-        return False
-    if backend == "cpu" and not row.fuses_on_cpu:
-        return False
-    if backend == "cuda" and pinned_to_host(node.op):  # runs alone on the host
+class FusionPolicy(Protocol):
+    """What a backend decides about fusion (the structural rules are the pass's own)."""
+
+    def fusable(self, node: Node) -> bool:
+        """Whether the elementwise node `node` may join a fused group on this backend."""
+
+    def worth_fusing(self, members: list[Node]) -> bool:
+        """Whether a group (in topological order) runs faster fused than as separate calls."""
+
+
+def _fusable(node: Node, pinned: set[int], policy: FusionPolicy) -> bool:
+    if node.type not in ELEMENTWISE or node.control or node.id in pinned:
         return False
     specs = list(node.in_specs) + list(node.out_specs)
     # strings (object arrays) never enter a generated numba loop or CUDA kernel
-    return all(s.shape.is_fully_defined() and s.dtype.np.kind != "O" for s in specs)
+    return all(s.shape.is_fully_defined() and s.dtype.np.kind != "O" for s in specs) \
+        and policy.fusable(node)
 
 
-def _groups(nodes: Sequence[Node], fetched: Sequence[Value], backend: str
+def _groups(nodes: Sequence[Node], fetched: Sequence[Value], policy: FusionPolicy
             ) -> dict[int, list[Node]]:
     """Group id -> members (in topological order), for groups of two or more nodes.
 
@@ -65,7 +71,7 @@ def _groups(nodes: Sequence[Node], fetched: Sequence[Value], backend: str
         for src, _ in node.inputs:
             upstream |= depends.get(src.id, set())
         depends[node.id] = upstream
-        if not _fusable(node, pinned, backend):
+        if not _fusable(node, pinned, policy):
             continue
         shape = tuple(node.out_specs[0].shape.as_list())
         candidates = {find(group_of[src.id]) for src, _ in node.inputs
@@ -100,27 +106,13 @@ def _groups(nodes: Sequence[Node], fetched: Sequence[Value], backend: str
     for node in nodes:
         if node.id in group_of:
             members.setdefault(find(group_of[node.id]), []).append(node)
-    return {g: m for g, m in members.items() if _worth_fusing(m, backend)}
+    return {g: m for g, m in members.items() if policy.worth_fusing(m)}
 
 
-#: A numba call costs about 1.5 us against about 0.5 us for a numpy ufunc on a small array, so
-#: small groups only pay off over many elements (measured with benchmarks/overhead.py).
-SMALL_GROUP, SMALL_SIZE = 3, 1024
-
-
-def _worth_fusing(members: list[Node], backend: str) -> bool:
-    if backend != "cpu":  # one launch instead of several, and no intermediate arrays
-        return len(members) > 1
-    size = members[0].out_specs[0].shape.num_elements()
-    if len(members) == 1:  # alone, only a row numpy runs in several passes gains
-        return ELEMENTWISE[members[0].type].multipass and size >= SMALL_SIZE
-    return len(members) > SMALL_GROUP or size >= SMALL_SIZE
-
-
-def fuse_elementwise(nodes: Sequence[Node], fetched: Sequence[Value], backend: str
+def fuse_elementwise(nodes: Sequence[Node], fetched: Sequence[Value], policy: FusionPolicy
                      ) -> tuple[list[Node], list[Value]]:
     """Replaces each fusable group by one fused node; returns nodes in a topological order."""
-    groups = _groups(nodes, fetched, backend)
+    groups = _groups(nodes, fetched, policy)
     if not groups:
         return list(nodes), list(fetched)
     unit_of = {m.id: g for g, ms in groups.items() for m in ms}
@@ -205,5 +197,6 @@ def _fused_node(members: list[Node], needed: set[Value], remap: dict[Value, Valu
     )
     last = members[-1]
     node = Node(FUSED, f"{last.name}/fused{len(members)}", {"program": program}, inputs, (),
-                in_specs, [m.out_specs[0] for m, _ in outputs], op=last.op)
+                in_specs, [m.out_specs[0] for m, _ in outputs], op=last.op,
+                host=all(m.host for m in members))
     return node, outputs

@@ -1,12 +1,12 @@
 """The `_FusedElementwise` op the fuser creates: a small straight-line program of elementwise
 rows over one iteration space. It is an IR-only op (never in a user's graph, so not in the
-registry); its numpy reference replays the rows one by one, its CPU kernel is one generated
-numba loop (`graphflow.backends.cpu_fused`)."""
+registry); its numpy reference replays the rows one by one. Its kernels belong to the backends,
+which dispatch on this class (the CPU's generated numba loop is `graphflow.backends.cpu_fused`):
+the compiler imports no backend."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +66,6 @@ class FusedElementwise(OpDef):
         outs = tuple(np.asarray(results[k], dtype=d)
                      for k, d in zip(program.outputs, program.out_dtypes))
         return outs if len(outs) > 1 else outs[0]
-
-    def cpu_kernel(self, node: Any) -> Callable[..., Any] | None:
-        from graphflow.backends.cpu_fused import fused_kernel
-
-        return fused_kernel(node.attrs["program"])
 
 
 FUSED = FusedElementwise()

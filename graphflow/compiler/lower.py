@@ -7,7 +7,10 @@ the fetches, stops at fed tensors, and produces IR nodes in dependency order:
   * every consumer of a variable gets its own read node that inherits the consumer's control
     dependencies: a read placed after an assignment by `tf.control_dependencies` sees the new
     value, as in TF1;
-  * an unfed Placeholder on the path is an InvalidArgumentError, raised before anything runs.
+  * an unfed Placeholder on the path is an InvalidArgumentError, raised before anything runs;
+  * placement: a stateless op created under `tf.device("/cpu:0")` is marked `host` (a device
+    backend runs it on the host, as TF1); the framework ops the run needs are collected for the
+    session's device checks (`Lowering.ops`), so nothing walks the graph a second time.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graphflow.framework import errors
+from graphflow.framework.device import names_host
 from graphflow.framework.tensor import Operation, Tensor
 from graphflow.framework.tensor_shape import TensorShape, format_dims
 from graphflow.ops.registry import OpDef, Spec
@@ -33,13 +37,27 @@ class FeedOp(OpDef):
 FEED = FeedOp()
 
 
+def pinned_to_host(opdef: OpDef, op: Operation | None) -> bool:
+    """Whether `op` runs on the host in a session that has a device: it was created under
+    `tf.device("/cpu:...")` and is stateless. Variables, their updates and random ops stay with
+    the session's storage and streams on the device wherever they are pinned.
+
+    Raises:
+        ValueError: for a device string graphflow cannot read.
+    """
+    return op is not None and bool(op.device) and not opdef.stateful and names_host(op.device)
+
+
 class Lowering:
     """One lowering of a fetch/feed signature. Use `lower()`."""
 
     def __init__(self, feeds: Sequence[Tensor], feed_specs: Sequence[Spec]) -> None:
         self.nodes: list[Node] = []
         self.feed_values: dict[Tensor, Value] = {}
+        #: every framework op the run needs, fed ones included (for placement checks)
+        self.ops: dict[Operation, None] = {}
         for i, (t, s) in enumerate(zip(feeds, feed_specs)):
+            self.ops[t.op] = None
             node = self._add(Node(FEED, t.op.name, {"index": i, "tensor": t.name}, (), (), (),
                                   (s,), t.op))
             self.feed_values[t] = (node, 0)
@@ -72,6 +90,7 @@ class Lowering:
         from graphflow.ops import registry
 
         opdef = registry.get(op.type)
+        self.ops[op] = None
         if op.type == "Placeholder":
             raise errors.InvalidArgumentError(
                 None, op,
@@ -102,12 +121,12 @@ class Lowering:
         key = None
         if not opdef.stateful:
             key = (op.type, attr_key(dict(op.attrs)), tuple((n.id, i) for n, i in inputs),
-                   tuple(c.id for c in control))
+                   tuple(c.id for c in control), pinned_to_host(opdef, op))
             hit = self.cse.get(key)
             if hit is not None:
                 return hit
         node = self._add(Node(opdef, op.name, op.attrs, inputs, control, all_specs, out_specs,
-                              op, ref_vars))
+                              op, ref_vars, pinned_to_host(opdef, op)))
         if key is not None:
             self.cse[key] = node
         return node
@@ -132,12 +151,14 @@ def _refine(spec: Spec, t: Tensor) -> Spec:
 
 
 def lower(fetch_tensors: Sequence[Tensor], target_ops: Sequence[Operation],
-          feeds: Sequence[Tensor], feed_specs: Sequence[Spec]) -> tuple[list[Node], list[Value]]:
+          feeds: Sequence[Tensor], feed_specs: Sequence[Spec]
+          ) -> tuple[list[Node], list[Value], list[Operation]]:
     """Lowers what the fetches need.
 
     Returns:
         (nodes in dependency order, the IR value of each fetched tensor followed by one
-        `(node, -1)` entry per target op: "run this node", no value).
+        `(node, -1)` entry per target op: "run this node", no value, the framework ops the run
+        needs including fed ones).
 
     Raises:
         InvalidArgumentError: an unfed placeholder is needed, or shapes conflict.
@@ -152,4 +173,4 @@ def lower(fetch_tensors: Sequence[Tensor], target_ops: Sequence[Operation],
         fetched += [(lowering.lower_op(op), -1) for op in target_ops]
     finally:
         sys.setrecursionlimit(limit)
-    return lowering.nodes, fetched
+    return lowering.nodes, fetched, list(lowering.ops)

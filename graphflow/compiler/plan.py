@@ -1,24 +1,24 @@
-"""ExecutionPlan: the scheduled nodes turned into one generated Python function.
+"""ExecutionPlan: the scheduled nodes, and once a backend bound it, one generated Python function.
 
-The function is straight-line code, one line per kernel call, with values in local variables
-and `del` after their last use (see memory.py). There is no interpreter loop on the hot path:
-a `run` is one call of this function. Its source is printable (GF_DEBUG=2), and a failure is
-mapped back, through the line number of the generated code, to the op that failed.
+The compiler returns the plan unbound (nodes, fetched values, releases). A backend's `bind`
+calls `attach` with a kernel per node; `attach` writes the function: straight-line code, one
+line per kernel call, with values in local variables and `del` after their last use (see
+memory.py). There is no interpreter loop on the hot path: a `run` is one call of this function.
+Its source is printable (GF_DEBUG=2), and a failure is mapped back, through the line number of
+the generated code, to the op that failed.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 import numpy as np
 
-from graphflow.cuda.device import is_device
 from graphflow.framework import errors
+from graphflow.framework.tensor import Operation
 from graphflow.framework.tensor_shape import format_dims
 
 from .ir import Node, Value, format_nodes
@@ -69,12 +69,6 @@ def _out_copy(v: Any) -> Any:
     return v
 
 
-def _fetch_from_device(v: Any) -> Any:
-    """A fetched value of a device plan: copied to the host once (a fresh array); a host-memory
-    value (strings, shapes) may alias a constant, so it is copied."""
-    return _out(v.copy_to_host()) if is_device(v) else _out_copy(v)
-
-
 def _name(value: Value) -> str:
     node, i = value
     if node.type == "_Feed":
@@ -89,34 +83,74 @@ def _aliases(value: Value) -> bool:
     return node.opdef.aliases_input or node.is_const or node.type == "_Feed"
 
 
+Kernel = Callable[..., Any]
+
+
+def _unbound(feeds: Sequence[Any]) -> tuple[Any, ...]:
+    raise RuntimeError("this ExecutionPlan is not bound to a backend (see Backend.bind)")
+
+
 class ExecutionPlan:
-    """A compiled `run` signature: call `run(feed_values)` to get the fetched values (a tuple)."""
+    """A compiled `run` signature: once bound, `run(feed_values)` returns the fetched values
+    (a tuple).
+
+    Attributes:
+        order: the scheduled IR nodes.
+        fetched: the IR value of each fetched tensor.
+        ops: the framework ops the run needs (for the session's device checks).
+        backend: the name of the backend that bound the plan (None before).
+        host_nodes: nodes of a device plan that run on the host: found when binding and, as a
+            backend specializes kernels at run time, added while running (the very list the
+            backend's kernels append to).
+    """
 
     def __init__(self, order: Sequence[Node], fetched: Sequence[Value], num_feeds: int,
-                 kernels: dict[int, Callable[..., Any]], releases: dict[int, list[Value]],
-                 backend: str) -> None:
+                 releases: Mapping[int, list[Value]], ops: Sequence[Operation] = ()) -> None:
         self.order = list(order)
         self.fetched = list(fetched)
-        self.backend = backend
-        self.host_nodes: list[Node] = list(getattr(kernels, "host_nodes", ()))
+        self.num_feeds = num_feeds
+        self.releases = dict(releases)
+        self.ops = list(ops)
+        self.backend: str | None = None
+        self.host_nodes: list[Node] = []
         self.id = next(_plan_ids)
         self.filename = f"<graphflow plan {self.id}>"
-        on_device = backend == "cuda"
+        self.source = ""
+        self._line_nodes: dict[int, Node] = {}
+        self._fn: Callable[[Sequence[Any]], tuple[Any, ...]] = _unbound
+
+    def attach(self, backend: str, kernels: Mapping[int, Kernel], host_nodes: list[Node],
+               upload: Callable[[Any], Any] | None = None,
+               download: Callable[[Any], Any] | None = None) -> None:
+        """Binds the plan: writes and compiles its run function.
+
+        Args:
+            backend: the binding backend's name (for messages).
+            kernels: a callable per executable node id (every node but feeds and constants).
+            host_nodes: the backend's list of nodes running on the host; kept, not copied, so
+                nodes the backend adds while running show in `host_nodes` too.
+            upload / download: for a backend whose values live apart from the host: host
+                array -> backend value (feeds and constants), backend value -> a fresh host
+                value (fetches). None on host backends: values pass through.
+        """
+        self.backend = backend
+        self.host_nodes = host_nodes
+        moves = upload is not None
         namespace: dict[str, Any] = {"_out": _out, "_out_copy": _out_copy}
         lines = ["def plan(feeds):"]
-        if num_feeds:
-            names = ", ".join(f"f{i}" for i in range(num_feeds))
-            # on the device backend feeds are copied to the device once, on entry
-            lines.append(f"    {names}, = " + ("[_in(f) for f in feeds]" if on_device else "feeds"))
-        self._line_nodes: dict[int, Node] = {}
-        if on_device:
-            from graphflow.cuda.device import to_device
-
-            namespace.update(_in=to_device, _out=_fetch_from_device, _out_copy=_fetch_from_device)
+        if self.num_feeds:
+            names = ", ".join(f"f{i}" for i in range(self.num_feeds))
+            # on a device backend feeds are uploaded once, on entry
+            lines.append(f"    {names}, = " + ("[_in(f) for f in feeds]" if moves else "feeds"))
+        if moves:
+            # a download is a fresh host value: no copy, only TF1's scalars for 0-d results
+            namespace.update(_in=upload, _out=lambda v: _out(download(v)))
+            namespace["_out_copy"] = namespace["_out"]
+        self._line_nodes = {}
         for node in self.order:
             if node.is_const:
                 value = node.attrs["value"]
-                namespace[f"c{node.id}"] = to_device(value) if on_device else value
+                namespace[f"c{node.id}"] = upload(value) if moves else value
         for step, node in enumerate(self.order):
             if node.type == "_Feed" or node.is_const:
                 continue
@@ -128,16 +162,14 @@ class ExecutionPlan:
                 f"v{node.id}_{i}" for i in range(n_out)) + ("," if unpack else "") + " = "
             lines.append(f"    {target}k{node.id}({args})  # {node.type} '{node.name}'")
             self._line_nodes[len(lines)] = node
-            dead = [_name(v) for v in releases.get(step, []) if v[0].type != "_Feed"]
+            dead = [_name(v) for v in self.releases.get(step, []) if v[0].type != "_Feed"]
             if dead:
                 lines.append(f"    del {', '.join(dead)}")
         outs = [f"{'_out_copy' if _aliases(v) else '_out'}({_name(v)})" for v in self.fetched]
         lines.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, self.filename, "exec"), namespace)  # noqa: S102 - our own code
-        self._fn: Callable[[Sequence[Any]], tuple[Any, ...]] = namespace["plan"]
-        if os.environ.get("GF_DEBUG"):
-            self._debug_print()
+        self._fn = namespace["plan"]
 
     @property
     def num_kernels(self) -> int:
@@ -145,14 +177,8 @@ class ExecutionPlan:
         return len(self._line_nodes)
 
     def describe(self) -> str:
-        """The scheduled IR, one node per line."""
-        return format_nodes(self.order)
-
-    def _debug_print(self) -> None:
-        level = os.environ.get("GF_DEBUG", "1")
-        sys.stderr.write(f"graphflow plan {self.id} ({self.backend}):\n{self.describe()}\n")
-        if level >= "2":
-            sys.stderr.write(self.source)
+        """The scheduled IR, one node per line (`@host`: runs on the host of a device plan)."""
+        return format_nodes(self.order, self.host_nodes)
 
     def run(self, feeds: Sequence[Any]) -> tuple[Any, ...]:
         """Executes the plan; maps failures to TF1 errors naming the failing op."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,15 @@ from .dtypes import DType
 from .graph import get_default_graph
 from .string_values import bytes_array, has_string_leaf, is_string_leaf
 from .tensor import Operation, Tensor
+
+#: Packs a list of tensors into one (`tf.stack`), for `convert_to_tensor` of a list that holds
+#: tensors. Installed by graphflow.api.indexing: api/ sits above framework/ in the import order.
+_pack: list[Callable[[Sequence[Any], str], Tensor]] = []
+
+
+def install_pack(pack: Callable[[Sequence[Any], str], Tensor]) -> None:
+    """Sets the function that stacks a list of tensors (`pack(values, name)`)."""
+    _pack[:] = [pack]
 
 
 def _infer_dtype(value: Any) -> DType:
@@ -206,9 +216,9 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
     if isinstance(value, Operation):
         raise TypeError(f"Can not convert a Operation into a Tensor: {value.name}")
     if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        from graphflow.api.indexing import stack
-
-        return stack([convert_to_tensor(v, want) for v in value], name=name or "packed")
+        if not _pack:  # pragma: no cover - graphflow/__init__ imports the api
+            raise RuntimeError("graphflow.api is not imported: cannot pack a list of tensors")
+        return _pack[0]([convert_to_tensor(v, want) for v in value], name or "packed")
     if want is None and preferred_dtype is not None:
         try:
             return constant(value, dtype=preferred_dtype, name=name or "Const")

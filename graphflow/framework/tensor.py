@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .default_session import session_for
 from .dtypes import DType
 from .tensor_shape import TensorShape, as_shape
 
@@ -91,9 +92,7 @@ class Tensor:
 
     def eval(self, feed_dict: Mapping[Any, Any] | None = None, session: Any = None) -> Any:
         """Runs this tensor in `session` (default: the default session) and returns its value."""
-        from graphflow.session.session import _session_for
-
-        return _session_for(session, self.graph).run(self, feed_dict)
+        return session_for(session, self.graph).run(self, feed_dict)
 
     def __repr__(self) -> str:
         return f'<tf.Tensor "{self.name}" shape={self._shape} dtype={self._dtype.name}>'
@@ -227,9 +226,7 @@ class Operation:
 
     def run(self, feed_dict: Mapping[Any, Any] | None = None, session: Any = None) -> None:
         """Runs this op in `session` (default: the default session)."""
-        from graphflow.session.session import _session_for
-
-        _session_for(session, self._graph).run(self, feed_dict)
+        session_for(session, self._graph).run(self, feed_dict)
 
     def __repr__(self) -> str:
         return f'<tf.Operation "{self._name}" type={self._type}>'

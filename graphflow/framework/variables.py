@@ -11,6 +11,7 @@ from typing import Any
 
 from . import dtypes
 from .constant import convert_to_tensor
+from .default_session import session_for
 from .graph import GraphKeys, get_default_graph
 from .tensor import Operation, Tensor
 from .tensor_shape import TensorShape, as_shape
@@ -190,9 +191,7 @@ class Variable:
 
     def load(self, value: Any, session: Any = None) -> None:
         """Writes `value` into the variable in `session` without adding ops to the graph."""
-        from graphflow.session.session import _session_for
-
-        _session_for(session, self._graph)._load_variable(self.op.name, value, self)
+        session_for(session, self._graph)._load_variable(self.op.name, value, self)
 
     def __repr__(self) -> str:
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"

@@ -1,81 +1,37 @@
 """TF1's device placement rules for ops pinned with `tf.device`.
 
-A session runs on one backend ("cuda" when a GPU is present and allowed, else "cpu"). An op
-pinned to a GPU that this session cannot use is TF1's InvalidArgumentError, unless the
+A session runs on one backend (with a GPU when one is present and allowed, else on the CPU).
+An op pinned to a GPU that this session cannot use is TF1's InvalidArgumentError, unless the
 session's ConfigProto has `allow_soft_placement=True`, which runs it on the CPU and logs that
-once. `log_device_placement=True` logs where each op of a compiled plan runs.
+once. `log_device_placement=True` logs where each op of a compiled plan runs. The ops checked
+are those lowering found the run needs (`ExecutionPlan.ops`): the graph is walked once.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from graphflow import logging
+from graphflow.compiler.lower import pinned_to_host
 from graphflow.framework import errors
-from graphflow.framework.tensor import Operation, Tensor
-
-CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
-GPU = "/job:localhost/replica:0/task:0/device:GPU:0"
-
-_DEVICE = re.compile(r"(?:^|/)(?:device:)?(?P<kind>cpu|gpu)(?::(?P<index>\d+))?\s*$", re.I)
-
-
-def parse_device(spec: str) -> tuple[str, int] | None:
-    """("CPU" | "GPU", index) of a device string ("/gpu:0", "/device:GPU:1", ...), or None
-    when it names no device type.
-
-    Raises:
-        ValueError: for a device string graphflow cannot read.
-    """
-    if not spec:
-        return None
-    match = _DEVICE.search(spec.strip())
-    if match is None:
-        if re.fullmatch(r"(/job:[^/]+)?(/replica:\d+)?(/task:\d+)?", spec.strip()):
-            return None  # only a job/replica/task: no device type pinned
-        raise ValueError(f"Unknown device specification {spec!r}")
-    return match.group("kind").upper(), int(match.group("index") or 0)
-
-
-def pinned_to_host(op: Operation | None) -> bool:
-    """Whether a GPU session runs `op` on the CPU: it was created under `tf.device("/cpu:...")`
-    and is stateless. Variables, their updates and random ops stay with the session's storage
-    and streams on the device wherever they are pinned."""
-    if op is None or not op.device:
-        return False
-    from graphflow.ops.registry import REGISTRY
-
-    device = parse_device(op.device)
-    opdef = REGISTRY.get(op.type)
-    return device is not None and device[0] == "CPU" and not (opdef is None or opdef.stateful)
-
-
-def needed_ops(elements: Sequence[Tensor | Operation], feeds: Iterable[Tensor]) -> list[Operation]:
-    """The ops a run of `elements` executes (fed tensors cut the walk), in no fixed order."""
-    fed = {t.op for t in feeds}
-    seen: dict[Operation, None] = {}
-    stack = [e.op if isinstance(e, Tensor) else e for e in elements]
-    while stack:
-        op = stack.pop()
-        if op in seen:
-            continue
-        seen[op] = None
-        if op in fed:
-            continue
-        stack.extend(t.op for t in op.inputs)
-        stack.extend(op.control_inputs)
-    return list(seen)
+from graphflow.framework.device import CPU, GPU, parse_device
+from graphflow.framework.tensor import Operation
+from graphflow.ops.registry import REGISTRY
 
 
 class Placement:
-    """Placement checks of one session (remembers what it logged)."""
+    """Placement checks of one session (remembers what it logged).
 
-    def __init__(self, config: Any, backend: str) -> None:
+    Args:
+        config: the session's ConfigProto (or None).
+        num_gpus: GPUs the session's backend has.
+    """
+
+    def __init__(self, config: Any, num_gpus: int) -> None:
         self.soft = bool(getattr(config, "allow_soft_placement", False))
         self.log = bool(getattr(config, "log_device_placement", False))
-        self.gpus = 1 if backend == "cuda" else 0
+        self.gpus = num_gpus
         self.device = GPU if self.gpus else CPU
         self._warned: set[str] = set()
 
@@ -102,8 +58,9 @@ class Placement:
                     logging.warning("No device %s here (%s): ops pinned to it run on %s "
                                     "(allow_soft_placement).", op.device, _why(), CPU)
             if self.log:
-                logging.info("%s: (%s): %s", op.name, op.type,
-                             CPU if pinned_to_host(op) else self.device)
+                opdef = REGISTRY.get(op.type)
+                on_host = opdef is not None and pinned_to_host(opdef, op)
+                logging.info("%s: (%s): %s", op.name, op.type, CPU if on_host else self.device)
 
 
 def _why() -> str:

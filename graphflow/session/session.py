@@ -2,22 +2,24 @@
 
 The hot path of `run` is: flatten fetches, validate feeds, look up the cached plan for
 (fetches, fed tensors, feed shapes), call it, rebuild the fetch structure. Graph analysis only
-happens on a cache miss.
+happens on a cache miss: the compiler returns an unbound plan, the session checks the devices
+its ops are pinned to, and the session's backend (graphflow.backends) binds it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from graphflow.backends import get_backend
 from graphflow.compiler import compile_plan
 from graphflow.compiler.plan import ExecutionPlan
-from graphflow.framework import errors
+from graphflow.framework import default_session, errors
+from graphflow.framework.default_session import get_default_session as get_default_session
 from graphflow.framework.dtypes import string
 from graphflow.framework.graph import Graph, get_default_graph
 from graphflow.framework.string_values import bytes_array
@@ -26,43 +28,8 @@ from graphflow.ops.registry import Spec
 
 from .config import ConfigProto
 from .fetch import flatten_fetches
-from .placement import Placement, needed_ops
-from .state import SessionState
-
-
-class _DefaultSessionStack(threading.local):
-    def __init__(self) -> None:
-        self.stack: list[BaseSession] = []
-
-
-_default_sessions = _DefaultSessionStack()
-
-
-def get_default_session() -> BaseSession | None:
-    """The innermost session entered with `with sess:` / `sess.as_default()`, or None."""
-    stack = _default_sessions.stack
-    return stack[-1] if stack else None
-
-
-def _session_for(session: BaseSession | None, graph: Graph) -> BaseSession:
-    """The session `Tensor.eval` / `Operation.run` should use.
-
-    Raises:
-        ValueError: no session given and none is the default, or the graphs differ (TF1).
-    """
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError(
-                "Cannot evaluate tensor using `eval()`: No default session is registered. Use "
-                "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`"
-            )
-    if session.graph is not graph:
-        raise ValueError(
-            "Cannot use the given session to evaluate tensor: the tensor's graph is different "
-            "from the session's graph."
-        )
-    return session
+from .placement import Placement
+from .plan_cache import PlanCache
 
 
 def _choose_backend(config: ConfigProto | None) -> str:
@@ -82,15 +49,11 @@ class BaseSession:
         self._graph = graph if graph is not None else get_default_graph()
         self._config = config
         self._closed = False
-        self._plans: dict[Any, ExecutionPlan] = {}
+        self._plans = PlanCache()
         self._feed_keys: dict[Any, Tensor] = {}
-        self._backend = _choose_backend(config)
-        if self._backend == "cuda":
-            from graphflow.cuda.device import install_pool
-
-            install_pool()  # before the first CUDA context: device memory comes from the pool
-        self._state = SessionState(on_device=self._backend == "cuda")
-        self._placement = Placement(config, self._backend)
+        self._backend = get_backend(_choose_backend(config))
+        self._state = self._backend.new_state()
+        self._placement = Placement(config, self._backend.num_gpus)
         self._context_managers: list[Any] = []
 
     # ---- properties ------------------------------------------------------------------------
@@ -108,19 +71,19 @@ class BaseSession:
 
     @property
     def backend(self) -> str:
-        """"cpu", "cuda" or "reference": where this session runs its plans."""
-        return self._backend
+        """The name of the backend this session runs its plans on (see graphflow.backends)."""
+        return self._backend.name
 
     # ---- defaults and lifetime ---------------------------------------------------------------
     @contextlib.contextmanager
     def as_default(self) -> Iterator[BaseSession]:
         """Makes this the default session (for `Tensor.eval`) inside the `with` block."""
-        _default_sessions.stack.append(self)
+        default_session.push(self)
         try:
             with self._graph.as_default():
                 yield self
         finally:
-            _default_sessions.stack.pop()
+            default_session.pop()
 
     def __enter__(self) -> BaseSession:
         cm = self.as_default()
@@ -177,7 +140,7 @@ class BaseSession:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._compile(elements, feed_tensors, feed_values)
-            self._plans[key] = plan
+            self._plans.put(key, plan)
         outputs = plan.run(feed_values)
         it = iter(outputs)
         return [next(it) if isinstance(e, Tensor) else None for e in elements]
@@ -190,9 +153,10 @@ class BaseSession:
             )
         fetch_tensors = [e for e in elements if isinstance(e, Tensor)]
         targets = [e for e in elements if isinstance(e, Operation)]
-        self._placement.check(needed_ops(elements, feeds))
         specs = [Spec(_static(v.shape), t.dtype) for t, v in zip(feeds, values)]
-        return compile_plan(fetch_tensors, targets, feeds, specs, self._backend, self._state)
+        plan = compile_plan(fetch_tensors, targets, feeds, specs, self._backend)
+        self._placement.check(plan.ops)
+        return self._backend.bind(plan, self._state)
 
     def _feed_key(self, key: Any) -> Tensor:
         try:

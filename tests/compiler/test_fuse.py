@@ -163,3 +163,50 @@ def test_random_programs_match_numpy(steps, seed):
             got = sess.run(values_tf[1:], {placeholders[k]: v for k, v in operands.items()})
     for g, e in zip(got, values_np[1:]):
         np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-12)
+
+
+# ---- the pass alone, with each backend's fusion policy (golden listings) ---------------------
+def _pinned_in_a_chain():
+    from graphflow.backends import get_backend
+
+    from .ir_helpers import compilation, listing, lowered
+
+    x = tf.placeholder(tf.float32, [2, 3], name="x")
+    b = tf.placeholder(tf.float32, [3], name="b")
+    h = tf.maximum(x * 0.5 + b, 0.0)
+    with tf.device("/cpu:0"):
+        pinned = tf.exp(h, name="pinned")
+    total = tf.reduce_sum(pinned * 3.0, name="total")
+
+    def fused(backend):
+        from graphflow.compiler.fuse import fuse_elementwise
+
+        with compilation():
+            nodes, fetched = lowered([total, h], {x: [2, 3], b: [3]})
+            return listing(fuse_elementwise(nodes, fetched, get_backend(backend))[0])
+
+    return fused
+
+
+def test_device_policy_fuses_any_group_but_not_across_the_host(graph):
+    from .ir_helpers import golden
+
+    assert _pinned_in_a_chain()("cuda") == golden("""
+        %0 = _Feed() -> float32[2,3]   # x
+        %1 = _Feed() -> float32[3]   # b
+        %2 = Const{0.5}() -> float32[]   # mul/y
+        %5 = Const{0.0}() -> float32[]   # Maximum/y
+        %11 = _FusedElementwise{t0=Mul(x0,x1); t1=Add(t0,x2); t2=Maximum(t1,x3) -> t2}(%0, %2, %1, %5) -> float32[2,3]   # Maximum/fused3
+        %12 = Exp(%11) @host -> float32[2,3]   # pinned
+        %8 = Const{3.0}() -> float32[]   # mul_1/y
+        %13 = Mul(%12, %8) -> float32[2,3]   # mul_1
+        %14 = Sum(%13) -> float32[]   # total
+    """)  # noqa: E501 - a fused node is one long IR line
+
+
+def test_cpu_policy_leaves_small_groups_to_numpy(graph):
+    listing = _pinned_in_a_chain()("cpu")
+    assert "_FusedElementwise" not in listing
+    assert [line.split(" = ")[1].split("(")[0] for line in listing.splitlines()] == [
+        "_Feed", "_Feed", "Const{0.5}", "Mul", "Add", "Const{0.0}", "Maximum", "Exp", "Const{3.0}",
+        "Mul", "Sum"]

@@ -10,20 +10,6 @@ import pytest
 
 import graphflow as tf
 from graphflow.backends.devices import gpu_available
-from graphflow.session.placement import parse_device
-
-
-@pytest.mark.parametrize(("spec", "parsed"), [
-    ("/gpu:0", ("GPU", 0)), ("/device:GPU:1", ("GPU", 1)), ("/cpu:0", ("CPU", 0)),
-    ("/job:localhost/replica:0/task:0/device:CPU:0", ("CPU", 0)), ("gpu", ("GPU", 0)),
-    ("", None), ("/job:worker/task:1", None)])
-def test_parse_device(spec, parsed):
-    assert parse_device(spec) == parsed
-
-
-def test_unknown_device_string_is_an_error():
-    with pytest.raises(ValueError, match="Unknown device"):
-        parse_device("/tpu:0")
 
 
 @pytest.mark.skipif(gpu_available(), reason="checks the behaviour of a machine without a GPU")

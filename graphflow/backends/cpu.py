@@ -1,0 +1,55 @@
+"""The CPU backend: numba `@njit` kernels, generated fused loops (cpu_fused.py), numpy/BLAS.
+
+Its fusion policy: single nodes and small groups over few elements stay numpy calls, since a
+numba call costs more than a numpy ufunc on a small array.
+"""
+
+from __future__ import annotations
+
+from graphflow.compiler.fused_op import FusedElementwise
+from graphflow.compiler.ir import Node
+from graphflow.ops.elementwise import ELEMENTWISE
+
+from .base import Backend, BackendState, Kernel, reference_kernel
+
+#: A numba call costs about 1.5 us against about 0.5 us for a numpy ufunc on a small array, so
+#: small groups only pay off over many elements (measured with benchmarks/overhead.py).
+SMALL_GROUP, SMALL_SIZE = 3, 1024
+
+
+def cpu_kernel(node: Node, state: BackendState) -> Kernel:
+    """The host callable of `node`: a stateful op bound to `state`, a fused program's generated
+    loop, the op's CPU kernel, or else its numpy reference."""
+    if node.stateful:
+        return node.opdef.bind(node, state)
+    if isinstance(node.opdef, FusedElementwise):
+        from .cpu_fused import fused_kernel
+
+        return fused_kernel(node.attrs["program"])
+    kernel = node.opdef.cpu_kernel(node)
+    return kernel if kernel is not None else reference_kernel(node)
+
+
+class CpuBackend(Backend):
+    """Kernels on the host, values as numpy arrays."""
+
+    name = "cpu"
+
+    def fusable(self, node: Node) -> bool:
+        return ELEMENTWISE[node.type].fuses_on_cpu
+
+    def worth_fusing(self, members: list[Node]) -> bool:
+        size = members[0].out_specs[0].shape.num_elements()
+        if len(members) == 1:  # alone, only a row numpy runs in several passes gains
+            return ELEMENTWISE[members[0].type].multipass and size >= SMALL_SIZE
+        return len(members) > SMALL_GROUP or size >= SMALL_SIZE
+
+    def kernel(self, node: Node, state: BackendState, host_nodes: list[Node]) -> Kernel:
+        return cpu_kernel(node, state)
+
+    def kernel_sources(self, node: Node) -> list[str]:
+        if not isinstance(node.opdef, FusedElementwise):
+            return []
+        from .cpu_fused import kernel_source
+
+        return [kernel_source(node.attrs["program"])]

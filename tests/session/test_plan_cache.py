@@ -1,0 +1,40 @@
+"""The plan cache: a plan per run signature, least recently used evicted beyond its bound."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphflow as tf
+from graphflow.session.plan_cache import MAX_PLANS, PlanCache
+
+
+def test_evicts_the_least_recently_used_plan():
+    cache = PlanCache(max_plans=2)
+    cache.put("a", "plan a")
+    cache.put("b", "plan b")
+    assert cache.get("a") == "plan a"  # "b" is now the least recently used
+    cache.put("c", "plan c")
+    assert "b" not in cache and list(cache.values()) == ["plan a", "plan c"]
+    assert cache.get("b") is None and len(cache) == 2
+    cache.clear()
+    assert len(cache) == 0
+
+
+def test_the_bound_is_checked():
+    with pytest.raises(ValueError, match="max_plans=0"):
+        PlanCache(max_plans=0)
+    assert PlanCache().max_plans == MAX_PLANS
+
+
+def test_a_session_feeding_ever_new_shapes_keeps_a_bounded_cache(graph, monkeypatch):
+    from graphflow.session import plan_cache
+
+    monkeypatch.setattr(plan_cache, "MAX_PLANS", 3)
+    x = tf.placeholder(tf.float32, [None], name="x")
+    y = x * 2.0
+    with tf.Session() as sess:
+        for n in range(1, 7):
+            np.testing.assert_array_equal(sess.run(y, {x: np.ones(n, np.float32)}), [2.0] * n)
+        assert len(sess._plans) == 3
+        np.testing.assert_array_equal(sess.run(y, {x: np.ones(1, np.float32)}), [2.0])  # again
