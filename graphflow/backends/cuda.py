@@ -29,7 +29,7 @@ from graphflow.ops.elementwise import ELEMENTWISE
 from .cuda_builders import BUILDERS, VALUE_SHAPED, Kernel, row_kernel, shape_of, shapes_known
 
 #: Ops whose values TF1 also keeps in host memory: they run on the host without a warning.
-HOST_MEMORY_OPS = frozenset({"Shape", "Size", "Rank", "IsVariableInitialized",
+HOST_MEMORY_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized",
                              "ReportUninitializedVariables", "InvertPermutation"})
 
 _logged: set[str] = set()
