@@ -6,7 +6,8 @@ the fetches, stops at fed tensors, and produces IR nodes in dependency order:
   * identical pure nodes (same type, attributes and inputs) become one node (CSE);
   * every consumer of a variable gets its own read node that inherits the consumer's control
     dependencies: a read placed after an assignment by `tf.control_dependencies` sees the new
-    value, as in TF1;
+    value, as in TF1; so does a consumer of the variable's `v/read` snapshot (TF1 forwards the
+    variable's buffer through it, the value is read when the consumer runs);
   * an unfed Placeholder on the path is an InvalidArgumentError, raised before anything runs.
 """
 
@@ -57,6 +58,11 @@ class Lowering:
             return fed
         if t.op.type == "VariableV2":  # one read per consumer, ordered like the consumer
             return (self._lower_op(t.op, extra_control=consumer_control, memo=False), 0)
+        if consumer_control and _is_variable_read(t):
+            # TF1's `v/read` forwards the variable's buffer, so its consumer sees the value of
+            # when the consumer runs: the read moves into the consumer's control context.
+            own = tuple(self.lower_op(c) for c in t.op.control_inputs)
+            return self.value(t.op.inputs[0], tuple(dict.fromkeys(own + consumer_control)))
         return (self.lower_op(t.op), t.value_index)
 
     def lower_op(self, op: Operation) -> Node:
@@ -111,6 +117,11 @@ class Lowering:
         if key is not None:
             self.cse[key] = node
         return node
+
+
+def _is_variable_read(t: Tensor) -> bool:
+    """Whether `t` is a variable's value read by an Identity of it (`v/read`, `read_value()`)."""
+    return t.op.type == "Identity" and t.op.inputs[0].op.type == "VariableV2"
 
 
 def _merge_specs(opdef: OpDef, op: Operation, values: list[Spec], refs: list[Spec]) -> list[Spec]:
