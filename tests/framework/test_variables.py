@@ -135,6 +135,16 @@ def _chained_contexts(counter):
         return [first, counter * 10]
 
 
+def _plus_its_increment(counter):
+    return counter + tf.assign_add(counter, 1)
+
+
+def _consumer_of_an_op_after_the_increment(counter):
+    with tf.control_dependencies([tf.assign_add(counter, 1)]):
+        three = tf.constant(3)
+    return counter + three  # created outside the context: ordered by its input
+
+
 READ_IDIOMS = {
     "identity": (_after_increment(tf.identity), [1, 2], 2),
     "plus_zero": (_after_increment(lambda c: c + 0), [1, 2], 2),
@@ -156,6 +166,9 @@ READ_IDIOMS = {
     "two_variables": (_two_variables, [6, 7], 2),
     "before_and_after": (_before_and_after, [[0, 1], [1, 2]], 2),
     "chained_contexts": (_chained_contexts, [[1, 10], [2, 20]], 2),
+    # the consumer runs after the increment because of a data dependency: it reads then
+    "plus_its_increment": (_plus_its_increment, [2, 4], 2),
+    "consumer_of_an_op_after_the_increment": (_consumer_of_an_op_after_the_increment, [4, 5], 2),
 }
 
 
