@@ -143,13 +143,29 @@ def _backprop_op(op: Operation, grads: dict[Tensor, list[Tensor]], stops: set[Te
 
 
 def hessians(ys: Any, xs: Any, name: str = "hessians") -> list[Tensor | None]:
-    """Second derivatives for scalar ys with respect to small xs (via gradients of gradients)."""
+    """Second derivatives for scalar ys with respect to small xs (via gradients of gradients).
+
+    Args:
+        ys: a scalar tensor (or list of them, summed).
+        xs: tensors or Variables with fully defined static shapes.
+        name: name scope of the gradient ops.
+
+    Returns:
+        One tensor of shape x.shape + x.shape per x.
+
+    Raises:
+        ValueError: for an x whose static shape is not fully defined (one gradient op per
+            element is built, so the element count must be known when the graph is built).
+    """
     from .api.array import reshape
 
     out = []
     for x in _as_list(xs):
-        (g,) = gradients(ys, [x], name=name)
         n = _x_tensor(x).shape.num_elements()
+        if n is None:
+            raise ValueError(f"tf.hessians needs a fully defined shape for {_x_tensor(x).name}, "
+                             f"got {_x_tensor(x).shape}")
+        (g,) = gradients(ys, [x], name=name)
         flat = reshape(g, [-1])
         rows = [gradients(flat[i], [x])[0] for i in range(n)]
         from .api.indexing import stack

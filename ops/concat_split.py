@@ -139,8 +139,9 @@ class ConcatV2(OpDef):
         axis = op.get_attr("axis")
         if all(s is not None for s in sizes):
             return _split_v(dy, sizes, axis)
-        axis_n = axis % op.inputs[0].shape.ndims
-        dyn = stack([shape(t)[axis_n] for t in op.inputs])
+        # Run-time sizes: indexing the shape vector with `axis` itself counts a negative axis
+        # from the end, so this holds when the inputs' rank is unknown too.
+        dyn = stack([shape(t)[axis] for t in op.inputs])
         return _split_v(dy, dyn, axis, len(op.inputs))
 
     def samples(self, rng):

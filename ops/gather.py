@@ -59,6 +59,8 @@ class GatherV2(OpDef):
         from graphflow.api.indexing import transpose, unsorted_segment_sum
 
         params, indices = op.inputs
+        if params.shape.ndims is None or indices.shape.ndims is None or dy.shape.ndims is None:
+            return [_gather_grad_any_rank(params, indices, dy, op.get_attr("axis")), None]
         axis = op.get_attr("axis") % params.shape.ndims
         n = shape(params)[axis]
         if axis == 0:
@@ -76,6 +78,24 @@ class GatherV2(OpDef):
                 Sample([rng.normal(size=(2, 4, 3)), np.array([[1, 3], [3, 0]], np.int64)],
                        {"axis": 1}),
                 Sample([rng.normal(size=(3, 2)), np.array(2, np.int32)], {"axis": -2})]
+
+
+def _gather_grad_any_rank(params, indices, dy, axis: int):
+    """GatherV2's params gradient when a rank is only known at run time: dy viewed as
+    [outer, indices, inner] (outer = the dims before `axis`, inner = those after), its segments
+    summed along the middle, and the result viewed as params' shape. Only static slices of the
+    shape vector are taken, so a negative `axis` counts from the end at run time."""
+    from graphflow.api.array import reshape, shape, size
+    from graphflow.api.indexing import stack, transpose, unsorted_segment_sum
+    from graphflow.api.math import reduce_prod
+
+    params_shape = shape(params)
+    outer = reduce_prod(params_shape[:axis])
+    inner = reduce_prod(params_shape[axis:][1:])
+    rows = reshape(dy, stack([outer, size(indices), inner]))
+    summed = unsorted_segment_sum(transpose(rows, [1, 0, 2]), reshape(indices, [-1]),
+                                  params_shape[axis])
+    return reshape(transpose(summed, [1, 0, 2]), params_shape)
 
 
 @register

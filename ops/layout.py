@@ -187,13 +187,32 @@ class Tile(OpDef):
         x, multiples = op.inputs
         rank = x.shape.ndims
         # dy viewed as [m0, d0, m1, d1, ...]; sum over the multiple axes
-        interleaved = reshape(transpose(stack([multiples, shape(x)]), [1, 0]), [-1])
+        interleaved = reshape(transpose(stack([multiples, shape(x, out_type=multiples.dtype)]),
+                                        [1, 0]), [-1])
         split = reshape(dy, interleaved)
-        return [reduce_sum(split, axis=list(range(0, 2 * rank, 2))), None]
+        if rank is not None:
+            return [reduce_sum(split, axis=list(range(0, 2 * rank, 2))), None]
+        return [_tile_grad_any_rank(x, multiples, split), None]
 
     def samples(self, rng):
         return [Sample([rng.normal(size=(2, 3)), np.array([2, 1], np.int32)]),
                 Sample([rng.normal(size=(1, 2)), np.array([3, 2], np.int32)])]
+
+
+def _tile_grad_any_rank(x, multiples, split):
+    """Tile's gradient when x's rank is only known at run time: `split` ([m0, d0, m1, d1, ...])
+    has its multiple axes moved to the front by a run-time permutation, then is viewed as
+    [prod(multiples), size(x)] and summed over the first axis (reduction axes must be static)."""
+    from graphflow.api.array import reshape, shape, size
+    from graphflow.api.indexing import concat, stack, transpose
+    from graphflow.api.indexing import range as arange
+    from graphflow.api.math import reduce_prod, reduce_sum
+
+    twice_rank = size(shape(split))
+    perm = concat([arange(0, twice_rank, 2), arange(1, twice_rank, 2)], 0)
+    rows = reshape(transpose(split, perm),
+                   stack([reduce_prod(multiples), size(x, out_type=multiples.dtype)]))
+    return reshape(reduce_sum(rows, axis=0), shape(x))
 
 
 @register

@@ -71,15 +71,16 @@ class _Reduce(OpDef):
         from graphflow.api import array
 
         x = op.inputs[0]
-        axes = normalize_axes(op.get_attr("axis"), x.shape.ndims)
-        if axes is None:
-            raise ValueError(f"gradient of {op.name} needs the rank of its input")
-        if not op.get_attr("keepdims"):
-            from graphflow.framework.graph import get_default_graph
-
-            dy = get_default_graph().create_op(
-                "RestoreReducedDims", [dy], {"axes": axes, "rank": x.shape.ndims}
-            ).outputs[0]
+        rank = x.shape.ndims
+        if op.get_attr("keepdims"):
+            return array.broadcast_to(dy, array.shape(x))
+        if rank is not None:  # static fast path: a view with size-1 dims inserted
+            axes = normalize_axes(op.get_attr("axis"), rank)
+            dy = op.graph.create_op("RestoreReducedDims", [dy], {"axes": axes, "rank": rank}).outputs[0]
+        else:  # unknown rank: the keepdims shape is computed from x's shape at run time (as TF)
+            kept = op.graph.create_op("ReducedShape", [array.shape(x)],
+                                      {"axis": op.get_attr("axis")}).outputs[0]
+            dy = array.reshape(dy, kept)
         return array.broadcast_to(dy, array.shape(x))
 
 
@@ -235,3 +236,35 @@ class RestoreReducedDims(OpDef):
     def samples(self, rng):
         return [Sample([rng.normal(size=(2, 3))], {"axes": (0, 2), "rank": 4}),
                 Sample([rng.normal(size=())], {"axes": (0,), "rank": 1})]
+
+
+@register
+class ReducedShape(OpDef):
+    """ReducedShape(input_shape): the shape a reduction over attr `axis` keeps with keepdims
+    (1 at each reduced axis; `axis` None = all, negatives count from the end). Gradients of
+    reductions use it when the input's rank is only known at run time (TF's `reduced_shape`)."""
+
+    type = "ReducedShape"
+    defaults = {"axis": None}
+    differentiable = False
+    host_memory = True  # a shape computation: its input and output live on the host
+
+    def infer(self, inputs, attrs):
+        shape = inputs[0]
+        if shape.rank not in (None, 1) or not shape.dtype.is_integer:
+            raise ValueError(f"ReducedShape: input_shape must be a 1-D int tensor, got "
+                             f"{shape.dtype.name} of shape {shape.shape}")
+        value = None if shape.value is None else self.reference(attrs, shape.value)
+        return [Spec(shape.shape, shape.dtype, value)]
+
+    def reference(self, attrs, input_shape):
+        kept = np.array(input_shape, copy=True).reshape(-1)
+        axes = normalize_axes(attrs.get("axis"), kept.size)
+        kept[list(axes)] = 1
+        return kept
+
+    def samples(self, rng):
+        i = lambda *v: np.array(v, np.int32)  # noqa: E731
+        return [Sample([i(2, 3, 4)], {"axis": [0, -1]}), Sample([i(2, 3, 4)], {"axis": 1}),
+                Sample([i(5, 6)]), Sample([np.array([7], np.int64)], {"axis": -1}),
+                Sample([i()])]

@@ -251,6 +251,8 @@ class BroadcastTo(OpDef):
         if shape.value is None:
             return [Spec(unknown_dims_of(shape), x.dtype)]
         target = TensorShape([int(d) for d in shape.value])
+        if x.dims is None:  # x's rank is unknown: whether it fits is checked at run time
+            return [Spec(target, x.dtype)]
         out = broadcast_dims(x.shape, target)
         if out.ndims != target.ndims or not out.is_compatible_with(target):
             raise ValueError(f"Cannot broadcast {format_dims(x.dims)} to {format_dims(target.dims)}")

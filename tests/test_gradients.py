@@ -78,3 +78,9 @@ def test_gradients_of_variables(graph):
     with tf.Session() as sess:
         sess.run(v.initializer)
         assert sess.run(g).tolist() == [2.0, 4.0]
+
+
+def test_hessians_need_a_fully_defined_shape(graph):
+    x = tf.placeholder(tf.float32, [None], name="points")
+    with pytest.raises(ValueError, match="fully defined shape for points:0"):
+        tf.hessians(tf.reduce_sum(x * x), x)

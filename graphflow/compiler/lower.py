@@ -4,9 +4,10 @@ Consumes the fetched tensors/ops and the fed tensors (with their concrete specs)
 the fetches, stops at fed tensors, and produces IR nodes in dependency order:
   * shapes are re-inferred from the actual feed shapes, so most become fully known;
   * identical pure nodes (same type, attributes and inputs) become one node (CSE);
-  * every consumer of a variable gets its own read node that inherits the consumer's control
-    dependencies: a read placed after an assignment by `tf.control_dependencies` sees the new
-    value, as in TF1;
+  * a variable is read in its consumer's control context (consumers in the same context share
+    the read node): a read placed after an assignment by `tf.control_dependencies` sees the new
+    value, as in TF1; so does a consumer of the variable's `v/read` snapshot (TF1 forwards the
+    variable's buffer through it, the value is read when the consumer runs);
   * an unfed Placeholder on the path is an InvalidArgumentError, raised before anything runs;
   * placement: a stateless op created under `tf.device("/cpu:0")` is marked `host` (a device
     backend runs it on the host, as TF1); the framework ops the run needs are collected for the
@@ -62,6 +63,8 @@ class Lowering:
                                   (s,), t.op))
             self.feed_values[t] = (node, 0)
         self.op_nodes: dict[Operation, Node] = {}
+        #: (variable op, control node ids) -> the read node consumers in that context share
+        self.reads: dict[tuple[Operation, tuple[int, ...]], Node] = {}
         self.cse: dict[Any, Node] = {}
 
     def _add(self, node: Node) -> Node:
@@ -73,8 +76,19 @@ class Lowering:
         fed = self.feed_values.get(t)
         if fed is not None:
             return fed
-        if t.op.type == "VariableV2":  # one read per consumer, ordered like the consumer
-            return (self._lower_op(t.op, extra_control=consumer_control, memo=False), 0)
+        if t.op.type == "VariableV2":  # a read in the consumer's control context
+            key = (t.op, tuple(c.id for c in consumer_control))
+            read = self.reads.get(key)
+            if read is None:
+                read = self.reads[key] = self._lower_op(t.op, extra_control=consumer_control,
+                                                        memo=False)
+            return (read, 0)
+        if _is_variable_read(t):
+            # TF1's `v/read` forwards the variable's buffer, so its consumer sees the value of
+            # when the consumer runs: the read moves into the consumer's control context, and
+            # the scheduler orders it after the writes all its consumers depend on.
+            own = tuple(self.lower_op(c) for c in t.op.control_inputs)
+            return self.value(t.op.inputs[0], tuple(dict.fromkeys(own + consumer_control)))
         return (self.lower_op(t.op), t.value_index)
 
     def lower_op(self, op: Operation) -> Node:
@@ -130,6 +144,11 @@ class Lowering:
         if key is not None:
             self.cse[key] = node
         return node
+
+
+def _is_variable_read(t: Tensor) -> bool:
+    """Whether `t` is a variable's value read by an Identity of it (`v/read`, `read_value()`)."""
+    return t.op.type == "Identity" and t.op.inputs[0].op.type == "VariableV2"
 
 
 def _merge_specs(opdef: OpDef, op: Operation, values: list[Spec], refs: list[Spec]) -> list[Spec]:

@@ -65,15 +65,14 @@ def test_assign_targets_control_edges_and_host_placement(graph):
     assert listing(nodes) == golden("""
         %0 = Const{1.0}() -> float32[]   # Const
         %1 = AssignAdd(&v, %0) -> float32[]   # inc
-        %2 = VariableV2() -> float32[]   # v
-        %3 = Identity(%2) -> float32[]   # v/read
-        %4 = Const{1.0}() ^%1 -> float32[]   # mul/y
-        %5 = Mul(%3, %4) ^%1 -> float32[]   # mul
-        %6 = Identity(%5) ^%1 -> float32[]   # after
+        %2 = VariableV2() ^%1 -> float32[]   # v
+        %3 = Const{1.0}() ^%1 -> float32[]   # mul/y
+        %4 = Mul(%2, %3) ^%1 -> float32[]   # mul
+        %5 = Identity(%4) ^%1 -> float32[]   # after
+        %6 = VariableV2() -> float32[]   # v
         %7 = Const{2.0}() @host -> float32[]   # pinned/y
-        %8 = Add(%3, %7) @host -> float32[]   # pinned
+        %8 = Add(%6, %7) @host -> float32[]   # pinned
         %9 = VariableV2() -> float32[]   # pv
-        %10 = Identity(%9) @host -> float32[]   # pv/read
     """)
 
 

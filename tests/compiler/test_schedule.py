@@ -23,18 +23,16 @@ def test_reads_go_before_writes_they_do_not_depend_on(graph):
     _, write, later, read = _write_and_two_reads()
     with compilation():
         order = schedule(lowered([write, later, read])[0])
-    # %6 (the unordered read) moves before the assignment %1; %2 (ordered after it) stays
+    # %5 (the unordered read) moves before the assignment %1; %2 (ordered after it) stays
     assert listing(order) == golden("""
         %0 = Const{5.0}() -> float32[]   # Const
-        %6 = VariableV2() -> float32[]   # v
+        %5 = VariableV2() -> float32[]   # v
         %1 = Assign(&v, %0) -> float32[]   # write
         %2 = VariableV2() ^%1 -> float32[]   # v
-        %3 = Identity(%2) ^%1 -> float32[]   # read
-        %4 = Const{3.0}() ^%1 -> float32[]   # later/y
-        %5 = Mul(%3, %4) ^%1 -> float32[]   # later
-        %7 = Identity(%6) -> float32[]   # read_1
-        %8 = Const{2.0}() -> float32[]   # read_2/y
-        %9 = Mul(%7, %8) -> float32[]   # read_2
+        %3 = Const{3.0}() ^%1 -> float32[]   # later/y
+        %4 = Mul(%2, %3) ^%1 -> float32[]   # later
+        %6 = Const{2.0}() -> float32[]   # read_2/y
+        %7 = Mul(%5, %6) -> float32[]   # read_2
     """)
 
 
