@@ -19,6 +19,9 @@ from .atomic_files import atomic_write
 from .checkpoint_format import checkpoint_exists
 
 STATE_FILENAME = "checkpoint"
+#: A state file larger than this is not one graphflow wrote (a few hundred bytes per checkpoint):
+#: it is ignored rather than read into memory.
+MAX_STATE_BYTES = 16 << 20
 
 
 @dataclass
@@ -38,16 +41,26 @@ def _state_path(checkpoint_dir: str, latest_filename: str | None) -> str:
 
 def get_checkpoint_state(checkpoint_dir: str, latest_filename: str | None = None
                          ) -> CheckpointState | None:
-    """The directory's CheckpointState, or None when it has no (readable) state file."""
+    """The directory's CheckpointState, or None when it has no readable state file.
+
+    As TF1, a state file that cannot be read or parsed (not UTF-8, malformed lines, too large,
+    a directory) is logged as a warning and ignored: the result is None, never an exception.
+    """
     path = _state_path(checkpoint_dir, latest_filename)
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            raw = f.read(MAX_STATE_BYTES + 1)
     except FileNotFoundError:
         return None
+    except OSError as e:  # TF1 ignores an unreadable state file (its read raises an OpError)
+        logging.warning("%s: %s", path, e)
+        logging.warning("%s: Checkpoint ignored", path)
+        return None
     try:
-        state = _parse(text)
-    except ValueError as e:
+        if len(raw) > MAX_STATE_BYTES:
+            raise ValueError(f"larger than {MAX_STATE_BYTES} bytes")
+        state = _parse(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as e:  # UnicodeDecodeError is a ValueError
         logging.warning("%s: %s", path, e)
         logging.warning("%s: Checkpoint ignored", path)
         return None
@@ -120,7 +133,10 @@ def _parse(text: str) -> CheckpointState:
 
 
 def _string(value: str) -> str:
-    parsed = json.loads(value)
-    if not isinstance(parsed, str):
-        raise ValueError("expected a quoted string")
+    try:
+        parsed = json.loads(value)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if not isinstance(parsed, str) or "\0" in parsed:
+        raise ValueError("expected a quoted path")
     return parsed

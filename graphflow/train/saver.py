@@ -5,11 +5,19 @@ graph), each atomically, and only then the directory's `checkpoint` state file, 
 killed at any moment leaves the previous checkpoint loadable and `latest_checkpoint` naming a
 complete one. A restore checks everything (names, shapes, dtypes, checksums) before it changes
 any variable, so a failed restore leaves the session as it was.
+
+Saves from several threads (one Saver or several) into one directory are safe: each write has
+its own temporary file, and the kept-checkpoints list, the state file and the deletions of
+`max_to_keep` are updated under a lock of the directory. A Saver adopts from a state file only
+checkpoints it could have written itself (`<basename>` or `<basename>-N` in the directory it
+saves to), so a planted `checkpoint` file cannot make it delete anything else.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -23,7 +31,7 @@ from graphflow.framework.tensor_shape import format_dims
 from graphflow.framework.variables import Variable
 
 from . import checkpoint_format, checkpoint_state
-from .atomic_files import fsync_directory, remove_orphans
+from .atomic_files import directory_lock, fsync_directory, remove_orphans
 
 META_SUFFIX = "meta"
 
@@ -43,6 +51,7 @@ class Saver:
     Raises:
         ValueError: for no variables (unless `allow_empty`) or two with the same name.
         TypeError: for an entry of `var_list` that is not a Variable.
+        RuntimeError: when the default graph is finalized (TF1 adds its save ops to it).
     """
 
     def __init__(self, var_list: Sequence[Variable] | Mapping[str, Variable] | None = None,
@@ -52,6 +61,8 @@ class Saver:
                  defer_build: bool = False, allow_empty: bool = False, write_version: int = 2,
                  pad_step_number: bool = False, save_relative_paths: bool = True,
                  filename: str | None = None) -> None:
+        if get_default_graph().finalized and not defer_build:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
         if var_list is None:
             graph = get_default_graph()
             var_list = graph.get_collection(GraphKeys.GLOBAL_VARIABLES) + \
@@ -66,6 +77,8 @@ class Saver:
         self._last_checkpoints: list[tuple[str, float]] = []
         self._next_checkpoint_time = time.time() + keep_checkpoint_every_n_hours * 3600
         self._adopted_dirs: set[str] = set()
+        #: guards the kept-checkpoints bookkeeping when threads share this Saver
+        self._lock = threading.RLock()
 
     # ---- saving ------------------------------------------------------------------------------
     def save(self, sess: Any, save_path: str, global_step: Any = None,
@@ -93,20 +106,24 @@ class Saver:
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
         values = sess._variable_values([v.op.name for v in self._vars.values()])
         tensors = {name: values[v.op.name] for name, v in self._vars.items()}
-        if write_state:
-            self._adopt_directory(directory, latest_filename)
+        # Only temporaries of dead writers go: other threads' in-flight files stay.
         remove_orphans(directory, [os.path.basename(save_path), latest_filename or
                                    checkpoint_state.STATE_FILENAME])
         checkpoint_format.write_checkpoint(prefix, tensors)
         if write_meta_graph:
             self.export_meta_graph(f"{prefix}.{meta_graph_suffix}", graph=sess.graph)
         if write_state:
-            self._record(prefix, directory, latest_filename, meta_graph_suffix)
+            with self._lock, directory_lock(directory):
+                self._adopt_directory(directory, os.path.basename(save_path), latest_filename)
+                self._record(prefix, directory, latest_filename, meta_graph_suffix)
         return prefix
 
-    def _adopt_directory(self, directory: str, latest_filename: str | None) -> None:
+    def _adopt_directory(self, directory: str, basename: str, latest_filename: str | None
+                         ) -> None:
         """On the first save into `directory`, takes over the checkpoints its state file
-        lists, so `max_to_keep` holds across processes (TF1 forgot them on restart)."""
+        lists, so `max_to_keep` holds across processes (TF1 forgot them on restart). Only
+        paths this Saver could have written are adopted: `<basename>` or `<basename>-N`
+        directly inside `directory`; anything else the file names is never touched."""
         key = os.path.abspath(directory)
         if key in self._adopted_dirs:
             return
@@ -119,7 +136,11 @@ class Saver:
             times = [time.time()] * len(state.all_model_checkpoint_paths)
         known = {os.path.abspath(p) for p, _ in self._last_checkpoints}
         adopted = [(p, t) for p, t in zip(state.all_model_checkpoint_paths, times)
-                   if os.path.abspath(p) not in known]
+                   if os.path.abspath(p) not in known and _is_own_checkpoint(p, key, basename)]
+        skipped = len(state.all_model_checkpoint_paths) - len(adopted)
+        if skipped:
+            logging.info("Not adopting %d checkpoint(s) of %s's state file that this Saver did "
+                         "not write", skipped, directory)
         self._last_checkpoints = adopted + self._last_checkpoints
         if state.last_preserved_timestamp:
             self._next_checkpoint_time = state.last_preserved_timestamp + self._keep_every * 3600
@@ -236,6 +257,16 @@ class Saver:
         return export_meta_graph(filename, saver_def=self.as_saver_def(),
                                  collection_list=collection_list, as_text=as_text,
                                  graph=graph, clear_devices=clear_devices)
+
+
+def _is_own_checkpoint(path: str, directory: str, basename: str) -> bool:
+    """Whether `path` is `<basename>` or `<basename>-N` (N digits) directly in `directory`
+    (absolute), with no symbolic link in the way: what a Saver saving there could write."""
+    absolute = os.path.abspath(path)
+    if os.path.dirname(absolute) != directory:  # `../victim/x`, `/elsewhere/x`, `sub/x`
+        return False
+    return re.fullmatch(re.escape(basename) + r"(?:-[0-9]+)?", os.path.basename(absolute)) \
+        is not None
 
 
 def _name_map(var_list: Sequence[Any] | Mapping[str, Any]) -> dict[str, Variable]:
