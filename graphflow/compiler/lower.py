@@ -180,10 +180,14 @@ def lower(fetch_tensors: Sequence[Tensor], target_ops: Sequence[Operation],
         needs including fed ones).
 
     Raises:
-        InvalidArgumentError: an unfed placeholder is needed, or shapes conflict.
+        InvalidArgumentError: an unfed placeholder is needed, shapes conflict, or the needed
+            ops contain a cycle (possible only through `_add_control_input`).
     """
     import sys
 
+    from graphflow.framework.graph_cycles import check_acyclic
+
+    check_acyclic([t.op for t in fetch_tensors] + list(target_ops), feeds)
     lowering = Lowering(feeds, feed_specs)
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 200000))  # deep chains recurse a few frames per op

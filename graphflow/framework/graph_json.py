@@ -23,6 +23,8 @@ from .tensor_shape import TensorShape
 
 #: Bumped when the layout changes; readers accept every version up to theirs.
 GRAPH_FORMAT_VERSION = 1
+#: Attribute values nest lists, tuples and dicts at most this deep (graphflow writes 3 or 4).
+MAX_VALUE_DEPTH = 32
 
 
 class GraphFormatError(ValueError):
@@ -58,32 +60,61 @@ def encode_value(value: Any, where: str = "value") -> Any:
     raise TypeError(f"{where}: a graph file cannot hold a {type(value).__name__} ({value!r})")
 
 
-def decode_value(data: Any) -> Any:
+def decode_value(data: Any, depth: int = 0) -> Any:
     """The attribute value of `encode_value`'s output.
 
     Raises:
-        GraphFormatError: for a form `encode_value` never writes.
+        GraphFormatError: for a form `encode_value` never writes (or nested deeper than
+            `MAX_VALUE_DEPTH`).
     """
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
+    if depth >= MAX_VALUE_DEPTH:
+        raise GraphFormatError(f"attribute value nested deeper than {MAX_VALUE_DEPTH} levels")
     if isinstance(data, list):
-        return [decode_value(v) for v in data]
+        return [decode_value(v, depth + 1) for v in data]
     if not isinstance(data, dict) or len(data) != 1:
-        raise GraphFormatError(f"malformed attribute value {data!r}")
+        raise GraphFormatError(f"malformed attribute value {_clip(data)}")
     (tag, body), = data.items()
     if tag == "float" and body in ("inf", "-inf", "nan"):
         return float(body)
-    if tag == "dtype":
-        return dtypes.as_dtype(body)
-    if tag == "shape":
-        return TensorShape(body)
-    if tag == "array":
+    if tag == "dtype" and isinstance(body, str):
+        try:
+            return dtypes.as_dtype(body)
+        except (TypeError, ValueError, KeyError):
+            raise GraphFormatError(f"unknown dtype {_clip(body)}") from None
+    if tag == "shape" and (body is None or isinstance(body, list)):
+        return TensorShape(_dims(body, "shape"))
+    if tag == "array" and isinstance(body, dict):
         return _decode_array(body)
-    if tag == "tuple":
-        return tuple(decode_value(v) for v in body)
-    if tag == "dict":
-        return {decode_value(k): decode_value(v) for k, v in body}
-    raise GraphFormatError(f"unknown attribute value tag {tag!r}")
+    if tag == "tuple" and isinstance(body, list):
+        return tuple(decode_value(v, depth + 1) for v in body)
+    if tag == "dict" and isinstance(body, list) and all(
+            isinstance(kv, list) and len(kv) == 2 for kv in body):
+        out = {}
+        for k, v in body:
+            key = decode_value(k, depth + 1)
+            if isinstance(key, (list, dict)):
+                raise GraphFormatError(f"unhashable dict key {_clip(k)}")
+            out[key] = decode_value(v, depth + 1)
+        return out
+    raise GraphFormatError(f"malformed attribute value {_clip(data)}")
+
+
+def _clip(value: Any, limit: int = 80) -> str:
+    """`repr(value)` cut to `limit` characters (a hostile file's values can be huge)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _dims(body: Any, what: str) -> list[int | None] | None:
+    """A checked list of dimensions (ints >= 0 or None), or None for an unknown rank."""
+    if body is None:
+        return None
+    if not isinstance(body, list) or not all(
+            d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in body):
+        raise GraphFormatError(f"malformed {what} {_clip(body)}: dimensions are ints >= 0 or null")
+    return body
 
 
 def _encode_array(value: np.ndarray | np.generic, where: str) -> dict[str, Any]:
@@ -103,14 +134,29 @@ def _encode_array(value: np.ndarray | np.generic, where: str) -> dict[str, Any]:
 
 
 def _decode_array(body: dict[str, Any]) -> np.ndarray:
-    shape = tuple(body["shape"])
-    if body["dtype"] == "string":
-        return np.array([s.encode("utf-8", "surrogateescape") for s in body["strings"]],
+    shape = _dims(body.get("shape"), "array shape")
+    if shape is None or None in shape:
+        raise GraphFormatError(f"array without a complete shape: {_clip(body.get('shape'))}")
+    shape = tuple(shape)
+    if body.get("dtype") == "string":
+        strings = body.get("strings")
+        if not isinstance(strings, list) or not all(isinstance(s, str) for s in strings) \
+                or len(strings) != math.prod(shape):
+            raise GraphFormatError(f"string array of shape {list(shape)} needs as many strings")
+        return np.array([s.encode("utf-8", "surrogateescape") for s in strings],
                         dtype=object).reshape(shape)
-    dtype = np.dtype(body["dtype"])
+    if not isinstance(body.get("dtype"), str) or not isinstance(body.get("data"), str):
+        raise GraphFormatError(f"malformed array {_clip(body)}")
+    try:
+        dtype = np.dtype(body["dtype"])
+    except TypeError:
+        raise GraphFormatError(f"unknown array dtype {_clip(body['dtype'])}") from None
     if dtype.kind not in "biuf":
         raise GraphFormatError(f"arrays of dtype {dtype} are not allowed in graph files")
-    raw = base64.b64decode(body["data"], validate=True)
+    try:
+        raw = base64.b64decode(body["data"], validate=True)
+    except ValueError as e:  # binascii.Error
+        raise GraphFormatError(f"array data is not base64: {e}") from None
     if len(raw) != dtype.itemsize * math.prod(shape):
         raise GraphFormatError(f"array of shape {list(shape)} and dtype {dtype} has "
                                f"{len(raw)} bytes")
@@ -149,30 +195,68 @@ def import_graph_json(data: dict[str, Any], graph: Graph, import_scope: str | No
     check_header(data, "graphflow.graph", GRAPH_FORMAT_VERSION)
     from graphflow.ops import registry
 
+    nodes = data.get("node")
+    if not isinstance(nodes, list):
+        raise GraphFormatError("the graph's 'node' entry is not a list")
     prefix = f"{import_scope.rstrip('/')}/" if import_scope else ""
     created: dict[str, Operation] = {}
 
-    def tensor(name: str) -> Tensor:
+    def tensor(name: str, where: str) -> Tensor:
         op_name, _, index = name.rpartition(":")
         if op_name not in created:
-            raise GraphFormatError(f"input {name!r} refers to an op not defined before its use")
-        return created[op_name].outputs[int(index)]
+            raise GraphFormatError(f"{where}: input {_clip(name)} refers to an op not defined "
+                                   f"before its use")
+        outputs = created[op_name].outputs
+        if not (index.isdigit() and index.isascii()) or int(index) >= len(outputs):
+            raise GraphFormatError(f"{where}: input {_clip(name)} names no output of op "
+                                   f"{op_name!r} ({len(outputs)} outputs)")
+        return outputs[int(index)]
 
-    for node in data["node"]:
+    for number, node in enumerate(nodes):
+        _check_node(node, number)
+        where = f"op {node['name']!r}"
         if node["op"] not in registry.REGISTRY:
-            raise GraphFormatError(f"op {node['name']!r} has type {node['op']!r}, which this "
+            raise GraphFormatError(f"{where} has type {_clip(node['op'])}, which this "
                                    f"graphflow does not define")
+        if node["name"] in created:
+            raise GraphFormatError(f"{where} is defined twice")
         attrs = {k: decode_value(v) for k, v in node["attrs"].items()}
-        with graph.device(node.get("device") or None), graph.control_dependencies(None):
-            op = graph.create_op(node["op"], [tensor(n) for n in node["inputs"]], attrs,
-                                 name=f"{prefix}{node['name']}/")
+        inputs = [tensor(n, where) for n in node["inputs"]]
         missing = [c for c in node["control_inputs"] if c not in created]
         if missing:
-            raise GraphFormatError(f"op {node['name']!r} has control inputs {missing} not "
-                                   f"defined before it")
+            raise GraphFormatError(f"{where} has control inputs {_clip(missing)} not defined "
+                                   f"before it")
+        try:
+            with graph.device(node.get("device") or None), graph.control_dependencies(None):
+                op = graph.create_op(node["op"], inputs, attrs, name=f"{prefix}{node['name']}/")
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError, OverflowError,
+                RecursionError) as e:
+            # The op's own checks of its attributes and inputs, which assume a sane caller.
+            raise GraphFormatError(f"{where} (type {node['op']}) cannot be rebuilt: "
+                                   f"{type(e).__name__}: {_clip(str(e), 300)}") from None
         op._add_control_inputs([created[c] for c in node["control_inputs"]])
         created[node["name"]] = op
     return created
+
+
+_NODE_FIELDS = {"name": str, "op": str, "inputs": list, "control_inputs": list, "attrs": dict}
+
+
+def _check_node(node: Any, number: int) -> None:
+    """Raises GraphFormatError unless `node` has every field, each of the right type."""
+    if not isinstance(node, dict):
+        raise GraphFormatError(f"node {number} is not an object")
+    for key, kind in _NODE_FIELDS.items():
+        if not isinstance(node.get(key), kind):
+            raise GraphFormatError(f"node {number} ({_clip(node.get('name'))}): field {key!r} "
+                                   f"is missing or not a {kind.__name__}")
+    if not node["name"]:
+        raise GraphFormatError(f"node {number} has an empty name")
+    for key in ("inputs", "control_inputs"):
+        if not all(isinstance(v, str) for v in node[key]):
+            raise GraphFormatError(f"node {number} ({node['name']!r}): {key} are not all strings")
+    if not isinstance(node.get("device", ""), (str, type(None))):
+        raise GraphFormatError(f"node {number} ({node['name']!r}): device is not a string")
 
 
 def check_header(data: Any, kind: str, version: int) -> None:

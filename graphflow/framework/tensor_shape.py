@@ -7,7 +7,12 @@ from typing import Any
 
 
 class Dimension:
-    """One static dimension; `value` is an int or None (unknown). Compares equal to ints."""
+    """One static dimension; `value` is an int >= 0 or None (unknown). Compares equal to ints.
+
+    Raises (from the constructor):
+        ValueError: for a negative value (as TF1: an unknown dimension is None, never -1).
+        TypeError: for a value that is not an integer.
+    """
 
     __slots__ = ("value",)
 
@@ -15,6 +20,8 @@ class Dimension:
         if isinstance(value, Dimension):
             value = value.value
         self.value = None if value is None else int(value)
+        if self.value is not None and self.value < 0:
+            raise ValueError(f"Dimension {self.value} must be >= 0")
 
     def __int__(self) -> int:
         if self.value is None:

@@ -19,6 +19,7 @@ instead of returning the raw bytes; files without strings stay version 1.
 from __future__ import annotations
 
 import json
+import math
 import os
 import struct
 from collections.abc import Mapping
@@ -87,7 +88,7 @@ def decode_strings(data: np.ndarray, ends: np.ndarray, shape: list[int], where: 
     Raises:
         DataLossError: if the offsets do not describe the buffer.
     """
-    size = int(np.prod(shape)) if shape else 1
+    size = math.prod(shape)  # Python ints: a hostile shape cannot overflow into a match
     ends = np.asarray(ends, dtype=np.int64)
     if (ends.shape != (size,) or (size and (ends[-1] != data.size or ends[0] < 0))
             or np.any(np.diff(ends) < 0) or (not size and data.size)):
@@ -151,7 +152,11 @@ class CheckpointReader:
 
     Raises (from the constructor):
         NotFoundError: when there is no checkpoint at `prefix`.
-        DataLossError: when the file is truncated or its header is corrupted.
+        DataLossError: when the file is truncated or its header is corrupted (anything
+            malformed in it, including tensors of dtypes checkpoints never hold).
+
+    Nothing is allocated beyond what the file holds: the safetensors reader checks every
+    declared size and offset against the file's length before any tensor is read.
     """
 
     def __init__(self, prefix: str) -> None:
@@ -170,14 +175,24 @@ class CheckpointReader:
                 names = list(f.keys())  # safe_open is not iterable
                 self._shapes = {k: list(f.get_slice(k).get_shape()) for k in names}
                 self._codes = {k: f.get_slice(k).get_dtype() for k in names}
-        except (SafetensorError, OSError) as e:
+        except (SafetensorError, OSError, ValueError, TypeError) as e:
             raise errors.DataLossError(
                 None, None, f"Checkpoint {self.path} is truncated or corrupted: {e}") from None
+        unknown = sorted(k for k, c in self._codes.items() if c not in _NUMPY)
+        if unknown:
+            raise errors.DataLossError(
+                None, None, f"Checkpoint {self.path} holds tensors of dtypes graphflow does not "
+                f"read: {', '.join(f'{k!r} ({self._codes[k]})' for k in unknown[:5])}")
         self._checksums, self._strings = self._read_metadata(metadata)
         for name, shape in self._strings.items():
             if name not in self._shapes or name + STRING_ENDS not in self._shapes:
                 raise errors.DataLossError(None, None, f"Checkpoint {self.path} lacks the "
                                            f"buffers of string tensor {name!r}")
+            if math.prod(shape) != math.prod(self._shapes[name + STRING_ENDS]):
+                raise errors.DataLossError(None, None, f"Checkpoint {self.path}: string tensor "
+                                           f"{name!r} has shape {shape} but "
+                                           f"{math.prod(self._shapes[name + STRING_ENDS])} "
+                                           f"element offsets")
             del self._shapes[name + STRING_ENDS], self._codes[name + STRING_ENDS]
             self._shapes[name] = list(shape)
 
@@ -190,7 +205,9 @@ class CheckpointReader:
             checksums = {k: int(v) for k, v in json.loads(metadata["crc32c"]).items()}
             strings = {str(k): [int(d) for d in v]
                        for k, v in json.loads(metadata.get("strings", "{}")).items()}
-        except (KeyError, ValueError, TypeError, AttributeError) as e:
+            if any(d < 0 for shape in strings.values() for d in shape):
+                raise ValueError("a string tensor has a negative dimension")
+        except (KeyError, ValueError, TypeError, AttributeError, OverflowError, RecursionError) as e:
             raise errors.DataLossError(
                 None, None, f"Checkpoint {self.path} has a corrupted header: {e!r}") from None
         if version > FORMAT_VERSION:
@@ -225,8 +242,14 @@ class CheckpointReader:
 
     def _stored(self, name: str) -> np.ndarray:
         """One tensor of the file as stored, its checksum verified."""
-        with self._open() as f:
-            array = np.array(f.get_tensor(name), copy=True)
+        from safetensors import SafetensorError
+
+        try:
+            with self._open() as f:
+                array = np.array(f.get_tensor(name), copy=True)
+        except (SafetensorError, OSError, ValueError, TypeError) as e:  # changed since opened
+            raise errors.DataLossError(
+                None, None, f"Checkpoint {self.path}: tensor {name!r} cannot be read: {e}") from None
         stored = self._checksums.get(name)
         if stored is not None:
             actual = _crc32c(_little_endian_c_order(array))

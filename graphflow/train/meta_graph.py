@@ -4,7 +4,9 @@ A meta graph is one JSON document: the graph (see `graphflow.framework.graph_jso
 collections (variables, tensors, ops and plain values, by name) and the Saver that goes with
 it. `import_meta_graph` rebuilds all of it in another process with no model code: the ops,
 their attributes and shapes, the Variables, the train op in its collection, and a Saver.
-Nothing in the file is ever executed or imported.
+Nothing in the file is ever executed or imported, and a malformed file (invalid UTF-8 or JSON,
+nesting deeper than the JSON parser allows, missing keys, wrong types anywhere) is a
+GraphFormatError (a ValueError), never another exception.
 """
 
 from __future__ import annotations
@@ -67,15 +69,37 @@ def import_meta_graph(meta_graph_or_file: str | dict[str, Any], clear_devices: b
     Raises:
         OSError: when the file cannot be read.
         ValueError (GraphFormatError): when it is not a graphflow meta graph, is from a newer
-            graphflow, or names ops this graphflow does not define.
+            graphflow, names ops this graphflow does not define, or is malformed.
+        RuntimeError: when the default graph is finalized.
     """
     meta = _read_json(meta_graph_or_file) if isinstance(meta_graph_or_file, (str, os.PathLike)) \
         else meta_graph_or_file
     check_header(meta, META_FORMAT, META_FORMAT_VERSION)
+    for key, kind in (("graph_def", dict), ("collection_def", dict), ("saver_def", dict)):
+        if key in meta and not isinstance(meta[key], kind):
+            raise GraphFormatError(f"the meta graph's {key!r} is not a {kind.__name__}")
+    try:
+        return _import(meta, clear_devices, import_scope)
+    except (KeyError, IndexError, TypeError, AttributeError, OverflowError, RecursionError) as e:
+        # Collections and the Saver reference ops by name; what a file can get wrong there.
+        raise GraphFormatError(f"malformed meta graph: {type(e).__name__}: {str(e)[:300]}") \
+            from None
+    except ValueError as e:
+        if isinstance(e, GraphFormatError):
+            raise
+        raise GraphFormatError(f"malformed meta graph: {str(e)[:300]}") from None
+
+
+def _import(meta: dict[str, Any], clear_devices: bool, import_scope: str | None) -> Any:
     graph = get_default_graph()
-    graph_def = meta["graph_def"]
-    if clear_devices:
-        graph_def = {**graph_def, "node": [{**n, "device": ""} for n in graph_def["node"]]}
+    if graph.finalized:
+        raise RuntimeError("Graph is finalized and cannot be modified.")
+    graph_def = meta.get("graph_def")
+    if not isinstance(graph_def, dict):
+        raise GraphFormatError("the meta graph has no 'graph_def' object")
+    if clear_devices and isinstance(graph_def.get("node"), list):
+        graph_def = {**graph_def, "node": [{**n, "device": ""} if isinstance(n, dict) else n
+                                           for n in graph_def["node"]]}
     import_graph_json(graph_def, graph, import_scope)
     variables: dict[str, Variable] = {}
 
@@ -87,12 +111,16 @@ def import_meta_graph(meta_graph_or_file: str | dict[str, Any], clear_devices: b
 
     prefix = f"{import_scope.rstrip('/')}/" if import_scope else ""
     for key, items in meta.get("collection_def", {}).items():
+        if not isinstance(items, list):
+            raise GraphFormatError(f"collection {key!r} is not a list")
         for item in items:
             graph.add_to_collection(key, _decode_item(item, graph, prefix, variable))
     from .saver import Saver
 
     saver_def = meta.get("saver_def")
     if saver_def is not None:
+        if not isinstance(saver_def.get("variables"), dict):
+            raise GraphFormatError("the meta graph's saver_def has no 'variables' object")
         return Saver({name: variable(d) for name, d in saver_def["variables"].items()},
                      max_to_keep=saver_def.get("max_to_keep", 5),
                      keep_checkpoint_every_n_hours=saver_def.get(
@@ -138,7 +166,13 @@ def _encode_item(item: Any) -> dict[str, Any]:
 
 
 def _decode_item(item: dict[str, Any], graph: Graph, prefix: str, variable: Any) -> Any:
+    if not isinstance(item, dict) or len(item) != 1:
+        raise GraphFormatError(f"malformed collection item {str(item)[:80]}")
     (kind, body), = item.items()
+    if kind in ("tensor", "operation") and not isinstance(body, str):
+        raise GraphFormatError(f"collection item {kind} is not a name: {str(body)[:80]}")
+    if kind == "variable" and not isinstance(body, dict):
+        raise GraphFormatError(f"collection variable is not an object: {str(body)[:80]}")
     if kind == "variable":
         return variable(body)
     if kind == "tensor":
@@ -147,7 +181,7 @@ def _decode_item(item: dict[str, Any], graph: Graph, prefix: str, variable: Any)
         return graph.get_operation_by_name(prefix + body)
     if kind == "value":
         return body
-    raise GraphFormatError(f"unknown collection item {item!r}")
+    raise GraphFormatError(f"unknown collection item {str(item)[:80]}")
 
 
 def _write_json(path: str, data: dict[str, Any], as_text: bool) -> None:
@@ -157,9 +191,22 @@ def _write_json(path: str, data: dict[str, Any], as_text: bool) -> None:
 
 
 def _read_json(path: str) -> dict[str, Any]:
+    """The JSON document in `path`.
+
+    Raises:
+        OSError: when the file cannot be read.
+        GraphFormatError: when it is not UTF-8 JSON (or nests deeper than the parser allows).
+    """
+    with open(path, "rb") as f:
+        raw = f.read()
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except json.JSONDecodeError as e:
-        raise GraphFormatError(f"{path} is not a graphflow meta graph (invalid JSON: {e})") \
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise GraphFormatError(f"{path} is not a graphflow meta graph (not UTF-8: {e})") \
             from None
+    except ValueError as e:  # JSONDecodeError, or an integer literal of too many digits
+        raise GraphFormatError(f"{path} is not a graphflow meta graph (invalid JSON: "
+                               f"{str(e)[:200]})") from None
+    except RecursionError:
+        raise GraphFormatError(f"{path} is not a graphflow meta graph (JSON nested too "
+                               f"deeply)") from None
