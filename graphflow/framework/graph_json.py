@@ -98,6 +98,8 @@ def decode_value(data: Any, depth: int = 0) -> Any:
                 raise GraphFormatError(f"unhashable dict key {_clip(k)}")
             out[key] = decode_value(v, depth + 1)
         return out
+    if tag not in ("float", "dtype", "shape", "array", "tuple", "dict"):
+        raise GraphFormatError(f"unknown attribute value tag {_clip(tag)}")
     raise GraphFormatError(f"malformed attribute value {_clip(data)}")
 
 

@@ -107,7 +107,7 @@ def test_malformed_meta_graph_is_a_graph_format_error(sample, tmp_path, case):
     b'{"format": "graphflow.meta_graph", "version": ' + b"9" * 5000 + b"}",  # huge integer
     b"",
     b"\x00\x01",
-])
+], ids=["invalid-utf8", "deep-nesting", "huge-integer", "empty", "binary"])
 def test_unparsable_meta_graph_files_are_graph_format_errors(tmp_path, raw):
     path = tmp_path / "bad.meta"
     path.write_bytes(raw)
@@ -192,7 +192,7 @@ def test_malformed_checkpoints_are_data_loss_errors(sample, tmp_path):
     b'model_checkpoint_path "x"\n',
     b"all_model_checkpoint_timestamps: 1e999999\nbogus: 1\n",
     b'model_checkpoint_path: "a\\u0000b"\n',
-])
+], ids=["invalid-utf8", "deep-nesting", "not-a-string", "no-colon", "bad-fields", "nul-byte"])
 def test_malformed_state_files_are_ignored_as_tf1(tmp_path, text):
     (tmp_path / "checkpoint").write_bytes(text)
     assert tf.train.get_checkpoint_state(str(tmp_path)) is None
