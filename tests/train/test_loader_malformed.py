@@ -46,6 +46,8 @@ META_EDITS = {
     "input index not a number": lambda m: _node(m, "w/Assign")["inputs"].__setitem__(1, "w/initial_value:x"),
     "input without an index": lambda m: _node(m, "w/Assign")["inputs"].__setitem__(1, "w/initial_value"),
     "non-string input": lambda m: _node(m, "w/Assign")["inputs"].__setitem__(1, 5),
+    "control input closing a cycle": lambda m: _node(m, "w/initial_value")[
+        "control_inputs"].append("w/Assign"),
     "non-string control input": lambda m: _node(m, "w/Assign")["control_inputs"].append([1]),
     "missing node key": lambda m: _node(m, "w/Assign").pop("attrs"),
     "missing op type": lambda m: _node(m, "loss").pop("op"),
