@@ -261,7 +261,8 @@ class Saver:
 
 def _is_own_checkpoint(path: str, directory: str, basename: str) -> bool:
     """Whether `path` is `<basename>` or `<basename>-N` (N digits) directly in `directory`
-    (absolute), with no symbolic link in the way: what a Saver saving there could write."""
+    (absolute): what a Saver saving there could write. (A planted symbolic link under such a
+    name is harmless: deleting it removes the link, never its target.)"""
     absolute = os.path.abspath(path)
     if os.path.dirname(absolute) != directory:  # `../victim/x`, `/elsewhere/x`, `sub/x`
         return False
