@@ -139,3 +139,15 @@ def test_gradients_match_finite_differences(graph, which):
 def test_l2_loss(graph):
     x = RNG.normal(size=(4, 3))
     assert _run(tf.nn.l2_loss(tf.constant(x))) == pytest.approx(np.sum(x * x) / 2, rel=1e-12)
+
+
+def test_sparse_cross_entropy_op_is_named_inside_its_own_scope_as_tf1(graph):
+    logits = tf.placeholder(tf.float32, [None, 3])
+    labels = tf.placeholder(tf.int32, [None])
+    with tf.name_scope("loss"):
+        named = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits,
+                                                                name="xentropy")
+    default = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    assert named.name == "loss/xentropy/xentropy:0"
+    assert default.name == ("SparseSoftmaxCrossEntropyWithLogits/"
+                            "SparseSoftmaxCrossEntropyWithLogits:0")

@@ -83,6 +83,11 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any 
             raise ValueError(
                 f"Rank mismatch: Rank of labels (received {labels.shape.ndims}) should equal "
                 f"rank of logits minus 1 (received {logits.shape.ndims}).")
+        if logits.shape.ndims == 2:
+            # TF1 names the op again inside its own scope: "xentropy/xentropy",
+            # "SparseSoftmaxCrossEntropyWithLogits/SparseSoftmaxCrossEntropyWithLogits".
+            return op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels],
+                      name=name or "SparseSoftmaxCrossEntropyWithLogits").outputs[0]
         return _flattened("SparseSoftmaxCrossEntropyWithLogits", logits, labels, 1, scope)
 
 
