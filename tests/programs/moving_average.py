@@ -30,7 +30,8 @@ def main():
     return {"history": np.array(history), "shadow_b": shadow_b, "average_name": ema.average_name(w),
             "shadow_name": ema.average(w).name, "restore_keys": sorted(restore_map),
             "restore_values": [restore_map[k].name for k in sorted(restore_map)],
-            "moving_average_variables": [v.name for v in tf.moving_average_variables()]}
+            "moving_average_variables": [v.name for v in
+                                         tf.get_collection(tf.GraphKeys.MOVING_AVERAGE_VARIABLES)]}
 
 
 if __name__ == "__main__":
