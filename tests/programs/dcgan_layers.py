@@ -66,7 +66,9 @@ def main():
             batch_gen_y = [1] * batch_size
             feed_dict = {real_image_input: batch_x, noise_input: z,
                          disc_target: batch_disc_y, gen_target: batch_gen_y}
-            _, _, gl, dl = sess.run([train_gen, train_disc, gen_loss, disc_loss], feed_dict=feed_dict)
+            # One train op per run: both in one sess.run race in TensorFlow (see gan_dict_weights).
+            _, dl = sess.run([train_disc, disc_loss], feed_dict=feed_dict)
+            _, gl = sess.run([train_gen, gen_loss], feed_dict=feed_dict)
             history.append([gl, dl])
         sample = sess.run(gen_sample, feed_dict={noise_input: rng.uniform(-1., 1., size=[2, noise_dim])})
     return {"history": np.array(history), "sample": sample,

@@ -56,7 +56,11 @@ def main():
             batch_x = images[(i % 4) * 32:(i % 4 + 1) * 32]
             z = noise_rng.uniform(-1., 1., size=[32, noise_dim])
             feed_dict = {disc_input: batch_x, gen_input: z}
-            _, _, gl, dl = sess.run([train_gen, train_disc, gen_loss, disc_loss], feed_dict=feed_dict)
+            # The tutorial runs both train ops in one sess.run; in TensorFlow that races (the
+            # generator's gradient may read the discriminator before or after its update), so
+            # the two steps run one after the other here.
+            _, dl = sess.run([train_disc, disc_loss], feed_dict=feed_dict)
+            _, gl = sess.run([train_gen, gen_loss], feed_dict=feed_dict)
             history.append([gl, dl])
         samples = sess.run(gen_sample, feed_dict={gen_input: noise_rng.uniform(-1., 1., size=[3, noise_dim])})
     return {"history": np.array(history), "samples": samples}
