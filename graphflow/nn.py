@@ -22,7 +22,6 @@ from graphflow.api.cross_entropy import (
     weighted_cross_entropy_with_logits,
 )
 from graphflow.api.dropout import dropout
-from graphflow.api.embedding import embedding_lookup
 from graphflow.api.math import sigmoid, tanh
 from graphflow.api.nn_conv import (
     avg_pool,

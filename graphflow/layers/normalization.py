@@ -91,11 +91,7 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
             return batch
         inference = _normalize(x, shaped(moving_mean), shaped(moving_var), beta, gamma, shaped,
                                epsilon)
-        output = gmath.where(convert_to_tensor(training), batch, inference)
-        # A `training` placeholder declared without a shape has unknown rank; TF1 selects the
-        # branch with a cond, whose output keeps x's shape, so this one keeps it too.
-        output.set_shape(x.get_shape())
-        return output
+        return gmath.where(convert_to_tensor(training), batch, inference)
 
 
 def _normalize(x, mean, variance, beta, gamma, shaped, epsilon):

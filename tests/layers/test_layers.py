@@ -129,18 +129,3 @@ def test_batch_normalization_trains_with_update_ops(graph):
             sess.run(train)
         assert sess.run(loss) < 0.1 * first
         assert np.all(sess.run("batch_normalization/moving_mean:0") != 0)
-
-
-def test_batch_normalization_with_unshaped_training_placeholder_keeps_the_shape(graph):
-    x = tf.placeholder(tf.float32, [None, 3])
-    training = tf.placeholder(tf.bool)  # no shape: unknown rank, TF1 still knows the output's
-    y = tf.layers.batch_normalization(x, training=training)
-    assert y.get_shape().as_list() == [None, 3]
-    data = np.array([[1.0, 2.0, 3.0], [3.0, 6.0, 9.0]], np.float32)
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        batch = sess.run(y, {x: data, training: True})
-        inference = sess.run(y, {x: data, training: False})
-    centered = data - data.mean(0)
-    np.testing.assert_allclose(batch, centered / np.sqrt(data.var(0) + 1e-3), rtol=1e-5)
-    np.testing.assert_allclose(inference, data / np.sqrt(1.0 + 1e-3), rtol=1e-6)  # moving 0 and 1
