@@ -151,3 +151,17 @@ def test_sparse_cross_entropy_op_is_named_inside_its_own_scope_as_tf1(graph):
     assert named.name == "loss/xentropy/xentropy:0"
     assert default.name == ("SparseSoftmaxCrossEntropyWithLogits/"
                             "SparseSoftmaxCrossEntropyWithLogits:0")
+
+
+def test_softmax_labels_of_another_rank_are_flattened_as_tf1(graph):
+    # public code wraps the labels in a list: tf.stop_gradient([one_hot]) has shape [1, N, C]
+    logits = tf.placeholder(tf.float32, [None, 3])
+    labels = tf.placeholder(tf.float32, [None, 3])
+    loss = tf.nn.softmax_cross_entropy_with_logits_v2(logits=logits, labels=tf.stop_gradient([labels]))
+    assert loss.get_shape().as_list() == [None]
+    logit_values = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]], np.float32)
+    label_values = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]], np.float32)
+    with tf.Session() as sess:
+        value = sess.run(loss, {logits: logit_values, labels: label_values})
+    log_softmax = logit_values - np.log(np.exp(logit_values.astype(np.float64)).sum(1, keepdims=True))
+    np.testing.assert_allclose(value, -(label_values * log_softmax).sum(1), rtol=1e-6)
