@@ -27,9 +27,14 @@ def _flattened(op_type: str, logits: Tensor, labels: Tensor, labels_rank: int,
                name: str) -> Tensor:
     """Runs a cross-entropy op on logits flattened to 2-D; the loss (named `name`) takes the
     logits' outer shape."""
-    if logits.shape.ndims == 2:
-        return op(op_type, [logits, labels], name=name).outputs[0]
     from .indexing import concat
+
+    if logits.shape.ndims == 2:
+        if labels_rank == 2 and labels.shape.ndims != 2:
+            # TF1 flattens the labels to [-1, classes] as well, so labels of another rank
+            # (e.g. a list around a one-hot tensor: [1, N, C]) pair with logits [N, C].
+            labels = reshape(labels, concat([convert_to_tensor([-1]), shape(logits)[-1:]], 0))
+        return op(op_type, [logits, labels], name=name).outputs[0]
 
     classes = shape(logits)[-1:]
     rows = concat([convert_to_tensor([-1]), classes], 0)
@@ -83,6 +88,11 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any 
             raise ValueError(
                 f"Rank mismatch: Rank of labels (received {labels.shape.ndims}) should equal "
                 f"rank of logits minus 1 (received {logits.shape.ndims}).")
+        if logits.shape.ndims == 2:
+            # TF1 names the op again inside its own scope: "xentropy/xentropy",
+            # "SparseSoftmaxCrossEntropyWithLogits/SparseSoftmaxCrossEntropyWithLogits".
+            return op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels],
+                      name=name or "SparseSoftmaxCrossEntropyWithLogits").outputs[0]
         return _flattened("SparseSoftmaxCrossEntropyWithLogits", logits, labels, 1, scope)
 
 

@@ -40,4 +40,8 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | 
         keep = gmath.cast(convert_to_tensor(keep_prob), x.dtype)
         noise_shape = shape_of(x) if noise_shape is None else noise_shape
         random = keep + random_uniform(noise_shape, seed=seed, dtype=x.dtype)
-        return gmath.multiply(x / keep, gmath.floor(random), name=scope)
+        output = gmath.multiply(x / keep, gmath.floor(random), name=scope)
+        # A keep_prob placeholder fed without a shape has unknown rank, which broadcasting
+        # would carry into the output; dropout never changes x's shape (TF1 sets it too).
+        output.set_shape(x.get_shape())
+        return output

@@ -176,6 +176,24 @@ def logical_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
 def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None) -> Tensor:
     """Selects from x where `condition` is true, else from y (numpy broadcasting).
 
+    With only `condition`, returns the int64 coordinates of its true elements. A condition of
+    unknown rank (a bool placeholder declared without a shape, e.g. a `training` flag) gives
+    the shape of x and y, as TF1's Select: its condition is a scalar, a vector over the first
+    dimension, or x's shape, never larger.
+    """
+    result = where_v2(condition, x, y, name)
+    if x is None and y is None:
+        return result
+    select = result.op
+    condition, x, y = select.inputs
+    if condition.shape.ndims is None and x.shape.is_compatible_with(y.shape):
+        result.set_shape(x.shape.merge_with(y.shape))
+    return result
+
+
+def where_v2(condition: Any, x: Any = None, y: Any = None, name: str | None = None) -> Tensor:
+    """Selects from x where `condition` is true, else from y, all three broadcast together.
+
     With only `condition`, returns the int64 coordinates of its true elements.
     """
     condition = convert_to_tensor(condition)
@@ -183,9 +201,6 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
         return out("Where", [condition], name=name)
     x, y = operands(x, y)
     return out("Select", [condition, x, y], name=name)
-
-
-where_v2 = where
 
 
 def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:

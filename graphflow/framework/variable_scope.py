@@ -177,6 +177,7 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
     scope = get_variable_scope()
     store = _store()
     full = f"{scope.name}/{name}" if scope.name else name
+    explicit_dtype = dtype
     if dtype is None:
         dtype = scope.dtype
     dtype = dtypes.as_dtype(dtype)
@@ -214,6 +215,17 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
             from .constant import constant
 
             init_value = lambda: constant(initializer, dtype, shape=as_shape(shape).as_list())  # noqa: E731
+        elif shape is None:
+            # TF1: a value makes a variable of the value's own dtype (a float64 numpy array, a
+            # float64 variable), and an explicit dtype that differs is an error.
+            from .constant import _infer_dtype
+
+            value_dtype = initializer.dtype.base_dtype if isinstance(initializer, Tensor) \
+                else _infer_dtype(initializer)
+            if explicit_dtype is not None and dtypes.as_dtype(explicit_dtype) != value_dtype:
+                raise ValueError(f"Initializer type '{value_dtype.name}' and explicit dtype "
+                                 f"'{dtypes.as_dtype(explicit_dtype).name}' don't match (variable {full}).")
+            dtype = value_dtype
     else:
         if shape is None:
             raise ValueError(f"Shape of a new variable ({full}) must be fully defined, but is None.")

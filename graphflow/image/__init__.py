@@ -9,6 +9,7 @@ from .color import (
     random_brightness,
     random_contrast,
 )
+from .conversion import convert_image_dtype, grayscale_to_rgb, rgb_to_grayscale
 from .geometry import (
     crop_to_bounding_box,
     flip_left_right,

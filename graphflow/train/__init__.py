@@ -29,6 +29,7 @@ from .learning_rate_decay import piecewise_constant as piecewise_constant_decay
 from .lookahead import LookaheadOptimizer
 from .meta_graph import export_meta_graph, import_meta_graph, write_graph
 from .momentum import MomentumOptimizer
+from .moving_averages import ExponentialMovingAverage
 from .nadam import NadamOptimizer
 from .optimizer import Optimizer
 from .radam import RAdamOptimizer

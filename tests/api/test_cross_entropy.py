@@ -139,3 +139,29 @@ def test_gradients_match_finite_differences(graph, which):
 def test_l2_loss(graph):
     x = RNG.normal(size=(4, 3))
     assert _run(tf.nn.l2_loss(tf.constant(x))) == pytest.approx(np.sum(x * x) / 2, rel=1e-12)
+
+
+def test_sparse_cross_entropy_op_is_named_inside_its_own_scope_as_tf1(graph):
+    logits = tf.placeholder(tf.float32, [None, 3])
+    labels = tf.placeholder(tf.int32, [None])
+    with tf.name_scope("loss"):
+        named = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits,
+                                                                name="xentropy")
+    default = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    assert named.name == "loss/xentropy/xentropy:0"
+    assert default.name == ("SparseSoftmaxCrossEntropyWithLogits/"
+                            "SparseSoftmaxCrossEntropyWithLogits:0")
+
+
+def test_softmax_labels_of_another_rank_are_flattened_as_tf1(graph):
+    # public code wraps the labels in a list: tf.stop_gradient([one_hot]) has shape [1, N, C]
+    logits = tf.placeholder(tf.float32, [None, 3])
+    labels = tf.placeholder(tf.float32, [None, 3])
+    loss = tf.nn.softmax_cross_entropy_with_logits_v2(logits=logits, labels=tf.stop_gradient([labels]))
+    assert loss.get_shape().as_list() == [None]
+    logit_values = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]], np.float32)
+    label_values = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]], np.float32)
+    with tf.Session() as sess:
+        value = sess.run(loss, {logits: logit_values, labels: label_values})
+    log_softmax = logit_values - np.log(np.exp(logit_values.astype(np.float64)).sum(1, keepdims=True))
+    np.testing.assert_allclose(value, -(label_values * log_softmax).sum(1), rtol=1e-6)

@@ -49,3 +49,13 @@ def test_gradient_flows_only_through_kept_values(graph):
     with tf.Session() as sess:
         out, grad = sess.run([y, g])
     np.testing.assert_allclose(grad, np.where(out != 0, 2.0, 0.0))
+
+
+def test_keep_prob_placeholder_without_shape_keeps_the_static_shape(graph):
+    x = tf.placeholder(tf.float32, [None, 5])
+    keep_prob = tf.placeholder(tf.float32)  # unknown rank, as the classic tutorials declare it
+    y = tf.nn.dropout(x, keep_prob)
+    assert y.get_shape().as_list() == [None, 5]
+    data = np.arange(10, dtype=np.float32).reshape(2, 5)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: data, keep_prob: 1.0}), data)

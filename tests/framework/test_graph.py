@@ -125,3 +125,18 @@ def test_where_select_and_coordinates(graph):
         np.testing.assert_array_equal(sess.run(picked), [[1, 0], [0, 1]])
         np.testing.assert_array_equal(sess.run(coords), [[0, 0], [1, 1]])
         assert coords.dtype == tf.int64
+
+
+def test_where_with_unshaped_condition_keeps_the_shape_of_its_branches(graph):
+    flag = tf.placeholder(tf.bool)  # no shape, as TF1 programs declare a `training` flag
+    x = tf.placeholder(tf.float32, [None, 4, 4, 2])
+    picked = tf.where(flag, x, x * 2.0)
+    assert picked.get_shape().as_list() == [None, 4, 4, 2]  # TF1's Select shape rule
+    assert tf.where_v2(flag, x, x * 2.0).get_shape().ndims is None  # broadcasting: unknown
+    # the layers that select with a training flag keep their input's shape too
+    assert tf.layers.dropout(x, 0.5, training=flag).get_shape().as_list() == [None, 4, 4, 2]
+    assert tf.layers.batch_normalization(x, training=flag).get_shape().as_list() == [None, 4, 4, 2]
+    data = np.arange(32, dtype=np.float32).reshape(1, 4, 4, 2)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(picked, {flag: True, x: data}), data)
+        np.testing.assert_array_equal(sess.run(picked, {flag: False, x: data}), data * 2)

@@ -109,3 +109,19 @@ def test_trainable_and_collections():
 def test_new_variable_needs_a_shape():
     with pytest.raises(ValueError, match="fully defined"):
         tf.get_variable("nope")
+
+
+def test_get_variable_from_a_value_takes_the_value_dtype_as_tf1(graph):
+    assert tf.get_variable("f64", initializer=np.zeros(3)).dtype == tf.float64
+    assert tf.get_variable("f32", initializer=[1.0, 2.0]).dtype == tf.float32
+    assert tf.get_variable("i32", initializer=[1, 2]).dtype == tf.int32
+    assert tf.get_variable("t", initializer=tf.constant([1, 2], tf.int64)).dtype == tf.int64
+    assert tf.get_variable("same", initializer=np.zeros(2, np.float32), dtype="float32").dtype == tf.float32
+    with pytest.raises(ValueError, match="Initializer type 'float64' and explicit dtype 'float32'"):
+        tf.get_variable("clash", initializer=np.zeros(3), dtype=tf.float32)
+    thirds = tf.get_variable("thirds", initializer=np.arange(3.0) / 3)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        value = sess.run(thirds)
+    assert value.dtype == np.float64
+    np.testing.assert_array_equal(value, np.arange(3.0) / 3)  # no float32 round trip
