@@ -18,6 +18,7 @@ import numpy as np
 
 from . import dtypes
 from .graph import Graph
+from .op_names import OP_NAME, check_scope_name, is_valid_op_name
 from .tensor import Operation, Tensor
 from .tensor_shape import TensorShape
 
@@ -150,6 +151,7 @@ def import_graph_json(data: dict[str, Any], graph: Graph, import_scope: str | No
     from graphflow.ops import registry
 
     prefix = f"{import_scope.rstrip('/')}/" if import_scope else ""
+    check_node_names(data.get("node"), prefix)
     created: dict[str, Operation] = {}
 
     def tensor(name: str) -> Tensor:
@@ -173,6 +175,27 @@ def import_graph_json(data: dict[str, Any], graph: Graph, import_scope: str | No
         op._add_control_inputs([created[c] for c in node["control_inputs"]])
         created[node["name"]] = op
     return created
+
+
+def check_node_names(nodes: Any, prefix: str = "") -> None:
+    """Rejects a file whose op names break TF1's name pattern before anything is built, so no
+    name from a file reaches a graph (or anything generated from one) unchecked.
+
+    Raises:
+        GraphFormatError: naming the first invalid name (escaped, see op_names).
+        ValueError: for an invalid `prefix` (TF1's "not a valid scope name").
+    """
+    if prefix:
+        check_scope_name(prefix, nested=False)
+    if not isinstance(nodes, list):
+        return  # the builder reports a malformed node list
+    for node in nodes:
+        name = node.get("name") if isinstance(node, dict) else None
+        if not is_valid_op_name(f"{prefix}{name}" if isinstance(name, str) else name):
+            text = repr(name if not isinstance(name, str) or len(name) <= 200 else
+                        f"{name[:200]}...")
+            raise GraphFormatError(f"op name {text} is not a valid node name "
+                                   f"(TF1's pattern {OP_NAME.pattern})")
 
 
 def check_header(data: Any, kind: str, version: int) -> None:
