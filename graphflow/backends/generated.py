@@ -54,9 +54,10 @@ def unsafe_reason(folder: str) -> str | None:
     info = os.stat(folder)
     if not stat.S_ISDIR(info.st_mode):
         return "it is not a directory"
-    getuid = getattr(os, "getuid", None)
-    if getuid is not None and info.st_uid != getuid():
-        return f"it is owned by user id {info.st_uid}, not by this user ({getuid()})"
+    if os.name != "posix":  # Windows reports no owner and read-only as the only mode bit
+        return None
+    if info.st_uid != os.getuid():
+        return f"it is owned by user id {info.st_uid}, not by this user ({os.getuid()})"
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return f"others may write to it (mode {stat.S_IMODE(info.st_mode):o})"
     return None

@@ -135,14 +135,12 @@ class Graph:
             ValueError: "'name' is not a valid scope name" (TF1's patterns, see op_names).
         """
         old = self._name_stack
-        if name:
-            check_scope_name(name, nested=bool(old))
         if not name:
             new = ""
         elif name.endswith("/"):
-            new = name[:-1]
+            new = check_scope_name(name, nested=bool(old))[:-1]
         else:
-            new = self.unique_name(name)
+            new = self.unique_name(check_scope_name(name, nested=bool(old)))
         self._name_stack = new
         try:
             yield f"{new}/" if new else ""
