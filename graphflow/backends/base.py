@@ -105,7 +105,7 @@ class Backend(abc.ABC):
         """What GF_DEBUG=`level` prints for a bound plan."""
         parts = [f"graphflow plan {plan.id} ({self.name}):", plan.describe()]
         if level >= 2:
-            parts.append(plan.source.rstrip("\n"))
+            parts.append(plan.listing().rstrip("\n"))
             for node in plan.order:
                 for source in self.kernel_sources(node):
                     parts.append(f"# kernel of %{node.id} {node.type} '{node.name}':")

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from graphflow.compiler.fused_op import Program, scalar_steps
+from graphflow.compiler.fused_op import Program, check_program, scalar_steps
 
 from .generated import load_generated
 
@@ -42,7 +42,9 @@ def _index(in_shape: tuple[int, ...], shape: tuple[int, ...]) -> str:
 
 
 def kernel_source(program: Program) -> str:
-    """The Python source of the numba kernel `kernel(*inputs, *outputs)` for `program`."""
+    """The Python source of the numba kernel `kernel(*inputs, *outputs)` for `program`: table
+    expressions, integers and names made of them only (`check_program`)."""
+    check_program(program)
     n_in, n_out = len(program.in_shapes), len(program.outputs)
     args = [f"a{k}" for k in range(n_in)] + [f"o{k}" for k in range(n_out)]
     flat = _is_flat(program)
@@ -79,7 +81,9 @@ def kernel_source(program: Program) -> str:
 
 
 def _host_wrapper(program: Program, kernel: Any) -> Callable[..., Any]:
-    """A generated Python function: allocates outputs, shapes inputs, calls the kernel."""
+    """A generated Python function: allocates outputs, shapes inputs, calls the kernel. Values
+    (the shape, dtypes, the kernel) reach it through its namespace, never as text."""
+    check_program(program)
     n_in, n_out = len(program.in_shapes), len(program.outputs)
     flat = _is_flat(program)
     size = int(np.prod(program.shape))

@@ -38,10 +38,36 @@ def single_row(row: str, in_shapes: tuple[tuple[int, ...], ...], in_dtypes: tupl
                    in_dtypes=tuple(in_dtypes), out_dtypes=(out_dtype,))
 
 
+def _is_index(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 0
+
+
+def check_program(program: Program) -> None:
+    """Guards the kernel generators, which paste a program's numbers into Python source: every
+    shape entry, operand and output must be a non-negative integer, every row a table entry
+    (so no text from a graph can become code).
+
+    Raises:
+        TypeError: naming the first field that breaks this.
+    """
+    shapes = (program.shape, *program.in_shapes)
+    if not all(isinstance(s, tuple) and all(_is_index(d) for d in s) for s in shapes):
+        raise TypeError(f"fused program shapes must be tuples of integers: {shapes!r}")
+    for op_type, operands in program.steps:
+        if not isinstance(op_type, str) or op_type not in ELEMENTWISE:
+            raise TypeError(f"fused program step {op_type!r} is not an elementwise row")
+        if not all(kind in ("in", "step") and _is_index(k) for kind, k in operands):
+            raise TypeError(f"fused program operands must be ('in'|'step', index): {operands!r}")
+    if not all(_is_index(k) for k in program.outputs):
+        raise TypeError(f"fused program outputs must be step indices: {program.outputs!r}")
+
+
 def scalar_steps(program: Program) -> list[str]:
     """The program as scalar assignments `t{j} = <row expression>` over inputs named `x{k}`:
     the loop body every backend's generated kernel shares (numba CPU and numba CUDA compile the
-    same Python expressions)."""
+    same Python expressions). Only table expressions and integers reach the text
+    (`check_program`)."""
+    check_program(program)
     lines = []
     for j, (op_type, operands) in enumerate(program.steps):
         names = dict(zip("xyz", (f"x{k}" if kind == "in" else f"t{k}" for kind, k in operands)))

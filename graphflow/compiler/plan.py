@@ -6,6 +6,10 @@ line per kernel call, with values in local variables and `del` after their last 
 memory.py). There is no interpreter loop on the hot path: a `run` is one call of this function.
 Its source is printable (GF_DEBUG=2), and a failure is mapped back, through the line number of
 the generated code, to the op that failed.
+
+Nothing from the graph is pasted into that source: op names and types come from users and graph
+files, so a node appears in the code only through its integer id (`k12`, `v12_0`, the kernel and
+value table entries); `listing()` adds each line's op for people, as text that is never run.
 """
 
 from __future__ import annotations
@@ -70,12 +74,14 @@ def _out_copy(v: Any) -> Any:
 
 
 def _name(value: Value) -> str:
+    """The local variable holding `value`: built from integers only (`int()` refuses anything
+    else), so no text of the graph can reach the generated code."""
     node, i = value
     if node.type == "_Feed":
-        return f"f{node.attrs['index']}"
+        return f"f{int(node.attrs['index'])}"
     if node.is_const:
-        return f"c{node.id}"
-    return f"v{node.id}_{i}"
+        return f"c{int(node.id)}"
+    return f"v{int(node.id)}_{int(i)}"
 
 
 def _aliases(value: Value) -> bool:
@@ -150,17 +156,18 @@ class ExecutionPlan:
         for node in self.order:
             if node.is_const:
                 value = node.attrs["value"]
-                namespace[f"c{node.id}"] = upload(value) if moves else value
+                namespace[f"c{int(node.id)}"] = upload(value) if moves else value
         for step, node in enumerate(self.order):
             if node.type == "_Feed" or node.is_const:
                 continue
-            namespace[f"k{node.id}"] = kernels[node.id]
+            kernel = f"k{int(node.id)}"
+            namespace[kernel] = kernels[node.id]
             args = ", ".join(_name(v) for v in node.inputs)
             n_out = len(node.out_specs)
             unpack = n_out > 1 or node.opdef.list_output
             target = "" if n_out == 0 else ", ".join(
-                f"v{node.id}_{i}" for i in range(n_out)) + ("," if unpack else "") + " = "
-            lines.append(f"    {target}k{node.id}({args})  # {node.type} '{node.name}'")
+                _name((node, i)) for i in range(n_out)) + ("," if unpack else "") + " = "
+            lines.append(f"    {target}{kernel}({args})")
             self._line_nodes[len(lines)] = node
             dead = [_name(v) for v in self.releases.get(step, []) if v[0].type != "_Feed"]
             if dead:
@@ -170,6 +177,14 @@ class ExecutionPlan:
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, self.filename, "exec"), namespace)  # noqa: S102 - our own code
         self._fn = namespace["plan"]
+
+    def listing(self) -> str:
+        """The generated source for reading (GF_DEBUG=2): each kernel call followed by a comment
+        naming its op type and op (escaped with repr). Only `source` is ever compiled."""
+        lines = self.source.rstrip("\n").split("\n")
+        for number, node in self._line_nodes.items():
+            lines[number - 1] += f"  # {node.type} {node.name!r}"
+        return "\n".join(lines) + "\n"
 
     @property
     def num_kernels(self) -> int:

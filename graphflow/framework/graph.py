@@ -16,6 +16,7 @@ from typing import Any
 
 from graphflow.ops import registry
 
+from .op_names import check_op_name, check_scope_name
 from .tensor import Operation, Tensor
 
 _PACKAGE_DIRS: tuple[str, ...] = ()
@@ -128,14 +129,18 @@ class Graph:
 
     @contextlib.contextmanager
     def name_scope(self, name: str | None) -> Iterator[str]:
-        """Pushes a name scope; a name ending in "/" re-enters that exact scope."""
+        """Pushes a name scope; a name ending in "/" re-enters that exact scope.
+
+        Raises:
+            ValueError: "'name' is not a valid scope name" (TF1's patterns, see op_names).
+        """
         old = self._name_stack
         if not name:
             new = ""
         elif name.endswith("/"):
-            new = name[:-1]
+            new = check_scope_name(name, nested=bool(old))[:-1]
         else:
-            new = self.unique_name(name)
+            new = self.unique_name(check_scope_name(name, nested=bool(old)))
         self._name_stack = new
         try:
             yield f"{new}/" if new else ""
@@ -192,6 +197,8 @@ class Graph:
 
         Raises:
             RuntimeError: if the graph is finalized.
+            ValueError: "'name' is not a valid node name" when the op's full name breaks TF1's
+                pattern (see op_names).
             ValueError / TypeError: from the op's shape/dtype rule, naming the op, its input
                 shapes and the user's line.
         """
@@ -208,10 +215,12 @@ class Graph:
                     f"({op_type})."
                 )
         with self._lock:
+            # checked before the name is marked as used: a rejected name leaves no trace
             if name and name.endswith("/"):  # an exact name taken from a name scope (TF1)
-                op_name = name[:-1]
+                op_name = check_op_name(name[:-1])
                 self._names_in_use.setdefault(op_name.lower(), 1)
             else:
+                check_op_name(self.unique_name(name or op_type, mark_as_used=False))
                 op_name = self.unique_name(name or op_type)
             if op_name in self._ops_by_name:
                 raise ValueError(f"Duplicate node name in graph: '{op_name}'")

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import dtypes
 from .graph import Graph
+from .op_names import OP_NAME, check_scope_name, is_valid_op_name
 from .tensor import Operation, Tensor
 from .tensor_shape import TensorShape
 
@@ -201,6 +202,7 @@ def import_graph_json(data: dict[str, Any], graph: Graph, import_scope: str | No
     if not isinstance(nodes, list):
         raise GraphFormatError("the graph's 'node' entry is not a list")
     prefix = f"{import_scope.rstrip('/')}/" if import_scope else ""
+    check_node_names(nodes, prefix)
     created: dict[str, Operation] = {}
 
     def tensor(name: str, where: str) -> Tensor:
@@ -259,6 +261,27 @@ def _check_node(node: Any, number: int) -> None:
             raise GraphFormatError(f"node {number} ({node['name']!r}): {key} are not all strings")
     if not isinstance(node.get("device", ""), (str, type(None))):
         raise GraphFormatError(f"node {number} ({node['name']!r}): device is not a string")
+
+
+def check_node_names(nodes: Any, prefix: str = "") -> None:
+    """Rejects a file whose op names break TF1's name pattern before anything is built, so no
+    name from a file reaches a graph (or anything generated from one) unchecked.
+
+    Raises:
+        GraphFormatError: naming the first invalid name (escaped, see op_names).
+        ValueError: for an invalid `prefix` (TF1's "not a valid scope name").
+    """
+    if prefix:
+        check_scope_name(prefix, nested=False)
+    if not isinstance(nodes, list):
+        return  # the builder reports a malformed node list
+    for node in nodes:
+        name = node.get("name") if isinstance(node, dict) else None
+        if not is_valid_op_name(f"{prefix}{name}" if isinstance(name, str) else name):
+            text = repr(name if not isinstance(name, str) or len(name) <= 200 else
+                        f"{name[:200]}...")
+            raise GraphFormatError(f"op name {text} is not a valid node name "
+                                   f"(TF1's pattern {OP_NAME.pattern})")
 
 
 def check_header(data: Any, kind: str, version: int) -> None:

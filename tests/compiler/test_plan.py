@@ -63,6 +63,16 @@ def test_the_generated_function_releases_after_last_use(graph):
     assert plan.source.strip("\n") == golden("""
         def plan(feeds):
             f0, = feeds
+            v1_0 = k1(f0)
+            v2_0 = k2(v1_0)
+            v3_0 = k3(v2_0, v1_0)
+            del v1_0, v2_0
+            return (_out(v3_0),)
+    """)
+    # the ops are named only in the listing for people, never in the code that runs
+    assert plan.listing().strip("\n") == golden("""
+        def plan(feeds):
+            f0, = feeds
             v1_0 = k1(f0)  # Exp 'a'
             v2_0 = k2(v1_0)  # Sin 'b'
             v3_0 = k3(v2_0, v1_0)  # Add 'c'
