@@ -121,3 +121,24 @@ def test_meta_graph_of_a_large_zero_variable_is_a_few_kb(graph, tmp_path):
             np.testing.assert_array_equal(sess.run("v:0"), np.ones((2048, 2048), np.float32))
             sess.run("v/Assign")
             assert not sess.run("v:0").any()
+
+
+def test_zeros_and_ones_initializers_are_fills_named_as_in_tensorflow(graph):
+    """get_variable(initializer=zeros_initializer()) of a large shape: TF1's ops and names."""
+    w = tf.get_variable("w", [2048, 2048], initializer=tf.zeros_initializer())
+    tf.get_variable("b", [3], initializer=tf.zeros_initializer())
+    o = tf.get_variable("o", [100, 100], tf.int32, initializer=tf.ones_initializer())
+    s = tf.get_variable("s", [2], tf.string, initializer=tf.zeros_initializer())
+    got = [(op.name, op.type) for op in graph.get_operations() if "Initializer" in op.name]
+    assert got == [("w/Initializer/zeros/shape_as_tensor", "Const"),
+                   ("w/Initializer/zeros/Const", "Const"), ("w/Initializer/zeros", "Fill"),
+                   ("b/Initializer/zeros", "Const"),
+                   ("o/Initializer/ones/shape_as_tensor", "Const"),
+                   ("o/Initializer/ones/Const", "Const"), ("o/Initializer/ones", "Fill"),
+                   ("s/Initializer/zeros", "Const")]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        values = sess.run([w, o, s])
+    assert values[0].shape == (2048, 2048) and not values[0].any()
+    np.testing.assert_array_equal(values[1], np.ones((100, 100), np.int32))
+    np.testing.assert_array_equal(values[2], np.array([b"", b""], dtype=object))

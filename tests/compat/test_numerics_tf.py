@@ -137,6 +137,8 @@ def test_fill_graphs():
         tf.zeros([1000], tf.bool)
         tf.zeros((1200,), tf.string)
         v = tf.Variable(tf.zeros([2048, 2048]), name="v")
+        tf.get_variable("w", [2048, 2048], initializer=tf.zeros_initializer())
+        tf.get_variable("b", [3], tf.int32, initializer=tf.ones_initializer())
         graph = tf.get_default_graph()
         ops = [(op.name, op.type, [t.name for t in op.inputs]) for op in graph.get_operations()
                if not op.name.startswith("v")]
