@@ -151,7 +151,7 @@ ROWS: list[Row] = [
     Row("Reciprocal", 1, "1.0 / x", np.reciprocal, _g(lambda m, dy, x, z: [_no_nan(-z * z, dy)]),
         kinds="f"),
     Row("MulNoNan", 2, "x * y if y != 0 else y - y", _mul_no_nan, _g(lambda m, dy, x, y, z: [
-        _unb(_no_nan(dy, y), x), _unb(_no_nan(x, dy), y)]), kinds="f"),
+        _unb(_no_nan(dy, y), x), _unb(_no_nan(x, dy), y)]), kinds="f", multipass=True),
     Row("Floor", 1, "math.floor(x)", np.floor, None, kinds="f", cpu_fusable=False),
     Row("Ceil", 1, "math.ceil(x)", np.ceil, None, kinds="f", cpu_fusable=False),
     Row("Round", 1, "round(x)", np.round, None, kinds="f", cpu_fusable=False),

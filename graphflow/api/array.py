@@ -184,7 +184,12 @@ def _filled(shape: Any, dtype: Any, one: bool, name: str | None, default: str) -
             if math.prod(dims) < SMALL_FILL_ELEMENTS:
                 return constant(scalar, dtype, shape=dims, name=scope)
             shape = _shape_tensor(dims, name="shape_as_tensor")
-        elif not isinstance(shape, (list, tuple)):  # a tensor; a scalar size is one dimension
+        elif isinstance(shape, (list, tuple)):  # ints and scalar tensors: packed, as TF1
+            known = _partial_dims(shape)
+            result = fill(_shape_tensor(shape, name="packed"), constant(scalar, dtype), name=scope)
+            result.set_shape(known)
+            return result
+        else:  # a tensor; a scalar size is one dimension
             shape = convert_to_tensor(shape)
             if shape.shape.ndims == 0:
                 shape = reshape(shape, [-1])
