@@ -7,6 +7,10 @@ A long reduction into few outputs (a loss, a norm, a batch-norm mean over N*H*W)
 most of the GPU idle with one thread per output, so it runs in two passes: the reduced axis is
 cut into chunks reduced by their own threads into partials [outer, chunks, inner], which the
 second pass reduces (a mean's partials are sums, divided by the full length at the end).
+
+A reduction over an empty axis fills its outputs on the device with the op's identity, the
+value the op's definition gives (`empty_value` in graphflow.ops.reduce: TF1's -inf, +inf, 1,
+0, NaN, the dtype's lowest or highest integer).
 """
 
 from __future__ import annotations
@@ -115,7 +119,7 @@ def reduce_runner(shape: tuple[int, ...], axes: Sequence[int], op: str, dtype: A
         shape, axes = tuple(shape[d] for d in perm), list(range(ndim - len(axes), ndim))
     outer, r, inner = geometry(shape, axes)
     if r == 0 and outer * inner:
-        raise ValueError("reductions over empty axes need an initial value")
+        return _identity_runner(op, dtype, out_dtype, out_shape)
     splits, chunk = split(outer, r, inner, op)
     if splits == 1:
         configured = configure(reduce_kernel(op), *launch_config(outer * inner, threads))
@@ -142,6 +146,21 @@ def reduce_runner(shape: tuple[int, ...], axes: Sequence[int], op: str, dtype: A
     return run
 
 
+def _identity_runner(op: str, dtype: Any, out_dtype: Any, out_shape: tuple[int, ...]
+                     ) -> Callable[[Any], Any]:
+    """`run(x)` for a reduction of no elements: `out_shape` filled with the op's identity for
+    inputs of `dtype` (e.g. Max of float32 -> -inf, Mean of int32 -> 0), uploaded once."""
+    from graphflow.ops.registry import REGISTRY
+
+    from .convert import convert_runner
+    from .device import to_device
+
+    identity = REGISTRY[op.capitalize()].empty_value(np.dtype(dtype))
+    value = to_device(np.full(1, identity, np.dtype(out_dtype)))
+    fill = convert_runner(out_shape, out_dtype)
+    return lambda x: fill(value)
+
+
 def reduce(x: np.ndarray, axes: Sequence[int], op: str, out_dtype: Any = None,
            threads: int = 256) -> np.ndarray:
     """The reduction of host array `x` over `axes` on the device (tests)."""
@@ -163,8 +182,6 @@ def build_reduction(node: Any) -> Callable[[Any], Any] | None:
     x, out = node.in_specs[0], node.out_specs[0]
     shape = shape_of(x)
     axes = normalize_axes(node.attrs.get("axis"), len(shape))
-    if any(shape[a] == 0 for a in axes) and out.shape.num_elements():
-        return None  # an empty reduction: the host knows each op's initial value
     return reduce_runner(shape, axes, node.type.lower(), x.dtype.np, out.dtype.np, shape_of(out))
 
 

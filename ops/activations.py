@@ -27,8 +27,9 @@ def _relu_grad(op, dy):
 
 add_row(Row("Relu", 1, "x if x > 0 else x * 0", lambda x: np.maximum(x, 0), _relu_grad,
             kinds="fi"))
-# dy where the ReLU was active (its output y > 0), else 0; its own gradient is itself.
-add_row(Row("ReluGrad", 2, "x if y > 0 else x * 0", lambda dy, y: np.where(y > 0, dy, 0),
+# dy where the ReLU was active (its output y > 0), else dy * 0: TF's `dy * (y > 0)`, so an
+# infinite or NaN dy gives NaN even where the ReLU was off; its own gradient is itself.
+add_row(Row("ReluGrad", 2, "x if y > 0 else x * 0", lambda dy, y: dy * (y > 0),
             _g(lambda m, ddy, dy, y, z: [m.sum_to_shape(
                 ddy.graph.create_op("ReluGrad", [ddy, y]).outputs[0], dy), None]), kinds="f",
             multipass=True))

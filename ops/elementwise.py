@@ -7,7 +7,17 @@ CUDA-compilable). Rows marked `transcendental` stay numpy ufunc calls on the CPU
 vectorized libm beats numba's scalar one by far (see PERFORMANCE.md).
 
 Gradients are compositions of other rows (never special "XxxGrad" kernels), so that second
-derivatives exist and the fuser can merge backward chains like forward ones.
+derivatives exist and the fuser can merge backward chains like forward ones. Where TF's fused
+gradient kernels (SqrtGrad, RsqrtGrad, ReciprocalGrad) return 0 for a zero incoming gradient,
+even at an infinite or NaN local derivative, the gradient is a `MulNoNan` row, so that
+`tf.where(x > 0, tf.sqrt(x), 0)` trains at x <= 0 as in TF instead of going NaN.
+
+Integer division by zero (FloorDiv, FloorMod and what is built from them: `//`, `%`, `tf.div`,
+`truncatediv`, `truncatemod` on integers) is TF1's InvalidArgumentError "Integer division by
+zero" on the host: the numpy implementation checks integer divisors (floats pay nothing), and
+these rows never enter a generated CPU loop (`cpu_fusable=False`), so every CPU path raises. On
+the CUDA backend, as in TF1's GPU kernels, it does not raise: the device computes numba's
+integer division, whose result for a zero divisor is 0 (TF1's GPU gives an unspecified value).
 """
 
 from __future__ import annotations
@@ -23,9 +33,41 @@ from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._rules import broadcast_dims
-from .registry import REGISTRY, OpDef, Sample, Spec
+from .registry import MAX_PROPAGATED_ELEMENTS, REGISTRY, OpDef, Sample, Spec
 
-_FOLD_LIMIT = 4096  # largest constant result propagated at build time
+
+class IntegerDivisionByZero(ZeroDivisionError):
+    """An integer FloorDiv/FloorMod met a zero divisor; a plan reports it as TF1's
+    InvalidArgumentError naming the op."""
+
+
+def _integer_checked(divide: Callable[..., Any]) -> Callable[..., Any]:
+    """`divide(x, y)` raising IntegerDivisionByZero("Integer division by zero") for a zero
+    integer divisor (numpy returns 0 there, with a warning), as TF1's CPU kernels do. Only
+    integer divisors are scanned: a float divisor costs one dtype test."""
+
+    def checked(x: Any, y: Any) -> Any:
+        dtype = y.dtype if isinstance(y, (np.ndarray, np.generic)) else np.asarray(y).dtype
+        if dtype.kind in "iu" and not np.all(y):
+            raise IntegerDivisionByZero("Integer division by zero")
+        return divide(x, y)
+
+    checked.__name__ = divide.__name__
+    return checked
+
+
+def _mul_no_nan(x: Any, y: Any) -> Any:
+    """numpy's x * y, and 0 where y == 0 even if x is infinite or NaN (TF's MulNoNan)."""
+    product = np.multiply(x, y)
+    return np.where(np.equal(y, 0), product.dtype.type(0), product)
+
+
+def _no_nan(x: Any, dy: Any) -> Any:
+    """The graph op x * dy that is 0 where dy == 0: the rule of TF's SqrtGrad, RsqrtGrad and
+    ReciprocalGrad kernels (a branch a where() masked off gets no NaN from inf * 0)."""
+    from graphflow.api._build import out
+
+    return out("MulNoNan", [x, dy])
 
 
 def _m():  # the graph-building math API, imported lazily (it imports this module)
@@ -82,8 +124,10 @@ ROWS: list[Row] = [
         _g(lambda m, dy, x, y, z: [_unb(dy * y, x), _unb(x * dy, y)])),
     Row("RealDiv", 2, "x / y", np.divide,
         _g(lambda m, dy, x, y, z: [_unb(dy / y, x), _unb(dy * (-x / y) / y, y)]), kinds="f"),
-    Row("FloorDiv", 2, "x // y", np.floor_divide, None, cpu_fusable=False),
-    Row("FloorMod", 2, "x % y", np.mod,
+    # never in a generated CPU loop: numba returns 0 for an integer division by zero, where
+    # the numpy implementation raises TF1's error (and float // and % differ at the edges)
+    Row("FloorDiv", 2, "x // y", _integer_checked(np.floor_divide), None, cpu_fusable=False),
+    Row("FloorMod", 2, "x % y", _integer_checked(np.mod),
         _g(lambda m, dy, x, y, z: [_unb(dy, x), _unb(-dy * m.floor_div(x, y), y)]),
         cpu_fusable=False),
     Row("Pow", 2, "x ** y", np.power, _g(lambda m, dy, x, y, z: [
@@ -104,16 +148,18 @@ ROWS: list[Row] = [
     Row("Sign", 1, "int(x > 0) - int(x < 0)", np.sign, _g(lambda m, dy, x, z: [m.zeros_like(x)]),
         kinds="fi", cpu_fusable=False),
     Row("Square", 1, "x * x", np.square, _g(lambda m, dy, x, z: [dy * (2.0 * x)]), kinds="fi"),
-    Row("Reciprocal", 1, "1.0 / x", np.reciprocal, _g(lambda m, dy, x, z: [-dy * z * z]),
+    Row("Reciprocal", 1, "1.0 / x", np.reciprocal, _g(lambda m, dy, x, z: [_no_nan(-z * z, dy)]),
         kinds="f"),
+    Row("MulNoNan", 2, "x * y if y != 0 else y - y", _mul_no_nan, _g(lambda m, dy, x, y, z: [
+        _unb(_no_nan(dy, y), x), _unb(_no_nan(x, dy), y)]), kinds="f", multipass=True),
     Row("Floor", 1, "math.floor(x)", np.floor, None, kinds="f", cpu_fusable=False),
     Row("Ceil", 1, "math.ceil(x)", np.ceil, None, kinds="f", cpu_fusable=False),
     Row("Round", 1, "round(x)", np.round, None, kinds="f", cpu_fusable=False),
     # ---- transcendental (numpy ufuncs on the CPU) ---------------------------------------------
-    Row("Sqrt", 1, "math.sqrt(x)", np.sqrt, _g(lambda m, dy, x, z: [dy * 0.5 / z]), kinds="f",
-        transcendental=True),
+    Row("Sqrt", 1, "math.sqrt(x)", np.sqrt, _g(lambda m, dy, x, z: [_no_nan(0.5 / z, dy)]),
+        kinds="f", transcendental=True),
     Row("Rsqrt", 1, "1.0 / math.sqrt(x)", lambda x: np.reciprocal(np.sqrt(x)),
-        _g(lambda m, dy, x, z: [dy * -0.5 * z * z * z]), kinds="f", transcendental=True),
+        _g(lambda m, dy, x, z: [_no_nan(-0.5 * z * z * z, dy)]), kinds="f", transcendental=True),
     Row("Exp", 1, "math.exp(x)", np.exp, _g(lambda m, dy, x, z: [dy * z]), kinds="f",
         transcendental=True),
     Row("Expm1", 1, "math.expm1(x)", np.expm1, _g(lambda m, dy, x, z: [dy * (z + 1.0)]),
@@ -181,9 +227,12 @@ class Elementwise(OpDef):
             shape = broadcast_dims(shape, s.shape)
         dtype = dtypes.bool_ if row.bool_out else first
         value = None
-        if all(s.value is not None for s in inputs) and (shape.num_elements() or 0) <= _FOLD_LIMIT:
-            with np.errstate(all="ignore"):
-                value = np.asarray(row.numpy(*[s.value for s in inputs]), dtype=dtype.np)
+        if all(s.value is not None for s in inputs) and (shape.num_elements() or 0) <= MAX_PROPAGATED_ELEMENTS:
+            try:
+                with np.errstate(all="ignore"):
+                    value = np.asarray(row.numpy(*[s.value for s in inputs]), dtype=dtype.np)
+            except IntegerDivisionByZero:  # TF1 raises when the op runs, not when it is built
+                value = None
         return [Spec(TensorShape(shape), dtype, value)]
 
     def reference(self, attrs: Any, *xs: Any) -> Any:

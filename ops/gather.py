@@ -8,7 +8,7 @@ import numpy as np
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._rules import described_shape
-from .registry import OpDef, Sample, Spec, register
+from .registry import MAX_PROPAGATED_ELEMENTS, OpDef, Sample, Spec, register
 
 
 def _int_input(spec: Spec, what: str) -> None:
@@ -45,7 +45,8 @@ class GatherV2(OpDef):
         axis %= params.rank
         dims = list(params.dims[:axis]) + list(indices.dims) + list(params.dims[axis + 1:])
         value = None
-        if params.value is not None and indices.value is not None:
+        if (params.value is not None and indices.value is not None
+                and (TensorShape(dims).num_elements() or 0) <= MAX_PROPAGATED_ELEMENTS):
             value = np.take(params.value, indices.value, axis=axis)
         return [Spec(TensorShape(dims), params.dtype, value)]
 

@@ -2,6 +2,11 @@
 
 Axes are attributes (`axis`: None = all, int or list; `keepdims`), resolved when the graph is
 built, as every TF1 program passes Python or constant axes.
+
+An empty reduction (over an axis of length 0) gives TF1's identity of the op, where numpy
+raises or warns: Sum 0, Prod 1, Max the dtype's lowest value (-inf for floats), Min its
+highest (+inf), Mean NaN for floats and 0 for integers, Any False, All True. Reducing over no
+axes (`axis=[]`) returns the input unchanged.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._rules import normalize_axes
-from .registry import OpDef, Sample, Spec, register
+from .registry import MAX_PROPAGATED_ELEMENTS, OpDef, Sample, Spec, register
 
 
 def reduced_shape(shape: TensorShape, axes: tuple[int, ...] | None, keepdims: bool) -> TensorShape:
@@ -38,7 +43,7 @@ class _Reduce(OpDef):
         axes = self.axes(x, attrs)
         shape = reduced_shape(x.shape, axes, attrs.get("keepdims", False))
         value = None
-        if x.value is not None and x.value.size <= 4096:
+        if x.value is not None and x.value.size <= MAX_PROPAGATED_ELEMENTS:
             value = np.asarray(self.reference(attrs, x.value))
         return [Spec(shape, self.out_dtype(x), value)]
 
@@ -48,11 +53,19 @@ class _Reduce(OpDef):
     def reference(self, attrs, x):
         x = np.asarray(x)
         axes = normalize_axes(attrs.get("axis"), x.ndim)
-        out = self.np_fn(x, axis=axes, keepdims=attrs.get("keepdims", False))
+        keepdims = attrs.get("keepdims", False)
+        if x.size == 0:  # numpy raises (max, min) or warns (mean): TF1's identities instead
+            shape = np.sum(x, axis=axes, keepdims=keepdims).shape
+            return np.full(shape, self.empty_value(x.dtype), dtype=self.out_dtype_np(x))
+        out = self.np_fn(x, axis=axes, keepdims=keepdims)
         return np.asarray(out, dtype=self.out_dtype_np(x))
 
     def out_dtype_np(self, x):
         return x.dtype
+
+    def empty_value(self, dtype: np.dtype) -> float | int | bool:
+        """The result of reducing no elements of `dtype` (TF1's value)."""
+        return 0
 
     def samples(self, rng):
         if self.kinds == "b":
@@ -100,6 +113,9 @@ class Mean(_Reduce):
     kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.mean)
 
+    def empty_value(self, dtype):
+        return np.nan if dtype.kind == "f" else 0  # TF1: 0 / 0 is NaN in floats, 0 in integers
+
     def grad(self, op, dy):
         from graphflow.api import array, math
 
@@ -113,6 +129,9 @@ class Prod(_Reduce):
     type = "Prod"
     kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.prod)
+
+    def empty_value(self, dtype):
+        return 1
 
     def grad(self, op, dy):
         # d prod / dx_i = prod / x_i; exact for inputs without zeros (as TF's fast path).
@@ -142,12 +161,18 @@ class Max(_Extremum):
     kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.max)
 
+    def empty_value(self, dtype):
+        return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
 
 @register
 class Min(_Extremum):
     type = "Min"
     kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.min)
+
+    def empty_value(self, dtype):
+        return np.inf if dtype.kind == "f" else np.iinfo(dtype).max
 
 
 class _Logical(_Reduce):
@@ -161,12 +186,18 @@ class Any(_Logical):
     kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.any)
 
+    def empty_value(self, dtype):
+        return False
+
 
 @register
 class All(_Logical):
     type = "All"
     kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.all)
+
+    def empty_value(self, dtype):
+        return True
 
 
 class _ArgReduce(OpDef):

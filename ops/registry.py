@@ -28,6 +28,12 @@ import numpy as np
 from graphflow.framework.dtypes import DType
 from graphflow.framework.tensor_shape import TensorShape
 
+#: The most elements a shape rule computes as `Spec.value` while the graph is built (constant
+#: propagation: shapes computed from constants stay known); larger results are left to the
+#: compiler's constant folding, itself bounded (graphflow.compiler.fold), or to run time, so
+#: building a graph never materializes a large tensor.
+MAX_PROPAGATED_ELEMENTS = 4096
+
 
 @dataclass(frozen=True)
 class Spec:

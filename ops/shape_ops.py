@@ -9,7 +9,7 @@ from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape, format_dims
 
 from ._rules import broadcast_dims, described_shape, unknown_dims_of
-from .registry import OpDef, Sample, Spec, register, spec
+from .registry import MAX_PROPAGATED_ELEMENTS, OpDef, Sample, Spec, register, spec
 
 
 def _out_type(attrs) -> dtypes.DType:
@@ -141,7 +141,9 @@ class Cast(OpDef):
     def infer(self, inputs, attrs):
         x = inputs[0]
         converts_strings = (x.dtype == dtypes.string) != (attrs["DstT"] == dtypes.string)
-        value = None if x.value is None or converts_strings else x.value.astype(attrs["DstT"].np)
+        value = None
+        if x.value is not None and not converts_strings and x.value.size <= MAX_PROPAGATED_ELEMENTS:
+            value = x.value.astype(attrs["DstT"].np)
         return [Spec(x.shape, attrs["DstT"], value)]
 
     def reference(self, attrs, x):
@@ -222,7 +224,10 @@ class Fill(OpDef):
         shape = [int(d) for d in dims.value.reshape(-1)]
         if any(d < 0 for d in shape):
             raise ValueError(f"Fill dimensions must be >= 0, got {shape}")
-        return [spec(shape, value.dtype)]
+        known = None  # small fills only: a large one stays a scalar and a shape until it runs
+        if value.value is not None and int(np.prod(shape, dtype=np.int64)) <= MAX_PROPAGATED_ELEMENTS:
+            known = self.reference(attrs, dims.value, value.value)
+        return [spec(shape, value.dtype, known)]
 
     def reference(self, attrs, dims, value):
         return np.full(tuple(int(d) for d in dims), value, dtype=np.asarray(value).dtype)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "graphflow"
 LAYERS = ("framework", "api", "compiler", "backends", "session")
-#: tf.initializers build random ops with the api's functions: TF1's initializers are API, kept
-#: in framework/ next to Variables; moving them is a change of its own.
-KNOWN = {("framework/initializers.py", "graphflow.api.random")}
+#: tf.initializers build random ops, zeros and ones with the api's functions: TF1's initializers
+#: are API, kept in framework/ next to Variables; moving them is a change of its own.
+KNOWN = {("framework/initializers.py", "graphflow.api.random"),
+         ("framework/initializers.py", "graphflow.api.array")}
 
 
 def _imports(path: Path, package: Path) -> list[tuple[int, str]]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -77,8 +78,11 @@ def _shape_tensor(shape: Any, name: str = "Const") -> Tensor:
 
         return stack([convert_to_tensor(d, dtypes.int32) if isinstance(d, Tensor)
                       else constant(int(d), dtypes.int32) for d in shape], name=name)
-    return constant(np.asarray([int(d) for d in np.reshape(shape, -1)], np.int32)
-                    .reshape(np.shape(shape)), dtypes.int32, name=name)
+    dims = [int(d) for d in np.reshape(shape, -1)]
+    # int64 only where a dimension needs it, as TF1's shape conversion
+    dtype = np.int64 if any(abs(d) >= 2**31 for d in dims) else np.int32
+    return constant(np.asarray(dims, dtype).reshape(np.shape(shape)), dtypes.as_dtype(dtype),
+                    name=name)
 
 
 def with_shape_of(result: Tensor, shape: Tensor) -> Tensor:
@@ -112,29 +116,115 @@ def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # 
 
 
 def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
-    """A tensor of shape `dims` filled with the scalar `value`."""
-    dims = _shape_tensor(dims)
-    return with_shape_of(out("Fill", [dims, convert_to_tensor(value)], name=name), dims)
+    """A tensor of shape `dims` filled with the scalar `value`: the graph holds the scalar and
+    the shape, never the filled tensor (TF1's Fill).
+
+    Args:
+        dims: the shape: a 1-D int tensor, or a list or tuple of ints (and int tensors).
+        value: the scalar to repeat (a tensor or a Python or numpy value).
+        name: op name (default "Fill"); converted arguments are named "<name>/dims" and
+            "<name>/value", as in TF1.
+
+    Returns:
+        The Fill op's output, of `value`'s dtype.
+
+    Raises:
+        ValueError: when `value` is not a scalar or a dimension is negative.
+    """
+    with op_scope([dims, value], name, "Fill") as scope:
+        known = _partial_dims(dims)
+        dims = _shape_tensor(dims, name="dims")
+        value = convert_to_tensor(value, name="value")
+        result = with_shape_of(out("Fill", [dims, value], name=scope), dims)
+        if known is not None and result.shape.is_compatible_with(known):
+            result.set_shape(known)  # [n, 2] with a tensor n: [?, 2] (TF1's constant_value)
+        return result
 
 
-def _filled(shape: Any, dtype: Any, fill_value: int, name: str) -> Tensor:
+def _partial_dims(dims: Any) -> list[int | None] | None:
+    """The static shape of a list of ints and scalar int tensors (None where a tensor is)."""
+    if not isinstance(dims, (list, tuple)):
+        return None
+    return [None if isinstance(d, Tensor) or hasattr(d, "_as_graph_tensor") else int(d)
+            for d in dims]
+
+
+#: A filled tensor of fewer elements than this is a constant, a larger one Fill(shape, scalar)
+#: (TF1's `_constant_if_small`): graphs, meta graphs and build-time memory stay small whatever
+#: the shape (`tf.zeros([16000, 16000])` is a few hundred bytes of graph and allocates nothing).
+SMALL_FILL_ELEMENTS = 1000
+
+
+def _static_dims(shape: Any) -> list[int] | None:
+    """The dims of a shape given without tensors, else None (then the shape is a tensor)."""
+    if isinstance(shape, Tensor) or hasattr(shape, "_as_graph_tensor"):
+        return None
+    if isinstance(shape, (list, tuple)) and any(
+            isinstance(d, Tensor) or hasattr(d, "_as_graph_tensor") for d in shape):
+        return None
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list()
+    return [int(d) for d in np.reshape(np.asarray(shape, dtype=object), -1)]
+
+
+def _filled(shape: Any, dtype: Any, one: bool, name: str | None, default: str) -> Tensor:
+    """`tf.zeros` (one=False) or `tf.ones` (one=True) as TF1 builds them: a constant named
+    `name` below SMALL_FILL_ELEMENTS elements, else `name` = Fill(`name`/shape_as_tensor,
+    `name`/Const)."""
     dtype = dtypes.as_dtype(dtype)
-    if isinstance(shape, Tensor) or (isinstance(shape, (list, tuple))
-                                     and any(isinstance(d, Tensor) for d in shape)):
-        return fill(shape, constant(fill_value, dtype), name=name)
-    dims = TensorShape(shape).as_list() if isinstance(shape, TensorShape) else shape
-    return constant(np.full([int(d) for d in np.reshape(dims, -1)], fill_value, dtype.np),
-                    dtype, name=name)
+    if dtype == dtypes.string:
+        if one:
+            raise TypeError("Expected string, got 1 of type 'int' instead.")
+        scalar: Any = ""
+    else:
+        scalar = bool(one) if dtype.is_bool else int(one)
+    with op_scope([shape], name, default) as scope:
+        dims = _static_dims(shape)
+        if dims is not None:
+            if math.prod(dims) < SMALL_FILL_ELEMENTS:
+                return constant(scalar, dtype, shape=dims, name=scope)
+            shape = _shape_tensor(dims, name="shape_as_tensor")
+        elif isinstance(shape, (list, tuple)):  # ints and scalar tensors: packed, as TF1
+            known = _partial_dims(shape)
+            result = fill(_shape_tensor(shape, name="packed"), constant(scalar, dtype), name=scope)
+            result.set_shape(known)
+            return result
+        else:  # a tensor; a scalar size is one dimension
+            shape = convert_to_tensor(shape)
+            if shape.shape.ndims == 0:
+                shape = reshape(shape, [-1])
+        return fill(shape, constant(scalar, dtype), name=scope)
 
 
 def zeros(shape: Any, dtype: Any = dtypes.float32, name: str | None = None) -> Tensor:
-    """A tensor of zeros."""
-    return _filled(shape, dtype, 0, name or "zeros")
+    """A tensor of zeros (b"" for strings, False for bools).
+
+    Args:
+        shape: a list or tuple of ints, a TensorShape, or a 1-D int tensor.
+        dtype: the element type.
+        name: op name (default "zeros").
+
+    Returns:
+        A constant below 1000 elements, else a Fill of a scalar zero (TF1's graph).
+    """
+    return _filled(shape, dtype, False, name, "zeros")
 
 
 def ones(shape: Any, dtype: Any = dtypes.float32, name: str | None = None) -> Tensor:
-    """A tensor of ones."""
-    return _filled(shape, dtype, 1, name or "ones")
+    """A tensor of ones (True for bools).
+
+    Args:
+        shape: a list or tuple of ints, a TensorShape, or a 1-D int tensor.
+        dtype: the element type.
+        name: op name (default "ones").
+
+    Returns:
+        A constant below 1000 elements, else a Fill of a scalar one (TF1's graph).
+
+    Raises:
+        TypeError: for dtype string (a string has no one).
+    """
+    return _filled(shape, dtype, True, name, "ones")
 
 
 def _slice_helper(tensor: Tensor, key: Any) -> Tensor:

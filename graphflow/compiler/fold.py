@@ -1,6 +1,14 @@
 """Constant folding: pure nodes whose inputs are all constants (or whose value shape inference
 already knows) become `Const` nodes, evaluated once by their numpy reference at compile time.
-Stateful nodes and nodes with control dependencies are never folded."""
+Stateful nodes and nodes with control dependencies are never folded.
+
+Folding is bounded so that a plan never holds a large tensor the graph only describes: a result
+of at most SMALL_FOLD_ELEMENTS elements is always folded; a larger one, up to
+MAX_FOLD_ELEMENTS, only when it is no larger than its constant inputs together (a transpose or
+a scaled copy of a constant array), never when it expands them (Fill, BroadcastTo, Tile or
+ZerosLike of a scalar or small constant: `tf.zeros([16000, 16000])` stays a Fill computed when
+it runs). Values shape inference computed are at most `MAX_PROPAGATED_ELEMENTS` elements (or
+views of a constant) and always fold."""
 
 from __future__ import annotations
 
@@ -13,7 +21,18 @@ from graphflow.ops.registry import REGISTRY, Spec
 from .ir import Node, Value
 from .rewrite import rewrite
 
+#: Results up to this many elements (256 KiB of float32) are folded whatever their inputs.
+SMALL_FOLD_ELEMENTS = 1 << 16
+#: Results up to this many elements are folded when no larger than their inputs together.
 MAX_FOLD_ELEMENTS = 1 << 22
+
+
+def worth_folding(size: int, input_sizes: Sequence[int]) -> bool:
+    """Whether a constant result of `size` elements computed from constant inputs of
+    `input_sizes` elements is folded (see the module docstring)."""
+    if size <= SMALL_FOLD_ELEMENTS:
+        return True
+    return size <= MAX_FOLD_ELEMENTS and size <= sum(input_sizes)
 
 
 def const_node(name: str, value: np.ndarray, spec: Spec) -> Node:
@@ -37,9 +56,9 @@ def fold_constants(nodes: Sequence[Node], fetched: Sequence[Value]) -> tuple[lis
         if not node.inputs or not all(src.is_const for src, _ in node.inputs):
             return node
         size = spec.shape.num_elements()
-        if size is None or size > MAX_FOLD_ELEMENTS:
-            return node
         args = [src.attrs["value"] for src, _ in node.inputs]
+        if size is None or not worth_folding(size, [np.size(a) for a in args]):
+            return node
         try:
             with np.errstate(all="ignore"):
                 value = node.opdef.reference(node.attrs, *args)

@@ -145,7 +145,8 @@ def _to_numpy(value: Any, dtype: DType | None) -> np.ndarray:
     if arr.dtype.kind in "OSUc":
         raise _mismatch(dtype, value) if has_string_leaf(value) or arr.dtype.kind == "c" \
             else _unconvertible(value)
-    if arr.dtype.kind == "f" and (dtype.is_integer or dtype.is_bool):
+    # an empty list is float64 to numpy but holds no element that could fail to fit
+    if arr.dtype.kind == "f" and arr.size and (dtype.is_integer or dtype.is_bool):
         raise _mismatch(dtype, value)
     if arr.dtype.kind in "iu" and dtype.is_bool:
         raise _mismatch(dtype, value)

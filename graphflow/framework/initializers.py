@@ -39,21 +39,22 @@ def _dims(shape: Any) -> list[int]:
 
 
 class Zeros(Initializer):
-    """All zeros."""
+    """All zeros (b"" for strings): `tf.zeros`, so a large variable's initializer is a Fill of
+    a scalar, as in TF1 (`w/Initializer/zeros`)."""
 
     def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Any:
-        d = self._dtype(dtype)
-        if d == dtypes.string:  # the zero of a string is b"" (TF)
-            return constant(np.full(_dims(shape), b"", dtype=object), d)
-        return constant(np.zeros(_dims(shape), d.np), d)
+        from graphflow.api.array import zeros
+
+        return zeros(_dims(shape), self._dtype(dtype))
 
 
 class Ones(Initializer):
-    """All ones."""
+    """All ones: `tf.ones` (a Fill of a scalar when large, as in TF1)."""
 
     def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Any:
-        d = self._dtype(dtype)
-        return constant(np.ones(_dims(shape), d.np), d)
+        from graphflow.api.array import ones
+
+        return ones(_dims(shape), self._dtype(dtype))
 
 
 class Constant(Initializer):
