@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from graphflow.backends.generated import load_generated
+from graphflow.generated_source import load_generated
 
 _lock = threading.Lock()
 _kernels: dict[Hashable, Any] = {}
@@ -26,7 +26,7 @@ def launch_config(size: int, threads: int = THREADS_PER_BLOCK) -> tuple[int, int
 
 def cached_kernel(key: Hashable, source: Callable[[], str], module: str) -> Any:
     """The numba-CUDA dispatcher `kernel` defined by `source()` (written and imported as a
-    module named after `module`, see graphflow.backends.generated), loaded once per `key`.
+    module named after `module`, see graphflow.generated_source), loaded once per `key`.
     numba compiles it lazily, once per argument types."""
     with _lock:
         kernel = _kernels.get(key)

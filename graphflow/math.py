@@ -36,6 +36,7 @@ from graphflow.api.math import (
     minimum,
     mod,
     multiply,
+    multiply_no_nan,
     negative,
     not_equal,
     pow,

@@ -122,7 +122,7 @@ def stream(seed_pair: tuple[int, int] | None) -> Stream:
 def cpu_kernel(distribution: str, dtype: str):
     """The numba CPU kernel for a distribution and output dtype (float32/float64, or int32/int64
     for uniform_int)."""
-    from graphflow.backends.generated import load_generated
+    from graphflow.generated_source import load_generated
 
     return load_generated(kernel_source(distribution, dtype, "cpu"), "philox").kernel
 

@@ -41,6 +41,11 @@ def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     return _binary("Mul", x, y, name)
 
 
+def multiply_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """x * y, and 0 where y == 0 even if x is infinite or NaN (TF's `tf.math.multiply_no_nan`)."""
+    return _binary("MulNoNan", x, y, name)
+
+
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y; integer operands are first cast to float (int8/16 -> float32, else float64)."""
     with op_scope((x, y), name, "truediv") as scope:

@@ -9,7 +9,7 @@ Two loop shapes:
     axis, and each input is indexed with 0 along its broadcast axes.
 
 numba's `cache=True` needs a real file (exec'd source cannot be cached), so the source is
-written and imported by `graphflow.backends.generated`: a second process loads the compiled
+written and imported by `graphflow.generated_source`: a second process loads the compiled
 machine code instead of compiling.
 Kernels are compiled lazily on first call and shared by every plan with the same program.
 """
@@ -23,8 +23,7 @@ from typing import Any
 import numpy as np
 
 from graphflow.compiler.fused_op import Program, check_program, scalar_steps
-
-from .generated import load_generated
+from graphflow.generated_source import load_generated
 
 _lock = threading.Lock()
 _kernels: dict[Program, Callable[..., Any]] = {}

@@ -99,3 +99,16 @@ def test_mul_no_nan_is_zero_where_the_gradient_is(graph):
     np.testing.assert_allclose(dx, [0.0, 0.0, 2 * 1.0 * 0.5, 2 * -6.0 * -2.0])
     # d/dy: 2 z x, masked where the incoming gradient 2 z is 0
     np.testing.assert_allclose(dy, [0.0, 0.0, 2 * 1.0 * 2.0, 2 * -6.0 * 3.0])
+
+
+def test_multiply_no_nan_and_its_gradients_match_tf(graph):
+    """tf.math.multiply_no_nan: 0 where y == 0 even for x = inf or NaN; its gradients w.r.t. x
+    and y recorded from TensorFlow 2.21 (d/dx is multiply_no_nan(dz, y), d/dy is dz * x)."""
+    x = tf.constant([1.0, np.inf, np.nan, 3.0])
+    y = tf.constant([0.0, 0.0, 0.0, 2.0])
+    z = tf.math.multiply_no_nan(x, y)
+    assert z.op.type == "MulNoNan"
+    value, dx, dy = tf.Session().run([z, *tf.gradients(tf.reduce_sum(z), [x, y])])
+    np.testing.assert_array_equal(value, [0.0, 0.0, 0.0, 6.0])
+    np.testing.assert_array_equal(dx, [0.0, 0.0, 0.0, 2.0])
+    np.testing.assert_array_equal(dy, [1.0, np.inf, np.nan, 3.0])

@@ -1,4 +1,4 @@
-"""The kernel cache folder is trusted only as far as it must be (graphflow.backends.generated):
+"""The kernel cache folder is trusted only as far as it must be (graphflow.generated_source):
 a planted source file with the right name but other content is neither run nor believed, the
 folder is created private, and a folder others may write to (or another user owns) is replaced
 by a private temporary one with a warning. Machine code cached by numba still carries over to
@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import graphflow as tf
-from graphflow.backends import cpu_fused, generated
+from graphflow import generated_source as generated
+from graphflow.backends import cpu_fused
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -177,7 +178,7 @@ def test_module_prefixes_are_plain_identifiers(cache, prefix):
 def test_compiled_code_is_reused_by_the_next_process(cache):
     cache.mkdir(mode=0o700)
     script = textwrap.dedent(f"""
-        from graphflow.backends.generated import load_generated
+        from graphflow.generated_source import load_generated
         import numpy as np
         kernel = load_generated({SOURCE!r}, "probe").kernel
         out = np.empty(3)

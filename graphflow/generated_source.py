@@ -1,5 +1,8 @@
 """Generated kernel sources, written to files and imported as real modules.
 
+Used by ops (the Philox generator), the CPU backend's fused loops and the CUDA kernels alike, so
+it sits at the package's top level, below all of them (imports flow one way).
+
 numba caches compiled code (`cache=True`) only for functions defined in a file that was
 imported as a module, so generated sources go to `$GF_CACHE_DIR` (default
 `~/.cache/graphflow/kernels`) under a name derived from their hash: a second process imports
