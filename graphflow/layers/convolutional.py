@@ -67,7 +67,28 @@ class _ConvBase(Layer):
         return outputs if self.activation is None else self.activation(outputs)
 
 
-class Conv1D(_ConvBase):
+class _KernelConv(_ConvBase):
+    """A convolution layer with one kernel: its initializer, regularizer and constraint, and a
+    `build` creating the kernel (`_kernel_shape`) and the bias."""
+
+    def _set_kernel_args(self, initializer: Any, regularizer: Any, constraint: Any) -> None:
+        self.kernel_initializer, self.kernel_regularizer = initializer, regularizer
+        self.kernel_constraint = constraint
+        self.kernel: Any = None
+
+    def _kernel_shape(self, channels: int) -> list[int]:
+        return [*self.kernel_size, channels, self.filters]
+
+    def build(self, input_shape: Any) -> None:
+        self.kernel = self.add_weight(
+            "kernel", self._kernel_shape(self._channels(input_shape)),
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint)
+        self._add_bias()
+        self.built = True
+
+
+class Conv1D(_KernelConv):
     """A 1-D convolution over [batch, width, channels]: kernel [k, in, filters]
     (glorot_uniform by default), bias, activation. Arguments as TF1's `tf.layers.Conv1D`."""
 
@@ -83,17 +104,7 @@ class Conv1D(_ConvBase):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
                          activation, use_bias, bias_initializer, bias_regularizer,
                          bias_constraint, activity_regularizer, trainable, name, **kwargs)
-        self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.kernel: Any = None
-
-    def build(self, input_shape: Any) -> None:
-        self.kernel = self.add_weight(
-            "kernel", [*self.kernel_size, self._channels(input_shape), self.filters],
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self._add_bias()
-        self.built = True
+        self._set_kernel_args(kernel_initializer, kernel_regularizer, kernel_constraint)
 
     def call(self, inputs: Tensor) -> Tensor:
         outputs = nn_conv1d(inputs, self.kernel, self.strides[0], self.padding,
@@ -102,7 +113,7 @@ class Conv1D(_ConvBase):
         return self._finish(outputs)
 
 
-class Conv2D(_ConvBase):
+class Conv2D(_KernelConv):
     """A 2-D convolution: kernel [kh, kw, in, filters] (glorot_uniform by default), bias,
     activation. Arguments as TF1's `tf.layers.Conv2D`."""
 
@@ -117,17 +128,7 @@ class Conv2D(_ConvBase):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
                          activation, use_bias, bias_initializer, bias_regularizer,
                          bias_constraint, activity_regularizer, trainable, name, **kwargs)
-        self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.kernel: Any = None
-
-    def build(self, input_shape: Any) -> None:
-        self.kernel = self.add_weight(
-            "kernel", [*self.kernel_size, self._channels(input_shape), self.filters],
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self._add_bias()
-        self.built = True
+        self._set_kernel_args(kernel_initializer, kernel_regularizer, kernel_constraint)
 
     def call(self, inputs: Tensor) -> Tensor:
         outputs = nn_conv.conv2d(inputs, self.kernel, list(self.strides), self.padding,
@@ -183,7 +184,7 @@ class SeparableConv2D(_ConvBase):
         return self._finish(outputs)
 
 
-class Conv2DTranspose(_ConvBase):
+class Conv2DTranspose(_KernelConv):
     """A transposed ("deconvolution") layer: kernel [kh, kw, filters, in]; each spatial size
     becomes size * stride ('same') or size * stride + max(k - stride, 0) ('valid')."""
 
@@ -198,17 +199,10 @@ class Conv2DTranspose(_ConvBase):
         super().__init__(filters, kernel_size, strides, padding, data_format, (1, 1),
                          activation, use_bias, bias_initializer, bias_regularizer,
                          bias_constraint, activity_regularizer, trainable, name, **kwargs)
-        self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.kernel: Any = None
+        self._set_kernel_args(kernel_initializer, kernel_regularizer, kernel_constraint)
 
-    def build(self, input_shape: Any) -> None:
-        self.kernel = self.add_weight(
-            "kernel", [*self.kernel_size, self.filters, self._channels(input_shape)],
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self._add_bias()
-        self.built = True
+    def _kernel_shape(self, channels: int) -> list[int]:
+        return [*self.kernel_size, self.filters, channels]
 
     def _grow(self, size: Any, kernel: int, stride: int) -> Any:
         if self.padding == "SAME":
