@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphflow as tf
-from graphflow.backends import cpu_fused, generated
+from graphflow import generated_source as generated
+from graphflow.backends import cpu_fused
 
 
 def _plan(sess):
