@@ -256,4 +256,8 @@ from graphflow.api.strings import (
     substr,
 )
 
+# program scaffolding (tf.app, tf.flags, tf.gfile, tf.io.gfile; tf.logging and tf.test above)
+# isort: split
+from graphflow import app, flags, gfile, io
+
 __all__ = [n for n in dir() if not n.startswith("_")]
