@@ -78,7 +78,14 @@ class TestCase(unittest.TestCase):
         with graph.as_default(), self._cached.as_default():
             yield self._cached
 
-    test_session = cached_session
+    @property
+    def test_session(self) -> Callable[..., contextlib.AbstractContextManager]:
+        """TF1's older name of `cached_session`.
+
+        A property, so that unittest's loader (which collects callables named test*) does not run it
+        as a test.
+        """
+        return self.cached_session
 
     def evaluate(self, tensors: Any) -> Any:
         """`tensors` (any fetch structure) run in the default session, or the cached one."""
