@@ -74,6 +74,7 @@ class FlagValues:
     def __init__(self) -> None:
         object.__setattr__(self, "_flags", {})
         object.__setattr__(self, "_parsed", False)
+        object.__setattr__(self, "_required", [])
 
     def _define(self, flag: _Flag) -> None:
         if flag.name in self._flags:
@@ -137,7 +138,8 @@ class FlagValues:
             argv[0] plus the positional arguments (and unknown flags when `known_only`).
 
         Raises:
-            IllegalFlagValueError: a value that does not parse (or a missing one).
+            IllegalFlagValueError: a value that does not parse (or a missing one), or a required flag
+                left None.
             UnrecognizedFlagError: an unknown flag when not `known_only`.
         """
         args = list(argv)
@@ -175,6 +177,10 @@ class FlagValues:
                 value = args[i]
                 i += 1
             flag.value = flag.convert(value)
+        for name in self._required:
+            if self._flags[name].value is None:
+                raise IllegalFlagValueError(f"flag --{name}=None: Flag --{name} must have a value other "
+                                            "than None.")
         object.__setattr__(self, "_parsed", True)
         return remaining
 
@@ -251,3 +257,15 @@ def DEFINE_enum(name: str, default: str | None, enum_values: Sequence[str], help
         raise ValueError(f"value should be one of <{'|'.join(choices)}>")
 
     _define(name, default, help, parse, flag_values)
+
+
+def mark_flag_as_required(name: str, flag_values: FlagValues | None = None) -> None:
+    """Makes parsing fail unless flag `name` ends up with a value other than None.
+
+    Raises:
+        KeyError: when no flag `name` is defined.
+    """
+    values = flag_values if flag_values is not None else FLAGS
+    if name not in values:
+        raise KeyError(f"mark_flag_as_required: no flag named {name!r} is defined")
+    values._required.append(name)

@@ -110,3 +110,15 @@ def test_flag_errors():
     with pytest.raises(AttributeError):
         values.nothing  # noqa: B018
     assert issubclass(flags.IllegalFlagValueError, flags.Error)
+
+
+def test_required_flag():
+    values = flags.FlagValues()
+    flags.DEFINE_string("data_dir", None, "where the data is", flag_values=values)
+    flags.mark_flag_as_required("data_dir", flag_values=values)
+    # absl: "flag --data_dir=None: Flag --data_dir must have a value other than None."
+    with pytest.raises(flags.IllegalFlagValueError, match="must have a value other than None"):
+        values(["p"])
+    assert values(["p", "--data_dir=/d"]) == ["p"] and values.data_dir == "/d"
+    with pytest.raises(KeyError):
+        flags.mark_flag_as_required("nope", flag_values=values)
