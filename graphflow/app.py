@@ -10,12 +10,15 @@ from graphflow import flags
 
 __all__ = ["flags", "run"]
 
+# absl's help flags (its `-h` is not one: it reaches main as an argument).
+_HELP_FLAGS = {f"{dashes}{name}" for dashes in ("-", "--") for name in ("help", "helpshort", "helpfull", "?")}
+
 
 def run(main: Callable[[list[str]], Any] | None = None, argv: Sequence[str] | None = None) -> NoReturn:
     """Parses the command line into `tf.flags.FLAGS`, calls `main(argv)`, exits with its result.
 
-    Unknown flags are kept in the argv given to `main` (TF1 tolerates them); `--help`/`-h`
-    prints the defined flags and exits with 0.
+    Unknown flags are kept in the argv given to `main` (TF1 tolerates them); `--help`, `-?`,
+    `--helpshort` or `--helpfull` prints the defined flags and exits with status 1, as absl.
 
     Args:
         main: called with argv[0] followed by the arguments that are not defined flags; the
@@ -27,9 +30,9 @@ def run(main: Callable[[list[str]], Any] | None = None, argv: Sequence[str] | No
         tf.flags.IllegalFlagValueError: a flag value that does not parse.
     """
     args = list(sys.argv if argv is None else argv)
-    if "--help" in args[1:] or "-h" in args[1:] or "--helpfull" in args[1:]:
+    if _HELP_FLAGS.intersection(args[1:]):
         sys.stdout.write(f"\n       USAGE: {args[0]} [flags]\nflags:\n{flags.FLAGS.get_help()}\n")
-        sys.exit(0)
+        sys.exit(1)
     remaining = flags.FLAGS(args, known_only=True)
     if main is None:
         main = sys.modules["__main__"].main

@@ -67,10 +67,16 @@ def test_bad_flag_values_fail_with_status_1(tmp_path, arg, message):
     assert "IllegalFlagValueError" in out.stderr and message in out.stderr
 
 
-def test_help_lists_flags_and_exits_0(tmp_path):
-    out = _run(tmp_path, "--help")
-    assert out.returncode == 0
+@pytest.mark.parametrize("arg", ["--help", "-?", "--helpfull"])
+def test_help_lists_flags_and_exits_1_as_absl(tmp_path, arg):
+    out = _run(tmp_path, arg)
+    assert out.returncode == 1
     assert "--[no]flag: a switch" in out.stdout and "--items: a list" in out.stdout
+
+
+def test_dash_h_is_an_argument_as_absl(tmp_path):
+    out = _run(tmp_path, "-h")
+    assert out.returncode == 3 and out.stdout.strip() == "ARGV ['-h'] dflt True ['a', 'b'] x 3 0.5"
 
 
 def _fresh():
