@@ -34,4 +34,4 @@ def is_built_with_cuda() -> bool:
 
 
 # program scaffolding: TF1's test base class and runner
-from graphflow.testcase import TestCase, main  # noqa: E402,F401
+from graphflow.testcase import TestCase, get_temp_dir, main  # noqa: E402,F401

@@ -237,6 +237,16 @@ class TestCase(unittest.TestCase):
         return self.assertRaisesWithPredicateMatch(errors.OpError, expected_err_re_or_predicate)
 
 
+_process_temp_dir: list[str] = []
+
+
+def get_temp_dir() -> str:
+    """One temporary directory for the whole test process (`tf.test.get_temp_dir()`)."""
+    if not _process_temp_dir:
+        _process_temp_dir.append(tempfile.mkdtemp(prefix="graphflow_test_"))
+    return _process_temp_dir[0]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Runs the TestCases of the `__main__` module (unittest's runner) and exits with its status."""
     unittest.main(module="__main__", argv=argv)

@@ -120,6 +120,8 @@ def test_each_test_starts_on_a_fresh_graph_and_temp_dir():
     (graph_a, dir_a), (graph_b, dir_b) = seen
     assert graph_a is not graph_b and dir_a != dir_b
     assert not os.path.exists(dir_a) and not os.path.exists(dir_b)  # removed by tearDown
+    shared = tf.test.get_temp_dir()
+    assert os.path.isdir(shared) and tf.test.get_temp_dir() == shared
 
 
 def test_tf_test_main_runs_the_module_and_sets_the_status(tmp_path):
