@@ -67,15 +67,23 @@ class TestCase(unittest.TestCase):
     @contextlib.contextmanager
     def cached_session(self, graph: Graph | None = None, config: Any = None, use_gpu: bool = False,
                        force_gpu: bool = False) -> Iterator[Any]:
-        """The same Session on every call within a test (closed by tearDown), default in the block."""
+        """The same Session on every call within a test (closed by tearDown), default in the block.
+
+        As TF1, the first call creates it on `graph` (the default graph when None) and later calls
+        reuse it, with its graph made the default inside the block.
+
+        Raises:
+            ValueError: when a later call names another `graph` than the first did.
+        """
         from graphflow.session.session import Session
 
-        graph = get_default_graph() if graph is None else graph
-        if getattr(self, "_cached", None) is None or self._cached.graph is not graph:
-            if getattr(self, "_cached", None) is not None:
-                self._cached.close()
-            self._cached = Session(graph=graph, config=config)
-        with graph.as_default(), self._cached.as_default():
+        if getattr(self, "_cached", None) is None:
+            self._cached = Session(graph=get_default_graph() if graph is None else graph, config=config)
+            self._cached_graph_arg = graph
+        elif self._cached_graph_arg is not graph:
+            raise ValueError("The graph used to get the cached session is different than the one that was "
+                             "used to create the session. Maybe create a new session with self.session()")
+        with self._cached.graph.as_default(), self._cached.as_default():
             yield self._cached
 
     @property

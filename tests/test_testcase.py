@@ -87,6 +87,11 @@ def test_sessions_evaluate_and_op_errors(case):
         pass
     with case.test_session() as second:
         assert second is first
+    with tf.Graph().as_default():
+        with case.cached_session() as third:  # TF1: the cached session, its graph made the default
+            assert third is first and tf.get_default_graph() is graph
+        with pytest.raises(ValueError, match="different than the one"), case.cached_session(graph=tf.Graph()):
+            pass
     x = tf.constant([1.0, 2.0]) * 3.0
     case.assertAllClose(case.evaluate(x), [3.0, 6.0])
     assert case.evaluate({"x": x, "l": [x]})["l"][0].tolist() == [3.0, 6.0]
