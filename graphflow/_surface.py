@@ -256,4 +256,8 @@ from graphflow.api.strings import (
     substr,
 )
 
+# summaries (kept as one block: other changes to this file merge around it)
+# isort: split
+from graphflow import summary
+
 __all__ = [n for n in dir() if not n.startswith("_")]
