@@ -193,7 +193,7 @@ class ImageSummary(SummaryOp):
         if dims is not None and (len(dims) != 4 or dims[3] not in (None, 1, 3, 4)):
             raise ValueError("Tensor must be 4-D with last dim 1, 3, or 4, not "
                              f"{inputs[1].shape}")
-        if int(attrs["max_images"]) < 1:
+        if int(attrs.get("max_images", 3)) < 1:
             raise ValueError(f"max_images must be >= 1, got {attrs['max_images']}")
         return self._string_scalar()
 
@@ -201,6 +201,7 @@ class ImageSummary(SummaryOp):
         images = np.asarray(images)
         pb = _protos().summary_pb2
         summary, name = pb.Summary(), _tag(tag)
+        attrs = {**self.defaults, **attrs}  # the conformance suite passes sample attrs alone
         count = min(int(attrs["max_images"]), images.shape[0])
         bad_color = np.asarray(attrs["bad_color"], dtype=np.uint8)
         for k in range(count):
