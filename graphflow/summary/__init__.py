@@ -9,3 +9,16 @@ from graphflow.summary.writer import FileWriter, FileWriterCache
 
 __all__ = ["FileWriter", "FileWriterCache", "histogram", "image", "merge", "merge_all", "scalar",
            "text"]
+
+# TF1's tf.summary also exports the protos; loaded on first access so that importing graphflow
+# never imports tensorboard
+_PROTO_NAMES = {"Summary": "summary_pb2", "SummaryDescription": "summary_pb2",
+                "Event": "event_pb2", "SessionLog": "event_pb2", "TaggedRunMetadata": "event_pb2"}
+
+
+def __getattr__(name: str):
+    if name in _PROTO_NAMES:
+        from graphflow.summary.protos import protos
+
+        return getattr(getattr(protos(), _PROTO_NAMES[name]), name)
+    raise AttributeError(f"module 'graphflow.summary' has no attribute '{name}'")

@@ -111,3 +111,20 @@ def test_import_does_not_need_tensorboard_and_summaries_name_the_extra():
                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert "IMPORT-ERROR" in out.stdout, out.stderr
     assert "pip install graphflow-tf1[tensorboard]" in out.stdout
+
+
+def test_summary_protos_and_session_log(graph, tmp_path):
+    summary = tf.summary.Summary(value=[tf.summary.Summary.Value(tag="hand", simple_value=4.5)])
+    with tf.summary.FileWriter(str(tmp_path)) as writer:
+        # a START log purges later-step events shown before it (TensorBoard's restart rule)
+        writer.add_session_log(tf.summary.SessionLog(status=tf.summary.SessionLog.START), 1)
+        writer.add_summary(summary, global_step=2)
+        writer.add_event(tf.summary.Event(step=3, summary=summary))
+    (first, second) = accumulate(tmp_path).Scalars("hand")
+    assert (first.step, first.value, second.step, second.value) == (2, 4.5, 3, 4.5)
+    from tensorboard.backend.event_processing import event_file_loader
+
+    (path,) = tmp_path.iterdir()
+    logs = [e.session_log.status for e in event_file_loader.EventFileLoader(str(path)).Load()
+            if e.HasField("session_log")]
+    assert logs == [tf.summary.SessionLog.START]
