@@ -182,7 +182,7 @@ class HistogramSummary(SummaryOp):
 @register
 class ImageSummary(SummaryOp):
     """Up to `max_images` PNG images of a [batch, height, width, 1|3|4] tensor, tagged
-    "tag/image" for one image, else "tag/image/0", "tag/image/1", ..."""
+    "tag/image" when `max_images` is 1, else "tag/image/0", "tag/image/1", ..."""
 
     type = "ImageSummary"
     defaults = {"max_images": 3, "bad_color": (255, 0, 0, 255)}
@@ -208,13 +208,69 @@ class ImageSummary(SummaryOp):
             img = image_to_uint8(images[k], bad_color)
             h, w, c = img.shape
             summary.value.add(
-                tag=f"{name}/image" if count == 1 else f"{name}/image/{k}",
+                # TF1 numbers the tags when more than one image is requested (not produced)
+                tag=f"{name}/image" if int(attrs["max_images"]) == 1 else f"{name}/image/{k}",
                 image=pb.Summary.Image(height=h, width=w, colorspace=c, encoded_image_string=encode_png(img)))
         return np.array(summary.SerializeToString(), dtype=object)
 
     def samples(self, rng):
         return [Sample([np.array(b"img", dtype=object), rng.uniform(0, 1, (2, 3, 4, 3))],
                        {"max_images": 1}, check_grad=False)]
+
+
+def encode_wav(samples: np.ndarray, sample_rate: float) -> bytes:
+    """A 16-bit PCM little-endian WAV file of float samples [frames, channels] in [-1, 1]
+    (TF1's EncodeAudioAsS16LEWav: x * 32768 rounded, clamped to int16)."""
+    frames, channels = samples.shape
+    pcm = np.clip(np.round(samples.astype(np.float32) * np.float32(32768.0)), -32768, 32767)
+    data = pcm.astype("<i2").tobytes()
+    rate = int(sample_rate)
+    header = (b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVE"
+              + b"fmt " + struct.pack("<IHHIIHH", 16, 1, channels, rate, rate * channels * 2,
+                                      channels * 2, 16)
+              + b"data" + struct.pack("<I", len(data)))
+    return header + data
+
+
+@register
+class AudioSummaryV2(SummaryOp):
+    """Up to `max_outputs` WAV clips of a [batch, frames] or [batch, frames, channels] float
+    tensor in [-1, 1] at `sample_rate` Hz, tagged "tag/audio" when `max_outputs` is 1, else
+    "tag/audio/0", ..."""
+
+    type = "AudioSummaryV2"
+    defaults = {"max_outputs": 3}
+
+    def infer(self, inputs, attrs):
+        _require_scalar_string(inputs[0], self.type, "tag")
+        if not inputs[1].dtype.is_floating:
+            raise TypeError(f"Input 'tensor' of 'AudioSummaryV2' Op has type {inputs[1].dtype.name} "
+                            "that does not match expected type of float32.")
+        if inputs[1].rank not in (None, 2, 3):
+            raise ValueError(f"Tensor must be 3-D or 2-D, got: {inputs[1].shape}")
+        return self._string_scalar()
+
+    def reference(self, attrs, tag, tensor, sample_rate):
+        attrs = {**self.defaults, **attrs}
+        tensor = np.asarray(tensor)
+        if tensor.ndim == 2:
+            tensor = tensor[:, :, None]
+        rate, max_outputs = float(np.asarray(sample_rate)), int(attrs["max_outputs"])
+        if rate <= 0:
+            raise InvalidArgumentError(None, None, f"sample_rate must be > 0, got {rate}")
+        pb = _protos().summary_pb2
+        summary, name = pb.Summary(), _tag(tag)
+        for k in range(min(max_outputs, tensor.shape[0])):
+            audio = pb.Summary.Audio(sample_rate=rate, num_channels=tensor.shape[2],
+                                     length_frames=tensor.shape[1], content_type="audio/wav",
+                                     encoded_audio_string=encode_wav(tensor[k], rate))
+            summary.value.add(tag=f"{name}/audio" if max_outputs == 1 else f"{name}/audio/{k}",
+                              audio=audio)
+        return np.array(summary.SerializeToString(), dtype=object)
+
+    def samples(self, rng):
+        return [Sample([np.array(b"au", dtype=object), rng.uniform(-1, 1, (2, 5)), np.array(8000.0)],
+                       check_grad=False)]
 
 
 @register

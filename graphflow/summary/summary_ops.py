@@ -108,6 +108,25 @@ def image(name: str, tensor: Any, max_outputs: int = 3, collections: Sequence[st
                             name=scope), collections)
 
 
+def audio(name: str, tensor: Any, sample_rate: Any, max_outputs: int = 3,
+          collections: Sequence[str] | None = None, family: str | None = None) -> Tensor:
+    """16-bit WAV clips of a float [batch, frames] or [batch, frames, channels] tensor with
+    values in [-1, 1], at `sample_rate` Hz; at most `max_outputs` clips are kept.
+
+    Returns:
+        A string scalar tensor holding a serialized Summary.
+
+    Raises:
+        ValueError: for a tensor that is not 2-D or 3-D.
+        InvalidArgumentError (when run): for a sample rate <= 0.
+    """
+    tensor = convert_to_tensor(tensor)
+    with _summary_scope(name, family, [tensor]) as (tag, scope):
+        rate = convert_to_tensor(sample_rate, dtype=dtypes.float32, name="sample_rate")
+        return _collect(out("AudioSummaryV2", [_tag_const(tag), tensor, rate],
+                            {"max_outputs": int(max_outputs)}, name=scope), collections)
+
+
 def text(name: str, tensor: Any, collections: Sequence[str] | None = None) -> Tensor:
     """A text summary (TensorBoard's text plugin) of a string tensor.
 

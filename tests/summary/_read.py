@@ -10,6 +10,7 @@ def accumulate(logdir: str):
     """A reloaded EventAccumulator of `logdir` keeping every event (no sampling)."""
     acc = event_accumulator.EventAccumulator(str(logdir), size_guidance={
         event_accumulator.SCALARS: 0, event_accumulator.HISTOGRAMS: 0,
-        event_accumulator.IMAGES: 0, event_accumulator.TENSORS: 0})
+        event_accumulator.IMAGES: 0, event_accumulator.TENSORS: 0,
+        event_accumulator.AUDIO: 0})
     acc.Reload()
     return acc

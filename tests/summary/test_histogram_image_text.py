@@ -93,3 +93,27 @@ def test_merge_duplicate_tag_is_error(graph):
     a = tf.summary.scalar("a", 1.0)
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match="Duplicate tag a"):
         sess.run(tf.summary.merge([a, a]))
+
+
+def test_image_tags_numbered_when_several_requested(graph, tmp_path):
+    acc = _write(tmp_path, tf.summary.image("one", tf.zeros([1, 2, 2, 1]), max_outputs=3))
+    assert acc.Tags()["images"] == ["one/image/0"]  # as TF1: by max_outputs, not batch size
+
+
+# tf.compat.v1.summary.audio("au", [[0, .5, -.5, 1, -1, .25]], 8000.0, max_outputs=1), TF 2.21
+TF_WAV = bytes.fromhex("524946463000000057415645666d74201000000001000100401f0000803e0000020010006461"
+                       "74610c0000000000004000c0ff7f00800020")
+
+
+def test_audio_matches_tensorflow_wav(graph, tmp_path):
+    import wave
+
+    clip = tf.constant([[0.0, 0.5, -0.5, 1.0, -1.0, 0.25]], tf.float32)
+    acc = _write(tmp_path, tf.summary.audio("au", clip, 8000.0, max_outputs=1))
+    (event,) = acc.Audio("au/audio")
+    assert (event.sample_rate, event.length_frames, event.content_type) == (8000.0, 6, "audio/wav")
+    assert event.encoded_audio_string == TF_WAV
+    with wave.open(io.BytesIO(event.encoded_audio_string)) as w:
+        assert (w.getnchannels(), w.getframerate(), w.getnframes()) == (1, 8000, 6)
+        frames = np.frombuffer(w.readframes(6), "<i2")
+    np.testing.assert_array_equal(frames, [0, 16384, -16384, 32767, -32768, 8192])
