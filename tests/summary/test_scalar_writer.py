@@ -128,3 +128,20 @@ def test_summary_protos_and_session_log(graph, tmp_path):
     logs = [e.session_log.status for e in event_file_loader.EventFileLoader(str(path)).Load()
             if e.HasField("session_log")]
     assert logs == [tf.summary.SessionLog.START]
+
+
+def test_killed_process_leaves_readable_event_file(tmp_path):
+    # the child flushes 5 steps, queues more and dies without closing: every flushed record is
+    # whole, so the reader gets steps 0..4 at least and no error
+    code = ("import os, graphflow as tf\n"
+            f"w = tf.summary.FileWriter({str(tmp_path)!r})\n"
+            "s = lambda v: tf.summary.Summary(value=[tf.summary.Summary.Value(tag='t', simple_value=v)])\n"
+            "for k in range(5): w.add_summary(s(k), k)\n"
+            "w.flush()\n"
+            "for k in range(5, 500): w.add_summary(s(k), k)\n"
+            "os._exit(9)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert out.returncode == 9, out.stderr
+    steps = [e.step for e in accumulate(tmp_path).Scalars("t")]
+    assert steps[:5] == [0, 1, 2, 3, 4] and steps == list(range(len(steps)))
