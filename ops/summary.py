@@ -273,35 +273,49 @@ class AudioSummaryV2(SummaryOp):
                        check_grad=False)]
 
 
-@register
-class TextSummary(SummaryOp):
-    """A string tensor as a TensorProto value of the TensorBoard text plugin (TF1's
-    `tf.summary.text`, a TensorSummaryV2 with plugin_name "text")."""
+def tensor_proto(value: np.ndarray):
+    """A TensorBoard TensorProto of a numpy array: strings in string_val, numbers as raw
+    little-endian tensor_content (as TF's MakeTensorProto)."""
+    p = _protos()
+    if value.dtype == object:
+        proto = p.tensor_pb2.TensorProto(dtype=p.types_pb2.DT_STRING,
+                                         string_val=[bytes(v) for v in value.reshape(-1)])
+    else:
+        names = {"float32": "DT_FLOAT", "float64": "DT_DOUBLE", "float16": "DT_HALF"}
+        name = names.get(value.dtype.name, "DT_" + value.dtype.name.upper())
+        proto = p.tensor_pb2.TensorProto(dtype=p.types_pb2.DataType.Value(name),
+                                         tensor_content=value.astype(value.dtype.newbyteorder("<"))
+                                         .tobytes())
+    for d in value.shape:
+        proto.tensor_shape.dim.add(size=d)
+    return proto
 
-    type = "TextSummary"
+
+@register
+class TensorSummaryV2(SummaryOp):
+    """A whole tensor as a TensorProto value with the given serialized SummaryMetadata
+    (TF1's `tf.summary.tensor_summary`; `tf.summary.text` is this with the text plugin)."""
+
+    type = "TensorSummaryV2"
 
     def infer(self, inputs, attrs):
         _require_scalar_string(inputs[0], self.type, "tag")
-        if inputs[1].dtype != dtypes.string:
-            raise ValueError(f"Expected tensor {inputs[1].dtype.name} to have dtype string, got "
-                             f"{inputs[1].dtype.name}")
+        _require_scalar_string(inputs[2], self.type, "serialized_summary_metadata")
         return self._string_scalar()
 
-    def reference(self, attrs, tag, text):
+    def reference(self, attrs, tag, tensor, serialized_summary_metadata):
         p = _protos()
-        text = np.asarray(text, dtype=object)
-        tensor = p.tensor_pb2.TensorProto(dtype=p.types_pb2.DT_STRING,
-                                          string_val=[bytes(v) for v in text.reshape(-1)])
-        for d in text.shape:
-            tensor.tensor_shape.dim.add(size=d)
-        meta = p.summary_pb2.SummaryMetadata(
-            plugin_data=p.summary_pb2.SummaryMetadata.PluginData(plugin_name="text"))
+        meta = p.summary_pb2.SummaryMetadata.FromString(
+            bytes(np.asarray(serialized_summary_metadata, dtype=object).item()))
         summary = p.summary_pb2.Summary()
-        summary.value.add(tag=_tag(tag), metadata=meta, tensor=tensor)
+        summary.value.add(tag=_tag(tag), metadata=meta, tensor=tensor_proto(np.asarray(tensor)))
         return np.array(summary.SerializeToString(), dtype=object)
 
     def samples(self, rng):
-        return [Sample([np.array(b"note", dtype=object), np.array([b"a", b"b"], dtype=object)],
+        text_meta = np.array(b"\n\x06\n\x04text", dtype=object)  # plugin_data { plugin_name: "text" }
+        return [Sample([np.array(b"note", dtype=object), np.array([b"a", b"b"], dtype=object), text_meta],
+                       check_grad=False),
+                Sample([np.array(b"t", dtype=object), rng.standard_normal((2, 3)), np.array(b"", dtype=object)],
                        check_grad=False)]
 
 

@@ -4,11 +4,20 @@ Writing needs the optional tensorboard package (`pip install graphflow-tf1[tenso
 importing this package does not import it.
 """
 
-from graphflow.summary.summary_ops import audio, histogram, image, merge, merge_all, scalar, text
+from graphflow.summary.summary_ops import (
+    audio,
+    histogram,
+    image,
+    merge,
+    merge_all,
+    scalar,
+    tensor_summary,
+    text,
+)
 from graphflow.summary.writer import FileWriter, FileWriterCache
 
 __all__ = ["FileWriter", "FileWriterCache", "audio", "histogram", "image", "merge", "merge_all", "scalar",
-           "text"]
+           "tensor_summary", "text"]
 
 # TF1's tf.summary also exports the protos; loaded on first access so that importing graphflow
 # never imports tensorboard

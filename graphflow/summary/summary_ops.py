@@ -127,6 +127,42 @@ def audio(name: str, tensor: Any, sample_rate: Any, max_outputs: int = 3,
                             {"max_outputs": int(max_outputs)}, name=scope), collections)
 
 
+def tensor_summary(name: str, tensor: Any, summary_description: str | None = None,
+                   collections: Sequence[str] | None = None, summary_metadata: Any = None,
+                   family: str | None = None, display_name: str | None = None) -> Tensor:
+    """A summary holding the whole `tensor` (any dtype) as a TensorProto.
+
+    Args:
+        name: the summary's name.
+        tensor: the tensor to record.
+        summary_description: set as the metadata's summary_description.
+        collections: graph collections to add it to (default `[GraphKeys.SUMMARIES]`).
+        summary_metadata: a SummaryMetadata proto (e.g. naming a TensorBoard plugin).
+        family: an optional tag prefix.
+        display_name: set as the metadata's display_name.
+
+    Returns:
+        A string scalar tensor holding a serialized Summary.
+
+    Raises:
+        ImportError: when tensorboard is not installed (the metadata is a proto).
+    """
+    from .protos import protos
+
+    meta = protos().summary_pb2.SummaryMetadata()
+    if summary_metadata is not None:
+        meta.CopyFrom(summary_metadata)
+    if summary_description is not None:
+        meta.summary_description = summary_description
+    if display_name is not None:
+        meta.display_name = display_name
+    tensor = convert_to_tensor(tensor)
+    with _summary_scope(name, family, [tensor]) as (tag, scope):
+        serialized = constant(meta.SerializeToString(), dtype=dtypes.string, name="summary_metadata")
+        return _collect(out("TensorSummaryV2", [_tag_const(tag), tensor, serialized], name=scope),
+                        collections)
+
+
 def text(name: str, tensor: Any, collections: Sequence[str] | None = None) -> Tensor:
     """A text summary (TensorBoard's text plugin) of a string tensor.
 
@@ -134,11 +170,16 @@ def text(name: str, tensor: Any, collections: Sequence[str] | None = None) -> Te
         A string scalar tensor holding a serialized Summary.
 
     Raises:
-        ValueError: for a tensor that is not a string tensor.
+        ValueError: for a tensor that is not a string tensor (TF1's message).
     """
     tensor = convert_to_tensor(tensor, preferred_dtype=dtypes.string)
-    with _summary_scope(name, None, [tensor]) as (tag, scope):
-        return _collect(out("TextSummary", [_tag_const(tag), tensor], name=scope), collections)
+    if tensor.dtype != dtypes.string:
+        raise ValueError(f"Expected tensor {tensor.name} to have dtype string, got {tensor.dtype.name}")
+    from .protos import protos
+
+    pb = protos().summary_pb2
+    meta = pb.SummaryMetadata(plugin_data=pb.SummaryMetadata.PluginData(plugin_name="text"))
+    return tensor_summary(name, tensor, summary_metadata=meta, collections=collections)
 
 
 def merge(inputs: Sequence[Any], collections: Sequence[str] | None = None,

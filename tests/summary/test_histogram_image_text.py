@@ -117,3 +117,19 @@ def test_audio_matches_tensorflow_wav(graph, tmp_path):
         assert (w.getnchannels(), w.getframerate(), w.getnframes()) == (1, 8000, 6)
         frames = np.frombuffer(w.readframes(6), "<i2")
     np.testing.assert_array_equal(frames, [0, 16384, -16384, 32767, -32768, 8192])
+
+
+def test_tensor_summary_round_trips_values(graph, tmp_path):
+    from tensorboard.util import tensor_util
+
+    values = np.arange(6, dtype=np.float32).reshape(2, 3) / 4
+    acc = _write(tmp_path, tf.summary.tensor_summary("t", tf.constant(values),
+                                                     summary_description="six numbers"))
+    (event,) = acc.Tensors("t")
+    np.testing.assert_array_equal(tensor_util.make_ndarray(event.tensor_proto), values)
+    assert acc.SummaryMetadata("t").summary_description == "six numbers"
+
+
+def test_text_of_numbers_is_tf1_error(graph):
+    with pytest.raises(ValueError, match="to have dtype string, got float32"):
+        tf.summary.text("n", tf.constant([1.0]))
