@@ -52,6 +52,20 @@ class _WriterThread(threading.Thread):
                     self._events.task_done()
 
 
+def _run_metadata_bytes(run_metadata: Any) -> bytes:
+    if isinstance(run_metadata, bytes):
+        return run_metadata
+    if hasattr(run_metadata, "SerializeToString"):
+        return run_metadata.SerializeToString()
+    from tensorboard.compat.proto import config_pb2
+
+    proto = config_pb2.RunMetadata()
+    step_stats = getattr(run_metadata, "step_stats", None)
+    if hasattr(step_stats, "SerializeToString"):
+        proto.step_stats.ParseFromString(step_stats.SerializeToString())
+    return proto.SerializeToString()
+
+
 class FileWriter:
     """Writes Summary protos, graphs and events to an event file in `logdir`.
 
@@ -140,8 +154,10 @@ class FileWriter:
         self._write(event)
 
     def add_run_metadata(self, run_metadata: Any, tag: str, global_step: int | None = None) -> None:
-        """Queues a serialized RunMetadata (any proto with SerializeToString, or bytes) under `tag`."""
-        data = run_metadata if isinstance(run_metadata, bytes) else run_metadata.SerializeToString()
+        """Queues a RunMetadata under `tag` (TensorBoard's graph tab lists it per step): a
+        RunMetadata proto, its bytes, or graphflow's `tf.RunMetadata` (written as a
+        RunMetadata proto; its step stats are carried when they are a StepStats proto)."""
+        data = _run_metadata_bytes(run_metadata)
         event = self._event_pb2.Event(wall_time=time.time())
         event.tagged_run_metadata.tag = tag
         event.tagged_run_metadata.run_metadata = data

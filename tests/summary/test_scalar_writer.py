@@ -145,3 +145,16 @@ def test_killed_process_leaves_readable_event_file(tmp_path):
     assert out.returncode == 9, out.stderr
     steps = [e.step for e in accumulate(tmp_path).Scalars("t")]
     assert steps[:5] == [0, 1, 2, 3, 4] and steps == list(range(len(steps)))
+
+
+def test_add_run_metadata_is_listed_by_tag(graph, tmp_path):
+    from tensorboard.compat.proto import config_pb2
+
+    proto = config_pb2.RunMetadata()
+    proto.step_stats.dev_stats.add(device="/cpu:0")
+    with tf.summary.FileWriter(str(tmp_path)) as writer:
+        writer.add_run_metadata(proto, "step5", global_step=5)
+        writer.add_run_metadata(tf.RunMetadata(), "plain")
+    acc = accumulate(tmp_path)
+    assert sorted(acc.Tags()["run_metadata"]) == ["plain", "step5"]
+    assert acc.RunMetadata("step5").step_stats.dev_stats[0].device == "/cpu:0"
