@@ -7,7 +7,6 @@ reference is the kernel. The protos come from the optional tensorboard package
 
 from __future__ import annotations
 
-import bisect
 import struct
 import sys
 import zlib
@@ -53,6 +52,7 @@ def _default_bucket_limits() -> list[float]:
 
 
 _LIMITS = _default_bucket_limits()
+_LIMITS_ARRAY = np.asarray(_LIMITS)
 
 
 def histogram_proto(values: np.ndarray):
@@ -61,9 +61,9 @@ def histogram_proto(values: np.ndarray):
     collapsed into one ending at the run's last limit."""
     pb = _protos().summary_pb2
     flat = np.asarray(values, dtype=np.float64).reshape(-1)
-    counts = [0.0] * len(_LIMITS)
-    for x in flat:
-        counts[bisect.bisect_right(_LIMITS, x)] += 1.0
+    # bucket of x: the first limit > x (upper_bound, as TF1), counted for all values at once
+    counts = np.bincount(np.searchsorted(_LIMITS_ARRAY, flat, side="right"),
+                         minlength=len(_LIMITS)).astype(np.float64).tolist()
     proto = pb.HistogramProto(min=float(flat.min()) if flat.size else sys.float_info.max,
                               max=float(flat.max()) if flat.size else -sys.float_info.max,
                               num=float(flat.size), sum=float(flat.sum()),
