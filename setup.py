@@ -32,7 +32,9 @@ setup(
     ],
     extras_require={
         "cuda": ["numba-cuda[cu13]>=0.30"],
-        "dev": ["pytest>=8", "hypothesis>=6", "ruff>=0.5", "scikit-learn>=1.3"],
+        "dev": ["pytest>=8", "hypothesis>=6", "ruff>=0.5", "scikit-learn>=1.3", "tensorboard>=2.10",
+                "Pillow>=9"],
+        "tensorboard": ["tensorboard>=2.10"],
         "examples": ["scikit-learn>=1.3"],
     },
     package_data={"graphflow": ["py.typed"]},

@@ -260,4 +260,8 @@ from graphflow.api.strings import (
 # isort: split
 from graphflow import app, flags, gfile, io
 
+# summaries (kept as one block: other changes to this file merge around it)
+# isort: split
+from graphflow import summary
+
 __all__ = [n for n in dir() if not n.startswith("_")]
