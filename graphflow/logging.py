@@ -39,6 +39,11 @@ if not _logging.getLogger().handlers and not _logger.handlers:
 if _logger.level == _logging.NOTSET:
     _logger.setLevel(WARN)
 
+#: Device placement lines (`ConfigProto(log_device_placement=True)`): TF1 prints them whatever
+#: tf.logging's verbosity, so this child logger keeps its own INFO threshold.
+_placement_logger = _logging.getLogger("graphflow.placement")
+_placement_logger.setLevel(INFO)
+
 # Calls counted per call site for log_every_n / log_first_n.
 _site_counts: dict[tuple[str, int], int] = {}
 
@@ -114,3 +119,8 @@ def log_every_n(level: int, msg: str, n: int, *args: Any) -> None:
 def log_first_n(level: int, msg: str, n: int, *args: Any) -> None:
     """Logs only the first `n` calls from the same line of the program."""
     log_if(level, msg, _count_call_site() < n, *args)
+
+
+def placement(msg: str, *args: Any) -> None:
+    """Logs a device placement line (shown whatever the verbosity, as TF1's placement log)."""
+    _placement_logger.info(msg, *args)

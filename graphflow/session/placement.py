@@ -60,7 +60,7 @@ class Placement:
             if self.log:
                 opdef = REGISTRY.get(op.type)
                 on_host = opdef is not None and pinned_to_host(opdef, op)
-                logging.info("%s: (%s): %s", op.name, op.type, CPU if on_host else self.device)
+                logging.placement("%s: (%s): %s", op.name, op.type, CPU if on_host else self.device)
 
 
 def _why() -> str:
