@@ -1,5 +1,5 @@
 """MonitoredTrainingSession / MonitoredSession: checkpoint steps on disk and values as recorded
-from TF 1.15's semantics (TensorFlow 2.21 compat.v1 gave the same files and values), restore on
+from TensorFlow 2.21's compat.v1 for the same programs (files, steps, restored values), restore on
 restart, stop requests, exits on errors, hook fetch/feed merging and preemption recovery."""
 
 from __future__ import annotations
@@ -94,11 +94,10 @@ class _RaiseAt(tf.train.SessionRunHook):
     def begin(self):
         self._gs = tf.train.get_global_step()
 
-    def before_run(self, run_context):
-        return tf.train.SessionRunArgs(self._gs)
-
     def after_run(self, run_context, run_values):
-        if run_values.results + 1 == self._step:
+        # Reads the step after the run: a step fetched with the train op may be read before or
+        # after the increment in TF, which made TF's files differ from run to run.
+        if int(run_context.session.run(self._gs)) == self._step:
             raise self._error
 
     def end(self, session):
