@@ -12,6 +12,7 @@ import numpy as np
 from graphflow import logging
 from graphflow.framework.graph import GraphKeys, get_default_graph
 
+from .meta_graph import write_graph
 from .session_run_hook import SecondOrStepTimer, SessionRunArgs, SessionRunHook
 from .training_util import get_global_step
 
@@ -83,6 +84,8 @@ class CheckpointSaverHook(SessionRunHook):
         saver / scaffold: where the Saver comes from (at most one); default: the SAVERS collection.
         checkpoint_basename: file prefix ("model.ckpt").
         listeners: CheckpointSaverListener objects.
+        save_graph_def: also write the graph to `checkpoint_dir/graph.pbtxt` when the session
+            is created (with tf.train.write_graph), and the .meta file with each checkpoint.
 
     Raises:
         ValueError: for both `saver` and `scaffold`, or not exactly one of save_secs/save_steps.
@@ -102,14 +105,19 @@ class CheckpointSaverHook(SessionRunHook):
         self._scaffold = scaffold
         self._timer = SecondOrStepTimer(every_secs=save_secs, every_steps=save_steps)
         self._listeners = list(listeners or [])
+        self._save_graph_def = save_graph_def
 
     def begin(self) -> None:
         self._global_step = _global_step_or_raise("CheckpointSaverHook")
+        # TF1 creates the directory here (through its summary writer); the Saver needs it.
+        os.makedirs(self._checkpoint_dir, exist_ok=True)
         for listener in self._listeners:
             listener.begin()
 
     def after_create_session(self, session: Any, coord: Any) -> None:
         step = int(session.run(self._global_step))
+        if self._save_graph_def:
+            write_graph(get_default_graph(), self._checkpoint_dir, "graph.pbtxt")
         self._save(session, step)
         self._timer.update_last_triggered_step(step)
 
@@ -136,7 +144,8 @@ class CheckpointSaverHook(SessionRunHook):
         logging.info("Saving checkpoints for %d into %s.", step, self._save_path)
         for listener in self._listeners:
             listener.before_save(session, step)
-        self._get_saver().save(session, self._save_path, global_step=step)
+        self._get_saver().save(session, self._save_path, global_step=step,
+                               write_meta_graph=self._save_graph_def)
         should_stop = False
         for listener in self._listeners:
             if listener.after_save(session, step):

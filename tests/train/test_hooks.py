@@ -138,3 +138,17 @@ def test_second_or_step_timer():
     assert not secs_timer.should_trigger_for_step(100)
     with pytest.raises(ValueError):
         tf.train.SecondOrStepTimer()
+
+
+def test_checkpoint_saver_hook_writes_the_graph_unless_told_not_to(tmp_path, graph):
+    gs, step = _counter_graph()
+    with_graph, without = tmp_path / "with", tmp_path / "without"
+    hooks = [tf.train.CheckpointSaverHook(str(with_graph), save_steps=10),
+             tf.train.CheckpointSaverHook(str(without), save_steps=10, save_graph_def=False,
+                                          saver=tf.train.Saver())]
+    with tf.train.SingularMonitoredSession(hooks=hooks) as sess:
+        sess.run(step)
+    assert sorted(p.name for p in with_graph.iterdir() if "graph" in p.name or "meta" in p.name) == \
+        ["graph.pbtxt", "model.ckpt-0.meta", "model.ckpt-1.meta"]
+    assert not [p.name for p in without.iterdir() if "graph" in p.name or "meta" in p.name]
+    assert tf.train.load_variable(str(without), "global_step") == 1
