@@ -8,7 +8,7 @@ A monitored session is a stack of wrappers around a raw `tf.Session`, as in TF1:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphflow import logging
@@ -20,6 +20,7 @@ from .coordinator import Coordinator
 from .scaffold import Scaffold
 from .session_creators import ChiefSessionCreator, SessionCreator, WorkerSessionCreator
 from .session_run_hook import SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues
+from .step_context import StepContext, check_step_fn
 
 #: the errors after which a MonitoredSession recreates its session instead of failing
 _PREEMPTION_ERRORS = (errors.AbortedError, errors.UnavailableError)
@@ -241,6 +242,26 @@ class _MonitoredSession:
                 caller (or another hook) also feeds.
         """
         return self._sess.run(fetches, feed_dict=feed_dict, options=options, run_metadata=run_metadata)
+
+    def run_step_fn(self, step_fn: Callable[[StepContext], Any]) -> Any:
+        """Calls `step_fn(step_context)` once and returns its result; after a preemption error
+        the session is recreated and `step_fn` called again (with the new raw session).
+
+        Raises:
+            ValueError: when `step_fn`'s only argument is not `step_context`.
+            StopIteration: when `step_fn` called `step_context.request_stop()`; the `with`
+                block of the MonitoredSession ends normally on it.
+        """
+        check_step_fn(step_fn)
+        while True:
+            try:
+                return step_fn(StepContext(self._tf_sess(), self.run))
+            except _PREEMPTION_ERRORS as e:
+                if not isinstance(self._sess, _RecoverableSession):
+                    raise
+                logging.info("A step function was preempted; the session is recreated. Error: %s", e)
+                self._sess._close_quietly()
+                self._sess._sess = self._sess._create_session()
 
     def should_stop(self) -> bool:
         """True once a hook or the coordinator requested a stop (or the session is closed)."""

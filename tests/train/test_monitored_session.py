@@ -212,3 +212,37 @@ def test_a_ready_op_that_stays_unready_is_a_runtime_error(graph):
     scaffold = tf.train.Scaffold(init_op=tf.no_op())
     with pytest.raises(RuntimeError, match="did not make model ready"):
         tf.train.MonitoredSession(tf.train.ChiefSessionCreator(scaffold=scaffold))
+
+
+def test_run_step_fn_runs_through_hooks_stops_and_recovers(graph):
+    gs, x, w, _, train = _build()
+    created = []
+
+    class Count(tf.train.SessionRunHook):
+        runs = 0
+
+        def after_create_session(self, session, coord):
+            created.append(True)
+
+        def after_run(self, run_context, run_values):
+            Count.runs += 1
+
+    preempted = []
+
+    def step_fn(step_context):
+        if not preempted:
+            preempted.append(True)
+            raise tf.errors.UnavailableError(None, None, "parameter server gone")
+        step_context.run_with_hooks(train, feed_dict={x: X})
+        if step_context.session.run(gs) >= 2:
+            step_context.request_stop()
+        return "ran"
+
+    results = []
+    with tf.train.MonitoredSession(hooks=[Count()]) as sess:
+        while True:  # request_stop raises StopIteration, which ends the with block normally
+            results.append(sess.run_step_fn(step_fn))
+    assert results == ["ran"]
+    assert (len(created), Count.runs) == (2, 2)
+    with pytest.raises(ValueError, match="step_context"), tf.train.MonitoredSession() as sess:
+        sess.run_step_fn(lambda ctx: None)
