@@ -246,3 +246,16 @@ def test_run_step_fn_runs_through_hooks_stops_and_recovers(graph):
     assert (len(created), Count.runs) == (2, 2)
     with pytest.raises(ValueError, match="step_context"), tf.train.MonitoredSession() as sess:
         sess.run_step_fn(lambda ctx: None)
+
+
+def test_a_non_chief_waits_for_the_model_then_gives_up(graph):
+    _build()
+    # No chief ever initializes this process's variables: the worker's wait ends in TF1's error.
+    with pytest.raises(tf.errors.DeadlineExceededError, match="not ready after waiting 0 secs"):
+        tf.train.MonitoredTrainingSession(is_chief=False, max_wait_secs=0)
+
+
+def test_a_non_chief_with_nothing_to_initialize_starts_at_once(graph):
+    c = tf.constant(3.0) * 2.0
+    with tf.train.MonitoredTrainingSession(is_chief=False, max_wait_secs=0) as sess:
+        assert sess.run(c) == 6.0
