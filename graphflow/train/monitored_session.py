@@ -14,6 +14,7 @@ from typing import Any
 from graphflow import logging
 from graphflow.framework import errors
 from graphflow.framework.graph import get_default_graph
+from graphflow.session.config import RunMetadata, RunOptions
 
 from .basic_session_run_hooks import CheckpointSaverHook
 from .coordinator import Coordinator
@@ -85,20 +86,18 @@ class _HookedSession(_WrappedSession):
             raise RuntimeError("Run called even after should_stop requested.")
         context = SessionRunContext(SessionRunArgs(fetches, feed_dict), self._raw)
         all_fetches: dict[Any, Any] = {"caller": fetches}
-        feeds = self._call_before_run(context, all_fetches, feed_dict)
-        kwargs: dict[str, Any] = {}
-        if options is not None:
-            kwargs["options"] = options
-        if run_metadata is not None:
-            kwargs["run_metadata"] = run_metadata
-        outputs = self._raw.run(all_fetches, feed_dict=feeds, **kwargs)
+        # As TF1: the caller's RunOptions (created when None) absorb the hooks' requests.
+        options = options if options is not None else RunOptions()
+        run_metadata = run_metadata if run_metadata is not None else RunMetadata()
+        feeds = self._call_before_run(context, all_fetches, feed_dict, options)
+        outputs = self._raw.run(all_fetches, feed_dict=feeds, options=options, run_metadata=run_metadata)
         for hook in self._hooks:
             hook.after_run(context, SessionRunValues(outputs.get(hook), options, run_metadata))
         self._should_stop = self._should_stop or context.stop_requested
         return outputs["caller"]
 
     def _call_before_run(self, context: SessionRunContext, all_fetches: dict[Any, Any],
-                         user_feeds: Any) -> Any:
+                         user_feeds: Any, options: Any) -> Any:
         hook_feeds: dict[Any, Any] = {}
         for hook in self._hooks:
             request = hook.before_run(context)
@@ -106,6 +105,9 @@ class _HookedSession(_WrappedSession):
                 continue
             if request.fetches is not None:
                 all_fetches[hook] = request.fetches
+            if request.options is not None:
+                options.trace_level = max(options.trace_level, request.options.trace_level)
+                options.timeout_in_ms = max(options.timeout_in_ms, request.options.timeout_in_ms)
             if request.feed_dict:
                 clash = set(hook_feeds) & set(request.feed_dict)
                 if clash:

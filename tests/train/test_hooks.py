@@ -152,3 +152,24 @@ def test_checkpoint_saver_hook_writes_the_graph_unless_told_not_to(tmp_path, gra
         ["graph.pbtxt", "model.ckpt-0.meta", "model.ckpt-1.meta"]
     assert not [p.name for p in without.iterdir() if "graph" in p.name or "meta" in p.name]
     assert tf.train.load_variable(str(without), "global_step") == 1
+
+
+def test_hook_run_options_are_merged_into_the_callers(graph):
+    c = tf.constant(2.0)
+    seen = []
+
+    class Trace(tf.train.SessionRunHook):
+        def before_run(self, run_context):
+            return tf.train.SessionRunArgs(None, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE,
+                                                                       timeout_in_ms=50))
+
+        def after_run(self, run_context, run_values):
+            seen.append((run_values.options.trace_level, run_values.options.timeout_in_ms,
+                         run_values.run_metadata is not None))
+
+    mine = tf.RunOptions(timeout_in_ms=100)
+    with tf.train.SingularMonitoredSession(hooks=[Trace()]) as sess:
+        assert sess.run(c) == 2.0
+        assert sess.run(c, options=mine) == 2.0
+    assert seen == [(3, 50, True), (3, 100, True)]
+    assert mine.trace_level == 3  # TF1 merges into the caller's RunOptions object
