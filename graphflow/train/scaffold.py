@@ -71,8 +71,8 @@ class Scaffold:
     def finalize(self) -> Scaffold:
         """Creates the missing pieces (TF1's defaults) and finalizes the default graph."""
         graph = get_default_graph()
-        if graph.finalized:
-            return self
+        # No early return on a finalized graph (TF1): pieces found in collections still work,
+        # missing ones fail to be created; a second call (session recreation) creates nothing.
         if self._init_op is None:
             self._init_op = _get_or_default(GraphKeys.INIT_OP, global_variables_initializer)
         if self._ready_op is None:

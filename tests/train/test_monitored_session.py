@@ -259,3 +259,23 @@ def test_a_non_chief_with_nothing_to_initialize_starts_at_once(graph):
     c = tf.constant(3.0) * 2.0
     with tf.train.MonitoredTrainingSession(is_chief=False, max_wait_secs=0) as sess:
         assert sess.run(c) == 6.0
+
+
+def test_a_graph_finalized_by_the_user_stays_finalized(graph):
+    gs, x, w, _, train = _build()
+    scaffold = tf.train.Scaffold()
+    scaffold.finalize()
+    assert graph.finalized
+    with tf.train.MonitoredSession(tf.train.ChiefSessionCreator(scaffold=scaffold)) as sess:
+        assert sess.run(w) == 1.0
+    assert graph.finalized
+    # a second Scaffold finds the first one's ops in their collections
+    with tf.train.MonitoredSession(tf.train.ChiefSessionCreator(scaffold=tf.train.Scaffold())) as sess:
+        assert sess.run(w) == 1.0
+
+
+def test_a_finalized_graph_without_the_default_ops_cannot_get_them(graph):
+    _build()
+    graph.finalize()
+    with pytest.raises(RuntimeError, match="finalized"):
+        tf.train.MonitoredSession()
