@@ -218,7 +218,6 @@ class LoggingTensorHook(SessionRunHook):
     def after_run(self, run_context: Any, run_values: Any) -> None:
         if self._should_trigger:
             self._log(run_values.results)
-            self._timer.update_last_triggered_step(self._iter_count)
         self._iter_count += 1
 
     def end(self, session: Any) -> None:
@@ -226,10 +225,19 @@ class LoggingTensorHook(SessionRunHook):
             self._log(session.run(self._current))
 
     def _log(self, values: dict[str, Any]) -> None:
-        if self._formatter is not None:
-            logging.info("%s", self._formatter(values))
+        # As TF1: each line but the first says the seconds since the previous one.
+        elapsed_secs = None
+        if self._timer is not None:
+            elapsed_secs, _ = self._timer.update_last_triggered_step(self._iter_count)
+        with np.printoptions(suppress=True):
+            if self._formatter is not None:
+                logging.info("%s", self._formatter(values))
+                return
+            line = ", ".join(f"{tag} = {values[tag]}" for tag in self._tag_order)
+        if elapsed_secs is not None:
+            logging.info("%s (%.3f sec)", line, elapsed_secs)
         else:
-            logging.info("%s", ", ".join(f"{tag} = {values[tag]}" for tag in self._tag_order))
+            logging.info("%s", line)
 
 
 class NanLossDuringTrainingError(RuntimeError):
