@@ -28,16 +28,14 @@ class StopAtStepHook(SessionRunHook):
     """Requests a stop once the global step reaches `last_step` (or `num_steps` more steps).
 
     Raises:
-        ValueError: unless exactly one of `num_steps` and `last_step` is given, or if negative.
+        ValueError: unless exactly one of `num_steps` and `last_step` is given.
     """
 
     def __init__(self, num_steps: int | None = None, last_step: int | None = None) -> None:
-        if (num_steps is None) == (last_step is None):
+        if num_steps is None and last_step is None:
             raise ValueError("One of num_steps or last_step must be specified.")
-        if num_steps is not None and num_steps < 0:
-            raise ValueError("Negative num_steps.")
-        if last_step is not None and last_step < 0:
-            raise ValueError("Negative last_step.")
+        if num_steps is not None and last_step is not None:
+            raise ValueError("Only one of num_steps or last_step can be specified.")
         self._num_steps = num_steps
         self._last_step = last_step
 

@@ -73,16 +73,14 @@ class SecondOrStepTimer:
     """Triggers at most once every `every_secs` seconds or every `every_steps` steps.
 
     Raises:
-        ValueError: unless exactly one of `every_secs` and `every_steps` is given, or for a
-            negative period.
+        ValueError: unless exactly one of `every_secs` and `every_steps` is given.
     """
 
     def __init__(self, every_secs: float | None = None, every_steps: int | None = None) -> None:
-        if (every_secs is None) == (every_steps is None):
+        if every_secs is None and every_steps is None:
             raise ValueError("Either every_secs or every_steps should be provided.")
-        if (every_secs is not None and every_secs < 0) or (every_steps is not None and every_steps < 0):
-            raise ValueError("Only one of every_secs and every_steps should be provided "
-                             "(and it must not be negative).")
+        if every_secs is not None and every_steps is not None:
+            raise ValueError("Can not provide both every_secs and every_steps.")
         self._every_secs = every_secs
         self._every_steps = every_steps
         self.reset()
