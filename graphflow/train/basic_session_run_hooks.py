@@ -190,8 +190,9 @@ class LoggingTensorHook(SessionRunHook):
         if every_n_iter is not None and every_n_iter <= 0:
             raise ValueError(f"invalid every_n_iter={every_n_iter}.")
         if not isinstance(tensors, Mapping):
-            self._tag_order = [t if isinstance(t, str) else t.name for t in tensors]
-            tensors = {tag: t for tag, t in zip(self._tag_order, tensors)}
+            # As TF1: a list's items are their own tags (a Tensor prints as itself).
+            self._tag_order = list(tensors)
+            tensors = {item: item for item in tensors}
         else:
             self._tag_order = sorted(tensors)
         self._tensors = dict(tensors)

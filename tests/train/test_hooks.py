@@ -103,7 +103,7 @@ def test_logging_tensor_hook_every_n_iter_and_at_end(graph, caplog):
 
 def test_logging_tensor_hook_formatter_and_argument_errors(graph, caplog):
     v = tf.constant([1.0, 2.0])
-    hook = tf.train.LoggingTensorHook([v], at_end=True, formatter=lambda d: f"sum={d[v.name].sum()}")
+    hook = tf.train.LoggingTensorHook([v], at_end=True, formatter=lambda d: f"sum={d[v].sum()}")
     with caplog.at_level(logging.INFO, logger="graphflow"), tf.train.SingularMonitoredSession(hooks=[hook]):
         pass
     assert "sum=3.0" in [r.getMessage() for r in caplog.records]
