@@ -37,3 +37,28 @@ from .ranger import RangerOptimizer
 from .rmsprop import RMSPropOptimizer
 from .saver import Saver
 from .training_util import create_global_step, get_global_step, get_or_create_global_step
+
+# monitored training
+# isort: split
+from .basic_session_run_hooks import (
+    CheckpointSaverHook,
+    CheckpointSaverListener,
+    FeedFnHook,
+    FinalOpsHook,
+    GlobalStepWaiterHook,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    StopAtStepHook,
+)
+from .coordinator import Coordinator, LooperThread
+from .monitored_session import MonitoredSession, MonitoredTrainingSession, SingularMonitoredSession
+from .scaffold import Scaffold
+from .session_creators import ChiefSessionCreator, SessionCreator, WorkerSessionCreator
+from .session_run_hook import (
+    SecondOrStepTimer,
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+)

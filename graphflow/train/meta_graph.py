@@ -146,6 +146,8 @@ def write_graph(graph_or_graph_def: Graph | dict[str, Any], logdir: str, name: s
 def _collections(graph: Graph, keys: Any) -> dict[str, list[Any]]:
     out = {}
     for key in keys if keys is not None else graph.get_all_collection_keys():
+        if key == GraphKeys.SAVERS:  # a Saver is written as the meta graph's saver_def
+            continue
         try:
             out[key] = [_encode_item(item) for item in graph.get_collection(key)]
         except TypeError as e:
