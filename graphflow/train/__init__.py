@@ -62,3 +62,4 @@ from .session_run_hook import (
     SessionRunHook,
     SessionRunValues,
 )
+from .summary_hooks import StepCounterHook, SummarySaverHook

@@ -22,6 +22,7 @@ from .scaffold import Scaffold
 from .session_creators import ChiefSessionCreator, SessionCreator, WorkerSessionCreator
 from .session_run_hook import SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues
 from .step_context import StepContext, check_step_fn
+from .summary_hooks import StepCounterHook, SummarySaverHook
 
 #: the errors after which a MonitoredSession recreates its session instead of failing
 _PREEMPTION_ERRORS = (errors.AbortedError, errors.UnavailableError)
@@ -351,7 +352,7 @@ def MonitoredTrainingSession(master: str = "", is_chief: bool = True,  # noqa: N
                              chief_only_hooks: Sequence[SessionRunHook] | None = None,
                              save_checkpoint_secs: Any = USE_DEFAULT, save_summaries_steps: Any = USE_DEFAULT,
                              save_summaries_secs: Any = USE_DEFAULT, config: Any = None,
-                             stop_grace_period_secs: float = 120, log_step_count_steps: int = 100,
+                             stop_grace_period_secs: float = 120, log_step_count_steps: int | None = 100,
                              max_wait_secs: float = 7200, save_checkpoint_steps: Any = USE_DEFAULT,
                              summary_dir: str | None = None) -> MonitoredSession:
     """A MonitoredSession set up for training, with TF1's defaults.
@@ -362,14 +363,22 @@ def MonitoredTrainingSession(master: str = "", is_chief: bool = True,  # noqa: N
     `save_checkpoint_steps`, at the start and at the end. A non-chief waits up to
     `max_wait_secs` for the model to be ready.
 
-    `save_summaries_steps`, `save_summaries_secs`, `log_step_count_steps` and `summary_dir` are
-    accepted for compatibility; the SummarySaverHook and StepCounterHook they configure in TF1
-    are not added yet (they come with `tf.summary`).
+    On the chief, when a summary directory is known (`summary_dir`, default `checkpoint_dir`),
+    a StepCounterHook writes `global_step/sec` every `log_step_count_steps` steps (unless it is
+    None or <= 0) and a SummarySaverHook runs the scaffold's summary op (default
+    `tf.summary.merge_all()`) every `save_summaries_steps` steps (default 100 when neither
+    period is given) or `save_summaries_secs` seconds (unless both are None or <= 0); both
+    write event files into that directory.
 
     Returns:
         A MonitoredSession.
     """
-    del save_summaries_steps, save_summaries_secs, log_step_count_steps, summary_dir
+    if save_summaries_steps is USE_DEFAULT and save_summaries_secs is USE_DEFAULT:
+        save_summaries_steps, save_summaries_secs = 100, None
+    elif save_summaries_secs is USE_DEFAULT:
+        save_summaries_secs = None
+    elif save_summaries_steps is USE_DEFAULT:
+        save_summaries_steps = None
     if save_checkpoint_secs is USE_DEFAULT and save_checkpoint_steps is USE_DEFAULT:
         save_checkpoint_secs, save_checkpoint_steps = 600, None
     elif save_checkpoint_secs is USE_DEFAULT:
@@ -382,6 +391,14 @@ def MonitoredTrainingSession(master: str = "", is_chief: bool = True,  # noqa: N
         creator: SessionCreator = ChiefSessionCreator(scaffold=scaffold, checkpoint_dir=checkpoint_dir,
                                                       master=master, config=config)
         all_hooks.extend(chief_only_hooks or [])
+        summary_dir = summary_dir or checkpoint_dir
+        if summary_dir:
+            if log_step_count_steps and log_step_count_steps > 0:
+                all_hooks.append(StepCounterHook(output_dir=summary_dir, every_n_steps=log_step_count_steps))
+            if ((save_summaries_steps and save_summaries_steps > 0)
+                    or (save_summaries_secs and save_summaries_secs > 0)):
+                all_hooks.append(SummarySaverHook(scaffold=scaffold, save_steps=save_summaries_steps,
+                                                  save_secs=save_summaries_secs, output_dir=summary_dir))
         if checkpoint_dir and ((save_checkpoint_secs and save_checkpoint_secs > 0)
                                or (save_checkpoint_steps and save_checkpoint_steps > 0)):
             all_hooks.append(CheckpointSaverHook(checkpoint_dir, save_steps=save_checkpoint_steps,

@@ -32,7 +32,8 @@ class Scaffold:
         ready_op: 1-D string tensor naming what is still uninitialized (empty when ready).
         ready_for_local_init_op: same, checked before `local_init_op`.
         local_init_op: run after init or restore (default: local variables and tables).
-        summary_op: the merged summary op (default: the SUMMARY_OP collection).
+        summary_op: the merged summary op (default: the SUMMARY_OP collection, else
+            `tf.summary.merge_all()`, None when the graph has no summaries).
         saver: the Saver for restores and checkpoints (default: the SAVERS collection or new).
         copy_from_scaffold: another Scaffold whose pieces fill the arguments left None.
 
@@ -84,8 +85,7 @@ class Scaffold:
         if self._local_init_op is None:
             self._local_init_op = _get_or_default(GraphKeys.LOCAL_INIT_OP, Scaffold.default_local_init_op)
         if self._summary_op is None:
-            summaries = graph.get_collection(SUMMARY_OP_KEY)
-            self._summary_op = summaries[0] if summaries else None
+            self._summary_op = _get_or_default(SUMMARY_OP_KEY, _merge_all_summaries)
         if self._saver is None:
             self._saver = _get_saver_or_default()
         graph.finalize()
@@ -149,6 +149,12 @@ def _get_or_default(collection_key: str, default_constructor: Callable[[], Any])
     if op is not None:
         graph.add_to_collection(collection_key, op)
     return op
+
+
+def _merge_all_summaries() -> Any:
+    from graphflow.summary.summary_ops import merge_all  # summary imports framework, not train
+
+    return merge_all()
 
 
 def _get_saver_or_default() -> Any:
