@@ -8,6 +8,7 @@ A monitored session is a stack of wrappers around a raw `tf.Session`, as in TF1:
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,6 +27,11 @@ from .summary_hooks import StepCounterHook, SummarySaverHook
 
 #: the errors after which a MonitoredSession recreates its session instead of failing
 _PREEMPTION_ERRORS = (errors.AbortedError, errors.UnavailableError)
+
+
+def _tensorboard_available() -> bool:
+    """Whether the optional tensorboard package (event-file writing) can be imported."""
+    return importlib.util.find_spec("tensorboard") is not None
 
 
 class _UseDefault:
@@ -368,7 +374,8 @@ def MonitoredTrainingSession(master: str = "", is_chief: bool = True,  # noqa: N
     None or <= 0) and a SummarySaverHook runs the scaffold's summary op (default
     `tf.summary.merge_all()`) every `save_summaries_steps` steps (default 100 when neither
     period is given) or `save_summaries_secs` seconds (unless both are None or <= 0); both
-    write event files into that directory.
+    write event files into that directory. Without the optional tensorboard package they are
+    left out with a warning.
 
     Returns:
         A MonitoredSession.
@@ -392,7 +399,11 @@ def MonitoredTrainingSession(master: str = "", is_chief: bool = True,  # noqa: N
                                                       master=master, config=config)
         all_hooks.extend(chief_only_hooks or [])
         summary_dir = summary_dir or checkpoint_dir
-        if summary_dir:
+        if summary_dir and not _tensorboard_available():
+            # tensorboard is an optional extra: training must not fail for want of it.
+            logging.warning("No summaries are written to %s: the tensorboard package is not "
+                            "installed (pip install graphflow-tf1[tensorboard]).", summary_dir)
+        elif summary_dir:
             if log_step_count_steps and log_step_count_steps > 0:
                 all_hooks.append(StepCounterHook(output_dir=summary_dir, every_n_steps=log_step_count_steps))
             if ((save_summaries_steps and save_summaries_steps > 0)

@@ -173,3 +173,16 @@ def test_scaffold_summary_op_defaults_to_merge_all():
     with tf.Session() as sess:
         merged = tf.summary.Summary.FromString(sess.run(scaffold.summary_op))
     assert [(v.tag, v.simple_value) for v in merged.value] == [("a", 1.0)]
+
+
+def test_mts_without_tensorboard_trains_and_warns(tmp_path, monkeypatch, caplog):
+    from graphflow.train import monitored_session
+
+    monkeypatch.setattr(monitored_session, "_tensorboard_available", lambda: False)
+    x, _, train = _build()
+    with caplog.at_level(py_logging.WARNING, logger="graphflow"), \
+            tf.train.MonitoredTrainingSession(checkpoint_dir=str(tmp_path)) as sess:
+        _train(sess, x, train, 2)
+        assert sess.run(tf.train.get_global_step()) == 2
+    assert not [f for f in os.listdir(tmp_path) if f.startswith("events.out")]
+    assert any("tensorboard package is not installed" in r.getMessage() for r in caplog.records)
