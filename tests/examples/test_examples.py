@@ -101,3 +101,26 @@ def test_vgg16_builds_and_trains():
     assert result["parameters"] == 14_714_688 + 512 * 4096 + 4096 + 4096 * 4096 + 4096 \
         + 4096 * 10 + 10  # the 13 conv layers and three dense layers at 32 x 32
     assert result["losses"][-1] < result["losses"][0]
+
+
+def test_tensorboard_digits_writes_what_tensorboard_reads(tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    result = load("tensorboard_digits").main(str(tmp_path), steps=100, verbose=False)
+    events = EventAccumulator(str(tmp_path), size_guidance={"scalars": 0, "histograms": 0,
+                                                             "images": 0})
+    events.Reload()
+    tags = events.Tags()
+    assert {"loss", "accuracy"} <= set(tags["scalars"])
+    losses = events.Scalars("loss")
+    assert [e.step for e in losses] == list(range(10, 101, 10))
+    assert [e.value for e in losses] == pytest.approx([v for _, v in result["logged"]], rel=1e-6)
+    assert losses[-1].value < 0.8 * losses[0].value
+    assert all(b.value <= a.value * 1.02 for a, b in zip(losses, losses[1:]))  # full-set loss
+    assert {"hidden/kernel_1", "logits/kernel_1"} <= set(tags["histograms"])
+    assert events.Histograms("hidden/kernel_1")[0].histogram_value.num == 64 * 32
+    images = [tag for tag in tags["images"] if tag.startswith("inputs/image")]
+    assert len(images) == 3 and events.Images(images[0])[0].width == 8
+    assert tags["graph"]
+    assert "metrics" in {n.name.split("/")[0] for n in events.Graph().node}
