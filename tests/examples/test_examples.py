@@ -101,3 +101,56 @@ def test_vgg16_builds_and_trains():
     assert result["parameters"] == 14_714_688 + 512 * 4096 + 4096 + 4096 * 4096 + 4096 \
         + 4096 * 10 + 10  # the 13 conv layers and three dense layers at 32 x 32
     assert result["losses"][-1] < result["losses"][0]
+
+
+def test_tensorboard_digits_writes_what_tensorboard_reads(tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    result = load("tensorboard_digits").main(str(tmp_path), steps=100, verbose=False)
+    events = EventAccumulator(str(tmp_path), size_guidance={"scalars": 0, "histograms": 0,
+                                                             "images": 0})
+    events.Reload()
+    tags = events.Tags()
+    assert {"loss", "accuracy"} <= set(tags["scalars"])
+    losses = events.Scalars("loss")
+    assert [e.step for e in losses] == list(range(10, 101, 10))
+    assert [e.value for e in losses] == pytest.approx([v for _, v in result["logged"]], rel=1e-6)
+    assert losses[-1].value < 0.8 * losses[0].value
+    assert all(b.value <= a.value * 1.02 for a, b in zip(losses, losses[1:]))  # full-set loss
+    assert {"hidden/kernel_1", "logits/kernel_1"} <= set(tags["histograms"])
+    assert events.Histograms("hidden/kernel_1")[0].histogram_value.num == 64 * 32
+    images = [tag for tag in tags["images"] if tag.startswith("inputs/image")]
+    assert len(images) == 3 and events.Images(images[0])[0].width == 8
+    assert tags["graph"]
+    assert "metrics" in {n.name.split("/")[0] for n in events.Graph().node}
+
+
+def test_monitored_training_resumes_after_being_killed(tmp_path):
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    last_step = 30_000  # ~0.2 ms a step: long enough to be killed mid-run
+    command = [sys.executable, "-u", str(EXAMPLES / "monitored_training.py"),
+               "--checkpoint-dir", str(tmp_path), "--last-step", str(last_step)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    logged = []
+    for line in first.stdout:
+        if match := re.search(r"step = (\d+)", line):
+            logged.append(int(match[1]))
+            if logged[-1] >= 350:  # the checkpoint of step 300 is then whole on disk
+                first.send_signal(signal.SIGKILL)
+                break
+    first.wait(timeout=60)
+    first.stdout.close()
+    assert first.returncode == -signal.SIGKILL, f"not killed mid-run; logged steps {logged}"
+
+    second = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr
+    resumed = int(re.search(r"resuming from .*model\.ckpt-(\d+)", second.stdout)[1])
+    assert 300 <= resumed < last_step
+    logged = [int(s) for s in re.findall(r"step = (\d+)", second.stderr)]
+    assert logged[0] == resumed and logged == sorted(logged)  # the global step goes on
+    assert f"done: model.ckpt-{last_step}" in second.stdout
