@@ -36,7 +36,7 @@ from .radam import RAdamOptimizer
 from .ranger import RangerOptimizer
 from .rmsprop import RMSPropOptimizer
 from .saver import Saver
-from .training_util import create_global_step, get_global_step, get_or_create_global_step
+from .training_util import create_global_step, get_global_step, get_or_create_global_step, global_step
 
 # monitored training
 # isort: split

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from graphflow.framework import dtypes
 from graphflow.framework.graph import Graph, GraphKeys, get_default_graph
 from graphflow.framework.initializers import Zeros
@@ -39,3 +41,13 @@ def create_global_step(graph: Graph | None = None) -> Variable:
 def get_or_create_global_step(graph: Graph | None = None) -> Variable:
     """The global step variable, created on first use."""
     return get_global_step(graph) or create_global_step(graph)
+
+
+def global_step(sess: Any, global_step_tensor: Any) -> int:
+    """The global step's value in `sess`, as a Python int (TF1's `tf.train.global_step`).
+
+    Args:
+        sess: a Session.
+        global_step_tensor: the global step Variable or tensor, or its name.
+    """
+    return int(sess.run(global_step_tensor))

@@ -39,6 +39,9 @@ def test_global_step_var_list_and_names(graph):
         for _ in range(2):
             sess.run("train")
         assert sess.run(global_step) == 2
+        step = tf.train.global_step(sess, global_step)
+        assert step == 2 and type(step) is int
+        assert tf.train.global_step(sess, global_step.name) == 2
         assert sess.run(a) == pytest.approx(0.25) and sess.run(b) == 1.0
 
 
