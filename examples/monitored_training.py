@@ -15,7 +15,7 @@ import argparse
 import os
 
 import numpy as np
-from sklearn.datasets import load_digits
+from optimizers import load_data  # the digits split shared with examples/optimizers.py
 
 import graphflow as tf
 
@@ -42,8 +42,7 @@ def main(checkpoint_dir: str = "./checkpoints/monitored", last_step: int = 2000,
         The checkpoint the run started from (None for a fresh start) and the one it ended with.
     """
     tf.logging.set_verbosity(tf.logging.INFO)  # the hooks log at INFO, as TF1's
-    digits = load_digits()
-    x, y = (digits.data / 16.0).astype(np.float32), digits.target.astype(np.int64)
+    (x, y), _ = load_data()
     images, labels, loss, train, step = build()
     start = tf.train.latest_checkpoint(checkpoint_dir)
     print(f"resuming from {start}" if start else "starting from scratch", flush=True)

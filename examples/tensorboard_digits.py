@@ -14,19 +14,9 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from sklearn.datasets import load_digits
+from optimizers import load_data  # the digits split shared with examples/optimizers.py
 
 import graphflow as tf
-
-
-def load_data(seed: int = 0):
-    """Flattened images [N, 64] in [0, 1] and labels, split 80/20."""
-    digits = load_digits()
-    x = (digits.data / 16.0).astype(np.float32)
-    y = digits.target.astype(np.int64)
-    order = np.random.default_rng(seed).permutation(len(x))
-    cut = int(0.8 * len(x))
-    return (x[order[:cut]], y[order[:cut]]), (x[order[cut:]], y[order[cut:]])
 
 
 def build(learning_rate: float = 0.1):

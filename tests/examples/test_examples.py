@@ -103,8 +103,9 @@ def test_vgg16_builds_and_trains():
     assert result["losses"][-1] < result["losses"][0]
 
 
-def test_tensorboard_digits_writes_what_tensorboard_reads(tmp_path):
+def test_tensorboard_digits_writes_what_tensorboard_reads(tmp_path, monkeypatch):
     pytest.importorskip("tensorboard")
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # it imports optimizers' data split
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     result = load("tensorboard_digits").main(str(tmp_path), steps=100, verbose=False)
