@@ -67,6 +67,19 @@ def _cast(value: Tensor, dtype: dtypes.DType, saturate: bool, name: str | None =
     return gmath.cast(value, dtype, name=name)
 
 
+def _with_channels(images: Tensor, channels: int, op: str, what: str) -> Tensor:
+    """`images`, checked to have `channels` in its last dimension where that is known.
+
+    Raises:
+        ValueError: naming `op` and the shape otherwise.
+    """
+    last = images.shape[-1] if images.shape.ndims else None
+    last = getattr(last, "value", last)
+    if last is not None and last != channels:
+        raise ValueError(f"{op}: the last dimension must be {what}, got shape {images.shape}")
+    return images
+
+
 def rgb_to_grayscale(images: Any, name: str | None = None) -> Tensor:
     """The weighted sum 0.2989 R + 0.5870 G + 0.1140 B, computed in float32 and converted back
     to the images' dtype; the last dimension becomes 1.
@@ -74,11 +87,7 @@ def rgb_to_grayscale(images: Any, name: str | None = None) -> Tensor:
     Raises:
         ValueError: when the last dimension is known and is not 3.
     """
-    images = convert_to_tensor(images)
-    channels = images.shape[-1] if images.shape.ndims else None
-    channels = getattr(channels, "value", channels)
-    if channels is not None and channels != 3:
-        raise ValueError(f"rgb_to_grayscale: the last dimension must be 3 (RGB), got shape {images.shape}")
+    images = _with_channels(convert_to_tensor(images), 3, "rgb_to_grayscale", "3 (RGB)")
     with get_default_graph().name_scope(name or "rgb_to_grayscale") as scope:
         pixels = convert_image_dtype(images, dtypes.float32)
         weights = convert_to_tensor(list(GRAY_WEIGHTS), dtypes.float32)
@@ -92,10 +101,6 @@ def grayscale_to_rgb(images: Any, name: str | None = None) -> Tensor:
     Raises:
         ValueError: when the last dimension is known and is not 1.
     """
-    images = convert_to_tensor(images)
-    channels = images.shape[-1] if images.shape.ndims else None
-    channels = getattr(channels, "value", channels)
-    if channels is not None and channels != 1:
-        raise ValueError(f"grayscale_to_rgb: the last dimension must be 1, got shape {images.shape}")
+    images = _with_channels(convert_to_tensor(images), 1, "grayscale_to_rgb", "1")
     with get_default_graph().name_scope(name or "grayscale_to_rgb") as scope:
         return concat([images, images, images], -1, name=scope)

@@ -352,6 +352,14 @@ class SingularMonitoredSession(_MonitoredSession):
         return self._tf_sess()
 
 
+def _period(steps: Any, secs: Any, default_steps: Any, default_secs: Any) -> tuple[Any, Any]:
+    """TF1's rule for a (steps, secs) pair of MonitoredTrainingSession: both left at USE_DEFAULT
+    take the defaults; one given switches the other off."""
+    if steps is USE_DEFAULT and secs is USE_DEFAULT:
+        return default_steps, default_secs
+    return (None if steps is USE_DEFAULT else steps), (None if secs is USE_DEFAULT else secs)
+
+
 def MonitoredTrainingSession(master: str = "", is_chief: bool = True,  # noqa: N802 - TF1's name
                              checkpoint_dir: str | None = None, scaffold: Scaffold | None = None,
                              hooks: Sequence[SessionRunHook] | None = None,
@@ -380,18 +388,10 @@ def MonitoredTrainingSession(master: str = "", is_chief: bool = True,  # noqa: N
     Returns:
         A MonitoredSession.
     """
-    if save_summaries_steps is USE_DEFAULT and save_summaries_secs is USE_DEFAULT:
-        save_summaries_steps, save_summaries_secs = 100, None
-    elif save_summaries_secs is USE_DEFAULT:
-        save_summaries_secs = None
-    elif save_summaries_steps is USE_DEFAULT:
-        save_summaries_steps = None
-    if save_checkpoint_secs is USE_DEFAULT and save_checkpoint_steps is USE_DEFAULT:
-        save_checkpoint_secs, save_checkpoint_steps = 600, None
-    elif save_checkpoint_secs is USE_DEFAULT:
-        save_checkpoint_secs = None
-    elif save_checkpoint_steps is USE_DEFAULT:
-        save_checkpoint_steps = None
+    save_summaries_steps, save_summaries_secs = _period(save_summaries_steps,
+                                                        save_summaries_secs, 100, None)
+    save_checkpoint_steps, save_checkpoint_secs = _period(save_checkpoint_steps,
+                                                          save_checkpoint_secs, None, 600)
     scaffold = scaffold or Scaffold()
     all_hooks: list[SessionRunHook] = []
     if is_chief:
