@@ -12,6 +12,7 @@ from graphflow import (
     logging,
     losses,
     math,
+    nest,
     nn,
     random,
     regularizers,
