@@ -266,4 +266,9 @@ from graphflow import app, flags, gfile, io
 # isort: split
 from graphflow import summary
 
+# TensorArray (kept as one block: other changes to this file merge around it)
+# isort: split
+from graphflow.framework.dtypes import variant
+from graphflow.tensor_array import TensorArray
+
 __all__ = [n for n in dir() if not n.startswith("_")]
