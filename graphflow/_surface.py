@@ -46,6 +46,7 @@ from graphflow.api.array import (
     zeros,
 )
 from graphflow.api.clip import clip_by_global_norm, clip_by_norm, global_norm
+from graphflow.api.control_flow import case, cond, while_loop
 from graphflow.api.graph_utils import (
     dimension_value,
     is_tensor,
