@@ -104,12 +104,13 @@ class EmptyTensorList(ListOp):
 @register_list_op
 class TensorListReserve(ListOp):
     """A list of `num_elements` unwritten slots (they read as zeros of a fully known element
-    shape): inputs element_shape, num_elements; attrs element_dtype, array_name."""
+    shape): inputs element_shape, num_elements; attrs element_dtype, array_name (for
+    messages) and handle_name (a TensorArray's unique op name: distinct arrays never merge)."""
 
     type = "TensorListReserve"
     kernels = {"cuda": "graphflow.cuda.tensor_list:build_list_op"}
     differentiable = False
-    defaults = {"array_name": ""}
+    defaults = {"array_name": "", "handle_name": ""}
 
     def infer(self, inputs, attrs):
         return [list_spec()]

@@ -127,10 +127,11 @@ def cuda_kernel(node: Node, state: Any, host_nodes: list[Node]) -> tuple[Kernel,
     specs = (*node.in_specs, *node.out_specs)
     if any(s.dtype.name == "variant" for s in specs):
         # list values: a host container of device arrays; their ops keep elements on the device
-        # whatever the shapes (graphflow.cuda.tensor_list), other ops pass them on the host
+        # whatever the shapes (graphflow.cuda.tensor_list), and so do loops and branches carrying
+        # them; other ops pass them on the host
         build = node.opdef.kernel_builder("cuda")
-        if build is not None and not node.stateful:
-            return build(node), True
+        if build is not None:
+            return (build(node, state) if node.stateful else build(node)), True
         return host_kernel(node, state, pinned=True), False
     if any(s.dtype.np.kind == "O" for s in specs):
         return host_kernel(node, state, pinned=True), False  # strings live in host memory (TF1)

@@ -28,7 +28,7 @@ def _fresh_graph():
 def test_write_read_stack_size_and_unwritten_zeros():
     ta = tf.TensorArray(tf.float32, 3).write(0, [1.0, 2.0]).write(1, [3.0, 4.0])
     stacked, second, size = ta.stack(), ta.read(1), ta.size()
-    assert stacked.shape.as_list() == [None, 2]  # TF1: the first dimension stays unknown
+    assert stacked.shape.as_list() == [3, 2]  # TF1: a fixed size is the leading dimension
     assert second.shape.as_list() == [2] and second.dtype == tf.float32
     got = _run([stacked, size])
     np.testing.assert_array_equal(got[0], np.array([[1, 2], [3, 4], [0, 0]], np.float32))
