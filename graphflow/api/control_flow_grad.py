@@ -34,10 +34,20 @@ def _differentiable(dtype: Any) -> bool:
     return dtype.is_floating or dtype.name == "variant"
 
 
+def _recomputed(attrs: Any) -> dict[str, Any]:
+    """A copied op's attributes: a TensorArray read recomputed for a gradient is not a second
+    user read (clear_after_read would refuse it)."""
+    attrs = dict(attrs)
+    if attrs.get("clear_after_read"):
+        attrs["clear_after_read"] = False
+    return attrs
+
+
 def copy_function(src: FuncGraph, dst: Graph, inputs: Sequence[Tensor]) -> dict[Tensor, Tensor]:
     """Copies the ops of `src` into `dst` (the default graph, possibly a FuncGraph), with
     `src.inputs[i]` standing for `inputs[i]`; returns the map from `src`'s tensors to the
-    copies. References to outer variables stay references."""
+    copies. References to outer variables stay references; TensorArray reads keep their
+    elements (see `_recomputed`)."""
     mapping: dict[Tensor, Tensor] = {}
     for placeholder, t in zip(src.inputs, inputs):
         mapping[placeholder] = dst.capture(t) if isinstance(dst, FuncGraph) else t
@@ -47,7 +57,7 @@ def copy_function(src: FuncGraph, dst: Graph, inputs: Sequence[Tensor]) -> dict[
             continue
         control = [copies[c] for c in op.control_inputs if c in copies]
         with dst.control_dependencies(control):
-            new = dst.create_op(op.type, [mapping.get(t, t) for t in op.inputs], dict(op.attrs),
+            new = dst.create_op(op.type, [mapping.get(t, t) for t in op.inputs], _recomputed(op.attrs),
                                 name=op.name.rpartition("/")[2])
         copies[op] = new
         for a, b in zip(op.outputs, new.outputs):
@@ -116,7 +126,7 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
 
     from ._build import out as make
     from .control_flow import while_loop
-    from .math import add, greater, subtract
+    from .math import add_n, greater, subtract
 
     n = len(op.get_attr("output_shapes"))
     loop_outputs, captured = op.outputs[:n], list(op.inputs[n:])
@@ -143,7 +153,7 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
         xs += [mapping[body_g.inputs[n + j]] for j in cap_idx]
         found = gradients(ys, xs, grad_ys=d_out)
         new_d = [g if g is not None else _zeros_like(x) for g, x in zip(found[:nv], xs[:nv])]
-        new_acc = [a if g is None else add(a, g) for a, g in zip(acc, found[nv:])]
+        new_acc = [a if g is None else add_n([a, g]) for a, g in zip(acc, found[nv:])]
         return [step, *new_d, *new_acc]
 
     invariants = [TensorShape([]), *[TensorShape(None)] * (len(d_vars) + len(d_caps))]

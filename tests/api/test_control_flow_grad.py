@@ -167,3 +167,36 @@ def test_training_a_variable_read_inside_a_loop():
             s.run(train)
         assert s.run(w) == pytest.approx(expected, rel=1e-9)
         assert abs(expected - 2.0) < 0.05
+
+
+def test_tensor_array_rnn_gradient_matches_finite_differences():
+    """A TensorArray read (clear_after_read) and written inside the loop, stacked after it:
+    the recomputed reads of the backward loop are allowed, the lists' gradients flow."""
+    x = tf.placeholder(tf.float64, [4, 3])
+    w = tf.Variable(np.eye(3) * 0.5)
+    inputs = tf.TensorArray(tf.float64, size=4).unstack(x)
+
+    def body(t, h, ta):
+        h = tf.tanh(tf.matmul(tf.reshape(inputs.read(t), [1, 3]), w) + h)
+        return t + 1, h, ta.write(t, tf.reshape(h, [3]))
+
+    _, _, ta = tf.while_loop(lambda t, h, ta: t < 4, body,
+                             [tf.constant(0), tf.zeros([1, 3], tf.float64),
+                              tf.TensorArray(tf.float64, size=4)])
+    out = ta.stack()
+    gx, gw = tf.gradients(tf.reduce_sum(out * out), [x, w])
+    xv = np.random.RandomState(0).randn(4, 3)
+
+    def f(xx, ww):
+        h, total = np.zeros((1, 3)), 0.0
+        for t in range(4):
+            h = np.tanh(xx[t:t + 1] @ ww + h)
+            total += np.sum(h * h)
+        return total
+
+    with tf.Session() as s:
+        s.run(w.initializer)
+        wv = s.run(w)
+        got_x, got_w = s.run([gx, gw], {x: xv})
+        np.testing.assert_allclose(got_w, _numeric(lambda v: f(xv, v), wv), rtol=1e-6)
+        np.testing.assert_allclose(got_x, _numeric(lambda v: f(v, wv), xv), rtol=1e-6)
