@@ -124,3 +124,70 @@ def test_a_loop_reading_past_the_array_raises_and_the_session_keeps_working():
                            match="Tried to read from index 2 but array size is: 2"):
             sess.run(total)
         assert sess.run(tf.constant(1.0) + 1.0) == 2.0
+
+
+# ---- gradients: symbolic against central differences of the same graph's forward pass ------------
+
+def _finite_difference_check(loss, wrt, feeds, variables=()):
+    """tf.gradients of the scalar `loss` w.r.t. placeholders `wrt` (fed from `feeds`) and
+    `variables` against central differences in float64 (variables perturbed with `load`)."""
+    grads = tf.gradients(loss, list(wrt) + list(variables))
+    assert all(g is not None for g in grads)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        symbolic = sess.run(grads, feeds)
+        eps = 1e-6
+        for k, p in enumerate(wrt):
+            base = np.array(feeds[p], np.float64)
+            numeric = np.zeros_like(base)
+            for idx in np.ndindex(base.shape):
+                values = []
+                for sign in (1, -1):
+                    moved = base.copy()
+                    moved[idx] += sign * eps
+                    values.append(sess.run(loss, {**feeds, p: moved}))
+                numeric[idx] = (values[0] - values[1]) / (2 * eps)
+            np.testing.assert_allclose(symbolic[k], numeric, rtol=1e-5, atol=1e-7, err_msg=p.name)
+        for k, v in enumerate(variables, start=len(wrt)):
+            base = sess.run(v)
+            numeric = np.zeros_like(base)
+            for idx in np.ndindex(base.shape):
+                values = []
+                for sign in (1, -1):
+                    moved = base.copy()
+                    moved[idx] += sign * eps
+                    v.load(moved, sess)
+                    values.append(sess.run(loss, feeds))
+                numeric[idx] = (values[0] - values[1]) / (2 * eps)
+            v.load(base, sess)
+            np.testing.assert_allclose(symbolic[k], numeric, rtol=1e-5, atol=1e-7, err_msg=v.name)
+
+
+def test_gradient_through_a_loop_writing_a_tensor_array_then_stacked():
+    rng = np.random.default_rng(0)
+    x = tf.placeholder(tf.float64, [3, 2])
+    h0 = tf.placeholder(tf.float64, [2])
+    w = tf.Variable(np.array([[0.5, -0.3], [0.2, 0.8]]), dtype=tf.float64)
+    inputs = tf.TensorArray(tf.float64, 3).unstack(x)
+
+    def body(t, h, out):
+        h = tf.tanh(tf.reshape(tf.matmul(tf.reshape(h, [1, 2]), w), [2]) + inputs.read(t))
+        return t + 1, h, out.write(t, h)
+
+    _, last, out = tf.while_loop(lambda t, h, o: t < 3, body, (0, h0, tf.TensorArray(tf.float64, 3)))
+    loss = tf.reduce_sum(out.stack() * rng.normal(size=(3, 2))) + tf.reduce_sum(last * last)
+    _finite_difference_check(loss, [x, h0], {x: rng.normal(size=(3, 2)), h0: [0.1, -0.2]}, [w])
+
+
+def test_gradients_of_map_fn_scan_and_folds():
+    rng = np.random.default_rng(1)
+    x = tf.placeholder(tf.float64, [3, 2])
+    init = tf.placeholder(tf.float64, [2])
+    weights = rng.normal(size=(3, 2))
+    mapped = tf.map_fn(lambda r: tf.sin(r) * r, x)
+    scanned = tf.scan(lambda a, e: a * e + 1.0, x, initializer=init, reverse=True)
+    left = tf.foldl(lambda a, e: a * tf.tanh(e) + e, x)
+    right = tf.foldr(lambda a, e: a * tf.tanh(e), x, initializer=init)
+    loss = (tf.reduce_sum(mapped * weights) + tf.reduce_sum(scanned * weights[::-1])
+            + tf.reduce_sum(left * left) + tf.reduce_sum(right))
+    _finite_difference_check(loss, [x, init], {x: rng.normal(size=(3, 2)), init: [0.3, -0.7]})

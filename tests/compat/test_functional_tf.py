@@ -37,6 +37,9 @@ PROGRAMS = {
                                         initializer=tf.ones([3]), reverse=True)],
     "folds": lambda tf: [tf.foldl(lambda a, e: a * e, tf.constant(X)),
                          tf.foldr(lambda a, e: a * 0.5 + e, tf.constant(X), initializer=tf.zeros([3]))],
+    "gradients": lambda tf: (lambda x: tf.gradients(
+        tf.reduce_sum(tf.scan(lambda a, e: a * e + 1.0, x)) + tf.reduce_sum(tf.map_fn(tf.sin, x))
+        + tf.reduce_sum(tf.foldl(lambda a, e: a * tf.tanh(e), x)), x))(tf.constant(X)),
     "tensor_array": lambda tf: (lambda ta: [ta.stack(), ta.size()])(
         tf.TensorArray(tf.float32, 5, clear_after_read=False).unstack(tf.constant(X)).write(4, X[0])),
     "tensor_array_concat": lambda tf: [tf.TensorArray(tf.float32, 2, infer_shape=False).split(
