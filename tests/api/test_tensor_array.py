@@ -208,3 +208,21 @@ def test_identity_close_and_grad_keep_the_tf1_surface():
     got = _run([same.stack(), grad_ta.read(0)])
     np.testing.assert_array_equal(got[0], [1.0, 2.0])
     assert got[1] == 7.0  # a gradient array adds repeated writes up (TF1)
+
+
+def test_a_graph_with_tensor_arrays_round_trips_through_a_meta_graph(tmp_path):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    ta = tf.TensorArray(tf.float32, tf.shape(x)[0], element_shape=[None]).unstack(x)
+    doubled = tf.identity(ta.gather([1, 0]) * 2.0, name="doubled")
+    ragged = tf.TensorArray(tf.float32, 2, infer_shape=False).write(0, x[0]).write(1, x[1, :1])
+    joined = tf.identity(ragged.concat(), name="joined")
+    path = str(tmp_path / "model.meta")
+    tf.train.export_meta_graph(path)
+    feed = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(path)
+        with tf.Session() as sess:
+            got = sess.run(["doubled:0", "joined:0"], {"x:0": feed})
+    np.testing.assert_array_equal(got[0], [[6.0, 8.0], [2.0, 4.0]])
+    np.testing.assert_array_equal(got[1], [1.0, 2.0, 3.0])
+    assert doubled.shape.as_list() == [2, 2] and joined.shape.ndims is None
