@@ -199,8 +199,9 @@ def write_items(lst: TensorListValue, writes: Sequence[tuple[int, Any]], attrs: 
     shape = lst.element_shape
     mode, resize = attrs.get("write_mode", "once"), attrs.get("resize", False)
     infer = attrs.get("infer_shape", True)
+    want_dtype = lst.element_dtype.np
     for index, value in writes:
-        if np.dtype(value.dtype) != lst.element_dtype.np:
+        if value.dtype != want_dtype:
             found = _TF_TYPE_NAMES.get(np.dtype(value.dtype).name, np.dtype(value.dtype).name)
             want = _TF_TYPE_NAMES.get(lst.element_dtype.name, lst.element_dtype.name)
             raise ListError(f"TensorArray dtype is {want} but Op is trying to write dtype {found}.")
@@ -209,12 +210,13 @@ def write_items(lst: TensorListValue, writes: Sequence[tuple[int, Any]], attrs: 
                             f"not resizeable and size is: {len(items)}")
         if index >= len(items):
             items.extend([None] * (index + 1 - len(items)))
-        if infer:
-            merged = merge_shapes(shape, tuple(value.shape))
+        value_shape = tuple(value.shape)
+        if infer and value_shape != shape:
+            merged = merge_shapes(shape, value_shape)
             if merged is False:
                 raise ListError(
                     f"TensorArray {lst.name}: Could not write to TensorArray index {index} because "
-                    f"the value shape is {format_shape(tuple(value.shape))} which is incompatible "
+                    f"the value shape is {format_shape(value_shape)} which is incompatible "
                     f"with the TensorArray's inferred element shape: {format_shape(shape)} "
                     "(consider setting infer_shape=False).")
             shape = merged
