@@ -191,3 +191,27 @@ def test_gradients_of_map_fn_scan_and_folds():
     loss = (tf.reduce_sum(mapped * weights) + tf.reduce_sum(scanned * weights[::-1])
             + tf.reduce_sum(left * left) + tf.reduce_sum(right))
     _finite_difference_check(loss, [x, init], {x: rng.normal(size=(3, 2)), init: [0.3, -0.7]})
+
+
+def test_tensor_arrays_through_cond_branches_and_nested_map_fn():
+    pred = tf.placeholder(tf.bool, [])
+    x = tf.placeholder(tf.float64, [2])
+    ta = tf.TensorArray(tf.float64, 2).write(0, x)
+    branched = tf.cond(pred, lambda: ta.write(1, x * 2.0), lambda: ta.write(1, x * 3.0))
+    assert isinstance(branched, tf.TensorArray) and branched.element_shape.as_list() == [2]
+    stacked = branched.stack()
+    grad = tf.gradients(tf.reduce_sum(stacked * stacked), x)[0]
+    m = tf.placeholder(tf.float64, [2, 3, 2])
+    nested = tf.map_fn(lambda rows: tf.map_fn(lambda r: r * tf.reduce_sum(r), rows), m)
+    nested_grad = tf.gradients(tf.reduce_sum(nested), m)[0]
+    data = np.random.default_rng(4).normal(size=(2, 3, 2))
+    with tf.Session() as sess:
+        for flag, k in ((True, 2.0), (False, 3.0)):
+            s, g = sess.run([stacked, grad], {pred: flag, x: [1.0, 2.0]})
+            np.testing.assert_array_equal(s, [[1.0, 2.0], [k, 2 * k]])
+            np.testing.assert_allclose(g, 2 * (1 + k * k) * np.array([1.0, 2.0]))
+        n, ng = sess.run([nested, nested_grad], {m: data})
+    sums = data.sum(-1, keepdims=True)
+    np.testing.assert_allclose(n, data * sums)
+    # each row contributes sum_j r_j * S = S**2 (S = sum of the row): d/dr_k = 2 S
+    np.testing.assert_allclose(ng, np.broadcast_to(2 * sums, data.shape))
