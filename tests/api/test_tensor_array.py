@@ -226,3 +226,15 @@ def test_a_graph_with_tensor_arrays_round_trips_through_a_meta_graph(tmp_path):
     np.testing.assert_array_equal(got[0], [[6.0, 8.0], [2.0, 4.0]])
     np.testing.assert_array_equal(got[1], [1.0, 2.0, 3.0])
     assert doubled.shape.as_list() == [2, 2] and joined.shape.ndims is None
+
+
+def test_second_derivatives_through_list_gradients():
+    x = tf.placeholder(tf.float64, [3])
+    ta = tf.TensorArray(tf.float64, 3, clear_after_read=False).unstack(x)
+    y = tf.reduce_sum(ta.stack() ** 3) + ta.read(1) ** 2 + tf.reduce_sum(ta.gather([0, 2]) ** 2)
+    g = tf.gradients(y, x)[0]
+    h = tf.gradients(tf.reduce_sum(g), x)[0]  # the gradient lists' own gradients
+    values = np.array([1.0, 2.0, 3.0])
+    got = _run([g, h], {x: values})
+    np.testing.assert_allclose(got[0], 3 * values**2 + 2 * values)
+    np.testing.assert_allclose(got[1], 6 * values + 2)
