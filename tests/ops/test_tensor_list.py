@@ -125,6 +125,12 @@ def test_gather_of_a_placeholder_fed_list_and_fetching_a_list_value():
     got_list, got = _run([lst, picked], {x: feed})
     value = as_list(got_list)
     assert isinstance(value, TensorListValue) and len(value.items) == 3
+    if ON_DEVICE:  # the container is a host object, its elements device arrays
+        from graphflow.cuda.device import is_device
+
+        assert all(is_device(item) for item in value.items)
+    else:
+        assert all(isinstance(item, np.ndarray) for item in value.items)
     np.testing.assert_array_equal(got, feed[[2, 0, 2]])
 
 
