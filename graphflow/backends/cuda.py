@@ -133,7 +133,7 @@ def cuda_kernel(node: Node, state: Any, host_nodes: list[Node]) -> tuple[Kernel,
         if build is not None:
             return (build(node, state) if node.stateful else build(node)), True
         return host_kernel(node, state, pinned=True), False
-    if any(s.dtype.np.kind == "O" for s in specs):
+    if not node.opdef.takes_host_objects and any(s.dtype.np.kind == "O" for s in specs):
         return host_kernel(node, state, pinned=True), False  # strings live in host memory (TF1)
     kernel = device_kernel(node, state) or _specializing(node, state, host_nodes)
     if kernel is not None:
