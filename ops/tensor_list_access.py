@@ -44,7 +44,7 @@ def _element_spec(attrs, leading=()) -> Spec:
 
 
 def _int(x) -> int:
-    return int(np.asarray(x))
+    return int(x)  # a 0-d integer array or a Python int
 
 
 def _static_dims(tensor, drop: int = 0):

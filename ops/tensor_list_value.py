@@ -81,6 +81,8 @@ class TensorListValue:
 def as_list(value: Any) -> TensorListValue:
     """The TensorListValue a kernel received: itself, or wrapped in a 0-d object array (how a
     host backend's value conversion (`np.asarray`) hands over any Python object)."""
+    if type(value) is TensorListValue:
+        return value
     if isinstance(value, np.ndarray) and value.dtype.kind == "O" and value.ndim == 0:
         value = value[()]
     if not isinstance(value, TensorListValue):
@@ -258,11 +260,15 @@ def read_items(lst: TensorListValue, indices: Sequence[int], attrs: Any, arrays:
     """
     clear = attrs.get("clear_after_read", False)
     static = attrs.get("element_shape")
+    items = lst.items
+    size = len(items)
     out = []
     for index in indices:
-        check_index(index, len(lst.items))
-        lst.mark_read(index, clear)
-        item = lst.items[index]
+        if index < 0 or index >= size:
+            check_index(index, size)
+        if clear:
+            lst.mark_read(index, clear)
+        item = items[index]
         out.append(zeros_for(lst, index, static, arrays) if item is None else item)
     return out
 
