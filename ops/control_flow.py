@@ -161,22 +161,25 @@ def bind_while(node: Any, state: Any) -> Any:
     def loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any] | None]:
         captured = inputs[n:]
         args = inputs
-        plans = [cond.plan_for(args), body.plan_for(args)]
-        test, step = plans[0].function, plans[1].function
+        plans = [cond.plan_for(args), None]
+        test, step = plans[0].function, None
         history: list[tuple[Any, ...]] | None = [] if record else None
         try:
             while truth(test(args)[0]):
                 if history is not None:
                     history.append(args[:n])
+                if step is None or varying:  # a body plan only for shapes that run it
+                    plans[1] = body.plan_for(args)
+                    step = plans[1].function
                 args = (*step(args), *captured)
                 if varying:
-                    plans = [cond.plan_for(args), body.plan_for(args)]
-                    test, step = plans[0].function, plans[1].function
+                    plans[0] = cond.plan_for(args)
+                    test = plans[0].function
         except errors.OpError:
             raise
         except Exception as e:  # a kernel inside failed: name the op inside the body
             for plan in plans:
-                mapped = plan.op_error(e)
+                mapped = plan.op_error(e) if plan is not None else None
                 if mapped is not None:
                     raise mapped from e
             raise
