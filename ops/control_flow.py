@@ -14,7 +14,9 @@ While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both ta
        then the captured values), `output_shapes` (the shape invariants), `parallel_iterations`,
        `back_prop`. Output i is loop var i after the last iteration. Once a gradient of the loop
        is built, attr `history` adds a last output (tf.variant): the list of the loop vars each
-       iteration started from, which the backward loop reads in reverse. The kernel fills it
+       iteration started from (and the values of the body's random draws and assignments that
+       iteration, which the gradient appends to the body's outputs: the backward loop reads
+       them instead of drawing again), which the backward loop reads in reverse. The kernel fills it
        only when the plan consumes it (attr `record_history`, set by the compiler's
        "histories" pass), so a forward-only run costs what it did before.
 Gradients: graphflow.api.control_flow_grad.
@@ -164,14 +166,22 @@ def bind_while(node: Any, state: Any) -> Any:
         plans = [cond.plan_for(args), None]
         test, step = plans[0].function, None
         history: list[tuple[Any, ...]] | None = [] if record else None
+        saves = False
         try:
             while truth(test(args)[0]):
-                if history is not None:
-                    history.append(args[:n])
                 if step is None or varying:  # a body plan only for shapes that run it
                     plans[1] = body.plan_for(args)
                     step = plans[1].function
-                args = (*step(args), *captured)
+                    saves = len(plans[1].fetched) > n
+                if saves:  # the body also returns the values its gradient must not redraw
+                    out = step(args)
+                    if history is not None:
+                        history.append((*args[:n], *out[n:]))
+                    args = (*out[:n], *captured)
+                else:
+                    if history is not None:
+                        history.append(args[:n])
+                    args = (*step(args), *captured)
                 if varying:
                     plans[0] = cond.plan_for(args)
                     test = plans[0].function

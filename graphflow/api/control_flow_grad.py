@@ -43,12 +43,14 @@ def _recomputed(attrs: Any) -> dict[str, Any]:
     return attrs
 
 
-def copy_function(src: FuncGraph, dst: Graph, inputs: Sequence[Tensor]) -> dict[Tensor, Tensor]:
+def copy_function(src: FuncGraph, dst: Graph, inputs: Sequence[Tensor],
+                  given: dict[Tensor, Tensor] | None = None) -> dict[Tensor, Tensor]:
     """Copies the ops of `src` into `dst` (the default graph, possibly a FuncGraph), with
     `src.inputs[i]` standing for `inputs[i]`; returns the map from `src`'s tensors to the
-    copies. References to outer variables stay references; TensorArray reads keep their
-    elements (see `_recomputed`)."""
-    mapping: dict[Tensor, Tensor] = {}
+    copies. An op whose outputs are all in `given` is not copied: its outputs are those
+    values (a random draw saved by the forward loop). References to outer variables stay
+    references; TensorArray reads keep their elements (see `_recomputed`)."""
+    mapping: dict[Tensor, Tensor] = dict(given or {})
     for placeholder, t in zip(src.inputs, inputs):
         mapping[placeholder] = dst.capture(t) if isinstance(dst, FuncGraph) else t
     copies: dict[Operation, Operation] = {}
@@ -109,11 +111,28 @@ def if_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
 # ---- While ------------------------------------------------------------------------------------
 
 
+def _saved_ops(body: FuncGraph) -> list[Operation]:
+    """The body's ops whose values the backward loop must read rather than recompute: random
+    draws and assignments (stateful, not differentiable)."""
+    from graphflow.ops import registry
+
+    out = []
+    for op in body.get_operations():
+        opdef = registry.get(op.type)
+        if op.outputs and opdef.stateful and not opdef.differentiable and op.type != "Placeholder":
+            out.append(op)
+    return out
+
+
 def _history(op: Operation) -> Tensor:
-    """The loop's history output, added to the op on first use (see ops.control_flow.While)."""
+    """The loop's history output, added to the op on first use (see ops.control_flow.While);
+    the body's saved values become extra outputs of the body (recorded, never loop vars)."""
     n = len(op.get_attr("output_shapes"))
     if len(op.outputs) > n:
         return op.outputs[n]
+    body: FuncGraph = op.get_attr("body_graph")
+    saved = [t for o in _saved_ops(body) for t in o.outputs]
+    body.outputs = [*body.outputs[:n], *saved]
     op._attrs["history"] = True
     history = Tensor(op, n, dtypes.variant, TensorShape([]))
     op._outputs = (*op.outputs, history)
@@ -135,8 +154,10 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
     if not var_idx or all(dys[i] is None for i in var_idx):
         return [None] * len(op.inputs)
     body_g: FuncGraph = op.get_attr("body_graph")
-    shapes, types = op.get_attr("output_shapes"), op.get_attr("output_dtypes")
     history = _history(op)
+    saved = body_g.outputs[n:]
+    shapes = [*op.get_attr("output_shapes"), *[t.shape.dims for t in saved]]
+    types = [*op.get_attr("output_dtypes"), *[t.dtype for t in saved]]
     start = make("LoopHistoryLength", [history], name="iterations")
     d_vars = [dys[i] if dys[i] is not None else _zeros_like(loop_outputs[i]) for i in var_idx]
     d_caps = [_zeros_like(captured[j]) for j in cap_idx]
@@ -147,7 +168,8 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
         step = subtract(k, 1)
         values = make_list("LoopHistoryRead", [history, step], {"dtypes": list(types),
                                                               "shapes": list(shapes)})
-        mapping = copy_function(body_g, get_default_graph(), [*values, *captured])
+        mapping = copy_function(body_g, get_default_graph(), [*values[:n], *captured],
+                                given=dict(zip(saved, values[n:])))
         ys = [mapping[body_g.outputs[i]] for i in var_idx]
         xs = [mapping[body_g.inputs[i]] for i in var_idx]
         xs += [mapping[body_g.inputs[n + j]] for j in cap_idx]
