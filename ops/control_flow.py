@@ -9,7 +9,10 @@ session runs (on the CUDA backend the loop values stay on the device, only the p
 on the host).
 
 If:    inputs `pred, *captured`; attrs `then_graph`, `else_graph` (both take the captured
-       values, in the same order), `output_shapes` (the branches' merged static shapes).
+       values, in the same order), `output_shapes` (the branches' merged static shapes). Its
+       gradient may append outputs: the branches' random draws and assignments (each branch
+       gives a placeholder zero for the other's), which the gradient reads instead of
+       running them again.
 While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both take the loop vars
        then the captured values), `output_shapes` (the shape invariants), `parallel_iterations`,
        `back_prop`. Output i is loop var i after the last iteration. Once a gradient of the loop
@@ -135,12 +138,13 @@ def bind_if(node: Any, state: Any) -> Any:
 
     then_plan = SubPlan(node.attrs["then_graph"], state, f"{node.name} (then)")
     else_plan = SubPlan(node.attrs["else_graph"], state, f"{node.name} (else)")
-    several = len(node.out_specs) > 1
+    count = len(node.out_specs)  # a gradient built later may add outputs to the branches
+    several = count > 1
     to_bool = then_plan.truth
 
     def run_if(pred: Any, *captured: Any) -> Any:
         out = (then_plan if to_bool(pred) else else_plan)(captured)
-        return out if several else (out[0] if out else None)
+        return out[:count] if several else (out[0] if out else None)
 
     return run_if
 

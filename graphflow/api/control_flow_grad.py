@@ -89,9 +89,11 @@ def if_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
     if not live or not wrt:
         return [None] * len(op.inputs)
 
+    saved = _if_saved(op)
+
     def branch(func: FuncGraph) -> Any:
         def grads() -> list[Tensor]:
-            mapping = copy_function(func, get_default_graph(), captured)
+            mapping = copy_function(func, get_default_graph(), captured, given=saved[func])
             ys = [mapping[func.outputs[k]] for k in live]
             xs = [mapping[func.inputs[j]] for j in wrt]
             found = gradients(ys, xs, grad_ys=[dys[k] for k in live])
@@ -106,6 +108,43 @@ def if_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
         g.set_shape(captured[j].shape)
         out[1 + j] = g
     return out
+
+
+def _placeholder_zero(func: FuncGraph, t: Tensor) -> Tensor:
+    """A scalar of `t`'s dtype standing in a branch for the other branch's saved value."""
+    import numpy as np
+
+    value = np.array(b"", object) if t.dtype.np.kind == "O" else np.zeros((), t.dtype.np)
+    with func.as_default():
+        return func.create_op("Const", [], {"value": value, "dtype": t.dtype},
+                              name="unused_saved").outputs[0]
+
+
+def _if_saved(op: Operation) -> dict[FuncGraph, dict[Tensor, Tensor]]:
+    """Per branch, its saved tensors -> the If outputs carrying their forward values (appended
+    to the op on first use, see ops.control_flow.If)."""
+    then_g, else_g = op.get_attr("then_graph"), op.get_attr("else_graph")
+    if "saved_outputs" not in op.attrs:
+        mine = {g: [t for o in _saved_ops(g) for t in o.outputs] for g in (then_g, else_g)}
+        k = len(op.outputs)
+        if mine[then_g] or mine[else_g]:
+            then_g.outputs = [*then_g.outputs, *mine[then_g],
+                              *[_placeholder_zero(then_g, t) for t in mine[else_g]]]
+            else_g.outputs = [*else_g.outputs,
+                              *[_placeholder_zero(else_g, t) for t in mine[then_g]], *mine[else_g]]
+            extra = [*mine[then_g], *mine[else_g]]
+            op._attrs["output_shapes"] = [*op.get_attr("output_shapes"),
+                                          *[None for _ in extra]]
+            op._attrs["output_dtypes"] = [*op.get_attr("output_dtypes"), *[t.dtype for t in extra]]
+            op._outputs = (*op.outputs, *[Tensor(op, k + i, t.dtype, TensorShape(None))
+                                          for i, t in enumerate(extra)])
+        op._attrs["saved_outputs"] = [len(mine[then_g]), len(mine[else_g])]
+    n_then, n_else = op.get_attr("saved_outputs")
+    start = len(op.outputs) - n_then - n_else
+    then_saved = [t for o in _saved_ops(then_g) for t in o.outputs]
+    else_saved = [t for o in _saved_ops(else_g) for t in o.outputs]
+    return {then_g: dict(zip(then_saved, op.outputs[start:start + n_then])),
+            else_g: dict(zip(else_saved, op.outputs[start + n_then:]))}
 
 
 # ---- While ------------------------------------------------------------------------------------
