@@ -13,7 +13,9 @@ While: the forward loop exposes its history (the loop vars each iteration starte
     the backward pass is built of If/While ops itself, gradients of nested loops and conds, and
     gradients of gradients, come from the same two rules.
 
-Only floating and variant (TensorList) values carry gradients. Recomputing a body also repeats
+Only floating and variant (TensorList) values carry gradients. Second-order gradients work
+through conds; through a loop they raise LookupError (the backward loop reads the forward
+loop's record, which carries no gradient). Recomputing a body also repeats
 its random draws and assignments: a body whose gradient depends on them differs from TF1's
 (which saves every intermediate).
 """
@@ -85,7 +87,8 @@ def if_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
     pred, captured = op.inputs[0], list(op.inputs[1:])
     outputs = op.outputs
     live = [k for k, dy in enumerate(dys) if dy is not None and _differentiable(outputs[k].dtype)]
-    wrt = [j for j, c in enumerate(captured) if _differentiable(c.dtype)]
+    wrt = [j for j, c in enumerate(captured)
+           if _differentiable(c.dtype) and not getattr(c, "_is_loop_history", False)]
     if not live or not wrt:
         return [None] * len(op.inputs)
 
@@ -174,6 +177,7 @@ def _history(op: Operation) -> Tensor:
     body.outputs = [*body.outputs[:n], *saved]
     op._attrs["history"] = True
     history = Tensor(op, n, dtypes.variant, TensorShape([]))
+    history._is_loop_history = True  # type: ignore[attr-defined]  # bookkeeping: no gradient
     op._outputs = (*op.outputs, history)
     return history
 
@@ -189,9 +193,14 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
     n = len(op.get_attr("output_shapes"))
     loop_outputs, captured = op.outputs[:n], list(op.inputs[n:])
     var_idx = [i for i in range(n) if _differentiable(loop_outputs[i].dtype)]
-    cap_idx = [j for j, c in enumerate(captured) if _differentiable(c.dtype)]
+    cap_idx = [j for j, c in enumerate(captured)
+               if _differentiable(c.dtype) and not getattr(c, "_is_loop_history", False)]
     if not var_idx or all(dys[i] is None for i in var_idx):
         return [None] * len(op.inputs)
+    if any(getattr(c, "_is_loop_history", False) for c in captured):
+        # the backward loop reads the forward loop's record, which carries no gradient
+        raise LookupError(f"Second-order gradients through tf.while_loop are not supported "
+                          f"(differentiating the gradient loop '{op.name}').")
     body_g: FuncGraph = op.get_attr("body_graph")
     history = _history(op)
     saved = body_g.outputs[n:]

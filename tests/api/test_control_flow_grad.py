@@ -221,3 +221,18 @@ def test_backward_loop_reuses_the_forward_random_draws_and_assignments():
         hv, gv = s.run([h, g], {x: xv})
         np.testing.assert_allclose(gv, 3.0 * hv / xv, rtol=1e-12)  # h = x^3 * product of draws
         assert s.run(ticks) == 3
+
+
+def test_second_order_through_cond_and_clear_error_through_loop():
+    x = tf.placeholder(tf.float64, [])
+    c = tf.cond(x > 0, lambda: x ** 3, lambda: -x)
+    (gc,) = tf.gradients(c, [x])
+    (hc,) = tf.gradients(gc, [x])
+    y = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * x),
+                      [0, tf.constant(1.0, tf.float64)])[1]
+    (g,) = tf.gradients(y, [x])
+    with pytest.raises(LookupError, match="Second-order gradients through tf.while_loop"):
+        tf.gradients(g, [x])
+    with tf.Session() as s:
+        assert s.run([gc, hc], {x: 2.0}) == pytest.approx([12.0, 12.0])
+        assert s.run(g, {x: 2.0}) == pytest.approx(12.0)
