@@ -13,7 +13,9 @@ While: the forward loop exposes its history (the loop vars each iteration starte
     the backward pass is built of If/While ops itself, gradients of nested loops and conds, and
     gradients of gradients, come from the same two rules.
 
-Only floating and variant (TensorList) values carry gradients. Recomputing a body also repeats
+Only floating and variant (TensorList) values carry gradients. Second-order gradients work
+through conds; through a loop they raise LookupError (the backward loop reads the forward
+loop's record, which carries no gradient). Recomputing a body also repeats
 its random draws and assignments: a body whose gradient depends on them differs from TF1's
 (which saves every intermediate).
 """
@@ -43,12 +45,14 @@ def _recomputed(attrs: Any) -> dict[str, Any]:
     return attrs
 
 
-def copy_function(src: FuncGraph, dst: Graph, inputs: Sequence[Tensor]) -> dict[Tensor, Tensor]:
+def copy_function(src: FuncGraph, dst: Graph, inputs: Sequence[Tensor],
+                  given: dict[Tensor, Tensor] | None = None) -> dict[Tensor, Tensor]:
     """Copies the ops of `src` into `dst` (the default graph, possibly a FuncGraph), with
     `src.inputs[i]` standing for `inputs[i]`; returns the map from `src`'s tensors to the
-    copies. References to outer variables stay references; TensorArray reads keep their
-    elements (see `_recomputed`)."""
-    mapping: dict[Tensor, Tensor] = {}
+    copies. An op whose outputs are all in `given` is not copied: its outputs are those
+    values (a random draw saved by the forward loop). References to outer variables stay
+    references; TensorArray reads keep their elements (see `_recomputed`)."""
+    mapping: dict[Tensor, Tensor] = dict(given or {})
     for placeholder, t in zip(src.inputs, inputs):
         mapping[placeholder] = dst.capture(t) if isinstance(dst, FuncGraph) else t
     copies: dict[Operation, Operation] = {}
@@ -83,13 +87,16 @@ def if_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
     pred, captured = op.inputs[0], list(op.inputs[1:])
     outputs = op.outputs
     live = [k for k, dy in enumerate(dys) if dy is not None and _differentiable(outputs[k].dtype)]
-    wrt = [j for j, c in enumerate(captured) if _differentiable(c.dtype)]
+    wrt = [j for j, c in enumerate(captured)
+           if _differentiable(c.dtype) and not getattr(c, "_is_loop_history", False)]
     if not live or not wrt:
         return [None] * len(op.inputs)
 
+    saved = _if_saved(op)
+
     def branch(func: FuncGraph) -> Any:
         def grads() -> list[Tensor]:
-            mapping = copy_function(func, get_default_graph(), captured)
+            mapping = copy_function(func, get_default_graph(), captured, given=saved[func])
             ys = [mapping[func.outputs[k]] for k in live]
             xs = [mapping[func.inputs[j]] for j in wrt]
             found = gradients(ys, xs, grad_ys=[dys[k] for k in live])
@@ -106,16 +113,71 @@ def if_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
     return out
 
 
+def _placeholder_zero(func: FuncGraph, t: Tensor) -> Tensor:
+    """A scalar of `t`'s dtype standing in a branch for the other branch's saved value."""
+    import numpy as np
+
+    value = np.array(b"", object) if t.dtype.np.kind == "O" else np.zeros((), t.dtype.np)
+    with func.as_default():
+        return func.create_op("Const", [], {"value": value, "dtype": t.dtype},
+                              name="unused_saved").outputs[0]
+
+
+def _if_saved(op: Operation) -> dict[FuncGraph, dict[Tensor, Tensor]]:
+    """Per branch, its saved tensors -> the If outputs carrying their forward values (appended
+    to the op on first use, see ops.control_flow.If)."""
+    then_g, else_g = op.get_attr("then_graph"), op.get_attr("else_graph")
+    if "saved_outputs" not in op.attrs:
+        mine = {g: [t for o in _saved_ops(g) for t in o.outputs] for g in (then_g, else_g)}
+        k = len(op.outputs)
+        if mine[then_g] or mine[else_g]:
+            then_g.outputs = [*then_g.outputs, *mine[then_g],
+                              *[_placeholder_zero(then_g, t) for t in mine[else_g]]]
+            else_g.outputs = [*else_g.outputs,
+                              *[_placeholder_zero(else_g, t) for t in mine[then_g]], *mine[else_g]]
+            extra = [*mine[then_g], *mine[else_g]]
+            op._attrs["output_shapes"] = [*op.get_attr("output_shapes"),
+                                          *[None for _ in extra]]
+            op._attrs["output_dtypes"] = [*op.get_attr("output_dtypes"), *[t.dtype for t in extra]]
+            op._outputs = (*op.outputs, *[Tensor(op, k + i, t.dtype, TensorShape(None))
+                                          for i, t in enumerate(extra)])
+        op._attrs["saved_outputs"] = [len(mine[then_g]), len(mine[else_g])]
+    n_then, n_else = op.get_attr("saved_outputs")
+    start = len(op.outputs) - n_then - n_else
+    then_saved = [t for o in _saved_ops(then_g) for t in o.outputs]
+    else_saved = [t for o in _saved_ops(else_g) for t in o.outputs]
+    return {then_g: dict(zip(then_saved, op.outputs[start:start + n_then])),
+            else_g: dict(zip(else_saved, op.outputs[start + n_then:]))}
+
+
 # ---- While ------------------------------------------------------------------------------------
 
 
+def _saved_ops(body: FuncGraph) -> list[Operation]:
+    """The body's ops whose values the backward loop must read rather than recompute: random
+    draws and assignments (stateful, not differentiable)."""
+    from graphflow.ops import registry
+
+    out = []
+    for op in body.get_operations():
+        opdef = registry.get(op.type)
+        if op.outputs and opdef.stateful and not opdef.differentiable and op.type != "Placeholder":
+            out.append(op)
+    return out
+
+
 def _history(op: Operation) -> Tensor:
-    """The loop's history output, added to the op on first use (see ops.control_flow.While)."""
+    """The loop's history output, added to the op on first use (see ops.control_flow.While);
+    the body's saved values become extra outputs of the body (recorded, never loop vars)."""
     n = len(op.get_attr("output_shapes"))
     if len(op.outputs) > n:
         return op.outputs[n]
+    body: FuncGraph = op.get_attr("body_graph")
+    saved = [t for o in _saved_ops(body) for t in o.outputs]
+    body.outputs = [*body.outputs[:n], *saved]
     op._attrs["history"] = True
     history = Tensor(op, n, dtypes.variant, TensorShape([]))
+    history._is_loop_history = True  # type: ignore[attr-defined]  # bookkeeping: no gradient
     op._outputs = (*op.outputs, history)
     return history
 
@@ -131,12 +193,19 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
     n = len(op.get_attr("output_shapes"))
     loop_outputs, captured = op.outputs[:n], list(op.inputs[n:])
     var_idx = [i for i in range(n) if _differentiable(loop_outputs[i].dtype)]
-    cap_idx = [j for j, c in enumerate(captured) if _differentiable(c.dtype)]
+    cap_idx = [j for j, c in enumerate(captured)
+               if _differentiable(c.dtype) and not getattr(c, "_is_loop_history", False)]
     if not var_idx or all(dys[i] is None for i in var_idx):
         return [None] * len(op.inputs)
+    if any(getattr(c, "_is_loop_history", False) for c in captured):
+        # the backward loop reads the forward loop's record, which carries no gradient
+        raise LookupError(f"Second-order gradients through tf.while_loop are not supported "
+                          f"(differentiating the gradient loop '{op.name}').")
     body_g: FuncGraph = op.get_attr("body_graph")
-    shapes, types = op.get_attr("output_shapes"), op.get_attr("output_dtypes")
     history = _history(op)
+    saved = body_g.outputs[n:]
+    shapes = [*op.get_attr("output_shapes"), *[t.shape.dims for t in saved]]
+    types = [*op.get_attr("output_dtypes"), *[t.dtype for t in saved]]
     start = make("LoopHistoryLength", [history], name="iterations")
     d_vars = [dys[i] if dys[i] is not None else _zeros_like(loop_outputs[i]) for i in var_idx]
     d_caps = [_zeros_like(captured[j]) for j in cap_idx]
@@ -147,7 +216,8 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
         step = subtract(k, 1)
         values = make_list("LoopHistoryRead", [history, step], {"dtypes": list(types),
                                                               "shapes": list(shapes)})
-        mapping = copy_function(body_g, get_default_graph(), [*values, *captured])
+        mapping = copy_function(body_g, get_default_graph(), [*values[:n], *captured],
+                                given=dict(zip(saved, values[n:])))
         ys = [mapping[body_g.outputs[i]] for i in var_idx]
         xs = [mapping[body_g.inputs[i]] for i in var_idx]
         xs += [mapping[body_g.inputs[n + j]] for j in cap_idx]

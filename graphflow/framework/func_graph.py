@@ -122,6 +122,8 @@ class FuncGraph(Graph):
         inner._const_value = tensor._const_value
         if hasattr(tensor, "_variable_object"):
             inner._captured_variable = tensor._variable_object  # type: ignore[attr-defined]
+        if getattr(tensor, "_is_loop_history", False):  # a While's record: no gradient
+            inner._is_loop_history = True  # type: ignore[attr-defined]
         self.captures.append((source, inner))
         self._captured[tensor] = self._captured[source] = inner
         return inner
