@@ -29,7 +29,7 @@ from .tensor_list_value import (
 )
 
 _WRITE_DEFAULTS = {"write_mode": "once", "resize": False, "infer_shape": True}
-_READ_DEFAULTS = {"clear_after_read": False, "element_shape": None}
+_READ_DEFAULTS = {"clear_after_read": False, "element_shape": None, "read_name": ""}
 
 
 def _list_op(cls):

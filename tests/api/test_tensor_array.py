@@ -109,6 +109,9 @@ _ERRORS = [
      tf.errors.InvalidArgumentError, "Could not write to TensorArray index 1 because the value shape "
      "is [2] which is incompatible with the TensorArray's inferred element shape: [1] (consider "
      "setting infer_shape=False)."),
+    (lambda: (lambda ta: [ta.read(0), ta.read(0)])(tf.TensorArray(tf.float32, 1).write(0, 1.0)),
+     tf.errors.InvalidArgumentError, "Could not read index 0 twice because it was cleared after a "
+     "previous read (perhaps try setting clear_after_read = false?)."),
     (lambda: (lambda ta: [ta.stack(), ta.read(0)])(tf.TensorArray(tf.float32, 1).write(0, 1.0)),
      tf.errors.InvalidArgumentError, "Could not read index 0 twice because it was cleared after a "
      "previous read (perhaps try setting clear_after_read = false?)."),
