@@ -137,7 +137,8 @@ OPTIMIZER_CASES = [
     ("SGD", {"learning_rate": 0.1}), ("SGD", {"learning_rate": 0.1, "momentum": 0.9}),
     ("SGD", {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}),
     ("SGD", {"learning_rate": 0.1, "decay": 0.5}),
-    ("RMSprop", {"learning_rate": 0.01}), ("RMSprop", {"learning_rate": 0.01, "momentum": 0.5, "centered": True}),
+    ("RMSprop", {"learning_rate": 0.01}),
+    ("RMSprop", {"learning_rate": 0.01, "momentum": 0.5, "centered": True}),
     ("Adagrad", {"learning_rate": 0.1}), ("Adadelta", {"learning_rate": 1.0}),
     ("Adam", {"learning_rate": 0.01}), ("Adam", {"learning_rate": 0.01, "amsgrad": True}),
     ("Adamax", {"learning_rate": 0.01}), ("Nadam", {"learning_rate": 0.01}),
@@ -148,8 +149,10 @@ OPTIMIZER_CASES = [
 def optimizer_problem() -> dict[str, np.ndarray]:
     """A tiny least-squares problem: weights w (3x2), b (2), data x (8x3), targets t (8x2)."""
     rng = np.random.RandomState(3)
-    return {"w": rng.standard_normal((3, 2)).astype(np.float32), "b": rng.standard_normal(2).astype(np.float32),
-            "x": rng.standard_normal((8, 3)).astype(np.float32), "t": rng.standard_normal((8, 2)).astype(np.float32)}
+    return {"w": rng.standard_normal((3, 2)).astype(np.float32),
+            "b": rng.standard_normal(2).astype(np.float32),
+            "x": rng.standard_normal((8, 3)).astype(np.float32),
+            "t": rng.standard_normal((8, 2)).astype(np.float32)}
 
 
 def record_optimizers() -> None:
@@ -176,7 +179,8 @@ def record_errors_and_fit() -> None:
     tf, keras = _tf()
     errors = {}
     keras.backend.clear_session()
-    model = keras.Sequential([keras.layers.Dense(5, input_shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+    model = keras.Sequential([keras.layers.Dense(5, input_shape=(4,)),
+                              keras.layers.Dense(3, activation="softmax")])
     model.compile("sgd", "categorical_crossentropy", metrics=["acc"])
     for key, call in (("input_shape", lambda: model.predict(np.zeros((2, 3)))),
                       ("target_shape", lambda: model.fit(np.zeros((2, 4)), np.zeros((2, 4)), verbose=0)),
@@ -219,7 +223,7 @@ def record_digits_curve() -> None:
     for seed in (0, 1):
         keras.backend.clear_session()
         tf.set_random_seed(seed)
-        np.random.seed(seed)
+        np.random.seed(seed)  # noqa: NPY002  (Keras shuffles with the global numpy state)
         model = keras.Sequential([keras.layers.Dense(32, activation="relu", input_shape=(64,)),
                                   keras.layers.Dense(10, activation="softmax")])
         model.compile(keras.optimizers.legacy.Adam(0.01), "sparse_categorical_crossentropy", metrics=["acc"])
@@ -229,10 +233,43 @@ def record_digits_curve() -> None:
     print("digits curve recorded")
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Records every reference file."""
     DATA.mkdir(exist_ok=True)
     record_layers()
     record_losses()
     record_optimizers()
     record_errors_and_fit()
     record_digits_curve()
+    record_progbar()
+
+
+PROGBAR_SCRIPT = [(0.0, None), (0.5, (32, [("loss", 1.0), ("acc", 0.5)])),
+                  (1.2, (64, [("loss", 0.5), ("acc", 0.6)])), (2.0, (100, [("loss", 0.25), ("acc", 0.7)]))]
+
+
+def record_progbar() -> None:
+    """Keras 2's Progbar lines for a scripted run on a fake clock (final lines only: the
+    redraw control characters depend on the terminal)."""
+    import io
+    import sys
+    from unittest import mock
+    _tf()
+    from tf_keras.src.utils import generic_utils
+    lines = {}
+    for verbose in (1, 2):
+        clock = iter([t for t, _ in PROGBAR_SCRIPT])
+        buffer = io.StringIO()
+        with mock.patch.object(generic_utils.time, "time", lambda clock=clock: next(clock)), \
+                mock.patch.object(sys, "stdout", buffer):
+            bar = generic_utils.Progbar(100, verbose=verbose, stateful_metrics=["acc"], unit_name="sample")
+            for _, update in PROGBAR_SCRIPT[1:]:
+                bar.update(update[0], update[1])
+        text = buffer.getvalue()
+        lines[str(verbose)] = text.split("\r")[-1].replace("\b", "")
+    (DATA / "progbar.json").write_text(json.dumps(lines, indent=1) + "\n")
+    print("progbar recorded")
+
+
+if __name__ == "__main__":
+    main()

@@ -50,8 +50,9 @@ def test_merge_matches_tf_keras(case):
 
 
 def test_weight_names_and_order_are_keras_2s():
-    model = keras.Sequential([keras.layers.Conv2D(2, 3, input_shape=(6, 6, 1)), keras.layers.BatchNormalization(),
-                              keras.layers.SeparableConv2D(3, 3), keras.layers.Flatten(), keras.layers.Dense(2)])
+    model = keras.Sequential([keras.layers.Conv2D(2, 3, input_shape=(6, 6, 1)),
+                              keras.layers.BatchNormalization(), keras.layers.SeparableConv2D(3, 3),
+                              keras.layers.Flatten(), keras.layers.Dense(2)])
     assert [w.name for w in model.weights] == [
         "conv2d/kernel:0", "conv2d/bias:0", "batch_normalization/gamma:0", "batch_normalization/beta:0",
         "batch_normalization/moving_mean:0", "batch_normalization/moving_variance:0",
@@ -92,8 +93,8 @@ def test_embedding_and_lambda():
 def test_incompatible_input_names_the_layer():
     layer = keras.layers.Dense(3)
     layer(tf.placeholder(tf.float32, (None, 4)))
-    with pytest.raises(ValueError, match="Input 0 of layer dense is incompatible with the layer: expected axis -1 "
-                                         "of input shape to have value 4"):
+    with pytest.raises(ValueError, match="Input 0 of layer dense is incompatible with the layer: expected "
+                                         "axis -1 of input shape to have value 4"):
         layer(tf.placeholder(tf.float32, (None, 5)))
     with pytest.raises(ValueError, match="expected ndim=4, found ndim=2"):
         keras.layers.Conv2D(2, 3)(tf.placeholder(tf.float32, (None, 5)))

@@ -35,7 +35,10 @@ def test_loss_function(name):
     np.testing.assert_allclose(value, RECORDED["losses"][name], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("key", [k for k in RECORDED["losses"] if k[0].isupper() and not k.endswith("/weighted")])
+OBJECT_KEYS = [k for k in RECORDED["losses"] if k[0].isupper() and not k.endswith("/weighted")]
+
+
+@pytest.mark.parametrize("key", OBJECT_KEYS)
 def test_loss_object_plain_and_weighted(key):
     cls, kwargs = key.split("{", 1)[0], json.loads("{" + key.split("{", 1)[1])
     obj = getattr(keras.losses, cls)(**kwargs)

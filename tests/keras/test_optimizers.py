@@ -16,8 +16,10 @@ RECORDED = json.loads((Path(__file__).parent / "data" / "optimizers.json").read_
 
 def _problem():
     rng = np.random.RandomState(3)
-    return {"w": rng.standard_normal((3, 2)).astype(np.float32), "b": rng.standard_normal(2).astype(np.float32),
-            "x": rng.standard_normal((8, 3)).astype(np.float32), "t": rng.standard_normal((8, 2)).astype(np.float32)}
+    return {"w": rng.standard_normal((3, 2)).astype(np.float32),
+            "b": rng.standard_normal(2).astype(np.float32),
+            "x": rng.standard_normal((8, 3)).astype(np.float32),
+            "t": rng.standard_normal((8, 2)).astype(np.float32)}
 
 
 def _run(optimizer, steps=4):
@@ -42,8 +44,8 @@ def test_update_rule_matches_tf_keras(key):
 def test_weights_order_names_and_lr_variable():
     opt = keras.optimizers.Adam(0.01)
     _run(opt, steps=2)
-    assert [v.name for v in opt.weights] == ["training/Adam/iter:0", "training/Adam/w/m:0", "training/Adam/b/m:0",
-                                            "training/Adam/w/v:0", "training/Adam/b/v:0"]
+    assert [v.name for v in opt.weights] == ["training/Adam/iter:0", "training/Adam/w/m:0",
+                                            "training/Adam/b/m:0", "training/Adam/w/v:0", "training/Adam/b/v:0"]
     assert K.get_value(opt.iterations) == 2
     assert K.get_value(opt.lr) == pytest.approx(0.01)
     K.set_value(opt.learning_rate, 0.5)
