@@ -268,20 +268,25 @@ class Model(Network):
 
     def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: Any = None,
                        reset_metrics: bool = True) -> Any:
-        """One training step on one batch; returns the loss (and metrics) of that batch."""
+        """One training step on one batch; returns the loss (and metrics) of that batch.
+
+        As Keras 2, `reset_metrics` zeroes the metrics AFTER the step: the values returned
+        include whatever state earlier calls (or fit's last validation) left.
+        """
         ins, _ = self._standardize(x, y, sample_weight, class_weight)
+        outs = [np.float32(v) for v in self._runner("train")(ins)]
         if reset_metrics:
             self.reset_metrics()
-        outs = [float(v) for v in self._runner("train")(ins)]
         return outs[0] if len(outs) == 1 else outs
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
                       reset_metrics: bool = True) -> Any:
-        """The loss (and metrics) of one batch, without training."""
+        """The loss (and metrics) of one batch, without training (metrics reset after, as
+        `train_on_batch`)."""
         ins, _ = self._standardize(x, y, sample_weight)
+        outs = [np.float32(v) for v in self._runner("test")(ins)]
         if reset_metrics:
             self.reset_metrics()
-        outs = [float(v) for v in self._runner("test")(ins)]
         return outs[0] if len(outs) == 1 else outs
 
     def predict_on_batch(self, x: Any) -> Any:

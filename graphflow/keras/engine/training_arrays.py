@@ -120,7 +120,7 @@ def fit_loop(model: Any, step: Any, ins: list[np.ndarray], num_samples: int, bat
         if do_validation and _should_validate(validation_freq, epoch):
             values = validation(callback_list)
             for name, value in zip(metric_names, values):
-                epoch_logs[f"val_{name}"] = value
+                epoch_logs[f"val_{name}"] = float(value)
         callback_list.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
@@ -163,7 +163,8 @@ def test_loop(model: Any, step: Any, ins: list[np.ndarray], num_samples: int, ba
         for name, value in zip(metric_names, outs):
             logs[name] = value
         callback_list.on_test_batch_end(batch_index, logs)
-    results = [float(totals[0] / max(seen, 1))] + [float(v) for v in last[1:]]
+    # float32 values, as Keras 2's evaluate returns them.
+    results = [np.float32(totals[0] / max(seen, 1))] + [np.float32(v) for v in last[1:]]
     callback_list.on_test_end(dict(zip(metric_names, results)))
     return results
 

@@ -118,7 +118,7 @@ def _generator_fit_loop(model: Any, draw: Any, steps: int, epochs: int, verbose:
         epoch_hook()
         if do_validation and training_arrays._should_validate(validation_freq, epoch):
             for name, value in zip(names, validation(callback_list)):
-                epoch_logs[f"val_{name}"] = value
+                epoch_logs[f"val_{name}"] = float(value)
         callback_list.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
@@ -146,7 +146,7 @@ def evaluate_generator(model: Any, generator: Any, steps: int | None, verbose: i
     for start, end in zip(ranges[:-1], ranges[1:]):
         last = step([a[start:end] for a in arrays])
         total += float(last[0]) * (end - start)
-    results = [total / max(1, int(ranges[-1]))] + [float(v) for v in last[1:]]
+    results = [np.float32(total / max(1, int(ranges[-1])))] + [np.float32(v) for v in last[1:]]
     if as_list:
         return results
     return results[0] if len(results) == 1 else results
