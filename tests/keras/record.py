@@ -1,6 +1,6 @@
 """Records tf_keras' reference values into tests/keras/data/ (run with TensorFlow + tf_keras):
 
-    /work/tfenv/bin/python -m tests.keras.record
+    /work/tfenv/bin/python -m tests.keras.record [--out DIR]
 
 Layers (outputs and gradients with identical weights), losses, metrics, optimizer steps,
 Keras 2's error messages and a digits learning curve. The tests read the files; they never
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -234,7 +235,10 @@ def record_digits_curve() -> None:
 
 
 def main() -> None:
-    """Records every reference file."""
+    """Records every reference file (into --out DIR instead of tests/keras/data when given)."""
+    global DATA
+    if "--out" in sys.argv:
+        DATA = Path(sys.argv[sys.argv.index("--out") + 1])
     DATA.mkdir(exist_ok=True)
     record_layers()
     record_losses()
