@@ -77,3 +77,40 @@ def get(identifier: Any) -> Any:
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret initializer identifier: {identifier}")
+
+
+class Orthogonal(Initializer):
+    """A (scaled) random orthogonal matrix, the QR factor of a normal draw (Keras' default for
+    recurrent kernels); shapes of more than two dims are flattened to (prod(leading), last).
+
+    Args:
+        gain: the scale.
+        seed: the numpy seed of the draw (None: numpy's global state).
+    """
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None) -> None:
+        super().__init__()
+        self.gain, self.seed = float(gain), seed
+
+    def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Any:
+        import numpy as np
+
+        import graphflow as _tf
+        dims = [int(d) for d in shape]
+        rows = int(np.prod(dims[:-1])) if len(dims) > 1 else 1
+        cols = dims[-1]
+        rng = np.random.RandomState(self.seed) if self.seed is not None else np.random
+        flat = rng.normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(flat)
+        q = q * np.sign(np.diag(r))  # a uniform draw over orthogonal matrices
+        if rows < cols:
+            q = q.T
+        value = (self.gain * q[:rows, :cols]).reshape(dims)
+        return _tf.constant(value, dtype=self._dtype(dtype))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"gain": self.gain, "seed": self.seed}
+
+
+orthogonal = Orthogonal
+_BY_NAME.update(Orthogonal=Orthogonal, orthogonal=Orthogonal)

@@ -44,7 +44,28 @@ LAYER_CASES = [
     ("softmax", "Softmax", {}, (3, 5), None),
     ("activation_sigmoid", "Activation", {"activation": "sigmoid"}, (3, 5), None),
     ("dropout_infer", "Dropout", {"rate": 0.5}, (3, 5), False),
+    ("simple_rnn_seq", "SimpleRNN", {"units": 4, "return_sequences": True}, (2, 5, 3), None),
+    ("lstm_last", "LSTM", {"units": 3}, (2, 5, 4), None),
+    ("lstm_backwards_seq", "LSTM", {"units": 3, "return_sequences": True, "go_backwards": True},
+     (2, 4, 3), None),
+    ("gru_last", "GRU", {"units": 3}, (2, 5, 4), None),
+    ("gru_v1_seq", "GRU", {"units": 2, "reset_after": False, "return_sequences": True}, (2, 4, 3), None),
+    ("bidirectional_lstm", "Bidirectional", {"layer": ("LSTM", {"units": 2, "return_sequences": True})},
+     (2, 4, 3), None),
+    ("bidirectional_gru_sum", "Bidirectional", {"layer": ("GRU", {"units": 3}), "merge_mode": "sum"},
+     (2, 4, 3), None),
+    ("time_distributed_dense", "TimeDistributed", {"layer": ("Dense", {"units": 3, "activation": "relu"})},
+     (2, 4, 5), None),
 ]
+
+
+def make_layer(layers, cls: str, kwargs: dict):
+    """The case's layer from a `keras.layers` module (wrapped layers are built first)."""
+    kwargs = dict(kwargs)
+    if "layer" in kwargs:
+        inner_cls, inner_kwargs = kwargs.pop("layer")
+        kwargs["layer"] = getattr(layers, inner_cls)(**inner_kwargs)
+    return getattr(layers, cls)(**kwargs)
 
 MERGE_CASES = [
     ("add", "Add", {}), ("multiply", "Multiply", {}), ("average", "Average", {}),

@@ -30,14 +30,14 @@ def _tf():
 
 
 def record_layers() -> None:
-    from tests.keras.cases import LAYER_CASES, MERGE_CASES, case_arrays
+    from tests.keras.cases import LAYER_CASES, MERGE_CASES, case_arrays, make_layer
     tf, keras = _tf()
     out: dict[str, np.ndarray] = {}
     for name, cls, kwargs, shape, training in LAYER_CASES:
         tf.reset_default_graph()
         keras.backend.clear_session()
         x_ph = tf.placeholder(tf.float32, shape)
-        layer = getattr(keras.layers, cls)(**kwargs)
+        layer = make_layer(keras.layers, cls, kwargs)
         y = layer(x_ph, training=training) if training is not None else layer(x_ph)
         shapes = [tuple(w.shape.as_list()) for w in layer.weights]
         x, rng, weights = case_arrays(name, shape, shapes, [w.name for w in layer.weights])

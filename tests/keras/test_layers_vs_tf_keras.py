@@ -9,7 +9,7 @@ import pytest
 import graphflow as tf
 from graphflow import keras
 from graphflow.keras import backend as K
-from tests.keras.cases import LAYER_CASES, MERGE_CASES, case_arrays
+from tests.keras.cases import LAYER_CASES, MERGE_CASES, case_arrays, make_layer
 
 REFERENCE = np.load(Path(__file__).parent / "data" / "layers.npz")
 
@@ -18,7 +18,7 @@ REFERENCE = np.load(Path(__file__).parent / "data" / "layers.npz")
 def test_layer_matches_tf_keras(case):
     name, cls, kwargs, shape, training = case
     x_ph = tf.placeholder(tf.float32, shape)
-    layer = getattr(keras.layers, cls)(**kwargs)
+    layer = make_layer(keras.layers, cls, kwargs)
     y = layer(x_ph, training=training) if training is not None else layer(x_ph)
     assert tuple(y.shape.as_list()) == REFERENCE[f"{name}/y"].shape
     shapes = [tuple(w.shape.as_list()) for w in layer.weights]
@@ -98,3 +98,33 @@ def test_incompatible_input_names_the_layer():
         layer(tf.placeholder(tf.float32, (None, 5)))
     with pytest.raises(ValueError, match="expected ndim=4, found ndim=2"):
         keras.layers.Conv2D(2, 3)(tf.placeholder(tf.float32, (None, 5)))
+
+
+def test_recurrent_weight_names_and_training():
+    model = keras.Sequential([keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True),
+                                                         input_shape=(6, 2)),
+                              keras.layers.GRU(3), keras.layers.Dense(1)])
+    lstm_weights = [f"bidirectional/{direction}_lstm/lstm_cell/{weight}:0"
+                    for direction in ("forward", "backward")
+                    for weight in ("kernel", "recurrent_kernel", "bias")]
+    assert [w.name for w in model.weights] == lstm_weights + [
+        "gru/gru_cell/kernel:0", "gru/gru_cell/recurrent_kernel:0", "gru/gru_cell/bias:0", "dense/kernel:0",
+        "dense/bias:0"]
+    forward_bias = K.get_value(model.weights[2])
+    np.testing.assert_array_equal(forward_bias, [0] * 4 + [1] * 4 + [0] * 8)  # unit_forget_bias
+    recurrent = K.get_value(model.weights[1])  # orthogonal columns
+    np.testing.assert_allclose(recurrent @ recurrent.T, np.eye(4), atol=1e-5)
+    rng = np.random.RandomState(0)
+    x = rng.standard_normal((64, 6, 2)).astype(np.float32)
+    y = x[:, :, 0].sum(axis=1, keepdims=True)
+    model.compile(keras.optimizers.Adam(0.02), "mse")
+    history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
+    config = model.get_config()
+    assert config["layers"][1]["config"]["layer"]["config"]["units"] == 4
+    assert config["layers"][2]["config"]["reset_after"] is True
+
+
+def test_recurrent_needs_a_known_sequence_length():
+    with pytest.raises(ValueError, match="number of time steps must be known"):
+        keras.layers.LSTM(2)(tf.placeholder(tf.float32, (None, None, 3)))
