@@ -242,3 +242,24 @@ def test_trainable_freezing_before_compile():
     for before, after in zip(frozen, model.layers[0].get_weights()):
         np.testing.assert_array_equal(before, after)
     assert len(model.trainable_weights) == 2 and len(model.non_trainable_weights) == 2
+
+
+def test_metric_objects_and_weighted_metrics_in_compile():
+    rng = np.random.RandomState(2)
+    x = rng.rand(200, 4).astype(np.float32)
+    y = (x[:, 0] > 0.5).astype(np.float32).reshape(-1, 1)
+    model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid", input_shape=(4,))])
+    model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy",
+                  metrics=["acc", keras.metrics.AUC(), keras.metrics.Precision(), keras.metrics.Recall()],
+                  weighted_metrics=["acc"])
+    assert model.metrics_names == ["loss", "acc", "auc", "precision", "recall", "weighted_acc"]
+    model.fit(x, y, epochs=20, batch_size=50, verbose=0)
+    weights = np.where(y[:, 0] > 0, 1.0, 0.0)
+    loss, acc, auc, precision, recall, weighted_acc = model.evaluate(x, y, sample_weight=weights, verbose=0)
+    predicted = model.predict(x)[:, 0] > 0.5
+    assert acc == pytest.approx(np.mean(predicted == (y[:, 0] > 0)))
+    assert weighted_acc == pytest.approx(np.mean(predicted[y[:, 0] > 0]))  # only positives weigh
+    assert recall == pytest.approx(weighted_acc)
+    true_positive = np.sum(predicted & (y[:, 0] > 0))
+    assert precision == pytest.approx(true_positive / max(1, predicted.sum()))
+    assert auc > 0.9
