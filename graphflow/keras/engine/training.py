@@ -153,10 +153,12 @@ class Model(Network):
 
     def _runner(self, kind: str) -> Any:
         """A function running one batch of `kind` ('train', 'test', 'predict')."""
-        cached = self._fetch_lists.get(kind) if self._compiled else None
+        session = K.get_session()
+        # Cached per session: a new Keras session (set_session, clear_session) gets new runners.
+        key = (kind, id(session))
+        cached = self._fetch_lists.get(key) if self._compiled else None
         if cached is not None:
             return cached
-        session = K.get_session()
         phase = K.learning_phase()
         if kind == "predict":
             feeds, fetches = list(self.inputs), list(self.outputs)
@@ -173,7 +175,7 @@ class Model(Network):
             feed.update(extra)
             return run(fetches, feed_dict=feed)[:count]
         if self._compiled is not None:
-            self._fetch_lists[kind] = step
+            self._fetch_lists[key] = step
         return step
 
     # --- fit / evaluate / predict -------------------------------------------------------------
