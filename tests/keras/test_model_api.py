@@ -201,3 +201,19 @@ def test_plot_model_writes_an_image(tmp_path):
 
 def test_tf_keras_is_graphflow_keras():
     assert tf.keras is keras and tf.keras.layers.Dense is keras.layers.Dense
+
+
+def test_pad_sequences_and_predict_classes():
+    pad = keras.preprocessing.sequence.pad_sequences
+    np.testing.assert_array_equal(pad([[1, 2, 3], [4]], maxlen=2), [[2, 3], [0, 4]])
+    np.testing.assert_array_equal(pad([[1, 2, 3], [4]], padding="post", truncating="post", value=-1),
+                                  [[1, 2, 3], [4, -1, -1]])
+    with pytest.raises(ValueError, match='Padding type "middle" not understood'):
+        pad([[1]], padding="middle")
+    model = keras.Sequential([keras.layers.Dense(3, activation="softmax", input_shape=(2,),
+                                                 kernel_initializer="ones")])
+    model.set_weights([np.array([[1, 0, 0], [0, 0, 1]], np.float32), np.zeros(3, np.float32)])
+    np.testing.assert_array_equal(model.predict_classes(np.array([[2.0, 0.0], [0.0, 3.0]])), [0, 2])
+    binary = keras.Sequential([keras.layers.Dense(1, activation="sigmoid", input_shape=(1,))])
+    binary.set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32)])
+    np.testing.assert_array_equal(binary.predict_classes(np.array([[-1.0], [2.0]])), [[0], [1]])

@@ -111,6 +111,17 @@ class Sequential(Model):
             x = layer(x)
         return x
 
+    def predict_proba(self, x: Any, batch_size: int = 32, verbose: int = 0) -> np.ndarray:
+        """The model's outputs (Keras 2's Sequential helper: probabilities for softmax/sigmoid)."""
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
+
+    def predict_classes(self, x: Any, batch_size: int = 32, verbose: int = 0) -> np.ndarray:
+        """Class indices: argmax over several outputs, `output > 0.5` for a single one."""
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
     def get_config(self) -> dict[str, Any]:
         """`{'name': ..., 'layers': [InputLayer config, layer configs...]}` (tf_keras' layout)."""
         from graphflow.keras.layers import serialize
