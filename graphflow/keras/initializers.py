@@ -12,13 +12,32 @@ from graphflow.framework.initializers import (  # noqa: F401  (re-exported under
     GlorotUniform,
     Initializer,
     Ones,
-    RandomNormal,
-    RandomUniform,
-    TruncatedNormal,
     VarianceScaling,
     Zeros,
 )
 from graphflow.keras.utils.generic_utils import deserialize_keras_object
+
+
+class RandomNormal(_init.RandomNormal):
+    """N(mean, stddev^2) samples with Keras 2's defaults (stddev 0.05, not TF1's 1.0)."""
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
+        super().__init__(mean, stddev, seed)
+
+
+class TruncatedNormal(_init.TruncatedNormal):
+    """Normal samples re-drawn beyond two standard deviations, Keras 2's stddev 0.05."""
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
+        super().__init__(mean, stddev, seed)
+
+
+class RandomUniform(_init.RandomUniform):
+    """Uniform samples in [minval, maxval), Keras 2's defaults -0.05 and 0.05."""
+
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None) -> None:
+        super().__init__(minval, maxval, seed)
+
 
 
 def _variance_scaling(scale: float, mode: str, distribution: str) -> Any:
@@ -42,7 +61,8 @@ _BY_NAME: dict[str, Any] = {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "random_normal": RandomNormal, "random_uniform": RandomUniform,
     "truncated_normal": TruncatedNormal, "he_normal": he_normal, "he_uniform": he_uniform,
-    "lecun_normal": lecun_normal, "lecun_uniform": lecun_uniform,
+    "lecun_normal": lecun_normal, "lecun_uniform": lecun_uniform, "uniform": RandomUniform,
+    "normal": RandomNormal,
 }
 
 

@@ -217,3 +217,14 @@ def test_pad_sequences_and_predict_classes():
     binary = keras.Sequential([keras.layers.Dense(1, activation="sigmoid", input_shape=(1,))])
     binary.set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32)])
     np.testing.assert_array_equal(binary.predict_classes(np.array([[-1.0], [2.0]])), [[0], [1]])
+
+
+def test_keras_initializer_defaults_differ_from_tf1():
+    uniform = K.eval(keras.initializers.get("uniform")((4000,)))
+    assert -0.05 <= uniform.min() < -0.045 and 0.045 < uniform.max() <= 0.05
+    assert abs(K.eval(keras.initializers.get("normal")((20000,))).std() - 0.05) < 0.002
+    assert abs(K.eval(keras.initializers.TruncatedNormal()((20000,))).std() - 0.05 * 0.88) < 0.003
+    ortho = K.eval(keras.initializers.Orthogonal(gain=2.0, seed=1)((5, 3)))
+    np.testing.assert_allclose(ortho.T @ ortho, 4.0 * np.eye(3), atol=1e-5)
+    assert keras.initializers.serialize(keras.initializers.RandomUniform()) == {
+        "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": None}}
