@@ -263,3 +263,31 @@ def test_metric_objects_and_weighted_metrics_in_compile():
     true_positive = np.sum(predicted & (y[:, 0] > 0))
     assert precision == pytest.approx(true_positive / max(1, predicted.sum()))
     assert auc > 0.9
+
+
+def test_validation_freq_batch_shuffle_and_steps_per_epoch():
+    x, y = _digits()
+    model = _mlp()
+    history = model.fit(x[:256], y[:256], batch_size=64, epochs=4, verbose=0, shuffle="batch",
+                        validation_data=(x[256:320], y[256:320]), validation_freq=2)
+    assert len(history.history["loss"]) == 4 and len(history.history["val_loss"]) == 2
+    seen = []
+
+    class Count(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(logs["size"])
+
+    model.fit(x[:100], y[:100], batch_size=32, epochs=1, steps_per_epoch=5, verbose=0, callbacks=[Count()])
+    assert seen == [32, 32, 32, 4, 32]  # the batches of the data, cycled to make 5 steps
+
+
+def test_tf_train_optimizers_and_lookahead_in_compile():
+    import graphflow as tf
+    x, y = _digits()
+    for optimizer in (tf.train.AdamOptimizer(0.01),
+                      keras.optimizers.Lookahead(tf.train.GradientDescentOptimizer(0.5), sync_period=3)):
+        K.clear_session()
+        model = _mlp(optimizer=optimizer)
+        history = model.fit(x[:512], y[:512], batch_size=64, epochs=4, verbose=0)
+        assert history.history["loss"][-1] < 0.6 * history.history["loss"][0]
+        assert K.get_value(model.optimizer.iterations) == 32

@@ -228,3 +228,42 @@ def test_keras_initializer_defaults_differ_from_tf1():
     np.testing.assert_allclose(ortho.T @ ortho, 4.0 * np.eye(3), atol=1e-5)
     assert keras.initializers.serialize(keras.initializers.RandomUniform()) == {
         "class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": None}}
+
+
+class Scale(keras.layers.Layer):
+    """A custom layer the Keras 2 tutorial way: add_weight in build, K ops in call."""
+
+    def __init__(self, output_dim, **kwargs):
+        self.output_dim = output_dim
+        super().__init__(**kwargs)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[1], self.output_dim),
+                                      initializer="uniform", trainable=True)
+        super().build(input_shape)
+
+    def call(self, x):
+        return K.dot(x, self.kernel)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.output_dim)
+
+    def get_config(self):
+        return {**super().get_config(), "output_dim": self.output_dim}
+
+
+def test_custom_layer_trains_and_round_trips_with_custom_objects():
+    model = keras.Sequential([Scale(1, input_shape=(3,))])
+    model.compile(keras.optimizers.SGD(0.5), "mse")
+    x = np.random.RandomState(0).rand(64, 3).astype(np.float32)
+    y = x @ np.array([[2.0], [-1.0], [0.5]], np.float32)
+    model.fit(x, y, epochs=60, batch_size=16, verbose=0)
+    np.testing.assert_allclose(model.get_weights()[0], [[2.0], [-1.0], [0.5]], atol=0.05)
+    assert [w.name for w in model.weights] == ["scale/kernel:0"]
+    config = model.get_config()
+    with pytest.raises(ValueError, match="Unknown layer: 'Scale'"):
+        keras.Sequential.from_config(config)
+    again = keras.Sequential.from_config(config, custom_objects={"Scale": Scale})
+    with keras.utils.custom_object_scope({"Scale": Scale}):
+        third = keras.models.model_from_config({"class_name": "Sequential", "config": config})
+    assert again.layers[0].output_dim == 1 and isinstance(third.layers[0], Scale)
