@@ -21,22 +21,25 @@ from graphflow.keras.utils.generic_utils import deserialize_keras_object
 class RandomNormal(_init.RandomNormal):
     """N(mean, stddev^2) samples with Keras 2's defaults (stddev 0.05, not TF1's 1.0)."""
 
-    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
-        super().__init__(mean, stddev, seed)
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None,
+                 dtype: Any = None) -> None:
+        super().__init__(mean, stddev, seed, dtype or "float32")
 
 
 class TruncatedNormal(_init.TruncatedNormal):
     """Normal samples re-drawn beyond two standard deviations, Keras 2's stddev 0.05."""
 
-    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
-        super().__init__(mean, stddev, seed)
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None,
+                 dtype: Any = None) -> None:
+        super().__init__(mean, stddev, seed, dtype or "float32")
 
 
 class RandomUniform(_init.RandomUniform):
     """Uniform samples in [minval, maxval), Keras 2's defaults -0.05 and 0.05."""
 
-    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None) -> None:
-        super().__init__(minval, maxval, seed)
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None,
+                 dtype: Any = None) -> None:
+        super().__init__(minval, maxval, seed, dtype or "float32")
 
 
 
@@ -108,8 +111,8 @@ class Orthogonal(Initializer):
         seed: the numpy seed of the draw (None: numpy's global state).
     """
 
-    def __init__(self, gain: float = 1.0, seed: int | None = None) -> None:
-        super().__init__()
+    def __init__(self, gain: float = 1.0, seed: int | None = None, dtype: Any = None) -> None:
+        super().__init__(dtype or "float32")
         self.gain, self.seed = float(gain), seed
 
     def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Any:

@@ -44,6 +44,28 @@ class L1L2(Regularizer):
         return {"l1": self.l1, "l2": self.l2}
 
 
+class L1(L1L2):
+    """l1 * sum(|x|) (tf_keras writes this class name in configs)."""
+
+    def __init__(self, l1: float = 0.01) -> None:
+        super().__init__(l1=l1)
+
+    def get_config(self) -> dict[str, float]:
+        """`{'l1': ...}`."""
+        return {"l1": self.l1}
+
+
+class L2(L1L2):
+    """l2 * sum(x^2) (tf_keras writes this class name in configs)."""
+
+    def __init__(self, l2: float = 0.01) -> None:
+        super().__init__(l2=l2)
+
+    def get_config(self) -> dict[str, float]:
+        """`{'l2': ...}`."""
+        return {"l2": self.l2}
+
+
 def l1(l: float = 0.01) -> L1L2:  # noqa: E741  (Keras' argument name)
     """An L1 penalty."""
     return L1L2(l1=l)
@@ -66,7 +88,8 @@ def serialize(regularizer: Any) -> dict[str, Any]:
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
     """The regularizer a config dict (or name `l1`/`l2`/`l1_l2`) stands for."""
-    found = deserialize_keras_object(config, {"L1L2": L1L2, "l1": l1, "l2": l2, "l1_l2": l1_l2},
+    found = deserialize_keras_object(config, {"L1L2": L1L2, "L1": L1, "L2": L2, "l1": l1, "l2": l2,
+                                                       "l1_l2": l1_l2},
                                      custom_objects, "regularizer")
     return found() if isinstance(config, str) else found
 

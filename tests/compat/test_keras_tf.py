@@ -62,6 +62,7 @@ def test_layer_references_are_current(fresh):
         np.testing.assert_allclose(committed[key], now[key], rtol=1e-5, atol=1e-6, err_msg=key)
 
 
-@pytest.mark.parametrize("name", ["losses.json", "optimizers.json", "errors.json", "progbar.json"])
+@pytest.mark.parametrize("name", ["losses.json", "optimizers.json", "errors.json", "progbar.json",
+                                  "model_configs.json"])
 def test_json_references_are_current(fresh, name):
     _close(json.loads((COMMITTED / name).read_text()), json.loads((fresh / name).read_text()))

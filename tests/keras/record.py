@@ -234,6 +234,27 @@ def record_digits_curve() -> None:
     print("digits curve recorded")
 
 
+def record_model_configs() -> None:
+    """tf_keras' JSON of a Sequential and a functional model (graphflow must rebuild them)."""
+    tf, keras = _tf()
+    keras.backend.clear_session()
+    sequential = keras.Sequential([
+        keras.layers.Conv2D(2, 3, input_shape=(6, 6, 1), activation="relu",
+                            kernel_regularizer=keras.regularizers.l2(0.01)),
+        keras.layers.BatchNormalization(), keras.layers.MaxPooling2D(), keras.layers.Flatten(),
+        keras.layers.Dropout(0.3), keras.layers.Dense(3, activation="softmax",
+                                                      kernel_initializer=keras.initializers.RandomUniform())])
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    h = keras.layers.concatenate([a, b])
+    out = keras.layers.Dense(2, name="o")(keras.layers.LSTM(2)(keras.layers.RepeatVector(3)(h)))
+    functional = keras.Model([a, b], out)
+    models = {name: {"json": model.to_json(), "params": int(model.count_params()),
+                     "weights": [w.name for w in model.weights]}
+              for name, model in (("sequential", sequential), ("functional", functional))}
+    (DATA / "model_configs.json").write_text(json.dumps(models, indent=1) + "\n")
+    print("model configs recorded")
+
+
 def main() -> None:
     """Records every reference file (into --out DIR instead of tests/keras/data when given)."""
     global DATA
@@ -246,6 +267,7 @@ def main() -> None:
     record_errors_and_fit()
     record_digits_curve()
     record_progbar()
+    record_model_configs()
 
 
 PROGBAR_SCRIPT = [(0.0, None), (0.5, (32, [("loss", 1.0), ("acc", 0.5)])),

@@ -267,3 +267,14 @@ def test_custom_layer_trains_and_round_trips_with_custom_objects():
     with keras.utils.custom_object_scope({"Scale": Scale}):
         third = keras.models.model_from_config({"class_name": "Sequential", "config": config})
     assert again.layers[0].output_dim == 1 and isinstance(third.layers[0], Scale)
+
+
+def test_tf_keras_json_rebuilds():
+    from pathlib import Path
+    recorded = json.loads((Path(__file__).parent / "data" / "model_configs.json").read_text())
+    for name, entry in recorded.items():
+        K.clear_session()
+        model = keras.models.model_from_config(json.loads(entry["json"]))
+        assert model.count_params() == entry["params"], name
+        assert [w.name for w in model.weights] == entry["weights"], name
+    assert model.get_layer("o").units == 2

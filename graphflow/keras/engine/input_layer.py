@@ -29,8 +29,9 @@ class InputLayer(Layer):
     def __init__(self, input_shape: Any = None, batch_size: int | None = None, dtype: Any = None,
                  input_tensor: Any = None, sparse: bool = False, name: str | None = None,
                  batch_input_shape: Any = None, **kwargs: Any) -> None:
-        if sparse:
-            raise ValueError("InputLayer: sparse inputs are not supported by graphflow")
+        if sparse or kwargs.pop("ragged", False):
+            raise ValueError("InputLayer: sparse and ragged inputs are not supported by graphflow")
+        kwargs.pop("optional", None)  # tf_keras writes it in configs; False is the only meaning here
         name = name or unique_object_name("input")
         super().__init__(name=name, dtype=dtype or K.floatx(), **kwargs)
         if batch_input_shape is None:

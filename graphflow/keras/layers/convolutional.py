@@ -29,6 +29,8 @@ class _Conv(Layer):
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
                  **kwargs: Any) -> None:
+        if kwargs.pop("groups", 1) != 1:
+            raise ValueError("graphflow's Keras convolutions support groups=1 only")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.filters = filters
         self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size")
