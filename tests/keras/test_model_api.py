@@ -131,6 +131,21 @@ def test_deferred_sequential_and_subclassed_model_train():
     assert history.history["loss"][-1] < 0.2 * history.history["loss"][0]
     assert [layer.name for layer in model.layers] == ["dense_1", "dense_2"] and len(model.weights) == 4
 
+    class Stack(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)]
+
+        def call(self, inputs):
+            for block in self.blocks:
+                inputs = block(inputs)
+            return inputs
+
+    stacked = Stack()
+    stacked.compile("sgd", "mse")
+    stacked.fit(x, y, epochs=1, verbose=0)
+    assert len(stacked.layers) == 2 and len(stacked.trainable_weights) == 4  # layers in a list are tracked
+
 
 def test_models_nest_like_layers():
     inner = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])

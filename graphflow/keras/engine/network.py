@@ -68,10 +68,14 @@ class Network(Layer):
             self._init_graph_network(inputs, outputs)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        # Subclassed models: layers assigned as attributes become the model's layers.
-        if isinstance(value, Layer) and not name.startswith("_") and "_layers" in self.__dict__ \
-                and not self.__dict__.get("_is_graph_network") and value not in self._layers:
-            self._layers.append(value)
+        # Subclassed models: layers assigned as attributes (alone or in a list) become the
+        # model's layers.
+        tracking = "_layers" in self.__dict__ and not self.__dict__.get("_is_graph_network")
+        if tracking and not name.startswith("_"):
+            candidates = value if isinstance(value, (list, tuple)) else [value]
+            for item in candidates:
+                if isinstance(item, Layer) and item not in self._layers:
+                    self._layers.append(item)
         super().__setattr__(name, value)
 
     def _init_graph_network(self, inputs: Any, outputs: Any) -> None:
