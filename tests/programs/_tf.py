@@ -1,4 +1,5 @@
-"""The one import line every corpus program shares: `from tests.programs._tf import tf`.
+"""The one import line every corpus program shares: `from tests.programs._tf import tf` (and
+`keras`, which is `tf.keras` of the chosen implementation).
 
 GF_PROGRAMS_IMPL picks the implementation: "graphflow" (the default) or "tensorflow", which
 imports TensorFlow's tf.compat.v1 with v2 behaviour disabled and the legacy Keras that
@@ -23,4 +24,7 @@ elif IMPL == "graphflow":
 else:
     raise ValueError(f"GF_PROGRAMS_IMPL must be 'graphflow' or 'tensorflow', not {IMPL!r}")
 
-__all__ = ["IMPL", "tf"]
+# Keras programs write `from tests.programs._tf import keras` (TensorFlow's is tf_keras here).
+keras = tf.keras
+
+__all__ = ["IMPL", "keras", "tf"]
