@@ -28,6 +28,13 @@ _log = logging.getLogger("graphflow.keras")
 _SKIPPED_KEYS = ("batch", "size", "num_steps")
 
 
+def _keras_session() -> Any:
+    """The Keras backend's session (its graph holds the model)."""
+    from graphflow.keras import backend
+
+    return backend.get_session()
+
+
 def _weight_image(tf: Any, weight: Any) -> Any | None:
     """A [N, H, W, 1] image tensor of `weight` in Keras 2's arrangement, or None for weights of
     other ranks (Keras 2 skips those)."""
@@ -104,10 +111,9 @@ class TensorBoard(Callback):
     def set_model(self, model: Any) -> None:
         """Opens the writer (with the graph when `write_graph`) and builds the histogram ops."""
         super().set_model(model)
-        from graphflow.keras import backend
         from graphflow.summary import FileWriter
 
-        self._session = backend.get_session()
+        self._session = _keras_session()
         graph = self._session.graph
         self.writer = FileWriter(self.log_dir, graph if self.write_graph else None)
         self.merged = self._make_histogram_ops(graph) if self.histogram_freq else None
