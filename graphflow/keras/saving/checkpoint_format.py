@@ -2,8 +2,9 @@
 an HDF5 suffix (Keras 2's `save_format='tf'` default), written and read by graphflow's
 `tf.train.Saver`.
 
-Layout: the checkpoint prefix `path` (`path.index`, `path.data-00000-of-00001`) and the
-`checkpoint` state file next to it, as Keras 2 writes. The variables are keyed by their graph
+Layout: graphflow's checkpoint at the prefix `path` (`path.safetensors`, see
+graphflow/train/checkpoint_format.py) and the `checkpoint` state file next to it, as Keras 2
+writes a TF checkpoint and its state file. The variables are keyed by their graph
 names (`dense/kernel`), not by Keras 2's object-graph paths (`layer_with_weights-0/kernel/...`),
 and optimizer slots are not included: such checkpoints load into graphflow models and into
 TF1 code using `tf.train.Saver`, not into tf.keras' `load_weights` (use HDF5 for that).
