@@ -1,5 +1,24 @@
-"""`graphflow.keras` (also `tf.keras`): Keras 2 (the tf.keras of TF 1.15) on graphflow's graphs
-and sessions."""
+"""`graphflow.keras` (also `tf.keras`): Keras 2 (the tf.keras of TF 1.15 / tf_keras) running on
+graphflow's graphs and sessions: layers create Variables in the default graph, `fit` runs one
+`sess.run` per training step in `keras.backend.get_session()`."""
 
 # ruff: noqa: F401
-from graphflow.keras import callbacks, utils
+from graphflow.keras import (
+    activations,
+    backend,
+    callbacks,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    utils,
+)
+from graphflow.keras.engine.input_layer import Input
+from graphflow.keras.engine.sequential import Sequential
+from graphflow.keras.engine.training import Model
+
+__version__ = "2.2.4-tf"

@@ -1,0 +1,45 @@
+"""`keras.layers`: Keras 2's layers, and `serialize`/`deserialize` of layer configs."""
+
+# ruff: noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from graphflow.keras.engine.base_layer import InputSpec, Layer
+from graphflow.keras.engine.input_layer import Input, InputLayer
+from graphflow.keras.layers.core import (
+    Activation,
+    Dense,
+    Dropout,
+    Flatten,
+    Lambda,
+    Permute,
+    RepeatVector,
+    Reshape,
+)
+from graphflow.keras.utils.generic_utils import deserialize_keras_object
+
+
+def serialize(layer: Layer) -> dict[str, Any]:
+    """`{'class_name': 'Dense', 'config': layer.get_config()}`."""
+    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+
+
+def _known_classes() -> dict[str, Any]:
+    import graphflow.keras.layers as module
+    from graphflow.keras.engine.network import Network
+    from graphflow.keras.engine.sequential import Sequential
+    from graphflow.keras.engine.training import Model
+    known = {name: obj for name, obj in vars(module).items()
+             if isinstance(obj, type) and issubclass(obj, Layer)}
+    known.update(Model=Model, Sequential=Sequential, Network=Network, Functional=Model)
+    return known
+
+
+def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Layer:
+    """The layer a `{'class_name', 'config'}` dict describes (custom classes via `custom_objects`).
+
+    Raises:
+        ValueError: for an unknown class name (`Unknown layer: Name`).
+    """
+    return deserialize_keras_object(config, _known_classes(), custom_objects, "layer")
