@@ -28,12 +28,12 @@ from graphflow import keras
 
 
 def load_data():
-    """Digits scaled to [0, 1] with one-hot labels, in a fixed shuffled order (validation_split
+    """Digits scaled to [0, 1] with integer labels, in a fixed shuffled order (validation_split
     takes the last samples, before any shuffling: the data must not be sorted by class)."""
     digits = load_digits()
     order = np.random.RandomState(0).permutation(len(digits.target))
     x = (digits.data[order] / 16.0).astype(np.float32)
-    y = keras.utils.to_categorical(digits.target[order], 10)
+    y = digits.target[order].astype(np.int64)
     return x, y
 
 
@@ -42,7 +42,8 @@ def build_model():
         keras.layers.Dense(64, activation="relu", input_shape=(64,), name="hidden"),
         keras.layers.Dense(10, activation="softmax", name="output"),
     ])
-    model.compile(optimizer=keras.optimizers.SGD(lr=0.5), loss="categorical_crossentropy", metrics=["acc"])
+    model.compile(optimizer=keras.optimizers.SGD(lr=0.5), loss="sparse_categorical_crossentropy",
+                  metrics=["acc"])
     return model
 
 
