@@ -81,10 +81,16 @@ def test_tensorboard_on_a_real_model(tmp_path):
 
     m = model()
     m.fit(X, Y, epochs=2, batch_size=16, verbose=0, validation_split=0.25,
-          callbacks=[keras.callbacks.TensorBoard(log_dir=str(tmp_path), histogram_freq=1)])
+          callbacks=[keras.callbacks.TensorBoard(log_dir=str(tmp_path), histogram_freq=1, batch_size=8)])
     acc = accumulate(tmp_path)
     assert {"epoch_loss", "epoch_val_loss"} <= set(acc.Tags()["scalars"])
     assert {"dense/kernel_0", "dense/bias_0"} <= set(acc.Tags()["histograms"])
     assert acc.Histograms("dense/kernel_0")[-1].histogram_value.sum == pytest.approx(
         float(m.get_weights()[0].sum()), rel=1e-5)
+    # the layer's output on the validation samples (16, one batch of batch_size 8 twice), at
+    # the running count of validation batches, as Keras 2
+    outputs = acc.Histograms("dense_out")
+    assert [e.step for e in outputs] == [0, 1, 2, 3]
+    assert [e.histogram_value.num for e in outputs] == [8, 8, 8, 8]
+    assert outputs[-1].histogram_value.sum == pytest.approx(float(m.predict(X[56:]).sum()), rel=1e-5)
     assert acc.Tags()["graph"] is True

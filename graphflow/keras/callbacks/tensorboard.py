@@ -7,12 +7,13 @@ metrics as scalars tagged `epoch_<key>` at step `epoch` (or at the number of sam
 `batch_<key>` at the running batch index whenever N samples have been seen since the last
 write; with `histogram_freq=k`, every k-th epoch a histogram per layer weight tagged by the
 weight's name with `:` replaced by `_` (`dense/kernel_0`), plus an image of it with
-`write_images`; the graph with `write_graph`.
+`write_images`, and a histogram of each layer's output (`<layer>_out`), computed on each
+validation batch (`batch_size` samples, inference phase) at the running count of validation
+batches as step, as Keras 2 did; the graph with `write_graph`.
 
-Differences, on purpose: histograms are taken of the weights at the end of the epoch (Keras 2
-computed them while evaluating validation batches, and required validation data); the
-per-layer `<layer>_out` activation histograms, `write_grads`, embeddings and profiling are not
-written (a warning says so, as tf.keras 2.x warns for the arguments it dropped).
+Differences, on purpose: without validation data (Keras 2 wrote no histograms then) the weight
+histograms are still written, at step `epoch`; `write_grads`, embeddings and profiling are not
+supported (a warning says so, as tf.keras 2.x warns for the arguments it dropped).
 """
 
 from __future__ import annotations
@@ -103,7 +104,9 @@ class TensorBoard(Callback):
         self.update_freq: str | int = 1 if update_freq == "batch" else update_freq
         self.writer: Any = None
         self.merged: Any = None
+        self.merged_with_outputs: Any = None
         self._session: Any = None
+        self._total_val_batches_seen = 0
         self._total_batches_seen = 0
         self._samples_seen = 0
         self._samples_seen_at_last_write = 0
@@ -116,14 +119,17 @@ class TensorBoard(Callback):
         self._session = _keras_session()
         graph = self._session.graph
         self.writer = FileWriter(self.log_dir, graph if self.write_graph else None)
-        self.merged = self._make_histogram_ops(graph) if self.histogram_freq else None
+        if self.histogram_freq:
+            self._make_histogram_ops(graph)
 
-    def _make_histogram_ops(self, graph: Any) -> Any:
+    def _make_histogram_ops(self, graph: Any) -> None:
+        """Sets `merged` (the weights' summaries) and `merged_with_outputs` (those and the layer
+        outputs' histograms, which need the model's inputs fed)."""
         import graphflow as tf
 
         key = "keras_tensorboard_callback"
         with graph.as_default():
-            ops = []
+            ops, output_ops = [], []
             for layer in self.model.layers:
                 for weight in layer.weights:
                     tag = weight.name.replace(":", "_")
@@ -132,7 +138,39 @@ class TensorBoard(Callback):
                         image = _weight_image(tf, weight)
                         if image is not None:
                             ops.append(tf.summary.image(tag, image, collections=[key]))
-            return tf.summary.merge(ops) if ops else None
+                output_ops.extend(self._output_histograms(tf, layer, key))
+            self.merged = tf.summary.merge(ops) if ops else None
+            self.merged_with_outputs = tf.summary.merge(ops + output_ops) if ops or output_ops else None
+
+    @staticmethod
+    def _output_histograms(tf: Any, layer: Any, key: str) -> list[Any]:
+        try:
+            output = layer.output
+        except (AttributeError, ValueError, RuntimeError):  # a layer never called, or shared
+            return []
+        if isinstance(output, (list, tuple)):
+            return [tf.summary.histogram(f"{layer.name}_out_{i}", o, collections=[key])
+                    for i, o in enumerate(output)]
+        return [tf.summary.histogram(f"{layer.name}_out", output, collections=[key])]
+
+    def _write_histograms(self, epoch: int) -> None:
+        data = getattr(self, "validation_data", None)
+        inputs = list(getattr(self.model, "inputs", None) or [])
+        if not data or not inputs:
+            if self.merged is not None:
+                self.writer.add_summary(self._session.run(self.merged), epoch)
+            return
+        from graphflow.keras import backend
+
+        phase = backend.learning_phase()
+        count = len(data[0])
+        for start in range(0, count, self.batch_size):
+            feed = {tensor: array[start:start + self.batch_size] for tensor, array in zip(inputs, data)}
+            if not isinstance(phase, int):
+                feed[phase] = False
+            summary = self._session.run(self.merged_with_outputs, feed_dict=feed)
+            self.writer.add_summary(summary, self._total_val_batches_seen)
+            self._total_val_batches_seen += 1
 
     def _write_scalars(self, step: int, logs: dict) -> None:
         from graphflow.summary.protos import protos
@@ -160,8 +198,8 @@ class TensorBoard(Callback):
         logs = {"epoch_" + k: v for k, v in (logs or {}).items() if k not in _SKIPPED_KEYS}
         step = epoch if self.update_freq == "epoch" else self._samples_seen
         self._write_scalars(step, logs)
-        if self.merged is not None and epoch % self.histogram_freq == 0:
-            self.writer.add_summary(self._session.run(self.merged), epoch)
+        if self.merged_with_outputs is not None and epoch % self.histogram_freq == 0:
+            self._write_histograms(epoch)
             self.writer.flush()
 
     def on_train_end(self, logs: dict | None = None) -> None:
