@@ -7,12 +7,11 @@ from typing import Any
 
 
 def _compile_metrics(model: Any) -> Any:
-    # the metrics as the user passed them to compile (names or functions), not metric objects
-    for attribute in ("_compile_metrics", "metrics"):
-        value = getattr(model, attribute, None)
-        if value is not None:
-            return value
-    return None
+    # the metrics as the user passed them to compile (names or functions, None when none were
+    # given), not the model's metric objects or names
+    if hasattr(model, "_compile_metrics"):
+        return model._compile_metrics
+    return getattr(model, "metrics", None)
 
 
 def training_config(model: Any) -> dict:
