@@ -1,7 +1,9 @@
 """ModelCheckpoint: Keras 2's file-name formatting, best-only saving, period and save_freq."""
 
+import json
 import logging
 import os
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +91,16 @@ def test_verbose_lines(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"Epoch 00001: val_loss improved from inf to 0.50000, saving model to {path}" in out
     assert "Epoch 00002: val_loss did not improve from 0.50000" in out
+
+
+RECORDED = json.loads((Path(__file__).parent / "data" / "model_checkpoint_tf_keras.json").read_text())
+
+
+@pytest.mark.parametrize("case", sorted(RECORDED))
+def test_saved_files_match_tf_keras(tmp_path, case):
+    recorded = RECORDED[case]
+    kwargs = dict(recorded["kw"], filepath=str(tmp_path / recorded["kw"]["filepath"]))
+    checkpoint = ModelCheckpoint(**kwargs)
+    model, _ = run_epochs([checkpoint], [{recorded["key"]: v} for v in recorded["seq"]])
+    assert [os.path.basename(path) for _, path in model.saved] == recorded["saved"]
+    assert checkpoint.best == recorded["best"]
