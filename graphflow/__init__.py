@@ -20,3 +20,13 @@ from graphflow._surface import __all__  # noqa: E402,F401
 from graphflow.viz import render as render  # noqa: E402
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    # `tf.keras` is imported on first use: most programs never touch it, and it builds on the
+    # whole public surface above.
+    if name == "keras":
+        import importlib
+
+        return importlib.import_module("graphflow.keras")
+    raise AttributeError(f"module 'graphflow' has no attribute {name!r}")

@@ -5,9 +5,11 @@ graphflow's graphs and sessions: layers create Variables in the default graph, `
 # ruff: noqa: F401
 from graphflow.keras import (
     activations,
+    applications,
     backend,
     callbacks,
     constraints,
+    datasets,
     initializers,
     layers,
     losses,

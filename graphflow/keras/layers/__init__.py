@@ -7,6 +7,17 @@ from typing import Any
 
 from graphflow.keras.engine.base_layer import InputSpec, Layer
 from graphflow.keras.engine.input_layer import Input, InputLayer
+from graphflow.keras.layers.advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
+from graphflow.keras.layers.convolutional import (
+    Conv1D,
+    Conv2D,
+    Conv2DTranspose,
+    Convolution1D,
+    Convolution2D,
+    Deconvolution2D,
+    DepthwiseConv2D,
+    SeparableConv2D,
+)
 from graphflow.keras.layers.core import (
     Activation,
     Dense,
@@ -17,6 +28,42 @@ from graphflow.keras.layers.core import (
     RepeatVector,
     Reshape,
 )
+from graphflow.keras.layers.embeddings import Embedding
+from graphflow.keras.layers.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from graphflow.keras.layers.noise import GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from graphflow.keras.layers.normalization import BatchNormalization
+from graphflow.keras.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool2D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
+from graphflow.keras.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from graphflow.keras.utils.generic_utils import deserialize_keras_object
 
 
