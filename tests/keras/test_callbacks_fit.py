@@ -94,3 +94,33 @@ def test_tensorboard_on_a_real_model(tmp_path):
     assert [e.histogram_value.num for e in outputs] == [8, 8, 8, 8]
     assert outputs[-1].histogram_value.sum == pytest.approx(float(m.predict(X[56:]).sum()), rel=1e-5)
     assert acc.Tags()["graph"] is True
+
+
+def test_checkpoint_load_weights_on_restart(tmp_path):
+    import os
+    import time
+
+    pattern = str(tmp_path / "w-{epoch:02d}.h5")
+    first = model()
+    first.fit(X, Y, epochs=2, batch_size=16, verbose=0,
+              callbacks=[keras.callbacks.ModelCheckpoint(pattern, monitor="loss", save_weights_only=True)])
+    # make epoch 1's file the newest: restarting loads it, whatever its name
+    later = time.time() + 5
+    os.utime(tmp_path / "w-01.h5", (later, later))
+    expected = keras.Sequential([keras.layers.Dense(1, input_shape=(4,), name="dense")])
+    expected.load_weights(str(tmp_path / "w-01.h5"))
+    second = model(lr=0.0)  # a zero rate: the weights stay what was loaded
+    second.fit(X, Y, epochs=1, batch_size=64, verbose=0,
+               callbacks=[keras.callbacks.ModelCheckpoint(pattern, monitor="loss", save_weights_only=True,
+                                                          load_weights_on_restart=True)])
+    for got, want in zip(second.get_weights(), expected.get_weights()):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_checkpoint_load_weights_on_restart_with_nothing_saved(tmp_path):
+    m = model(lr=0.0)
+    before = m.get_weights()
+    m.fit(X, Y, epochs=1, verbose=0, callbacks=[keras.callbacks.ModelCheckpoint(
+        str(tmp_path / "none-{epoch}.h5"), monitor="loss", save_best_only=True, load_weights_on_restart=True)])
+    for got, want in zip(m.get_weights(), before):
+        np.testing.assert_array_equal(got, want)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import Any
 
 from graphflow.keras.callbacks._io import print_msg
@@ -37,6 +38,8 @@ class ModelCheckpoint(Callback):
             `'max'`.
         save_freq: `'epoch'`, or an int: save at the end of the batch at which that many samples
             have been seen since the last save (TF 1.15's meaning; Keras 2.2+ counts batches).
+        load_weights_on_restart: at the start of training, load the weights of the most recently
+            written file matching `filepath` (placeholders matching anything), if there is one.
         **kwargs: `period`, the deprecated number of epochs between saves (Keras 2 warns).
 
     Raises:
@@ -47,7 +50,7 @@ class ModelCheckpoint(Callback):
 
     def __init__(self, filepath: str, monitor: str = "val_loss", verbose: int = 0,
                  save_best_only: bool = False, save_weights_only: bool = False, mode: str = "auto",
-                 save_freq: str | int = "epoch", **kwargs: Any) -> None:
+                 save_freq: str | int = "epoch", load_weights_on_restart: bool = False, **kwargs: Any) -> None:
         super().__init__()
         self.monitor = monitor
         self.verbose = verbose
@@ -58,6 +61,7 @@ class ModelCheckpoint(Callback):
         self.epochs_since_last_save = 0
         self._samples_seen_since_last_saving = 0
         self._current_epoch = 0
+        self.load_weights_on_restart = load_weights_on_restart
         if "period" in kwargs:
             self.period = kwargs.pop("period")
             _log.warning("`period` argument is deprecated. Please use `save_freq` to specify the "
@@ -71,6 +75,17 @@ class ModelCheckpoint(Callback):
         self.best = worst_value(direction)
         if self.save_freq != "epoch" and not isinstance(self.save_freq, int):
             raise ValueError(f"Unrecognized save_freq: {self.save_freq}")
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        if not self.load_weights_on_restart:
+            return
+        path = most_recent_file_matching(self.filepath)
+        if path is None:
+            return
+        try:
+            self.model.load_weights(path)
+        except (OSError, ValueError) as e:
+            raise ValueError(f"Error loading file from {path}. Reason: {e}") from e
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._current_epoch = epoch
@@ -129,3 +144,32 @@ class ModelCheckpoint(Callback):
             return self.filepath.format(epoch=epoch + 1, **logs)
         except KeyError as e:
             raise KeyError(f'Failed to format this callback filepath: "{self.filepath}". Reason: {e}') from None
+
+
+def most_recent_file_matching(pattern: str) -> str | None:
+    """The file `ModelCheckpoint(pattern)` wrote last, as Keras 2 finds it: every `{...}` field
+    matches anything; the directory's latest checkpoint (from its `checkpoint` state file) when
+    it matches, else the matching file with the latest modification time, else (a tie) the one
+    with the largest name. None when nothing matches."""
+    from graphflow.train import latest_checkpoint
+
+    directory, base = os.path.split(pattern)
+    directory = directory or "."
+    regex = re.compile("^" + re.sub(r"{.*}", r".*", base) + "$")
+    if not os.path.isdir(directory):
+        return None
+    latest = latest_checkpoint(directory)
+    if latest is not None and regex.match(os.path.basename(latest)):
+        return latest
+    newest, newest_time, ties, largest = None, -1.0, 0, None
+    for name in os.listdir(directory):
+        if not regex.match(name):
+            continue
+        path = os.path.join(directory, name)
+        modified = os.path.getmtime(path)
+        largest = path if largest is None or path > largest else largest
+        if modified > newest_time:
+            newest, newest_time, ties = path, modified, 1
+        elif modified == newest_time:
+            ties += 1
+    return newest if ties == 1 else largest
