@@ -29,10 +29,16 @@ def test_graphflow_model_file_loads_in_tf_keras(tmp_path):
         loaded = keras.models.load_model(sys.argv[1])
         x = np.asarray(json.load(open(sys.argv[2])), np.float32)
         print(json.dumps({"pred": loaded.predict(x, verbose=0).tolist(),
-                          "optimizer": type(loaded.optimizer).__name__}))
+                          "optimizer": type(loaded.optimizer).__name__,
+                          "slots": [np.asarray(w).tolist() for w in loaded.optimizer.get_weights()]}))
     """), path, str(tmp_path / "x.json"))
     np.testing.assert_allclose(result["pred"], model.predict(X), rtol=1e-5, atol=1e-6)
     assert result["optimizer"] == "Adam"
+    # the optimizer state (iterations, then Adam's m and v slots) arrived whole
+    ours = model.optimizer.get_weights()
+    assert len(result["slots"]) == len(ours)
+    for got, want in zip(result["slots"], ours):
+        np.testing.assert_allclose(np.asarray(got, np.float64), want, rtol=1e-6)
 
 
 def test_tf_keras_model_file_loads_in_graphflow(tmp_path):
