@@ -168,7 +168,7 @@ def flatten(x: Any) -> Any:
 def batch_flatten(x: Any) -> Any:
     """`x` as a matrix of one row per sample."""
     dims = int_shape(x)[1:]
-    if dims and all(d is not None for d in dims):
+    if dims and None not in dims:
         return _tf.reshape(x, [-1, int(np.prod(dims))])
     return _tf.reshape(x, _tf.stack([_tf.shape(x)[0], -1]))
 

@@ -164,6 +164,20 @@ class Network(Layer):
         """Prints Keras 2's table of layers, output shapes and parameter counts."""
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 
+    @property
+    def input(self) -> Any:
+        """The model's input tensor (a list for several inputs)."""
+        if not self.inputs:
+            return super().input
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self) -> Any:
+        """The model's output tensor (a list for several outputs)."""
+        if not self.outputs:
+            return super().output
+        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
     # --- calling on new tensors ---------------------------------------------------------------
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:

@@ -17,6 +17,7 @@ from graphflow.keras import metrics as metrics_module
 from graphflow.keras.engine.training_io import to_per_output
 
 _ACCURACY_NAMES = ("accuracy", "acc")
+_CROSSENTROPY_NAMES = ("crossentropy", "ce")
 
 
 @dataclass
@@ -55,10 +56,21 @@ def _accuracy_fn(loss_fn: Any, output: Any) -> Any:
     return metrics_module.categorical_accuracy
 
 
+def _crossentropy_fn(loss_fn: Any, output: Any) -> Any:
+    """Keras 2's choice for 'crossentropy'/'ce', as for accuracy."""
+    accuracy = _accuracy_fn(loss_fn, output)
+    return {metrics_module.binary_accuracy: metrics_module.binary_crossentropy,
+            metrics_module.sparse_categorical_accuracy: metrics_module.sparse_categorical_crossentropy,
+            }.get(accuracy, metrics_module.categorical_crossentropy)
+
+
 def _metric_display_name(metric: Any) -> str:
+    # TF1-mode Keras 2 logs 'acc' for both 'acc' and 'accuracy', 'ce' for 'crossentropy'/'ce'.
     if isinstance(metric, str):
         if metric in _ACCURACY_NAMES:
-            return metric
+            return "acc"
+        if metric in _CROSSENTROPY_NAMES:
+            return "ce"
         fn = metrics_module.get(metric)
         if isinstance(fn, metrics_module.Metric):
             return fn.name
@@ -103,6 +115,8 @@ def _metric_object(metric: Any, loss_fn: Any, output: Any, display: str) -> Any:
         return metric
     if isinstance(metric, str) and metric in _ACCURACY_NAMES:
         fn = _accuracy_fn(loss_fn, output)
+    elif isinstance(metric, str) and metric in _CROSSENTROPY_NAMES:
+        fn = _crossentropy_fn(loss_fn, output)
     elif isinstance(metric, str):
         fn = metrics_module.get(metric)
         if isinstance(fn, metrics_module.Metric):

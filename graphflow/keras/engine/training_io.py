@@ -108,7 +108,9 @@ def check_loss_and_target(targets: list[np.ndarray], loss_names: list[str], outp
                              "from keras.utils import to_categorical\ny_binary = to_categorical(y_int)\n```\n\n"
                              "Alternatively, you can use the loss function `sparse_categorical_crossentropy` "
                              "instead, which does expect integer targets.")
-        if loss == "binary_crossentropy" and shape and shape[-1] is not None and y.shape[-1] != shape[-1]:
+        same_shape_losses = ("binary_crossentropy", "categorical_crossentropy", "mean_squared_error")
+        if loss in same_shape_losses and shape and any(
+                d is not None and d != got for d, got in zip(shape[1:], y.shape[1:])):
             raise ValueError(f"A target array with shape {y.shape} was passed for an output of shape "
                              f"{tuple(shape)} while using as loss `{loss}`. This loss expects targets to have "
                              "the same shape as the output.")

@@ -39,6 +39,14 @@ def serialize_keras_object(instance: Any) -> Any:
     raise ValueError(f"Cannot serialize {instance!r}")
 
 
+def unknown_message(what: str, name: str) -> str:
+    """Keras 2's message for a name it cannot resolve (`Unknown optimizer: 'adamz'. ...`)."""
+    return (f"Unknown {what}: {name!r}. Please ensure you are using a `keras.utils.custom_object_scope` "
+            "and that this object is included in the scope. See "
+            "https://www.tensorflow.org/guide/keras/save_and_serialize#registering_the_custom_object "
+            "for details.")
+
+
 def deserialize_keras_object(identifier: Any, module_objects: dict[str, Any] | None = None,
                              custom_objects: dict[str, Any] | None = None,
                              printable_module_name: str = "object") -> Any:
@@ -56,7 +64,7 @@ def deserialize_keras_object(identifier: Any, module_objects: dict[str, Any] | N
         name = identifier["class_name"]
         cls = objects.get(name)
         if cls is None:
-            raise ValueError(f"Unknown {printable_module_name}: {name}")
+            raise ValueError(unknown_message(printable_module_name, name))
         config = identifier["config"]
         if hasattr(cls, "from_config"):
             import inspect
@@ -67,6 +75,6 @@ def deserialize_keras_object(identifier: Any, module_objects: dict[str, Any] | N
     if isinstance(identifier, str):
         found = objects.get(identifier)
         if found is None:
-            raise ValueError(f"Unknown {printable_module_name}: {identifier}")
+            raise ValueError(unknown_message(printable_module_name, identifier))
         return found
     raise ValueError(f"Could not interpret serialized {printable_module_name}: {identifier}")

@@ -1,7 +1,8 @@
 """`keras.utils.Progbar`: Keras 2's progress bar, line for line.
 
-verbose=1 redraws one line (`\\r` on a terminal; on a pipe each update starts a new line, as
-Keras 2 does), verbose=2 prints one summary line when the bar finishes. Values named in
+verbose=1 redraws one line on a terminal (backspaces and `\\r`); when stdout is not a terminal
+(a pipe, a log file) it prints only the finished bar, one line per epoch, so logs stay
+readable. verbose=2 prints one summary line when the bar finishes. Values named in
 `stateful_metrics` are shown as given; the others are averaged over the samples seen so far.
 """
 
@@ -95,7 +96,7 @@ class Progbar:
         if current == self.target:
             self._epoch_end = now
         if self.verbose == 1:
-            if now - self._last_update < self.interval and not finalize:
+            if not finalize and (now - self._last_update < self.interval or not self._dynamic_display):
                 return
             self._draw(current, now, finalize)
         elif self.verbose == 2 and finalize:
@@ -115,7 +116,7 @@ class Progbar:
 
     def _draw(self, current: int, now: float, finalize: bool) -> None:
         previous_width = self._total_width
-        message = ("\b" * previous_width + "\r") if self._dynamic_display else "\n"
+        message = ("\b" * previous_width + "\r") if self._dynamic_display else ""
         if self.target is not None:
             digits = int(np.log10(self.target)) + 1
             bar = f"{current:{digits}d}/{self.target} ["
