@@ -25,6 +25,14 @@ from sklearn.datasets import load_iris
 from graphflow import keras
 
 
+def build_model():
+    """A small iris classifier, compiled with Adam (whose state `model.save` keeps)."""
+    model = keras.Sequential([keras.layers.Dense(16, activation="relu", input_shape=(4,), name="hidden"),
+                              keras.layers.Dense(3, activation="softmax", name="output")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
 def main(workdir: str, epochs: int = 30, verbose: int = 0) -> dict:
     """Trains, saves three ways, reloads; returns the predictions compared (for tests)."""
     os.makedirs(workdir, exist_ok=True)
@@ -33,9 +41,7 @@ def main(workdir: str, epochs: int = 30, verbose: int = 0) -> dict:
     iris = load_iris()
     x = ((iris.data - iris.data.mean(0)) / iris.data.std(0)).astype(np.float32)
     y = iris.target
-    model = keras.Sequential([keras.layers.Dense(16, activation="relu", input_shape=(4,)),
-                              keras.layers.Dense(3, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = build_model()
     model.fit(x, y, epochs=epochs, batch_size=16, verbose=verbose)
     expected = model.predict(x)
 
