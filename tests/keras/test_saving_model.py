@@ -177,3 +177,35 @@ def test_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         model.save(str(path))
     assert path.read_bytes() == previous and os.listdir(tmp_path) == ["m.h5"]
+
+
+class Scale(keras.layers.Layer):
+    """A user-defined layer with a weight and a config entry."""
+
+    def __init__(self, init=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.init = init
+
+    def build(self, input_shape):
+        self.scale = self.add_weight("scale", shape=(int(input_shape[-1]),),
+                                     initializer=keras.initializers.Constant(self.init))
+        super().build(input_shape)
+
+    def call(self, inputs):
+        return inputs * self.scale
+
+    def get_config(self):
+        return dict(super().get_config(), init=self.init)
+
+
+def test_custom_layer_needs_custom_objects(tmp_path):
+    model = keras.Sequential([keras.layers.Dense(3, input_shape=(4,)), Scale(init=3.0, name="scale")])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(X, np.ones((8, 3), np.float32), epochs=1, verbose=0)
+    path = str(tmp_path / "custom.h5")
+    model.save(path)
+    with pytest.raises(ValueError, match="Scale"):
+        keras.models.load_model(path)
+    restored = keras.models.load_model(path, custom_objects={"Scale": Scale})
+    assert restored.layers[1].init == 3.0
+    np.testing.assert_allclose(restored.predict(X), model.predict(X), rtol=1e-6)
