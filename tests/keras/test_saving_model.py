@@ -53,8 +53,6 @@ def test_loads_tf_keras_weights_into_a_graphflow_model():
 
 
 def test_loads_tf_keras_conv_batchnorm_weights():
-    if not all(hasattr(keras.layers, n) for n in ("Conv2D", "BatchNormalization", "Flatten")):
-        pytest.skip("Conv2D/BatchNormalization are not in this tree yet (issue 20's layers)")
     model = keras.Sequential([keras.layers.Conv2D(2, 3, input_shape=(6, 6, 1), name="conv2d"),
                               keras.layers.BatchNormalization(name="batch_normalization"),
                               keras.layers.Flatten(name="flatten"), keras.layers.Dense(2, name="dense_2")])
