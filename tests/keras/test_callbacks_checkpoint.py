@@ -5,6 +5,7 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from graphflow.keras.callbacks import ModelCheckpoint
@@ -34,6 +35,14 @@ def test_save_best_only_without_placeholders_keeps_the_best(tmp_path):
     # 'acc' in the name: maximized; an equal value is not an improvement
     assert [kind for kind, _ in model.saved] == ["weights"] * 3
     assert checkpoint.best == 0.8 and listdir(tmp_path) == ["best.h5"]
+
+
+@pytest.mark.parametrize("monitor, direction", [("val_acc", "max"), ("fmeasure", "max"),
+                                                ("fmeasure_val", "max"), ("val_fmeasure", "min"),
+                                                ("val_loss", "min")])
+def test_auto_mode_keras2_heuristic(monitor, direction):
+    expected = np.greater if direction == "max" else np.less
+    assert ModelCheckpoint("m.h5", monitor=monitor).monitor_op is expected
 
 
 def test_mode_min_on_accuracy(tmp_path):

@@ -33,7 +33,7 @@ def test_negative_min_delta_means_the_same():
 
 
 @pytest.mark.parametrize("monitor, direction", [("acc", "max"), ("val_acc", "max"), ("val_accuracy", "max"),
-                                                ("fmeasure", "max"), ("loss", "min"), ("val_mae", "min")])
+                                                ("fmeasure", "min"), ("loss", "min"), ("val_mae", "min")])
 def test_auto_mode_uses_keras2_name_heuristic(monitor, direction):
     assert EarlyStopping(monitor=monitor).monitor_op is (np.greater if direction == "max" else np.less)
 

@@ -28,8 +28,8 @@ class EarlyStopping(Callback):
         min_delta: the smallest change that counts as an improvement (its sign is ignored).
         patience: epochs without improvement after which training stops.
         verbose: 1 prints the epoch at which training stopped.
-        mode: `'auto'` (maximize names containing `acc` or starting with `fmeasure`, minimize
-            the rest), `'min'` or `'max'`.
+        mode: `'auto'` (maximize names containing `acc`, minimize the rest: Keras 2's
+            EarlyStopping, unlike its ModelCheckpoint, has no `fmeasure` rule), `'min'` or `'max'`.
         baseline: a value the quantity must beat; until it does, no epoch counts as an
             improvement.
         restore_best_weights: when stopping, set the model's weights back to those of the best
@@ -54,7 +54,7 @@ class EarlyStopping(Callback):
         self.stopped_epoch = 0
         self.restore_best_weights = restore_best_weights
         self.best_weights: list[Any] | None = None
-        direction = resolve_mode(mode, monitor, "EarlyStopping")
+        direction = resolve_mode(mode, monitor, "EarlyStopping", fmeasure=False)
         self.monitor_op = comparison(direction)
         self._direction = direction
         # improvement means current - min_delta beats best: a negative delta when minimizing
