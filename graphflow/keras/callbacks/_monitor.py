@@ -1,8 +1,9 @@
 """The comparison a monitoring callback uses to decide that a metric improved.
 
 Keras 2 (the tf.keras of TF 1.15) resolves `mode='auto'` by a name heuristic: a monitored
-quantity whose name contains `acc` (or starts with `fmeasure`) is maximized, anything else is
-minimized. An unknown mode falls back to `auto` with a warning naming the callback.
+quantity whose name contains `acc` is maximized (for ModelCheckpoint also one starting with
+`fmeasure`), anything else is minimized. An unknown mode falls back to `auto` with a warning
+naming the callback.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def resolve_mode(mode: str, monitor: str, what: str, fmeasure: bool = True) -> s
         monitor: the name of the monitored quantity, e.g. `'val_loss'` or `'acc'`.
         what: the message prefix Keras 2 uses for this callback ("EarlyStopping", ...).
         fmeasure: whether a name starting with `fmeasure` also means "maximize" (Keras 2's
-            EarlyStopping and ModelCheckpoint; its ReduceLROnPlateau looks for `acc` only).
+            ModelCheckpoint; its EarlyStopping and ReduceLROnPlateau look for `acc` only).
 
     Returns:
         `'max'` or `'min'`.
