@@ -55,3 +55,29 @@ def test_tf_keras_model_file_loads_in_graphflow(tmp_path):
     np.testing.assert_allclose(loaded.predict(X), result["pred"], rtol=1e-5, atol=1e-6)
     assert type(loaded.optimizer).__name__ == "RMSprop"
     assert keras.backend.get_value(loaded.optimizer.lr) == pytest.approx(0.01)
+
+
+def test_graphflow_conv_batchnorm_model_loads_in_tf_keras(tmp_path):
+    keras.backend.clear_session()
+    images = np.random.RandomState(1).rand(4, 8, 8, 1).astype(np.float32)
+    model = keras.Sequential([
+        keras.layers.Conv2D(4, 3, activation="relu", input_shape=(8, 8, 1), name="conv"),
+        keras.layers.BatchNormalization(name="bn"),
+        keras.layers.MaxPooling2D(name="pool"),
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dropout(0.5, name="dropout"),
+        keras.layers.Dense(3, activation="softmax", name="out"),
+    ])
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["acc"])
+    model.fit(images, np.array([0, 1, 2, 1]), epochs=2, verbose=0)  # moves BN's moving statistics
+    path = str(tmp_path / "conv.h5")
+    model.save(path)
+    (tmp_path / "x.json").write_text(json.dumps(images.tolist()))
+    result = run_tf_keras(textwrap.dedent("""
+        loaded = keras.models.load_model(sys.argv[1])
+        x = np.asarray(json.load(open(sys.argv[2])), np.float32)
+        print(json.dumps({"pred": loaded.predict(x, verbose=0).tolist(),
+                          "layers": [type(layer).__name__ for layer in loaded.layers]}))
+    """), path, str(tmp_path / "x.json"))
+    assert result["layers"] == ["Conv2D", "BatchNormalization", "MaxPooling2D", "Flatten", "Dropout", "Dense"]
+    np.testing.assert_allclose(result["pred"], model.predict(images), rtol=1e-4, atol=1e-6)
