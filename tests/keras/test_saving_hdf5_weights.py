@@ -171,3 +171,20 @@ def test_long_name_lists_are_chunked(tmp_path):
         save_name_list(f, "layer_names", names)
         assert "layer_names" not in f.attrs and "layer_names0" in f.attrs and "layer_names1" in f.attrs
         assert load_name_list(f, "layer_names") == names
+
+
+def test_a_killed_save_leaves_the_file_and_its_temporary_is_cleaned_later(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "w.h5"
+    save_weights_to_hdf5(tf_keras_mlp(seed=1), str(path))
+    previous = path.read_bytes()
+    # a process killed while writing leaves only its temporary (named with its dead pid)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    orphan = tmp_path / f"w.h5.tmp-{int(dead.stdout)}-1-{'0' * 32}"
+    orphan.write_bytes(b"half an HDF5 file")
+    assert path.read_bytes() == previous
+    save_weights_to_hdf5(tf_keras_mlp(seed=2), str(path))
+    assert os.listdir(tmp_path) == ["w.h5"]

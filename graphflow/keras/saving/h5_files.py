@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphflow.keras.callbacks._io import print_msg
-from graphflow.train.atomic_files import fsync_directory, temp_name
+from graphflow.train.atomic_files import fsync_directory, remove_orphans, temp_name
 
 
 def _h5py() -> Any:
@@ -51,6 +51,8 @@ def atomic_h5(filepath: str) -> Iterator[Any]:
         raise IsADirectoryError(f"Cannot save to {filepath!r}: it is a directory.")
     directory = os.path.dirname(os.path.abspath(filepath))
     os.makedirs(directory, exist_ok=True)
+    # temporaries of earlier saves of this file whose process was killed mid-write
+    remove_orphans(directory, [os.path.basename(filepath)])
     temp = temp_name(os.path.join(directory, os.path.basename(filepath)))
     try:
         with h5py.File(temp, "w") as f:
