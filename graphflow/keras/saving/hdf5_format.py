@@ -39,16 +39,23 @@ def _may_write(filepath: str, overwrite: bool) -> bool:
     return overwrite or not os.path.isfile(filepath) or ask_to_proceed_with_overwrite(filepath)
 
 
+_SUBCLASSED = (
+    "Saving the model to HDF5 format requires the model to be a Functional model or a Sequential model. It "
+    "does not work for subclassed models, because such models are defined via the body of a Python method, "
+    "which isn't safely serializable. Consider saving to the Tensorflow checkpoint format (by using "
+    "`save_weights` with a path without the .h5 suffix) instead.")
+
+
 def _model_config_json(model: Any) -> str:
+    from graphflow.keras.engine.sequential import Sequential
+
+    # Keras 2's test: a graph network (functional) or a Sequential, never a subclassed model
+    if not getattr(model, "_is_graph_network", True) and not isinstance(model, Sequential):
+        raise NotImplementedError(_SUBCLASSED)
     try:
         config = model.get_config()
     except NotImplementedError:
-        raise NotImplementedError(
-            "Saving the model to HDF5 format requires the model to be a Functional model or a Sequential "
-            "model. It does not work for subclassed models, because such models are defined via the body "
-            "of a Python method, which isn't safely serializable. Consider saving to the Tensorflow "
-            "checkpoint format (by using `save_weights` with a path without the .h5 suffix) instead."
-        ) from None
+        raise NotImplementedError(_SUBCLASSED) from None
     return dumps({"class_name": model.__class__.__name__, "config": config})
 
 
