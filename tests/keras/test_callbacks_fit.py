@@ -124,3 +124,12 @@ def test_checkpoint_load_weights_on_restart_with_nothing_saved(tmp_path):
         str(tmp_path / "none-{epoch}.h5"), monitor="loss", save_best_only=True, load_weights_on_restart=True)])
     for got, want in zip(m.get_weights(), before):
         np.testing.assert_array_equal(got, want)
+
+
+def test_terminate_on_nan_stops_fit_at_the_batch(capsys):
+    m = model(lr=1e20)  # diverges to inf/NaN within a few steps
+    history = m.fit(X, Y * 1e10, epochs=5, batch_size=8, verbose=0,
+                    callbacks=[keras.callbacks.TerminateOnNaN()])
+    out = capsys.readouterr().out
+    assert "Invalid loss, terminating training" in out
+    assert len(history.history["loss"]) == 1 and m.stop_training
