@@ -212,6 +212,8 @@ EXAMPLE_GRAPHS = {
                         ["hidden", "output", "loss", "gradients", "training"]),
     "keras_save_three_ways": (lambda: (_keras_clear_session(), load("keras_save_three_ways").build_model()),
                               ["hidden", "output", "loss", "gradients", "training"]),
+    "keras_separable": (lambda: (_keras_clear_session(), load("keras_separable").build_model()),
+                        ["separable_conv2d", "batch_normalization", "loss", "gradients", "training"]),
     "vgg16": (lambda: _main_without_training("vgg16", image_size=32, batch=1, steps=0,
                                              classes=10),
               ["conv1", "conv5", "fc6", "fc8", "gradients", "Momentum"]),
