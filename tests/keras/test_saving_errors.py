@@ -71,3 +71,25 @@ def test_subclassed_model_cannot_be_saved_to_hdf5_but_its_weights_can(tmp_path):
     model.dense.set_weights([np.zeros((4, 2), np.float32), np.zeros(2, np.float32)])
     model.load_weights(str(tmp_path / "w.h5"))
     np.testing.assert_allclose(model.predict(x), expected, rtol=1e-6)
+
+
+def test_optimizer_state_of_another_optimizer_warns_and_starts_fresh(tmp_path, caplog):
+    import json
+
+    import h5py
+
+    model = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 3), np.float32), np.ones((4, 2), np.float32), epochs=1, verbose=0)
+    path = str(tmp_path / "m.h5")
+    model.save(path)
+    with h5py.File(path, "a") as f:  # the file now claims an RMSprop: Adam's slots do not fit it
+        config = json.loads(f.attrs["training_config"])
+        config["optimizer_config"] = {"class_name": "RMSprop", "config": {"lr": 0.01}}
+        f.attrs["training_config"] = json.dumps(config).encode("utf8")
+    with caplog.at_level(logging.WARNING):
+        restored = keras.models.load_model(path)
+    assert "Error in loading the saved optimizer state" in caplog.text
+    assert type(restored.optimizer).__name__ == "RMSprop"
+    np.testing.assert_allclose(restored.predict(np.ones((1, 3), np.float32)),
+                               model.predict(np.ones((1, 3), np.float32)), rtol=1e-6)
