@@ -33,9 +33,10 @@ setup(
     extras_require={
         "cuda": ["numba-cuda[cu13]>=0.30"],
         "dev": ["pytest>=8", "hypothesis>=6", "ruff>=0.5", "scikit-learn>=1.3", "tensorboard>=2.10",
-                "Pillow>=9"],
+                "Pillow>=9", "h5py>=3.0"],
         "tensorboard": ["tensorboard>=2.10"],
         "examples": ["scikit-learn>=1.3"],
+        "keras": ["h5py>=3.0"],  # Keras 2's HDF5 model and weight files
     },
     package_data={"graphflow": ["py.typed"]},
 )

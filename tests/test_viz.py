@@ -176,6 +176,12 @@ def _optimizer_graph(name: str):
     example.build(example.OPTIMIZERS[name])
 
 
+def _keras_clear_session():
+    from graphflow import keras
+
+    keras.backend.clear_session()  # the Keras examples build in the (new) default graph
+
+
 def _main_without_training(name: str, **kwargs):
     tf.reset_default_graph()
     load(name).main(**kwargs, verbose=False)  # builds the graph, trains zero steps
@@ -202,6 +208,12 @@ EXAMPLE_GRAPHS = {
                            ["model", "metrics", "gradients", "GradientDescent"]),
     "monitored_training": (lambda: load("monitored_training").build(),
                            ["hidden", "logits", "gradients", "GradientDescent"]),
+    "keras_callbacks": (lambda: (_keras_clear_session(), load("keras_callbacks").build_model()),
+                        ["hidden", "output", "loss", "gradients", "training"]),
+    "keras_save_three_ways": (lambda: (_keras_clear_session(), load("keras_save_three_ways").build_model()),
+                              ["hidden", "output", "loss", "gradients", "training"]),
+    "keras_separable": (lambda: (_keras_clear_session(), load("keras_separable").build_model()),
+                        ["separable_conv2d", "batch_normalization", "loss", "gradients", "training"]),
     "vgg16": (lambda: _main_without_training("vgg16", image_size=32, batch=1, steps=0,
                                              classes=10),
               ["conv1", "conv5", "fc6", "fc8", "gradients", "Momentum"]),

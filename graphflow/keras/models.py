@@ -7,6 +7,7 @@ from typing import Any
 
 from graphflow.keras.engine.sequential import Sequential
 from graphflow.keras.engine.training import Model
+from graphflow.keras.saving import load_model, model_from_json, model_from_yaml, save_model
 
 
 def model_from_config(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:

@@ -28,10 +28,13 @@ class InputLayer(Layer):
 
     def __init__(self, input_shape: Any = None, batch_size: int | None = None, dtype: Any = None,
                  input_tensor: Any = None, sparse: bool = False, name: str | None = None,
-                 batch_input_shape: Any = None, **kwargs: Any) -> None:
-        if sparse or kwargs.pop("ragged", False):
-            raise ValueError("InputLayer: sparse and ragged inputs are not supported by graphflow")
-        kwargs.pop("optional", None)  # tf_keras writes it in configs; False is the only meaning here
+                 batch_input_shape: Any = None, ragged: bool = False, optional: bool = False,
+                 **kwargs: Any) -> None:
+        if sparse:
+            raise ValueError("InputLayer: sparse inputs are not supported by graphflow")
+        # `ragged` (TF 1.15) and `optional` (tf_keras 2.x) appear in saved configs, False there
+        if ragged or optional:
+            raise ValueError("InputLayer: ragged and optional inputs are not supported by graphflow")
         name = name or unique_object_name("input")
         super().__init__(name=name, dtype=dtype or K.floatx(), **kwargs)
         if batch_input_shape is None:

@@ -17,9 +17,10 @@ from graphflow.keras import optimizers
 from graphflow.keras.engine import training_arrays, training_graph, training_io
 from graphflow.keras.engine.base_layer import to_list
 from graphflow.keras.engine.network import Network
+from graphflow.keras.saving.model_methods import SavingMixin
 
 
-class Model(Network):
+class Model(Network, SavingMixin):
     """A trainable model: `Model(inputs, outputs)` (functional) or a subclass defining `call`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
