@@ -30,6 +30,7 @@ from .config import ConfigProto
 from .fetch import flatten_fetches
 from .placement import Placement
 from .plan_cache import PlanCache
+from .tracing import run_plan_traced, wants_trace
 
 
 def _choose_backend(config: ConfigProto | None) -> str:
@@ -110,6 +111,8 @@ class BaseSession:
             fetches: a Tensor, Operation, Variable, tensor/op name, or a nested list, tuple,
                 namedtuple or dict of them. Operations fetch None.
             feed_dict: {tensor or "name:0": value} overriding tensors' values for this run.
+            options: a `tf.RunOptions`; a `trace_level` above NO_TRACE times every kernel.
+            run_metadata: a `tf.RunMetadata` whose `step_stats` a traced run fills.
 
         Raises:
             RuntimeError: the session is closed or the graph is empty.
@@ -124,11 +127,14 @@ class BaseSession:
             rebuild: Callable[[list[Any]], Any] = _first
         else:
             elements, rebuild = flatten_fetches(self._graph, fetches)
+        if wants_trace(options):  # RunOptions(trace_level=FULL_TRACE): fill run_metadata
+            return rebuild(self._run_elements(elements, feed_dict, run_metadata, traced=True))
         values = self._run_elements(elements, feed_dict)
         return rebuild(values)
 
     def _run_elements(self, elements: Sequence[Tensor | Operation],
-                      feed_dict: Mapping[Any, Any] | None) -> list[Any]:
+                      feed_dict: Mapping[Any, Any] | None, run_metadata: Any = None,
+                      traced: bool = False) -> list[Any]:
         feed_tensors: list[Tensor] = []
         feed_values: list[np.ndarray] = []
         if feed_dict:
@@ -141,7 +147,7 @@ class BaseSession:
         if plan is None:
             plan = self._compile(elements, feed_tensors, feed_values)
             self._plans.put(key, plan)
-        outputs = plan.run(feed_values)
+        outputs = run_plan_traced(plan, feed_values, run_metadata) if traced else plan.run(feed_values)
         it = iter(outputs)
         return [next(it) if isinstance(e, Tensor) else None for e in elements]
 

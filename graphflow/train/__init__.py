@@ -53,6 +53,7 @@ from .basic_session_run_hooks import (
 )
 from .coordinator import Coordinator, LooperThread
 from .monitored_session import MonitoredSession, MonitoredTrainingSession, SingularMonitoredSession
+from .profiler_hook import ProfilerHook
 from .scaffold import Scaffold
 from .session_creators import ChiefSessionCreator, SessionCreator, WorkerSessionCreator
 from .session_run_hook import (
