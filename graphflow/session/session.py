@@ -184,14 +184,18 @@ class BaseSession:
 
     def make_callable(self, fetches: Any, feed_list: Sequence[Any] | None = None,
                       accept_options: bool = False) -> Callable[..., Any]:
-        """A function running `fetches` with positional feed values for `feed_list`."""
+        """A function running `fetches` with positional feed values for `feed_list`; with
+        `accept_options`, it also takes `options=` and `run_metadata=` (as `run`)."""
         elements, rebuild = flatten_fetches(self._graph, fetches)
         feed_tensors = [self._feed_key(k) for k in (feed_list or [])]
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if len(args) != len(feed_tensors):
                 raise ValueError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
-            return rebuild(self._run_elements(elements, dict(zip(feed_tensors, args))))
+            feeds = dict(zip(feed_tensors, args))
+            if accept_options and wants_trace(kwargs.get("options")):
+                return rebuild(self._run_elements(elements, feeds, kwargs.get("run_metadata"), traced=True))
+            return rebuild(self._run_elements(elements, feeds))
 
         return call
 

@@ -138,3 +138,14 @@ def test_step_stats_convert_to_tensorboards_proto(graph):
     assert parsed.step_stats == proto
     # a caller's own RunMetadata proto is filled in place
     assert proto_metadata.step_stats.dev_stats[0].node_stats[0].timeline_label == "mm = MatMul(x, x)"
+
+
+def test_callables_accepting_options_trace(graph):
+    x = tf.placeholder(tf.float32, [2], name="x")
+    y = tf.square(x, name="sq")
+    with tf.Session() as sess:
+        run = sess.make_callable(y, [x], accept_options=True)
+        metadata = tf.RunMetadata()
+        np.testing.assert_array_equal(run([1.0, 3.0], options=FULL, run_metadata=metadata), [1.0, 9.0])
+        assert [ns.node_name for ns in _all_stats(metadata)] == ["sq"]
+        np.testing.assert_array_equal(run([2.0, 3.0]), [4.0, 9.0])
