@@ -127,7 +127,7 @@ class BaseSession:
             rebuild: Callable[[list[Any]], Any] = _first
         else:
             elements, rebuild = flatten_fetches(self._graph, fetches)
-        if wants_trace(options):  # RunOptions(trace_level=FULL_TRACE): fill run_metadata
+        if run_metadata is not None and wants_trace(options):  # FULL_TRACE: fill run_metadata
             return rebuild(self._run_elements(elements, feed_dict, run_metadata, traced=True))
         values = self._run_elements(elements, feed_dict)
         return rebuild(values)
@@ -193,7 +193,7 @@ class BaseSession:
             if len(args) != len(feed_tensors):
                 raise ValueError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
             feeds = dict(zip(feed_tensors, args))
-            if accept_options and wants_trace(kwargs.get("options")):
+            if accept_options and kwargs.get("run_metadata") is not None and wants_trace(kwargs.get("options")):
                 return rebuild(self._run_elements(elements, feeds, kwargs.get("run_metadata"), traced=True))
             return rebuild(self._run_elements(elements, feeds))
 
