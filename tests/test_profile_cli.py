@@ -127,3 +127,18 @@ def test_feeding_a_name_the_graph_lacks_is_named(graph, tmp_path):
     tf.train.export_meta_graph(meta)
     with pytest.raises(KeyError, match="nope"):
         main(["--meta", meta, "--fetch", "s", "--feed-shapes", "nope:3"])
+
+
+def test_an_unfed_placeholder_gets_a_hint(graph, tmp_path, capsys):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    tf.reduce_sum(x, name="s")
+    meta = str(tmp_path / "m.meta")
+    tf.train.export_meta_graph(meta)
+    with pytest.raises(SystemExit) as info:
+        main(["--meta", meta, "--fetch", "s"])
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert "placeholder tensor 'x'" in err and "--feed-shapes" in err
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert main(["--meta", meta, "--fetch", "s", "--batch", "3", "--iterations", "1"]) == 0
+    assert "Sum" in out.getvalue()

@@ -66,9 +66,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.meta is not None:
         if not args.fetch:
             parser.error("--meta needs at least one --fetch")
-        profile, runs = profile_meta_graph(
-            args.meta, args.fetch, dict(args.feed_shapes), args.checkpoint, args.batch,
-            args.iterations, args.warmup, args.int_high)
+        from graphflow.framework import errors
+
+        try:
+            profile, runs = profile_meta_graph(
+                args.meta, args.fetch, dict(args.feed_shapes), args.checkpoint, args.batch,
+                args.iterations, args.warmup, args.int_high)
+        except errors.InvalidArgumentError as e:
+            if "must feed a value for placeholder" not in str(e):
+                raise
+            parser.exit(1, f"{parser.prog}: {e.message}\n(give its shape with --feed-shapes "
+                           "NAME:D1,D2,... or fill an unknown batch dimension with --batch N)\n")
         title = f"graphflow profile: {args.meta} fetching {', '.join(args.fetch)}"
     else:
         profile, runs = profile_script(args.script, args.args, args.iterations, args.warmup)
