@@ -6,7 +6,8 @@ proto: both have the same fields) and produces the Trace Event Format's JSON:
 - `M` metadata events naming each device's process (`<device> Compute`) and its threads;
 - one `X` (complete) event per kernel, named by op type, with `args` holding the node name, the
   op type, the inputs (`input0`, ...) and, for a fused kernel, the ops it computes;
-- with `show_dataflow`, `s`/`t` flow arrows from the kernel making a tensor to each consumer;
+- with `show_dataflow`, `s`/`t` flow arrows from the kernel making a tensor to each consumer on
+  another device or thread;
 - with `show_memory`, a `<device> Tensors` process with each output tensor's lifetime (`N`/`O`/
   `D` object events, from its producer's start to its last consumer's end) and a per-allocator
   counter (`C`) of the bytes those tensors hold.
@@ -120,7 +121,9 @@ class Timeline:
 
 
 def _flows(kernels: list[_Kernel]) -> list[dict[str, Any]]:
-    """One arrow per (tensor, consumer): from the producer's end to the consumer's start."""
+    """One arrow per (tensor, consumer) crossing devices or threads: from the producer's end to
+    the consumer's start. As TF1's timeline, a tensor used on its producer's own thread gets no
+    arrow (a row of horizontal arrows would hide the kernels)."""
     producers = {k.name: k for k in kernels}
     events = []
     flow_id = 0
@@ -128,6 +131,8 @@ def _flows(kernels: list[_Kernel]) -> list[dict[str, Any]]:
         for tensor in consumer.inputs:
             producer = producers.get(tensor.split(":")[0])
             if producer is None:  # a feed, constant or variable: no kernel made it this step
+                continue
+            if (producer.pid, producer.tid) == (consumer.pid, consumer.tid):
                 continue
             flow_id += 1
             events.append({"name": tensor, "cat": "DataFlow", "ph": "s", "id": flow_id,

@@ -51,18 +51,29 @@ def test_kernels_become_complete_events_named_by_op_type(graph):
     assert not [e for e in events if e.get("cat") == "DataFlow"]
 
 
-def test_dataflow_arrows_join_producer_end_to_consumer_start(graph):
-    events = _events(_traced_step(), show_dataflow=True)
-    ops = {e["args"]["name"]: e for e in events if e["ph"] == "X"}
+def test_dataflow_arrows_join_producer_end_to_consumer_start_across_devices():
+    stats = StepStats()
+    cpu = stats.dev_stats.add(device="/device:CPU:0")
+    gpu = stats.dev_stats.add(device="/device:GPU:0")
+    cpu.node_stats.add(node_name="a", timeline_label="a = Foo(x)", all_start_nanos=1000, all_end_rel_nanos=2000)
+    gpu.node_stats.add(node_name="b", timeline_label="b = Bar(a, a:1)", all_start_nanos=4000,
+                       all_end_rel_nanos=1000)
+    gpu.node_stats.add(node_name="c", timeline_label="c = Baz(b)", all_start_nanos=6000, all_end_rel_nanos=500)
+    events = _events(stats, show_dataflow=True)
     flows = [e for e in events if e.get("cat") == "DataFlow"]
     starts = {e["id"]: e for e in flows if e["ph"] == "s"}
     ends = {e["id"]: e for e in flows if e["ph"] == "t"}
-    assert set(starts) == set(ends) and len(starts) == 2  # mm -> sq -> total; x and w are not kernels
-    pairs = {(starts[i]["name"], ends[i]["ts"]) for i in starts}
-    assert ("mm", ops["sq"]["ts"]) in pairs and ("sq", ops["total"]["ts"]) in pairs
-    for start in starts.values():
-        producer = ops[start["name"]]
-        assert start["ts"] == pytest.approx(producer["ts"] + producer["dur"])
+    # a -> b twice (two outputs), across devices; b -> c stays on one thread: no arrow (TF1)
+    assert set(starts) == set(ends) and len(starts) == 2
+    assert sorted(e["name"] for e in starts.values()) == ["a", "a:1"]
+    for i, start in starts.items():
+        assert (start["pid"], start["ts"]) == (0, 2.0)  # a's end, microseconds after the first start
+        assert (ends[i]["pid"], ends[i]["ts"]) == (1, 3.0)  # b's start
+    assert not [e for e in _events(stats, show_dataflow=False) if e.get("cat") == "DataFlow"]
+
+
+def test_no_arrows_on_one_thread(graph):
+    assert not [e for e in _events(_traced_step(), show_dataflow=True) if e.get("cat") == "DataFlow"]
 
 
 def test_memory_view_tracks_tensor_lifetimes_and_live_bytes(graph):

@@ -32,8 +32,8 @@ def test_writes_timelines_at_tf1s_steps(graph, tmp_path):
         events = json.load(f)["traceEvents"]
     ops = {e["args"]["name"]: e["name"] for e in events if e["ph"] == "X"}
     assert ops["loss"] == "Square"
-    assert any(e.get("cat") == "DataFlow" for e in events)  # show_dataflow defaults to True
     assert any(e["ph"] == "C" for e in events)  # show_memory
+    assert any(e["ph"] == "O" and e["name"] == "loss" for e in events)
 
 
 def test_run_metadata_reaches_the_event_file(graph, tmp_path):
