@@ -40,6 +40,7 @@ from .training_util import create_global_step, get_global_step, get_or_create_gl
 
 # monitored training
 # isort: split
+from . import progress  # graphflow's progress bar: tf.train.progress.progress(...)
 from .basic_session_run_hooks import (
     CheckpointSaverHook,
     CheckpointSaverListener,
