@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +19,9 @@ from .training_util import get_global_step
 
 def _cached_writer_if_available(directory: str) -> Any:
     """`FileWriterCache.get(directory)`, or None without the optional tensorboard package."""
-    if importlib.util.find_spec("tensorboard") is None:
+    from graphflow.summary import protos
+
+    if not protos.tensorboard_available():
         return None
     from graphflow.summary.writer import FileWriterCache
 

@@ -6,7 +6,6 @@ recovery after preemption errors (MonitoredSession only), a Coordinator, and the
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,7 +32,9 @@ from .summary_hooks import StepCounterHook, SummarySaverHook
 
 def _tensorboard_available() -> bool:
     """Whether the optional tensorboard package (event-file writing) can be imported."""
-    return importlib.util.find_spec("tensorboard") is not None
+    from graphflow.summary import protos
+
+    return protos.tensorboard_available()
 
 
 class _UseDefault:

@@ -8,7 +8,6 @@ the file name is the global step read after the traced run.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from typing import Any
 
@@ -49,7 +48,9 @@ class ProfilerHook(SessionRunHook):
             raise RuntimeError("Global step should be created to use ProfilerHook.")
         if self._file_writer is None:
             # The timelines need nothing optional; the event file needs tensorboard's protos.
-            if importlib.util.find_spec("tensorboard") is not None:
+            from graphflow.summary import protos
+
+            if protos.tensorboard_available():
                 from graphflow.summary.writer import FileWriterCache
 
                 self._file_writer = FileWriterCache.get(self._output_dir)
