@@ -108,8 +108,8 @@ class _RecordedStepStats(StepStats):
         self.__dict__["_pending"] = (plan, records, wall_ns)
 
     def __getattr__(self, name: str) -> Any:
-        pending = self.__dict__.pop("_pending", None)
-        if name != "dev_stats" or pending is None:
+        pending = self.__dict__.pop("_pending", None) if name == "dev_stats" else None
+        if pending is None:
             raise AttributeError(name)
         dev_stats = step_stats(*pending).dev_stats
         self.__dict__["dev_stats"] = dev_stats

@@ -149,3 +149,14 @@ def test_callables_accepting_options_trace(graph):
         np.testing.assert_array_equal(run([1.0, 3.0], options=FULL, run_metadata=metadata), [1.0, 9.0])
         assert [ns.node_name for ns in _all_stats(metadata)] == ["sq"]
         np.testing.assert_array_equal(run([2.0, 3.0]), [4.0, 9.0])
+
+
+def test_step_stats_are_built_on_first_read_and_survive_other_lookups(graph):
+    x = tf.placeholder(tf.float32, [2], name="x")
+    y = tf.square(x, name="sq")
+    metadata = tf.RunMetadata()
+    with tf.Session() as sess:
+        sess.run(y, {x: [1.0, 2.0]}, options=FULL, run_metadata=metadata)
+    assert not hasattr(metadata.step_stats, "no_such_field")
+    assert [ns.node_name for ns in _all_stats(metadata)] == ["sq"]
+    assert metadata.step_stats.dev_stats is metadata.step_stats.dev_stats  # built once
