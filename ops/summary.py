@@ -17,6 +17,7 @@ from graphflow.framework import dtypes
 from graphflow.framework.errors import InvalidArgumentError
 from graphflow.framework.tensor_shape import TensorShape
 
+from .histogram_buckets import bucket_counts, collapse_empty_runs
 from .registry import OpDef, Sample, Spec, register
 
 
@@ -39,43 +40,21 @@ def _require_scalar_string(spec: Spec, op_type: str, what: str) -> None:
         raise ValueError(f"Shape must be rank 0 but is rank {spec.rank}")
 
 
-def _default_bucket_limits() -> list[float]:
-    """TF1's default histogram bucket limits: +-1e-12 growing by 1.1x up to 1e20, then
-    +-DBL_MAX, and 0 in the middle (tensorflow/core/lib/histogram)."""
-    pos = []
-    v = 1.0e-12
-    while v < 1.0e20:
-        pos.append(v)
-        v *= 1.1
-    pos.append(sys.float_info.max)
-    return [-p for p in reversed(pos)] + [0.0] + pos
-
-
-_LIMITS = _default_bucket_limits()
-_LIMITS_ARRAY = np.asarray(_LIMITS)
-
-
 def histogram_proto(values: np.ndarray):
     """A TensorBoard HistogramProto of `values` as TF1's kernel encodes it: counts in the
     default buckets (bucket i holds limits[i-1] <= x < limits[i]), runs of empty buckets
-    collapsed into one ending at the run's last limit."""
+    collapsed into one ending at the run's last limit (see ops/histogram_buckets.py)."""
     pb = _protos().summary_pb2
     flat = np.asarray(values, dtype=np.float64).reshape(-1)
-    # bucket of x: the first limit > x (upper_bound, as TF1), counted for all values at once
-    counts = np.bincount(np.searchsorted(_LIMITS_ARRAY, flat, side="right"),
-                         minlength=len(_LIMITS)).astype(np.float64).tolist()
+    limits, counts = collapse_empty_runs(bucket_counts(flat))
     proto = pb.HistogramProto(min=float(flat.min()) if flat.size else sys.float_info.max,
                               max=float(flat.max()) if flat.size else -sys.float_info.max,
                               num=float(flat.size), sum=float(flat.sum()),
-                              sum_squares=float(np.dot(flat, flat)))
-    i = 0
-    while i < len(counts):
-        end, count, j = _LIMITS[i], counts[i], i + 1
-        while count <= 0 and j < len(counts) and counts[j] <= 0:
-            end, count, j = _LIMITS[j], counts[j], j + 1
-        proto.bucket_limit.append(end)
-        proto.bucket.append(count)
-        i = j
+                              # not np.dot: a BLAS call wakes its thread pool, which costs
+                              # more than the sum itself (tens of ms on a busy machine)
+                              sum_squares=float(np.square(flat).sum()))
+    proto.bucket_limit.extend(limits.tolist())
+    proto.bucket.extend(counts.tolist())
     return proto
 
 

@@ -196,7 +196,9 @@ def _fused_node(members: list[Node], needed: set[Value], remap: dict[Value, Valu
         out_dtypes=tuple(m.out_specs[0].dtype.np.str for m, _ in outputs),
     )
     last = members[-1]
-    node = Node(FUSED, f"{last.name}/fused{len(members)}", {"program": program}, inputs, (),
-                in_specs, [m.out_specs[0] for m, _ in outputs], op=last.op,
+    # the members' names and types: a traced run and the profiler report what a kernel contains
+    fused_ops = tuple((m.name, m.type) for m in members)
+    node = Node(FUSED, f"{last.name}/fused{len(members)}", {"program": program, "fused_ops": fused_ops},
+                inputs, (), in_specs, [m.out_specs[0] for m, _ in outputs], op=last.op,
                 host=all(m.host for m in members))
     return node, outputs

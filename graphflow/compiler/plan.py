@@ -124,6 +124,7 @@ class ExecutionPlan:
         self.source = ""
         self._line_nodes: dict[int, Node] = {}
         self._fn: Callable[[Sequence[Any]], tuple[Any, ...]] = _unbound
+        self._namespace: dict[str, Any] = {}  # the run function's globals (trace.py reuses them)
 
     def attach(self, backend: str, kernels: Mapping[int, Kernel], host_nodes: list[Node],
                upload: Callable[[Any], Any] | None = None,
@@ -182,6 +183,7 @@ class ExecutionPlan:
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, self.filename, "exec"), namespace)  # noqa: S102 - our own code
         self._fn = namespace["plan"]
+        self._namespace = namespace
 
     def listing(self) -> str:
         """The generated source for reading (GF_DEBUG=2): each kernel call followed by a comment
@@ -200,10 +202,13 @@ class ExecutionPlan:
         """The scheduled IR, one node per line (`@host`: runs on the host of a device plan)."""
         return format_nodes(self.order, self.host_nodes)
 
-    def run(self, feeds: Sequence[Any]) -> tuple[Any, ...]:
-        """Executes the plan; maps failures to TF1 errors naming the failing op."""
+    def run(self, feeds: Sequence[Any], fn: Callable[[Sequence[Any]], tuple[Any, ...]] | None = None
+            ) -> tuple[Any, ...]:
+        """Executes the plan; maps failures to TF1 errors naming the failing op. `fn`: a variant
+        of the run function compiled under this plan's file name with the same line numbers
+        (graphflow.compiler.trace's traced one)."""
         try:
-            return _call_quietly(self._fn, feeds)
+            return _call_quietly(fn or self._fn, feeds)
         except errors.OpError:
             raise
         except Exception as e:  # a kernel failed on data it was given at run time

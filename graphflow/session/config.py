@@ -40,14 +40,37 @@ class ConfigProto(_Proto):
 
 
 class RunOptions(_Proto):
-    """Per-run options (accepted; tracing is not implemented)."""
+    """Per-run options: `trace_level` above NO_TRACE makes `Session.run` time every kernel into
+    its `run_metadata.step_stats` (`timeout_in_ms` is accepted)."""
 
-    FULL_TRACE = 3
     NO_TRACE = 0
-    _defaults = {"trace_level": 0, "timeout_in_ms": 0}
+    SOFTWARE_TRACE = 1
+    HARDWARE_TRACE = 2
+    FULL_TRACE = 3
+    _defaults = {"trace_level": 0, "timeout_in_ms": 0, "inter_op_thread_pool": 0,
+                 "output_partition_graphs": False, "report_tensor_allocations_upon_oom": False}
+
+
+def _step_stats() -> Any:
+    from .step_stats import StepStats
+
+    return StepStats()
 
 
 class RunMetadata(_Proto):
-    """Per-run metadata (filled with nothing)."""
+    """Per-run metadata: a traced run fills `step_stats` (graphflow.session.step_stats, TF1's
+    StepStats fields); `cost_graph` and `partition_graphs` stay empty."""
 
-    _defaults = {"step_stats": None, "cost_graph": None, "partition_graphs": list}
+    _defaults = {"step_stats": _step_stats, "cost_graph": None, "partition_graphs": list}
+
+    def SerializeToString(self) -> bytes:  # noqa: N802 - protobuf's name
+        """The RunMetadata proto's bytes (needs tensorboard's protos, as summaries do)."""
+        from graphflow.summary.protos import INSTALL_HINT
+
+        try:
+            from tensorboard.compat.proto import config_pb2
+        except ImportError as e:
+            raise ImportError(f"{INSTALL_HINT} ({e})") from e
+        proto = config_pb2.RunMetadata()
+        proto.step_stats.CopyFrom(self.step_stats.to_proto())
+        return proto.SerializeToString()

@@ -30,6 +30,7 @@ from .config import ConfigProto
 from .fetch import flatten_fetches
 from .placement import Placement
 from .plan_cache import PlanCache
+from .tracing import run_plan_traced, wants_trace
 
 
 def _choose_backend(config: ConfigProto | None) -> str:
@@ -110,6 +111,8 @@ class BaseSession:
             fetches: a Tensor, Operation, Variable, tensor/op name, or a nested list, tuple,
                 namedtuple or dict of them. Operations fetch None.
             feed_dict: {tensor or "name:0": value} overriding tensors' values for this run.
+            options: a `tf.RunOptions`; a `trace_level` above NO_TRACE times every kernel.
+            run_metadata: a `tf.RunMetadata` whose `step_stats` a traced run fills.
 
         Raises:
             RuntimeError: the session is closed or the graph is empty.
@@ -124,11 +127,14 @@ class BaseSession:
             rebuild: Callable[[list[Any]], Any] = _first
         else:
             elements, rebuild = flatten_fetches(self._graph, fetches)
+        if run_metadata is not None and wants_trace(options):  # FULL_TRACE: fill run_metadata
+            return rebuild(self._run_elements(elements, feed_dict, run_metadata, traced=True))
         values = self._run_elements(elements, feed_dict)
         return rebuild(values)
 
     def _run_elements(self, elements: Sequence[Tensor | Operation],
-                      feed_dict: Mapping[Any, Any] | None) -> list[Any]:
+                      feed_dict: Mapping[Any, Any] | None, run_metadata: Any = None,
+                      traced: bool = False) -> list[Any]:
         feed_tensors: list[Tensor] = []
         feed_values: list[np.ndarray] = []
         if feed_dict:
@@ -141,7 +147,7 @@ class BaseSession:
         if plan is None:
             plan = self._compile(elements, feed_tensors, feed_values)
             self._plans.put(key, plan)
-        outputs = plan.run(feed_values)
+        outputs = run_plan_traced(plan, feed_values, run_metadata) if traced else plan.run(feed_values)
         it = iter(outputs)
         return [next(it) if isinstance(e, Tensor) else None for e in elements]
 
@@ -178,14 +184,18 @@ class BaseSession:
 
     def make_callable(self, fetches: Any, feed_list: Sequence[Any] | None = None,
                       accept_options: bool = False) -> Callable[..., Any]:
-        """A function running `fetches` with positional feed values for `feed_list`."""
+        """A function running `fetches` with positional feed values for `feed_list`; with
+        `accept_options`, it also takes `options=` and `run_metadata=` (as `run`)."""
         elements, rebuild = flatten_fetches(self._graph, fetches)
         feed_tensors = [self._feed_key(k) for k in (feed_list or [])]
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if len(args) != len(feed_tensors):
                 raise ValueError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
-            return rebuild(self._run_elements(elements, dict(zip(feed_tensors, args))))
+            feeds = dict(zip(feed_tensors, args))
+            if accept_options and kwargs.get("run_metadata") is not None and wants_trace(kwargs.get("options")):
+                return rebuild(self._run_elements(elements, feeds, kwargs.get("run_metadata"), traced=True))
+            return rebuild(self._run_elements(elements, feeds))
 
         return call
 

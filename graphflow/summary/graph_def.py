@@ -64,6 +64,26 @@ def to_graph_def(graph: Any):
     return graph_def
 
 
+def to_meta_graph_def(graph: Any, saver: Any = None):
+    """A TensorBoard `MetaGraphDef`: the graph (see `to_graph_def`) and, given a Saver, its
+    settings as a V2 `SaverDef` (graphflow's Saver has no save/restore ops to name).
+
+    Raises:
+        ImportError: when tensorboard is not installed.
+    """
+    protos()  # the clear ImportError naming the extra
+    from tensorboard.compat.proto import meta_graph_pb2, saver_pb2
+
+    meta = meta_graph_pb2.MetaGraphDef()
+    meta.graph_def.CopyFrom(to_graph_def(graph))
+    if saver is not None:
+        settings = saver.as_saver_def()
+        meta.saver_def.max_to_keep = int(settings.get("max_to_keep") or 0)
+        meta.saver_def.keep_checkpoint_every_n_hours = float(settings.get("keep_checkpoint_every_n_hours") or 0)
+        meta.saver_def.version = saver_pb2.SaverDef.V2
+    return meta
+
+
 def _simple_attr(attr_map: Any, key: str, value: Any) -> None:
     """Copies a bool/int/float/str attribute or a list of ints (strides, ksize) verbatim;
     other attribute kinds are left out (TensorBoard only displays them)."""

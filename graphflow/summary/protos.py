@@ -6,10 +6,17 @@ they first need a message class.
 
 from __future__ import annotations
 
+import importlib.util
 import types
 
 INSTALL_HINT = ("TensorBoard summaries need the tensorboard package: "
                 "pip install graphflow-tf1[tensorboard]")
+
+
+def tensorboard_available() -> bool:
+    """Whether the optional tensorboard package can be imported (hooks that would write event
+    files skip them without it, so that training never needs it)."""
+    return importlib.util.find_spec("tensorboard") is not None
 
 
 def protos() -> types.SimpleNamespace:

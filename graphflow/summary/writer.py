@@ -145,6 +145,19 @@ class FileWriter:
             event.step = int(global_step)
         self._write(event)
 
+    def add_meta_graph(self, meta_graph_def: Any, global_step: int | None = None) -> None:
+        """Queues a MetaGraphDef proto (TensorBoard shows its graph when no GraphDef is written).
+
+        Raises:
+            TypeError: when `meta_graph_def` is not a MetaGraphDef proto (TF1's check).
+        """
+        if type(meta_graph_def).__name__ != "MetaGraphDef" or not hasattr(meta_graph_def, "SerializeToString"):
+            raise TypeError(f"meta_graph_def must be type MetaGraphDef, saw type: {type(meta_graph_def)}")
+        event = self._event_pb2.Event(wall_time=time.time(), meta_graph_def=meta_graph_def.SerializeToString())
+        if global_step is not None:
+            event.step = int(global_step)
+        self._write(event)
+
     def add_session_log(self, session_log: Any, global_step: int | None = None) -> None:
         """Queues a SessionLog proto (START, STOP, CHECKPOINT) at `global_step`."""
         event = self._event_pb2.Event(wall_time=time.time())

@@ -40,6 +40,7 @@ from .training_util import create_global_step, get_global_step, get_or_create_gl
 
 # monitored training
 # isort: split
+from . import progress  # graphflow's progress bar: tf.train.progress.progress(...)
 from .basic_session_run_hooks import (
     CheckpointSaverHook,
     CheckpointSaverListener,
@@ -53,6 +54,7 @@ from .basic_session_run_hooks import (
 )
 from .coordinator import Coordinator, LooperThread
 from .monitored_session import MonitoredSession, MonitoredTrainingSession, SingularMonitoredSession
+from .profiler_hook import ProfilerHook
 from .scaffold import Scaffold
 from .session_creators import ChiefSessionCreator, SessionCreator, WorkerSessionCreator
 from .session_run_hook import (

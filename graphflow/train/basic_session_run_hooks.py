@@ -17,6 +17,17 @@ from .session_run_hook import SecondOrStepTimer, SessionRunArgs, SessionRunHook
 from .training_util import get_global_step
 
 
+def _cached_writer_if_available(directory: str) -> Any:
+    """`FileWriterCache.get(directory)`, or None without the optional tensorboard package."""
+    from graphflow.summary import protos
+
+    if not protos.tensorboard_available():
+        return None
+    from graphflow.summary.writer import FileWriterCache
+
+    return FileWriterCache.get(directory)
+
+
 def _global_step_or_raise(hook_name: str) -> Any:
     step = get_global_step()
     if step is None:
@@ -83,7 +94,11 @@ class CheckpointSaverHook(SessionRunHook):
         checkpoint_basename: file prefix ("model.ckpt").
         listeners: CheckpointSaverListener objects.
         save_graph_def: also write the graph to `checkpoint_dir/graph.pbtxt` when the session
-            is created (with tf.train.write_graph), and the .meta file with each checkpoint.
+            is created (with tf.train.write_graph), the graph and meta graph to the directory's
+            event file, and the .meta file with each checkpoint.
+
+    With tensorboard installed, each save also writes a SessionLog CHECKPOINT event (the
+    checkpoint prefix, at the global step) to `checkpoint_dir`'s event file, as TF1 does.
 
     Raises:
         ValueError: for both `saver` and `scaffold`, or not exactly one of save_secs/save_steps.
@@ -109,13 +124,21 @@ class CheckpointSaverHook(SessionRunHook):
         self._global_step = _global_step_or_raise("CheckpointSaverHook")
         # TF1 creates the directory here (through its summary writer); the Saver needs it.
         os.makedirs(self._checkpoint_dir, exist_ok=True)
+        # TF1 writes through SummaryWriterCache here; graphflow trains without tensorboard too
+        self._summary_writer = _cached_writer_if_available(self._checkpoint_dir)
         for listener in self._listeners:
             listener.begin()
 
     def after_create_session(self, session: Any, coord: Any) -> None:
         step = int(session.run(self._global_step))
         if self._save_graph_def:
-            write_graph(get_default_graph(), self._checkpoint_dir, "graph.pbtxt")
+            graph = get_default_graph()
+            write_graph(graph, self._checkpoint_dir, "graph.pbtxt")
+            if self._summary_writer is not None:
+                from graphflow.summary.graph_def import to_meta_graph_def
+
+                self._summary_writer.add_graph(graph)
+                self._summary_writer.add_meta_graph(to_meta_graph_def(graph, self._get_saver()))
         self._save(session, step)
         self._timer.update_last_triggered_step(step)
 
@@ -144,6 +167,12 @@ class CheckpointSaverHook(SessionRunHook):
             listener.before_save(session, step)
         self._get_saver().save(session, self._save_path, global_step=step,
                                write_meta_graph=self._save_graph_def)
+        if self._summary_writer is not None:
+            from graphflow.summary.protos import protos
+
+            session_log = protos().event_pb2.SessionLog
+            self._summary_writer.add_session_log(
+                session_log(status=session_log.CHECKPOINT, checkpoint_path=self._save_path), step)
         should_stop = False
         for listener in self._listeners:
             if listener.after_save(session, step):

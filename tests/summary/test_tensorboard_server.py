@@ -1,5 +1,6 @@
 """The real `tensorboard --logdir` server reads graphflow's event files: its HTTP API returns
-the run's scalars and graph (started on 127.0.0.1, a free port, bounded wait, then stopped)."""
+the run's scalars, graph and a traced run's metadata (started on 127.0.0.1, a free port,
+bounded wait, then stopped)."""
 
 import json
 import socket
@@ -38,9 +39,13 @@ def test_tensorboard_serves_scalars_and_graph(graph, tmp_path):
     with tf.name_scope("model"):
         y = tf.multiply(x, 3.0, name="triple")
     loss = tf.summary.scalar("loss", y)
+    metadata = tf.RunMetadata()
     with tf.Session() as sess, tf.summary.FileWriter(str(tmp_path), graph=graph) as writer:
         for step in range(3):
             writer.add_summary(sess.run(loss, {x: float(step)}), step)
+        sess.run(y, {x: 1.0}, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                 run_metadata=metadata)
+        writer.add_run_metadata(metadata, "step_2", 2)
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path),
                                "--host", "127.0.0.1", "--port", str(port), "--reload_interval", "1"],
@@ -52,6 +57,9 @@ def test_tensorboard_serves_scalars_and_graph(graph, tmp_path):
         assert [(step, value) for _, step, value in scalars] == [(0, 0.0), (1, 3.0), (2, 6.0)]
         graph_text = _get(f"{base}/graphs/graph?run=.", deadline).decode()
         assert 'name: "model/triple"' in graph_text and 'op: "Mul"' in graph_text
+        # a traced run's step stats, as the graph tab's per-step "Session runs" menu fetches them
+        run_metadata = _get(f"{base}/graphs/run_metadata?run=.&tag=step_2", deadline).decode()
+        assert 'node_name: "model/triple"' in run_metadata and "all_start_micros" in run_metadata
     finally:
         server.terminate()
         server.wait(timeout=30)
