@@ -16,12 +16,12 @@ If:    inputs `pred, *captured`; attrs `then_graph`, `else_graph` (both take the
 While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both take the loop vars
        then the captured values), `output_shapes` (the shape invariants), `parallel_iterations`,
        `back_prop`. Output i is loop var i after the last iteration. Once a gradient of the loop
-       is built, attr `history` adds a last output (tf.variant): the list of the loop vars each
-       iteration started from (and the values of the body's random draws and assignments that
-       iteration, which the gradient appends to the body's outputs: the backward loop reads
-       them instead of drawing again), which the backward loop reads in reverse. The kernel fills it
-       only when the plan consumes it (attr `record_history`, set by the compiler's
-       "histories" pass), so a forward-only run costs what it did before.
+       is built, attr `history` adds a last output (tf.variant): per iteration, the loop vars
+       it started from and the body's extra outputs that the gradient appended (its random
+       draws and assignments, and the intermediates its vector-Jacobian product reads), which
+       the backward loop reads in reverse. The kernel fills it only when the plan consumes it
+       (attr `record_history`, set by the compiler's "histories" pass), so a forward-only run
+       costs what it did before.
 Gradients: graphflow.api.control_flow_grad.
 """
 

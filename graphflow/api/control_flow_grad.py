@@ -4,20 +4,20 @@ If: an If over the two branches' gradient functions. Each is the branch's forwar
     into a new branch (`copy_function`) followed by `tf.gradients` of its outputs with respect
     to its captured inputs, weighted by the incoming gradients; a captured value a branch does
     not use gets zeros.
-While: the forward loop exposes its history (the loop vars each iteration started from; see
-    graphflow.ops.control_flow), and a backward `tf.while_loop` runs the iterations in reverse:
-    iteration t reads its loop vars from the history, recomputes the body on them (a copy of
-    the body's ops) and applies the body's vector-Jacobian product to the loop vars'
-    gradients, summing the captured values' gradients (variables read inside the loop) across
-    iterations. Gradients flow to the initial loop values and to the captured values. Since
-    the backward pass is built of If/While ops itself, gradients of nested loops and conds, and
-    gradients of gradients, come from the same two rules.
+While: the forward loop exposes its history (per iteration, the loop vars it started from and
+    the values its gradient reads; see graphflow.ops.control_flow), and a backward
+    `tf.while_loop` runs the iterations in reverse: iteration t reads its record, applies the
+    body's vector-Jacobian product to the loop vars' gradients and sums the captured values'
+    gradients (variables read inside the loop) across iterations. The VJP reads the recorded
+    intermediates it needs (the "frontier": activations, operands of products) rather than
+    recomputing the body; only TensorList values are rebuilt. Random draws and assignments
+    inside the body are recorded too, never run again. Gradients flow to the initial loop
+    values and to the captured values. Since the backward pass is built of If/While ops
+    itself, gradients of nested loops and conds come from the same two rules.
 
 Only floating and variant (TensorList) values carry gradients. Second-order gradients work
 through conds; through a loop they raise LookupError (the backward loop reads the forward
-loop's record, which carries no gradient). Recomputing a body also repeats
-its random draws and assignments: a body whose gradient depends on them differs from TF1's
-(which saves every intermediate).
+loop's record, which carries no gradient).
 """
 
 from __future__ import annotations
