@@ -26,8 +26,8 @@ def sub_plans(monkeypatch):
     made = []
     compile_plan = sub_plan.SubPlan._compile
 
-    def recording(self, values):
-        plan = compile_plan(self, values)
+    def recording(self, values, generic=False):
+        plan = compile_plan(self, values, generic)
         made.append(plan)
         return plan
 
