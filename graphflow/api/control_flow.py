@@ -153,9 +153,8 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None,
                 "output_dtypes": [t.dtype for t in then_flat]}, name="If")
     template = then_r
     outputs = pack_flat(_without_ops(template), list(op.outputs))
-    if not strict and isinstance(outputs, (list, tuple)) and not nest._is_namedtuple(outputs) \
-            and len(outputs) == 1:
-        return outputs[0]
+    if not strict and isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+        return outputs[0]  # TF1 unpacks any one-element list or tuple
     return outputs
 
 
