@@ -110,7 +110,7 @@ def test_tensor_array_loop_gradient_on_the_device_matches_the_cpu(monkeypatch, s
             w = tf.Variable(np.linspace(-0.4, 0.4, 16).reshape(4, 4).astype(np.float32))
             inputs = tf.TensorArray(tf.float32, size=3).unstack(x)
 
-            def body(t, h, out):
+            def body(t, h, out, inputs=inputs, w=w):
                 h = tf.tanh(tf.matmul(inputs.read(t), w) + h)
                 return t + 1, h, out.write(t, h)
 
