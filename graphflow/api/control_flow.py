@@ -115,6 +115,10 @@ def _read_written_variables_live(graphs: Sequence[FuncGraph]) -> None:
                 read._consumers.append(op)
             inner._consumers = [c for c in inner._consumers if c not in users]
             g.outputs = [read if t is inner else t for t in g.outputs]
+            # keep the body's op list topological (copies and graph files walk it in order)
+            g._ops.remove(read.op)
+            first = min((g._ops.index(op) for op in users), default=len(g._ops))
+            g._ops.insert(first, read.op)
 
 
 def _external_control(graphs: Sequence[FuncGraph]) -> list[Operation]:
