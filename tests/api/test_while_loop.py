@@ -213,3 +213,18 @@ def test_a_body_assigning_a_variable_reads_its_current_value():
         assert s.run(total) == (1.0 + 2.0 + 3.0) + 30.0
         assert s.run(doubled, {p: True}) == 200.0
         assert s.run(doubled, {p: False}) == 100.0
+
+
+def test_invariant_checked_at_run_time_where_static_shapes_know_less():
+    n = tf.placeholder(tf.int32, [])
+
+    def body(i, v):  # tf.tile by a fed count: the static shape is unknown, the invariant is [2]
+        return i + 1, tf.tile(v, tf.reshape(n, [1]))
+
+    _, out = tf.while_loop(lambda i, v: i < 2, body, [tf.constant(0), tf.constant([1.0, 2.0])])
+    assert out.shape.as_list() == [2]
+    with tf.Session() as s:
+        np.testing.assert_array_equal(s.run(out, {n: 1}), [1.0, 2.0])
+        with pytest.raises(tf.errors.InvalidArgumentError, match="shape invariant is \\(2,\\)"):
+            s.run(out, {n: 2})
+        np.testing.assert_array_equal(s.run(out, {n: 1}), [1.0, 2.0])  # the session works on
