@@ -16,12 +16,12 @@ If:    inputs `pred, *captured`; attrs `then_graph`, `else_graph` (both take the
 While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both take the loop vars
        then the captured values), `output_shapes` (the shape invariants), `parallel_iterations`,
        `back_prop`. Output i is loop var i after the last iteration. Once a gradient of the loop
-       is built, attr `history` adds a last output (tf.variant): the list of the loop vars each
-       iteration started from (and the values of the body's random draws and assignments that
-       iteration, which the gradient appends to the body's outputs: the backward loop reads
-       them instead of drawing again), which the backward loop reads in reverse. The kernel fills it
-       only when the plan consumes it (attr `record_history`, set by the compiler's
-       "histories" pass), so a forward-only run costs what it did before.
+       is built, attr `history` adds a last output (tf.variant): per iteration, the loop vars
+       it started from and the body's extra outputs that the gradient appended (its random
+       draws and assignments, and the intermediates its vector-Jacobian product reads), which
+       the backward loop reads in reverse. The kernel fills it only when the plan consumes it
+       (attr `record_history`, set by the compiler's "histories" pass), so a forward-only run
+       costs what it did before.
 Gradients: graphflow.api.control_flow_grad.
 """
 
@@ -81,7 +81,7 @@ class While(OpDef):
     grad_takes_none = True
     aliases_input = True  # zero iterations return the inputs as they are
     kernels = {"cuda": "graphflow.cuda.control_flow:build_while"}
-    defaults = {"parallel_iterations": 10, "back_prop": True}
+    defaults = {"parallel_iterations": 10, "back_prop": True, "checked_shapes": []}
 
     def infer(self, inputs, attrs):
         return _output_specs(attrs)
@@ -149,6 +149,28 @@ def bind_if(node: Any, state: Any) -> Any:
     return run_if
 
 
+def _shape_check(node: Any, n: int) -> Any:
+    """For loop vars whose body result had a less specific static shape than their invariant
+    (attr `checked_shapes`): a check, after each iteration, that the invariant holds (TF1
+    checks it when the graph is built, where its shape rules know the full shape)."""
+    checked = [k for k in node.attrs.get("checked_shapes", ()) if k < n]
+    if not checked:
+        return None
+    expected = {k: node.attrs["output_shapes"][k] for k in checked}
+
+    def check(values: tuple[Any, ...]) -> None:
+        for k, dims in expected.items():
+            shape = values[k].shape
+            if dims is not None and (len(shape) != len(dims) or any(
+                    d is not None and d != s for d, s in zip(dims, shape))):
+                raise errors.InvalidArgumentError(
+                    None, node.op, f"Loop var {k} of '{node.name}' has shape {tuple(shape)} "
+                    f"after an iteration, but its shape invariant is "
+                    f"{TensorShape(dims)}; use shape_invariants to allow the change.")
+
+    return check
+
+
 def bind_while(node: Any, state: Any) -> Any:
     """The kernel of a While node: a Python loop calling the predicate's then the body's
     sub-plan (about a microsecond per iteration besides the body's own kernels: the plans'
@@ -163,6 +185,7 @@ def bind_while(node: Any, state: Any) -> Any:
     # loop vars whose shape may change between iterations: plans are looked up again
     varying = any(i < n for i in (*cond.dynamic, *body.dynamic))
     record = bool(node.attrs.get("record_history"))
+    check = _shape_check(node, n)
 
     def loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any] | None]:
         captured = inputs[n:]
@@ -186,6 +209,8 @@ def bind_while(node: Any, state: Any) -> Any:
                     if history is not None:
                         history.append(args[:n])
                     args = (*step(args), *captured)
+                if check is not None:
+                    check(args)
                 if varying:
                     plans[0] = cond.plan_for(args)
                     test = plans[0].function

@@ -21,6 +21,7 @@ from graphflow.framework.tensor_shape import TensorShape, as_shape
 from .control_flow import (
     _external_control,
     _finish,
+    _read_written_variables_live,
     _shape_less_or_equal,
     _unify_captures,
     flat_tensors,
@@ -137,7 +138,8 @@ def build_while(graph: Graph, scope: str, cond: Callable[..., Any], body: Callab
         return flat
 
     body_g, body_out = trace(f"{scope}body", trace_body, graph)
-    for t, out, inv in zip(entering, body_out, invariants):
+    checked = []  # loop vars whose invariant the kernel checks at run time
+    for k, (t, out, inv) in enumerate(zip(entering, body_out, invariants)):
         if out.dtype != t.dtype:
             raise TypeError(f"Loop var {t.name} enters the loop with type {t.dtype.name}, but "
                             f"has type {out.dtype.name} after 1 iteration.")
@@ -147,6 +149,7 @@ def build_while(graph: Graph, scope: str, cond: Callable[..., Any], body: Callab
             # less specific than the invariant only because a shape rule here knows less than
             # TF's (TF1 would see the full shape): the invariant holds the known dims
             out.set_shape(inv)
+            checked.append(k)
         else:
             raise ValueError(
                 f"Input tensor '{t.name}' enters the loop with shape {inv}, but has shape "
@@ -154,14 +157,15 @@ def build_while(graph: Graph, scope: str, cond: Callable[..., Any], body: Callab
                 "use the `shape_invariants` argument of tf.while_loop to specify a less-specific "
                 "shape.")
     _finish(body_g, body_out)
+    _read_written_variables_live([cond_g, body_g])
     captured = _unify_captures([cond_g, body_g], n)
     with graph.control_dependencies(_external_control([cond_g, body_g])):
         op = graph.create_op("While", [*entering, *captured], {
             "cond_graph": cond_g, "body_graph": body_g,
             "output_shapes": [inv.dims for inv in invariants],
             "output_dtypes": [t.dtype for t in entering],
-            "parallel_iterations": parallel_iterations, "back_prop": bool(back_prop)},
-            name="While")
+            "parallel_iterations": parallel_iterations, "back_prop": bool(back_prop),
+            "checked_shapes": checked}, name="While")
     outputs = list(op.outputs[1:] if counted else op.outputs)
     if not back_prop:
         from graphflow.api.array import stop_gradient

@@ -61,6 +61,8 @@ class FuncGraph(Graph):
         self.captures: list[tuple[Tensor, Tensor]] = []
         self._captured: dict[Tensor, Tensor] = {}
         self.external_control: list[Operation] = []
+        #: set while graph_json rebuilds the body: inputs are taken as written, not captured
+        self._importing = False
 
     @property
     def building_function(self) -> bool:
@@ -82,8 +84,10 @@ class FuncGraph(Graph):
             g = g.outer_graph if isinstance(g, FuncGraph) else None
         return False
 
-    def _accepts_ref(self, tensor: Tensor) -> bool:
-        return self.encloses(tensor.graph)
+    def _accepts_outer(self, tensor: Tensor, ref: bool) -> bool:
+        # a variable reference; or, while a graph file rebuilds the body, any tensor of an
+        # enclosing graph the body reads directly (a variable it assigns and reads)
+        return (ref or self._importing) and self.encloses(tensor.graph)
 
     # ---- arguments and captures ------------------------------------------------------------
     def add_input(self, dtype: Any, shape: Any, name: str = "arg") -> Tensor:
@@ -134,7 +138,7 @@ class FuncGraph(Graph):
 
         opdef = registry.get(op_type)
         inner = [t if not isinstance(t, Tensor) or t.graph is self or opdef.is_ref_input(i)
-                 else self.capture(t) for i, t in enumerate(inputs)]
+                 or self._importing else self.capture(t) for i, t in enumerate(inputs)]
         return super().create_op(op_type, inner, attrs, name)
 
     @contextlib.contextmanager
