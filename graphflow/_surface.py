@@ -265,4 +265,8 @@ from graphflow import app, flags, gfile, io
 # isort: split
 from graphflow import summary
 
+# recurrent networks (kept as one block: other changes to this file merge around it)
+# isort: split
+from graphflow.nn_rnn.reverse import reverse_sequence
+
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -1,0 +1,5 @@
+"""`tf.contrib.legacy_seq2seq`: the sequence losses over lists of per-step logits."""
+
+# ruff: noqa: F401
+from graphflow.nn_rnn.seq2seq_losses import legacy_sequence_loss as sequence_loss
+from graphflow.nn_rnn.seq2seq_losses import sequence_loss_by_example

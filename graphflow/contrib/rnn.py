@@ -1,0 +1,17 @@
+"""`tf.contrib.rnn`: the RNN cells and drivers under their contrib names."""
+
+# ruff: noqa: F401
+from graphflow.nn_rnn import (
+    BasicLSTMCell,
+    BasicRNNCell,
+    DropoutWrapper,
+    GRUCell,
+    LayerRNNCell,
+    LSTMCell,
+    LSTMStateTuple,
+    MultiRNNCell,
+    ResidualWrapper,
+    RNNCell,
+    static_bidirectional_rnn,
+    static_rnn,
+)

@@ -1,0 +1,14 @@
+"""Recurrent networks: TF1's RNN cells (`tf.nn.rnn_cell`, `tf.contrib.rnn`), the static and
+dynamic RNN drivers (`tf.nn.static_rnn`, `tf.nn.dynamic_rnn`, bidirectional forms) and
+`tf.reverse_sequence`."""
+
+from .cell_base import LayerRNNCell, LSTMStateTuple, RNNCell
+from .cells import BasicLSTMCell, BasicRNNCell, GRUCell
+from .lstm_cell import LSTMCell
+from .reverse import reverse_sequence
+from .static import static_bidirectional_rnn, static_rnn
+from .wrappers import DropoutWrapper, MultiRNNCell, ResidualWrapper, RNNCellWrapper
+
+__all__ = ["BasicLSTMCell", "BasicRNNCell", "DropoutWrapper", "GRUCell", "LSTMCell", "LSTMStateTuple",
+           "LayerRNNCell", "MultiRNNCell", "RNNCell", "RNNCellWrapper", "ResidualWrapper",
+           "reverse_sequence", "static_bidirectional_rnn", "static_rnn"]
