@@ -46,6 +46,7 @@ from graphflow.api.array import (
     zeros,
 )
 from graphflow.api.clip import clip_by_global_norm, clip_by_norm, global_norm
+from graphflow.api.control_flow import case, cond, while_loop
 from graphflow.api.graph_utils import (
     dimension_value,
     is_tensor,
@@ -268,5 +269,10 @@ from graphflow import summary
 # recurrent networks (kept as one block: other changes to this file merge around it)
 # isort: split
 from graphflow.nn_rnn.reverse import reverse_sequence
+
+# TensorArray (kept as one block: other changes to this file merge around it)
+# isort: split
+from graphflow.framework.dtypes import variant
+from graphflow.tensor_array import TensorArray
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -12,6 +12,7 @@ from typing import Any
 from graphflow.ops import registry
 
 from .api import math as gmath
+from .framework import dtypes
 from .framework.constant import convert_to_tensor
 from .framework.graph import get_default_graph
 from .framework.tensor import Operation, Tensor
@@ -137,7 +138,7 @@ def _backprop_op(op: Operation, grads: dict[Tensor, list[Tensor]], stops: set[Te
     for i, (t, g) in enumerate(zip(op.inputs, in_grads)):
         if g is None or t in stops or opdef.is_ref_input(i):
             continue
-        if not t.dtype.is_floating:
+        if not (t.dtype.is_floating or t.dtype == dtypes.variant):  # lists carry gradients too
             continue
         grads.setdefault(t, []).append(convert_to_tensor(g))
 

@@ -13,11 +13,15 @@ from graphflow.framework.tensor import Operation, Tensor
 
 def graph_of(*values: Any):
     """The graph of the first Tensor among `values`, else the default graph."""
+    default = get_default_graph()
     for v in values:
         v = getattr(v, "_as_graph_tensor", lambda v=v: v)() if hasattr(v, "_as_graph_tensor") else v
         if isinstance(v, Tensor):
+            # inside a function body, ops on outer tensors belong to the body (they capture)
+            if default.building_function and default.encloses(v.graph):
+                return default
             return v.graph
-    return get_default_graph()
+    return default
 
 
 def op(op_type: str, inputs: Sequence[Tensor], attrs: dict[str, Any] | None = None,

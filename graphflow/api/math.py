@@ -232,6 +232,10 @@ def to_int64(x: Any, name: str = "ToInt64") -> Tensor:
 def zeros_like(x: Any, dtype: Any = None, name: str | None = None) -> Tensor:
     """Zeros of x's shape (and dtype unless given)."""
     x = convert_to_tensor(x)
+    if x.dtype == dtypes.variant:  # a list whose slots read as zeros (gradients of lists)
+        from . import list_ops
+
+        return list_ops.zeros_like(x, name=name)
     z = out("ZerosLike", [x], name=name)
     return z if dtype is None else cast(z, dtype)
 
@@ -252,6 +256,10 @@ def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor:
     inputs = [convert_to_tensor(t) for t in inputs]
     if not inputs:
         raise ValueError("inputs must be a non-empty list of tensors")
+    if inputs[0].dtype == dtypes.variant and len(inputs) > 1:  # gradient lists, elementwise
+        from . import list_ops
+
+        return list_ops.add_n(inputs, name=name)
     if len(inputs) == 1:
         from .array import identity
 

@@ -67,7 +67,7 @@ class Backend(abc.ABC):
 
     def new_state(self) -> BackendState:
         """Empty storage (variables, random streams) for one session on this backend."""
-        return BackendState(self.upload, self.download)
+        return BackendState(self.upload, self.download, self)
 
     # ---- kernels ------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -99,6 +99,15 @@ class Backend(abc.ABC):
         level = debug.debug_level()
         if level:
             debug.write(self.debug_text(plan, level))
+        return plan
+
+    def bind_sub_plan(self, plan: ExecutionPlan, state: BackendState) -> ExecutionPlan:
+        """As `bind`, for the plan of a function body (a loop's predicate or body, a branch):
+        its feeds and results stay in this backend's form, so loop values never leave it."""
+        host_nodes: list[Node] = []
+        kernels = {n.id: self.kernel(n, state, host_nodes) for n in plan.order if executable(n)}
+        plan.attach(self.name, kernels, host_nodes, self.upload if self.moves_values else None,
+                    raw_io=True)
         return plan
 
     def debug_text(self, plan: ExecutionPlan, level: int) -> str:

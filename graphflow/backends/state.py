@@ -23,11 +23,14 @@ class BackendState:
     Args:
         upload: host array -> the backend's stored form (identity on host backends).
         download: the stored form -> a host array (identity on host backends).
+        backend: the Backend that made it (binds the sub-plans of loops and branches).
     """
 
     def __init__(self, upload: Callable[[np.ndarray], Any] = _same,
-                 download: Callable[[Any], np.ndarray] = _same) -> None:
+                 download: Callable[[Any], np.ndarray] = _same, backend: Any = None) -> None:
         self.variables: dict[str, Any] = {}
+        #: the backend whose state this is: control-flow ops bind their sub-plans with it
+        self.backend = backend
         self._upload = upload
         self._download = download
         self._rngs: dict[str, Any] = {}

@@ -127,7 +127,7 @@ class ExecutionPlan:
 
     def attach(self, backend: str, kernels: Mapping[int, Kernel], host_nodes: list[Node],
                upload: Callable[[Any], Any] | None = None,
-               download: Callable[[Any], Any] | None = None) -> None:
+               download: Callable[[Any], Any] | None = None, raw_io: bool = False) -> None:
         """Binds the plan: writes and compiles its run function.
 
         Args:
@@ -138,6 +138,9 @@ class ExecutionPlan:
             upload / download: for a backend whose values live apart from the host: host
                 array -> backend value (feeds and constants), backend value -> a fresh host
                 value (fetches). None on host backends: values pass through.
+            raw_io: a sub-plan (a loop body, a branch): feeds come and results go in the
+                backend's own form, as they are (no upload, copy or download); `upload` still
+                places constants.
         """
         self.backend = backend
         self.host_nodes = host_nodes
@@ -147,7 +150,8 @@ class ExecutionPlan:
         if self.num_feeds:
             names = ", ".join(f"f{i}" for i in range(self.num_feeds))
             # on a device backend feeds are uploaded once, on entry
-            lines.append(f"    {names}, = " + ("[_in(f) for f in feeds]" if moves else "feeds"))
+            lines.append(f"    {names}, = " + ("[_in(f) for f in feeds]" if moves and not raw_io
+                                                 else "feeds"))
         if moves:
             # a download is a fresh host value: no copy, only TF1's scalars for 0-d results
             namespace.update(_in=upload, _out=lambda v: _out(download(v)))
@@ -172,7 +176,8 @@ class ExecutionPlan:
             dead = [_name(v) for v in self.releases.get(step, []) if v[0].type != "_Feed"]
             if dead:
                 lines.append(f"    del {', '.join(dead)}")
-        outs = [f"{'_out_copy' if _aliases(v) else '_out'}({_name(v)})" for v in self.fetched]
+        outs = [_name(v) if raw_io else f"{'_out_copy' if _aliases(v) else '_out'}({_name(v)})"
+                for v in self.fetched]
         lines.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, self.filename, "exec"), namespace)  # noqa: S102 - our own code

@@ -178,12 +178,15 @@ uint32 = DType("uint32", np.uint32, 22)
 uint64 = DType("uint64", np.uint64, 23)
 bool_ = DType("bool", np.bool_, 10)
 string = DType("string", np.object_, 7)
+#: Host Python objects (TensorList values: the flow of a `tf.TensorArray`), one per scalar.
+variant = DType("variant", np.object_, 21)
 half = float16
 double = float64
 
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool_,
-       string)
-_BY_NUMPY = {d.np: d for d in ALL}
+       string, variant)
+# numpy's object dtype is tf.string's; variant values are only made by ops, never converted.
+_BY_NUMPY = {d.np: d for d in ALL if d is not variant}
 #: TF1's type names, with its aliases "half", "float" and "double".
 _BY_NAME = {d.name: d for d in ALL} | {"half": float16, "float": float32, "double": float64}
 _BY_ENUM = {d.as_datatype_enum: d for d in ALL}
@@ -191,7 +194,7 @@ _BY_ENUM = {d.as_datatype_enum: d for d in ALL}
 _BY_PYTHON: dict[Any, DType] = {float: float32, bool: bool_, object: string}
 #: TF types graphflow does not implement: named in the error instead of "unknown type".
 _UNSUPPORTED = {"complex64": 8, "complex128": 18, "bfloat16": 14, "qint8": 11, "quint8": 12,
-                "qint32": 13, "qint16": 15, "quint16": 16, "resource": 20, "variant": 21}
+                "qint32": 13, "qint16": 15, "quint16": 16, "resource": 20}
 
 
 def as_dtype(value: Any) -> DType:

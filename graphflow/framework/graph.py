@@ -206,10 +206,10 @@ class Graph:
             raise RuntimeError("Graph is finalized and cannot be modified.")
         opdef = registry.get(op_type)
         attrs = {**opdef.defaults, **(attrs or {})}
-        for t in inputs:
+        for i, t in enumerate(inputs):
             if not isinstance(t, Tensor):
                 raise TypeError(f"Input to {op_type} must be a Tensor, got {t!r}")
-            if t.graph is not self:
+            if t.graph is not self and not (opdef.is_ref_input(i) and self._accepts_ref(t)):
                 raise ValueError(
                     f"Tensor {t.name} must be from the same graph as the op being created "
                     f"({op_type})."
@@ -246,7 +246,8 @@ class Graph:
                 Tensor(op, i, s.dtype, s.shape, s.value) for i, s in enumerate(out_specs)
             )
             for t in inputs:
-                t._consumers.append(op)
+                if t.graph is self:  # a body's reference to an outer variable is not a use
+                    t._consumers.append(op)
             self._ops.append(op)
             self._ops_by_name[op_name] = op
         return op
@@ -357,6 +358,17 @@ class Graph:
 
     @property
     def building_function(self) -> bool:
+        """True for a function body (graphflow.framework.func_graph.FuncGraph)."""
+        return False
+
+    @property
+    def outermost_graph(self) -> Graph:
+        """The graph that holds this one's functions' variables: itself unless a FuncGraph."""
+        return self
+
+    def _accepts_ref(self, tensor: Tensor) -> bool:
+        """Whether an op here may take `tensor` of another graph as a variable reference (a
+        function body referencing its enclosing graph's variable)."""
         return False
 
 

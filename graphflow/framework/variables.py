@@ -12,6 +12,7 @@ from typing import Any
 from . import dtypes
 from .constant import convert_to_tensor
 from .default_session import session_for
+from .func_graph import init_scope
 from .graph import GraphKeys, get_default_graph
 from .tensor import Operation, Tensor
 from .tensor_shape import TensorShape, as_shape
@@ -40,7 +41,13 @@ class Variable:
             return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
-        graph = get_default_graph()
+        with init_scope() as graph:  # inside a function body: in the outermost graph
+            self._build(graph, initial_value, trainable, collections, validate_shape, name,
+                        dtype, constraint, shape)
+
+    def _build(self, graph: Any, initial_value: Any, trainable: bool, collections: Any,
+               validate_shape: bool, name: str | None, dtype: Any, constraint: Any,
+               shape: Any) -> None:
         self._graph = graph
         self._trainable = trainable
         self._constraint = constraint
@@ -227,7 +234,9 @@ def _ref_of(ref: Any) -> Tensor:
 def _write(op_type: str, ref: Any, value: Any, name: str | None, attrs: dict | None = None) -> Tensor:
     var = _ref_of(ref)
     value = convert_to_tensor(value, dtype=var.dtype)
-    return var.graph.create_op(op_type, [var, value], attrs or {}, name or op_type).outputs[0]
+    graph = get_default_graph()  # a write inside a function body belongs to the body
+    graph = graph if graph.building_function and graph.encloses(var.graph) else var.graph
+    return graph.create_op(op_type, [var, value], attrs or {}, name or op_type).outputs[0]
 
 
 def assign(ref: Any, value: Any, validate_shape: bool = True, use_locking: bool = True,

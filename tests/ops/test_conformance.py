@@ -89,8 +89,13 @@ def _with_float_dtype(inputs, dtype):
 
 
 def test_every_pure_op_declares_samples():
+    """Every pure op has samples, except the TensorList ops: their values are host objects
+    (tf.variant) that cannot be fed as arrays; tests/ops/test_tensor_list.py covers them."""
+    from graphflow.ops.tensor_list import LIST_OPS
+
     rng = np.random.default_rng(0)
-    missing = [t for t, o in registry.REGISTRY.items() if not o.stateful and not o.samples(rng)]
+    missing = [t for t, o in registry.REGISTRY.items()
+               if not o.stateful and not o.samples(rng) and t not in LIST_OPS]
     assert missing == []
 
 

@@ -1,0 +1,86 @@
+"""Sub-plans: a function body (a branch of `tf.cond`, a loop's predicate or body) compiled
+by the ordinary compiler and bound by the session's backend, for the kernels of If and While.
+
+A `SubPlan` compiles its FuncGraph once per input signature (the shapes of the values it is
+called with; dtypes are fixed by the graph) through the same passes as any plan (fold,
+simplify, CSE, fusion, dce, schedule, memory), and binds it with the session's backend and
+state: variables read or assigned inside the body are the session's. Its feeds and results
+stay in the backend's own form (device arrays on the CUDA backend), so a loop's values never
+leave the device; only a predicate is read on the host (`to_bool`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from graphflow.compiler import compile_plan, debug
+from graphflow.compiler.plan import ExecutionPlan
+from graphflow.framework.tensor_shape import TensorShape
+from graphflow.ops.registry import Spec
+
+from .state import BackendState
+
+#: Signatures kept per body: a loop whose values change shape each iteration (allowed by a
+#: shape invariant) must not grow memory without bound.
+MAX_SIGNATURES = 64
+
+
+def _spec(value: Any, declared: Any) -> Spec:
+    shape = getattr(value, "shape", None)
+    if shape is None or declared.dtype.np.kind == "O" and not isinstance(value, np.ndarray):
+        return Spec(declared.shape, declared.dtype)  # a host object (TensorList): as declared
+    return Spec(TensorShape(tuple(shape)), declared.dtype)
+
+
+class SubPlan:
+    """One FuncGraph bound to one session's backend and state (see the module docstring).
+
+    Args:
+        func: the FuncGraph (its `inputs` are fed, `outputs` fetched, `control_outputs` run).
+        state: the session's BackendState (its `backend` binds the plans).
+        label: what GF_DEBUG prints above the sub-plan (e.g. "while/While body").
+    """
+
+    def __init__(self, func: Any, state: BackendState, label: str) -> None:
+        self.func = func
+        self.state = state
+        self.backend = state.backend
+        self.label = label
+        self._plans: dict[tuple[Any, ...], ExecutionPlan] = {}
+
+    def plan_for(self, values: Sequence[Any]) -> ExecutionPlan:
+        """The bound plan for the shapes of `values` (compiled on first use)."""
+        key = tuple(getattr(v, "shape", None) for v in values)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._compile(values)
+            if len(self._plans) >= MAX_SIGNATURES:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
+
+    def _compile(self, values: Sequence[Any]) -> ExecutionPlan:
+        func = self.func
+        specs = [_spec(v, Spec(t.shape, t.dtype)) for v, t in zip(values, func.inputs)]
+        plan = compile_plan(func.outputs, func.control_outputs, func.inputs, specs, self.backend)
+        plan = self.backend.bind_sub_plan(plan, self.state)
+        level = debug.debug_level()
+        if level:
+            debug.write(f"graphflow sub-plan of {self.label}:\n"
+                        + self.backend.debug_text(plan, level))
+        return plan
+
+    def __call__(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        """Runs the body on `values` (one per `func.inputs`); returns its outputs."""
+        key = tuple(getattr(v, "shape", None) for v in values)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self.plan_for(values)
+        return plan.run(values)
+
+    def to_bool(self, value: Any) -> bool:
+        """A predicate's value on the host (TF1 keeps it in host memory)."""
+        return bool(np.asarray(self.backend.download(value)))

@@ -1,0 +1,153 @@
+"""Functional control flow: `If` (tf.cond) and `While` (tf.while_loop).
+
+Each holds its bodies as FuncGraphs in its attributes (graphflow.framework.func_graph) and, once
+a session binds it, as sub-plans compiled and bound by the session's backend
+(graphflow.backends.sub_plan): only the taken branch runs; a loop calls its predicate's plan
+then its body's plan until the predicate is false. Both are stateful (never folded, merged or
+moved by the outer plan's passes: a body's ops are not hoisted out of it), and run wherever the
+session runs (on the CUDA backend the loop values stay on the device, only the predicate is read
+on the host).
+
+If:    inputs `pred, *captured`; attrs `then_graph`, `else_graph` (both take the captured
+       values, in the same order), `output_shapes` (the branches' merged static shapes).
+While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both take the loop vars
+       then the captured values), `output_shapes` (the shape invariants), `parallel_iterations`,
+       `back_prop`. Output i is loop var i after the last iteration.
+Gradients: graphflow.api.control_flow_grad.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from graphflow.framework import errors
+from graphflow.framework.tensor_shape import TensorShape
+
+from .registry import OpDef, Spec, register
+
+
+def _output_specs(attrs: Any) -> list[Spec]:
+    return [Spec(TensorShape(shape), dtype)
+            for shape, dtype in zip(attrs["output_shapes"], attrs["output_dtypes"])]
+
+
+@register
+class If(OpDef):
+    """Runs `then_graph` when `pred` is true, else `else_graph`, on the captured inputs."""
+
+    type = "If"
+    stateful = True
+    aliases_input = True  # a branch may return one of its inputs as it is
+    kernels = {"cuda": "graphflow.cuda.control_flow:build_if"}
+
+    def infer(self, inputs, attrs):
+        return _output_specs(attrs)
+
+    def bind(self, node, state):
+        return bind_if(node, state)
+
+    def reference(self, attrs, *xs):
+        raise NotImplementedError("If runs through sub-plans bound to a session (bind)")
+
+    def grad(self, op, *dys):
+        from graphflow.api.control_flow_grad import if_grad
+
+        return if_grad(op, *dys)
+
+
+@register
+class While(OpDef):
+    """Repeats `body_graph` on the loop vars while `cond_graph` returns true."""
+
+    type = "While"
+    stateful = True
+    aliases_input = True  # zero iterations return the inputs as they are
+    kernels = {"cuda": "graphflow.cuda.control_flow:build_while"}
+    defaults = {"parallel_iterations": 10, "back_prop": True}
+
+    def infer(self, inputs, attrs):
+        return _output_specs(attrs)
+
+    def bind(self, node, state):
+        return bind_while(node, state)
+
+    def reference(self, attrs, *xs):
+        raise NotImplementedError("While runs through sub-plans bound to a session (bind)")
+
+    def grad(self, op, *dys):
+        from graphflow.api.control_flow_grad import while_grad
+
+        return while_grad(op, *dys)
+
+
+@register
+class Assert(OpDef):
+    """Fails with InvalidArgumentError when `condition` is false, showing `data` (tf.Assert;
+    tf.case's exclusive check)."""
+
+    type = "Assert"
+    stateful = True  # its failure is an effect: never folded or dropped
+    host_memory = True
+    differentiable = False
+    defaults = {"summarize": 3, "message": ""}
+
+    def infer(self, inputs, attrs):
+        if inputs[0].rank not in (None, 0):
+            raise ValueError(f"Shape must be rank 0 but is rank {inputs[0].rank}")
+        return []
+
+    def bind(self, node, state):
+        op, message, summarize = node.op, node.attrs["message"], node.attrs["summarize"]
+        download = state._download
+
+        def check(condition, *data):
+            if not bool(np.asarray(download(condition))):
+                shown = " ".join(str(np.asarray(download(d)).reshape(-1)[:summarize].tolist())
+                                 for d in data)
+                raise errors.InvalidArgumentError(None, op, f"assertion failed: {message} {shown}"
+                                                  .rstrip())
+
+        return check
+
+    def reference(self, attrs, condition, *data):
+        if not bool(condition):
+            raise errors.InvalidArgumentError(None, None, f"assertion failed: {attrs['message']}")
+
+
+def bind_if(node: Any, state: Any) -> Any:
+    """The kernel of an If node: runs the taken branch's sub-plan."""
+    from graphflow.backends.sub_plan import SubPlan
+
+    then_plan = SubPlan(node.attrs["then_graph"], state, f"{node.name} (then)")
+    else_plan = SubPlan(node.attrs["else_graph"], state, f"{node.name} (else)")
+    several = len(node.out_specs) > 1
+    to_bool = then_plan.to_bool
+
+    def run_if(pred: Any, *captured: Any) -> Any:
+        out = (then_plan if to_bool(pred) else else_plan)(captured)
+        return out if several else (out[0] if out else None)
+
+    return run_if
+
+
+def bind_while(node: Any, state: Any) -> Any:
+    """The kernel of a While node: a Python loop calling the predicate's then the body's
+    sub-plan (a few microseconds per iteration besides the body's own kernels)."""
+    from graphflow.backends.sub_plan import SubPlan
+
+    n = len(node.attrs["output_shapes"])
+    cond = SubPlan(node.attrs["cond_graph"], state, f"{node.name} (cond)")
+    body = SubPlan(node.attrs["body_graph"], state, f"{node.name} (body)")
+    to_bool = cond.to_bool
+    several = n > 1
+
+    def run_while(*inputs: Any) -> Any:
+        values = inputs[:n]
+        captured = inputs[n:]
+        while to_bool(cond((*values, *captured))[0]):
+            values = body((*values, *captured))
+        return values if several else values[0]
+
+    return run_while
