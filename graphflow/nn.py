@@ -46,7 +46,13 @@ from graphflow.api.softmax import log_softmax, softmax
 
 # Recurrent networks (kept as one block: other changes to this file merge around it)
 # isort: split
-from graphflow.nn_rnn import rnn_cell, static_bidirectional_rnn, static_rnn
+from graphflow.nn_rnn import (
+    bidirectional_dynamic_rnn,
+    dynamic_rnn,
+    rnn_cell,
+    static_bidirectional_rnn,
+    static_rnn,
+)
 
 # TF1's other names for the same functions.
 avg_pool2d = avg_pool

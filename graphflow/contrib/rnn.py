@@ -12,6 +12,7 @@ from graphflow.nn_rnn import (
     MultiRNNCell,
     ResidualWrapper,
     RNNCell,
+    bidirectional_dynamic_rnn,
     static_bidirectional_rnn,
     static_rnn,
 )

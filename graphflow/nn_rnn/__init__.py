@@ -4,6 +4,7 @@ dynamic RNN drivers (`tf.nn.static_rnn`, `tf.nn.dynamic_rnn`, bidirectional form
 
 from .cell_base import LayerRNNCell, LSTMStateTuple, RNNCell
 from .cells import BasicLSTMCell, BasicRNNCell, GRUCell
+from .dynamic import bidirectional_dynamic_rnn, dynamic_rnn
 from .lstm_cell import LSTMCell
 from .reverse import reverse_sequence
 from .static import static_bidirectional_rnn, static_rnn
@@ -11,4 +12,5 @@ from .wrappers import DropoutWrapper, MultiRNNCell, ResidualWrapper, RNNCellWrap
 
 __all__ = ["BasicLSTMCell", "BasicRNNCell", "DropoutWrapper", "GRUCell", "LSTMCell", "LSTMStateTuple",
            "LayerRNNCell", "MultiRNNCell", "RNNCell", "RNNCellWrapper", "ResidualWrapper",
-           "reverse_sequence", "static_bidirectional_rnn", "static_rnn"]
+           "bidirectional_dynamic_rnn", "dynamic_rnn", "reverse_sequence", "static_bidirectional_rnn",
+           "static_rnn"]

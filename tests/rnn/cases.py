@@ -15,6 +15,7 @@ import numpy as np
 
 BATCH, STEPS, DEPTH, UNITS = 3, 4, 3, 5
 LENGTHS = np.array([4, 2, 0], np.int32)
+SHORT_LENGTHS = np.array([3, 1, 2], np.int32)  # the loop stops before the last step
 
 
 def fixed(shape, key, scale=0.5, dtype=np.float32):
@@ -166,6 +167,46 @@ DYNAMIC_CASES = {
     "dynamic_lengths/basic_rnn_time_major": lambda tf: _dynamic(tf, CELLS["basic_rnn"], LENGTHS,
                                                                 time_major=True),
 }
+
+
+def _bidirectional_dynamic(tf, lengths_value=None, time_major=False):
+    x, value = _inputs(tf, time_major=time_major)
+    feeds = {x: value}
+    lengths = None
+    if lengths_value is not None:
+        lengths = tf.placeholder(tf.int32, [None], name="lengths")
+        feeds[lengths] = lengths_value
+    (out_fw, out_bw), (state_fw, state_bw) = tf.nn.bidirectional_dynamic_rnn(
+        tf.nn.rnn_cell.BasicLSTMCell(UNITS), tf.nn.rnn_cell.GRUCell(4), x, sequence_length=lengths,
+        dtype=tf.float32, time_major=time_major)
+    fetches = {"output_fw": out_fw, "output_bw": out_bw}
+    fetches.update(_states("state_fw", state_fw))
+    fetches.update(_states("state_bw", state_bw))
+    return _with_gradients(tf, fetches, [x]), feeds
+
+
+def _dynamic_initial_state(tf):
+    x, value = _inputs(tf)
+    cell = tf.nn.rnn_cell.LSTMCell(UNITS, num_proj=2)
+    c0 = tf.placeholder(tf.float32, [None, UNITS], name="c0")
+    h0 = tf.placeholder(tf.float32, [None, 2], name="h0")
+    lengths = tf.placeholder(tf.int32, [None], name="lengths")
+    outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths,
+                                       initial_state=tf.nn.rnn_cell.LSTMStateTuple(c0, h0),
+                                       scope="encoder")
+    fetches = {"outputs": outputs}
+    fetches.update(_states("state", state))
+    feeds = {x: value, c0: fixed([BATCH, UNITS], "c0"), h0: fixed([BATCH, 2], "h0"),
+             lengths: SHORT_LENGTHS}
+    return _with_gradients(tf, fetches, [x, c0, h0]), feeds
+
+
+DYNAMIC_CASES["dynamic_short_lengths/gru"] = lambda tf: _dynamic(tf, CELLS["gru"], SHORT_LENGTHS)
+DYNAMIC_CASES["dynamic_initial_state/lstm_proj"] = _dynamic_initial_state
+DYNAMIC_CASES["bidirectional_dynamic"] = lambda tf: _bidirectional_dynamic(tf)
+DYNAMIC_CASES["bidirectional_dynamic_lengths"] = lambda tf: _bidirectional_dynamic(tf, LENGTHS)
+DYNAMIC_CASES["bidirectional_dynamic_time_major_lengths"] = lambda tf: _bidirectional_dynamic(
+    tf, SHORT_LENGTHS, time_major=True)
 
 
 def run_case(tf, build):
