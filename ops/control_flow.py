@@ -12,7 +12,11 @@ If:    inputs `pred, *captured`; attrs `then_graph`, `else_graph` (both take the
        values, in the same order), `output_shapes` (the branches' merged static shapes).
 While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both take the loop vars
        then the captured values), `output_shapes` (the shape invariants), `parallel_iterations`,
-       `back_prop`. Output i is loop var i after the last iteration.
+       `back_prop`. Output i is loop var i after the last iteration. Once a gradient of the loop
+       is built, attr `history` adds a last output (tf.variant): the list of the loop vars each
+       iteration started from, which the backward loop reads in reverse. The kernel fills it
+       only when the plan consumes it (attr `record_history`, set by the compiler's
+       "histories" pass), so a forward-only run costs what it did before.
 Gradients: graphflow.api.control_flow_grad.
 """
 
@@ -22,15 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from graphflow.framework import errors
+from graphflow.framework import dtypes, errors
 from graphflow.framework.tensor_shape import TensorShape
 
 from .registry import OpDef, Spec, register
 
 
 def _output_specs(attrs: Any) -> list[Spec]:
-    return [Spec(TensorShape(shape), dtype)
-            for shape, dtype in zip(attrs["output_shapes"], attrs["output_dtypes"])]
+    specs = [Spec(TensorShape(shape), dtype)
+             for shape, dtype in zip(attrs["output_shapes"], attrs["output_dtypes"])]
+    if attrs.get("history"):  # see While: the loop vars each iteration started from
+        specs.append(Spec(TensorShape([]), dtypes.variant))
+    return specs
 
 
 @register
@@ -39,6 +46,7 @@ class If(OpDef):
 
     type = "If"
     stateful = True
+    grad_takes_none = True
     aliases_input = True  # a branch may return one of its inputs as it is
     kernels = {"cuda": "graphflow.cuda.control_flow:build_if"}
 
@@ -63,6 +71,7 @@ class While(OpDef):
 
     type = "While"
     stateful = True
+    grad_takes_none = True
     aliases_input = True  # zero iterations return the inputs as they are
     kernels = {"cuda": "graphflow.cuda.control_flow:build_while"}
     defaults = {"parallel_iterations": 10, "back_prop": True}
@@ -142,6 +151,21 @@ def bind_while(node: Any, state: Any) -> Any:
     body = SubPlan(node.attrs["body_graph"], state, f"{node.name} (body)")
     to_bool = cond.to_bool
     several = n > 1
+
+    if node.attrs.get("history"):
+        record = bool(node.attrs.get("record_history"))
+
+        def run_recording(*inputs: Any) -> Any:
+            values = inputs[:n]
+            captured = inputs[n:]
+            history: list[tuple[Any, ...]] | None = [] if record else None
+            while to_bool(cond((*values, *captured))[0]):
+                if history is not None:
+                    history.append(values)
+                values = body((*values, *captured))
+            return (*values, history)
+
+        return run_recording
 
     def run_while(*inputs: Any) -> Any:
         values = inputs[:n]

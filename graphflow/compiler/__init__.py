@@ -1,7 +1,8 @@
 """The compiler: from (fetches, feeds) of the user's graph to an unbound ExecutionPlan.
 
 Passes, in pipeline order (`passes.PASSES`, each a pure function over IR node lists):
-    lower (prune + CSE + placement) -> fold -> simplify -> fuse -> dce -> schedule -> memory
+    lower (prune + CSE + placement) -> fold -> simplify -> fuse -> dce -> histories -> schedule
+    -> memory
 and then the plan. `GF_DISABLE_PASSES=fold,simplify,fuse` switches optional passes off (for
 debugging); GF_DEBUG=3 prints the IR after each pass. The plan comes back unbound: a backend
 (graphflow.backends) attaches its kernels with `Backend.bind`. The compiler imports no backend;

@@ -20,6 +20,7 @@ from graphflow.ops.registry import Spec
 from .dce import eliminate_dead_code
 from .fold import fold_constants
 from .fuse import FusionPolicy, fuse_elementwise
+from .histories import mark_recorded_histories
 from .ir import Node, Value
 from .lower import lower
 from .memory import last_uses
@@ -80,6 +81,10 @@ def _dce(c: Compilation, _: CompilePolicy) -> None:
     c.nodes = eliminate_dead_code(c.nodes, c.fetched)
 
 
+def _histories(c: Compilation, _: CompilePolicy) -> None:
+    mark_recorded_histories(c.nodes, c.fetched)
+
+
 def _schedule(c: Compilation, _: CompilePolicy) -> None:
     c.nodes = schedule(c.nodes)
 
@@ -95,6 +100,7 @@ PASSES: tuple[Pass, ...] = (
     Pass("simplify", _simplify, optional=True),
     Pass("fuse", _fuse, optional=True),
     Pass("dce", _dce),
+    Pass("histories", _histories),  # loops record iterations only for a consumed gradient
     Pass("schedule", _schedule),
     Pass("memory", _memory),
 )
