@@ -20,9 +20,7 @@ tf1 = tensorflow.compat.v1
 tf1.disable_v2_behavior()
 
 
-def _compare(build, skip_gradients=False, monkeypatch=None):
-    if skip_gradients:
-        monkeypatch.setattr(cases, "_with_gradients", lambda tf, fetches, wrt: fetches)
+def _compare(build):
     want, want_names = cases.run_case(tf1, build)
     got, got_names = cases.run_case(gf, build)
     assert got_names == want_names
@@ -37,5 +35,5 @@ def test_static_case_live(case):
 
 
 @pytest.mark.parametrize("case", sorted(cases.DYNAMIC_CASES))
-def test_dynamic_case_forward_live(case, monkeypatch):
-    _compare(cases.DYNAMIC_CASES[case], skip_gradients=True, monkeypatch=monkeypatch)
+def test_dynamic_case_live(case):
+    _compare(cases.DYNAMIC_CASES[case])
