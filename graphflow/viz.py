@@ -4,7 +4,9 @@ Name scopes become nested clusters; each op shows its name, type and output shap
 placeholders, constants and fetched tensors are drawn differently. To keep a large graph
 readable (and quick for `dot` to lay out), some scopes are collapsed into one box each: by
 default the `gradients` scopes, each optimizer's per-variable update scope (`Adam/update_w`)
-and the internals of each Variable (its initializer, assign and read ops).
+and the internals of each Variable (its initializer, assign and read ops). A loop or branch
+(While/If op) is drawn in its scope's cluster (`while`, `cond`) together with the ops of its
+bodies, which are named under that scope.
 
 The DOT text avoids constructs that break `dot`'s rank assignment ("trouble in init_rank" in
 graphviz 2.42/2.43): every node is declared once, in the cluster of its own scope, and a
@@ -101,6 +103,18 @@ def _collapse_target(op: Operation, patterns: Sequence[re.Pattern[str]], variabl
     return None
 
 
+def _all_ops(graph: Graph) -> list[Operation]:
+    """The graph's ops and, after each loop or branch op, the ops of its bodies (FuncGraph
+    attributes, recursively): named under the op's scope, they draw inside its cluster."""
+    out = []
+    for op in graph.get_operations():
+        out.append(op)
+        for value in op.attrs.values():
+            if isinstance(value, Graph) and value.building_function:
+                out.extend(_all_ops(value))
+    return out
+
+
 def _scope_of(name: str) -> str:
     return name.rsplit("/", 1)[0] if "/" in name else ""
 
@@ -114,7 +128,7 @@ class _Boxes:
         self.cluster_depth = cluster_depth
         self.box_of: dict[str, str] = {}
         self.collapsed: dict[str, int] = {}  # box of a collapsed scope -> its number of ops
-        for op in graph.get_operations():
+        for op in _all_ops(graph):
             target = _collapse_target(op, patterns, variables, collapse_updates)
             self.box_of[op.name] = target or op.name
             if target and target not in variables:
@@ -159,7 +173,7 @@ def to_dot(graph: Graph | None = None, fetches: Iterable[Any] = (),
         A `graphviz.Digraph`; `.source` is the DOT text, `.render()` needs the `dot` program.
     """
     graph = graph or get_default_graph()
-    variables = {op.name for op in graph.get_operations() if op.type == "VariableV2"}
+    variables = {op.name for op in _all_ops(graph) if op.type == "VariableV2"}
     boxes = _Boxes(graph, [re.compile(p) for p in collapse],
                    variables if collapse_variables else set(), collapse_updates, cluster_depth)
     highlighted = {getattr(f, "op", f).name for f in fetches if isinstance(f, (Tensor, Operation))}
@@ -168,7 +182,7 @@ def to_dot(graph: Graph | None = None, fetches: Iterable[Any] = (),
                            edge_attr={"fontsize": "8", "color": "#666666"})
     members: dict[str, list[tuple[str, dict[str, str]]]] = {}
     drawn: set[str] = set()
-    for op in graph.get_operations():
+    for op in _all_ops(graph):
         box = boxes.box_of[op.name]
         if box in drawn:
             continue
@@ -229,7 +243,7 @@ def _edges(graph: Graph, box_of: dict[str, str]) -> list[tuple[str, str, str]]:
     """(source box, destination box, label) once per pair of boxes: the shape of the first
     tensor between them, or "^" for a control edge when no tensor flows between them."""
     edges: dict[tuple[str, str], str] = {}
-    for op in graph.get_operations():
+    for op in _all_ops(graph):
         dst = box_of[op.name]
         for t in op.inputs:
             src = box_of[t.op.name]

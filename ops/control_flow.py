@@ -46,6 +46,7 @@ class If(OpDef):
 
     type = "If"
     stateful = True
+    takes_host_objects = True
     grad_takes_none = True
     aliases_input = True  # a branch may return one of its inputs as it is
     kernels = {"cuda": "graphflow.cuda.control_flow:build_if"}
@@ -71,6 +72,7 @@ class While(OpDef):
 
     type = "While"
     stateful = True
+    takes_host_objects = True
     grad_takes_none = True
     aliases_input = True  # zero iterations return the inputs as they are
     kernels = {"cuda": "graphflow.cuda.control_flow:build_while"}
@@ -132,7 +134,7 @@ def bind_if(node: Any, state: Any) -> Any:
     then_plan = SubPlan(node.attrs["then_graph"], state, f"{node.name} (then)")
     else_plan = SubPlan(node.attrs["else_graph"], state, f"{node.name} (else)")
     several = len(node.out_specs) > 1
-    to_bool = then_plan.to_bool
+    to_bool = then_plan.truth
 
     def run_if(pred: Any, *captured: Any) -> Any:
         out = (then_plan if to_bool(pred) else else_plan)(captured)
@@ -143,35 +145,55 @@ def bind_if(node: Any, state: Any) -> Any:
 
 def bind_while(node: Any, state: Any) -> Any:
     """The kernel of a While node: a Python loop calling the predicate's then the body's
-    sub-plan (a few microseconds per iteration besides the body's own kernels)."""
+    sub-plan (about a microsecond per iteration besides the body's own kernels: the plans'
+    functions are called directly, their errors mapped to the failing op afterwards)."""
     from graphflow.backends.sub_plan import SubPlan
 
     n = len(node.attrs["output_shapes"])
     cond = SubPlan(node.attrs["cond_graph"], state, f"{node.name} (cond)")
     body = SubPlan(node.attrs["body_graph"], state, f"{node.name} (body)")
-    to_bool = cond.to_bool
+    truth = cond.truth
     several = n > 1
+    # loop vars whose shape may change between iterations: plans are looked up again
+    varying = any(i < n for i in (*cond.dynamic, *body.dynamic))
+    record = bool(node.attrs.get("record_history"))
+
+    def loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any] | None]:
+        captured = inputs[n:]
+        args = inputs
+        plans = [cond.plan_for(args), None]
+        test, step = plans[0].function, None
+        history: list[tuple[Any, ...]] | None = [] if record else None
+        try:
+            while truth(test(args)[0]):
+                if history is not None:
+                    history.append(args[:n])
+                if step is None or varying:  # a body plan only for shapes that run it
+                    plans[1] = body.plan_for(args)
+                    step = plans[1].function
+                args = (*step(args), *captured)
+                if varying:
+                    plans[0] = cond.plan_for(args)
+                    test = plans[0].function
+        except errors.OpError:
+            raise
+        except Exception as e:  # a kernel inside failed: name the op inside the body
+            for plan in plans:
+                mapped = plan.op_error(e) if plan is not None else None
+                if mapped is not None:
+                    raise mapped from e
+            raise
+        return args[:n], history
 
     if node.attrs.get("history"):
-        record = bool(node.attrs.get("record_history"))
-
         def run_recording(*inputs: Any) -> Any:
-            values = inputs[:n]
-            captured = inputs[n:]
-            history: list[tuple[Any, ...]] | None = [] if record else None
-            while to_bool(cond((*values, *captured))[0]):
-                if history is not None:
-                    history.append(values)
-                values = body((*values, *captured))
+            values, history = loop(inputs)
             return (*values, history)
 
         return run_recording
 
     def run_while(*inputs: Any) -> Any:
-        values = inputs[:n]
-        captured = inputs[n:]
-        while to_bool(cond((*values, *captured))[0]):
-            values = body((*values, *captured))
+        values, _ = loop(inputs)
         return values if several else values[0]
 
     return run_while

@@ -238,6 +238,10 @@ class Elementwise(OpDef):
     def reference(self, attrs: Any, *xs: Any) -> Any:
         return self.row.numpy(*xs)
 
+    def cpu_kernel(self, node: Any) -> Callable[..., Any]:
+        # the numpy function itself: no wrappers per call (about 0.6 us of a loop iteration)
+        return self.row.numpy
+
     def samples(self, rng: np.random.Generator) -> list[Sample]:
         """Same-shape, broadcast and scalar cases, with values in each row's safe domain."""
         row = self.row

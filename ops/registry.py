@@ -93,6 +93,10 @@ class OpDef:
     #: TF1 keeps this op's values in host memory (shape metadata, variable bookkeeping): it runs
     #: on the host of every backend, by design rather than for want of a device kernel.
     host_memory: ClassVar[bool] = False
+    #: The device kernel takes host objects among its values (strings, TensorLists) as they
+    #: are: control-flow ops pass them to their bodies, so a device backend does not run the
+    #: op on the host because of them.
+    takes_host_objects: ClassVar[bool] = False
     #: The output shape depends on input values (Range, Where): a device kernel is built from the
     #: inputs' shapes alone.
     value_shaped: ClassVar[bool] = False

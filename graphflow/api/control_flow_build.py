@@ -141,7 +141,13 @@ def build_while(graph: Graph, scope: str, cond: Callable[..., Any], body: Callab
         if out.dtype != t.dtype:
             raise TypeError(f"Loop var {t.name} enters the loop with type {t.dtype.name}, but "
                             f"has type {out.dtype.name} after 1 iteration.")
-        if not _shape_less_or_equal(out.shape, inv):
+        if _shape_less_or_equal(out.shape, inv):
+            continue
+        if out.shape.is_compatible_with(inv):
+            # less specific than the invariant only because a shape rule here knows less than
+            # TF's (TF1 would see the full shape): the invariant holds the known dims
+            out.set_shape(inv)
+        else:
             raise ValueError(
                 f"Input tensor '{t.name}' enters the loop with shape {inv}, but has shape "
                 f"{out.shape} after one iteration. To allow the shape to vary across iterations, "

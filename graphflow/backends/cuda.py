@@ -124,7 +124,8 @@ def host_kernel(node: Node, state: Any, pinned: bool = False) -> Kernel:
 def cuda_kernel(node: Node, state: Any, host_nodes: list[Node]) -> tuple[Kernel, bool]:
     """(kernel, runs on the device) for `node` on the CUDA backend (`host_nodes`: the plan's
     list of nodes found to run on the host at run time)."""
-    if any(s.dtype.np.kind == "O" for s in (*node.in_specs, *node.out_specs)):
+    if not node.opdef.takes_host_objects and any(
+            s.dtype.np.kind == "O" for s in (*node.in_specs, *node.out_specs)):
         return host_kernel(node, state, pinned=True), False  # strings live in host memory (TF1)
     kernel = device_kernel(node, state) or _specializing(node, state, host_nodes)
     if kernel is not None:

@@ -50,10 +50,16 @@ class SubPlan:
         self.backend = state.backend
         self.label = label
         self._plans: dict[tuple[Any, ...], ExecutionPlan] = {}
+        #: inputs whose static shape leaves dims open: only their shapes select a plan
+        self.dynamic = tuple(i for i, t in enumerate(func.inputs)
+                             if t.dtype.np.kind != "O" and not t.shape.is_fully_defined())
+        download = self.backend.download
+        self.truth: Any = bool if not self.backend.moves_values else (
+            lambda value: bool(np.asarray(download(value))))
 
     def plan_for(self, values: Sequence[Any]) -> ExecutionPlan:
         """The bound plan for the shapes of `values` (compiled on first use)."""
-        key = tuple(getattr(v, "shape", None) for v in values)
+        key = tuple(values[i].shape for i in self.dynamic)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._compile(values)
@@ -75,12 +81,4 @@ class SubPlan:
 
     def __call__(self, values: Sequence[Any]) -> tuple[Any, ...]:
         """Runs the body on `values` (one per `func.inputs`); returns its outputs."""
-        key = tuple(getattr(v, "shape", None) for v in values)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self.plan_for(values)
-        return plan.run(values)
-
-    def to_bool(self, value: Any) -> bool:
-        """A predicate's value on the host (TF1 keeps it in host memory)."""
-        return bool(np.asarray(self.backend.download(value)))
+        return self.plan_for(values).run(values)

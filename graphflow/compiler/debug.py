@@ -1,6 +1,7 @@
 """GF_DEBUG: what the compiler and the backends print to stderr while compiling.
 
-    GF_DEBUG=1  each bound plan: its IR (assign targets, small constants, fused rows, @host)
+    GF_DEBUG=1  each bound plan: its IR (assign targets, small constants, fused rows, @host),
+                and each sub-plan of a loop or branch when it is compiled ("sub-plan of ...")
     GF_DEBUG=2  and the generated plan function and the generated kernel sources
     GF_DEBUG=3  and the IR after each compiler pass (graphflow.compiler.passes.PASSES)
 """

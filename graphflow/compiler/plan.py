@@ -207,13 +207,27 @@ class ExecutionPlan:
         except errors.OpError:
             raise
         except Exception as e:  # a kernel failed on data it was given at run time
-            node = self._failing_node(e.__traceback__)
-            if node is None:
+            mapped = self.op_error(e)
+            if mapped is None:
                 raise
-            shapes = ", ".join(format_dims(s.dims) for s in node.in_specs)
-            cls = errors.ResourceExhaustedError if isinstance(e, MemoryError) else \
-                errors.InvalidArgumentError
-            raise cls(None, node.op, f"{node.type} failed: {e} (input shapes: {shapes})") from e
+            raise mapped from e
+
+    @property
+    def function(self) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+        """The bound run function itself, for a caller that runs it many times inside one
+        `run` (a loop kernel): no error mapping (see `op_error`), no floating-point state."""
+        return self._fn
+
+    def op_error(self, e: BaseException) -> errors.OpError | None:
+        """The TF1 error naming the op of this plan whose kernel raised `e` (None when `e`
+        did not come from one of this plan's kernel calls)."""
+        node = self._failing_node(e.__traceback__)
+        if node is None:
+            return None
+        shapes = ", ".join(format_dims(s.dims) for s in node.in_specs)
+        cls = errors.ResourceExhaustedError if isinstance(e, MemoryError) else \
+            errors.InvalidArgumentError
+        return cls(None, node.op, f"{node.type} failed: {e} (input shapes: {shapes})")
 
     def _failing_node(self, tb: TracebackType | None) -> Node | None:
         found = None

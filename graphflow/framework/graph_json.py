@@ -58,6 +58,10 @@ def encode_value(value: Any, where: str = "value") -> Any:
     if isinstance(value, dict):
         return {"dict": [[encode_value(k, where), encode_value(v, where)]
                          for k, v in value.items()]}
+    if isinstance(value, Graph) and value.building_function:  # a loop's or branch's body
+        from .function_json import encode_function
+
+        return {"function": encode_function(value, where)}
     raise TypeError(f"{where}: a graph file cannot hold a {type(value).__name__} ({value!r})")
 
 
@@ -88,6 +92,10 @@ def decode_value(data: Any, depth: int = 0) -> Any:
         return TensorShape(_dims(body, "shape"))
     if tag == "array" and isinstance(body, dict):
         return _decode_array(body)
+    if tag == "function" and isinstance(body, dict):
+        from .function_json import decode_function
+
+        return decode_function(body, depth)
     if tag == "tuple" and isinstance(body, list):
         return tuple(decode_value(v, depth + 1) for v in body)
     if tag == "dict" and isinstance(body, list) and all(
@@ -99,7 +107,7 @@ def decode_value(data: Any, depth: int = 0) -> Any:
                 raise GraphFormatError(f"unhashable dict key {_clip(k)}")
             out[key] = decode_value(v, depth + 1)
         return out
-    if tag not in ("float", "dtype", "shape", "array", "tuple", "dict"):
+    if tag not in ("float", "dtype", "shape", "array", "tuple", "dict", "function"):
         raise GraphFormatError(f"unknown attribute value tag {_clip(tag)}")
     raise GraphFormatError(f"malformed attribute value {_clip(data)}")
 
@@ -172,18 +180,21 @@ def graph_to_json(graph: Graph, ops: Iterable[Operation] | None = None,
                   clear_devices: bool = False) -> dict[str, Any]:
     """The graph's ops (all, or `ops` in graph order) as a JSON-able dict."""
     selected = graph.get_operations() if ops is None else sorted(ops, key=lambda o: o._id)
-    nodes = []
-    for op in selected:
-        nodes.append({
-            "name": op.name,
-            "op": op.type,
-            "inputs": [t.name for t in op.inputs],
-            "control_inputs": [c.name for c in op.control_inputs],
-            "attrs": {k: encode_value(v, f"attribute {k!r} of op {op.name!r}")
-                      for k, v in op._attrs.items()},
-            "device": "" if clear_devices else op.device,
-        })
+    nodes = [node_json(op, clear_devices) for op in selected]
     return {"format": "graphflow.graph", "version": GRAPH_FORMAT_VERSION, "node": nodes}
+
+
+def node_json(op: Operation, clear_devices: bool = False) -> dict[str, Any]:
+    """One op as a JSON-able node."""
+    return {
+        "name": op.name,
+        "op": op.type,
+        "inputs": [t.name for t in op.inputs],
+        "control_inputs": [c.name for c in op.control_inputs],
+        "attrs": {k: encode_value(v, f"attribute {k!r} of op {op.name!r}")
+                  for k, v in op._attrs.items()},
+        "device": "" if clear_devices else op.device,
+    }
 
 
 def import_graph_json(data: dict[str, Any], graph: Graph, import_scope: str | None = None
@@ -196,21 +207,35 @@ def import_graph_json(data: dict[str, Any], graph: Graph, import_scope: str | No
             or an input naming an op that does not precede it.
     """
     check_header(data, "graphflow.graph", GRAPH_FORMAT_VERSION)
-    from graphflow.ops import registry
-
     nodes = data.get("node")
     if not isinstance(nodes, list):
         raise GraphFormatError("the graph's 'node' entry is not a list")
     prefix = f"{import_scope.rstrip('/')}/" if import_scope else ""
     check_node_names(nodes, prefix)
+    return import_nodes(nodes, graph, prefix)
+
+
+def import_nodes(nodes: list[Any], graph: Graph, prefix: str,
+                 outer: dict[str, Operation] | None = None) -> dict[str, Operation]:
+    """Creates `nodes` (checked node dicts) in `graph`; returns the new ops by file name.
+
+    Args:
+        outer: ops of enclosing graphs by file name: a function body's references to its
+            enclosing graph's variables.
+    """
+    from graphflow.ops import registry
+
+    from .function_json import importing
+
     created: dict[str, Operation] = {}
+    visible = created if outer is None else _Chain(created, outer)
 
     def tensor(name: str, where: str) -> Tensor:
         op_name, _, index = name.rpartition(":")
-        if op_name not in created:
+        if op_name not in visible:
             raise GraphFormatError(f"{where}: input {_clip(name)} refers to an op not defined "
                                    f"before its use")
-        outputs = created[op_name].outputs
+        outputs = visible[op_name].outputs
         if not (index.isdigit() and index.isascii()) or int(index) >= len(outputs):
             raise GraphFormatError(f"{where}: input {_clip(name)} names no output of op "
                                    f"{op_name!r} ({len(outputs)} outputs)")
@@ -224,7 +249,8 @@ def import_graph_json(data: dict[str, Any], graph: Graph, import_scope: str | No
                                    f"graphflow does not define")
         if node["name"] in created:
             raise GraphFormatError(f"{where} is defined twice")
-        attrs = {k: decode_value(v) for k, v in node["attrs"].items()}
+        with importing(graph, visible, prefix):
+            attrs = {k: decode_value(v) for k, v in node["attrs"].items()}
         inputs = [tensor(n, where) for n in node["inputs"]]
         missing = [c for c in node["control_inputs"] if c not in created]
         if missing:
@@ -241,6 +267,20 @@ def import_graph_json(data: dict[str, Any], graph: Graph, import_scope: str | No
         op._add_control_inputs([created[c] for c in node["control_inputs"]])
         created[node["name"]] = op
     return created
+
+
+class _Chain(dict):
+    """A function body's names, then its enclosing graphs' (read-only view)."""
+
+    def __init__(self, own: dict[str, Operation], outer: dict[str, Operation]) -> None:
+        super().__init__()
+        self.own, self.outer = own, outer
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.own or name in self.outer
+
+    def __getitem__(self, name: str) -> Operation:
+        return self.own[name] if name in self.own else self.outer[name]
 
 
 _NODE_FIELDS = {"name": str, "op": str, "inputs": list, "control_inputs": list, "attrs": dict}

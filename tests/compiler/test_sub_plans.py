@@ -1,0 +1,82 @@
+"""Sub-plans of loops and branches: compiled by the same passes, once per input signature,
+printed by GF_DEBUG=1; the outer plan's passes leave the body inside the loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphflow as tf
+from graphflow.backends import sub_plan
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    with tf.Graph().as_default() as g:
+        yield g
+
+
+@pytest.fixture
+def compiled(monkeypatch):
+    made = []
+    original = sub_plan.SubPlan._compile
+
+    def recording(self, values):
+        plan = original(self, values)
+        made.append((self.label, plan))
+        return plan
+
+    monkeypatch.setattr(sub_plan.SubPlan, "_compile", recording)
+    return made
+
+
+def test_body_passes_fold_and_fuse_inside_the_loop(compiled):
+    x = tf.placeholder(tf.float32, [2048])
+
+    def body(i, h):  # a constant subexpression (folded) and an elementwise chain (fused)
+        k = tf.constant(2.0) * tf.constant(3.0)
+        return i + 1, tf.maximum(h * 0.5 + k, 0.0) * 2.0 - 1.0 + x
+
+    _, out = tf.while_loop(lambda i, h: i < 3, body, [tf.constant(0), tf.zeros([2048])])
+    with tf.Session() as s:
+        got = s.run(out, {x: np.ones(2048, np.float32)})
+    expected = np.zeros(2048)
+    for _ in range(3):
+        expected = np.maximum(expected * 0.5 + 6.0, 0.0) * 2.0 - 1.0 + 1.0
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    bodies = [plan for label, plan in compiled if label.endswith("(body)")]
+    assert len(bodies) == 1  # compiled once for the loop, not once per iteration
+    types = [n.type for n in bodies[0].order]
+    assert "_FusedElementwise" in types  # the chain is one kernel inside the body
+    assert types.count("Mul") == 0  # 2.0 * 3.0 folded
+
+
+def test_outer_plan_keeps_body_ops_in_the_loop():
+    x = tf.placeholder(tf.float32, [])
+    out = tf.while_loop(lambda v: v < 100.0, lambda v: v * (x * 2.0), [tf.constant(1.0)])
+    with tf.Session() as s:
+        assert s.run(out, {x: 1.5}) == 243.0
+        plans = list(s._plans.values())
+    assert len(plans) == 1  # the multiplication x * 2.0 is a body op: computed in the loop
+    assert [n.type for n in plans[0].order if n.type not in ("_Feed", "Const")] == ["While"]
+
+
+def test_shape_changing_loop_compiles_per_signature(compiled):
+    out = tf.while_loop(lambda x: tf.size(x) < 16, lambda x: tf.concat([x, x], 0),
+                        [tf.constant([1.0])], shape_invariants=[tf.TensorShape([None])])
+    with tf.Session() as s:
+        assert s.run(out).tolist() == [1.0] * 16
+        assert s.run(out).tolist() == [1.0] * 16
+    bodies = [label for label, _ in compiled if label.endswith("(body)")]
+    assert len(bodies) == 4  # sizes 1, 2, 4, 8: each compiled once, reused by the second run
+
+
+def test_gf_debug_prints_the_loop_sub_plans(monkeypatch, capsys):
+    monkeypatch.setenv("GF_DEBUG", "1")
+    out = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [tf.constant(0)], name="counting")
+    with tf.Session() as s:
+        assert s.run(out) == 3
+    err = capsys.readouterr().err
+    assert "graphflow sub-plan of counting/While (cond):" in err
+    assert "graphflow sub-plan of counting/While (body):" in err
+    assert "Less(" in err and "Add" in err
