@@ -272,6 +272,7 @@ from graphflow.nn_rnn.reverse import reverse_sequence
 
 # TensorArray (kept as one block: other changes to this file merge around it)
 # isort: split
+from graphflow.api.functional import foldl, foldr, map_fn, scan
 from graphflow.framework.dtypes import variant
 from graphflow.tensor_array import TensorArray
 

@@ -56,6 +56,9 @@ class TensorArray:
         self._write_mode = "once"
         # one shared cell: TensorArrays derived from this one learn the same element shape
         self._element_shape = [TensorShape(None) if element_shape is None else as_shape(element_shape)]
+        # the size when known statically: TF1's stack() of a fixed-size array has it as its
+        # leading dimension
+        self._static_size = None
         flow = flow if flow is not None else handle
         if flow is not None:
             flow = convert_to_tensor(flow)
@@ -65,10 +68,17 @@ class TensorArray:
             return
         if size is None:
             raise ValueError("Size must be provided if handle is not provided")
+        if not self._dynamic_size:
+            known = getattr(size, "_const_value", size) if isinstance(size, Tensor) else size
+            self._static_size = None if known is None else int(known)
         graph = get_default_graph()
-        op_name = graph.unique_name(name or "TensorArray", mark_as_used=False).rsplit("/", 1)[-1]
+        full_name = graph.unique_name(name or "TensorArray", mark_as_used=False)
+        op_name = full_name.rsplit("/", 1)[-1]
+        # the op's own name as an attribute: two arrays are never merged into one value by the
+        # compiler (TF1's arrays are resources; reads of one array are counted per value)
         self._flow = list_ops.reserve(self._element_shape[0], size, self._dtype,
-                                      array_name=tensor_array_name or op_name, name=op_name)
+                                      array_name=tensor_array_name or op_name, name=op_name,
+                                      handle_name=full_name)
 
     # ---- properties --------------------------------------------------------------------------
     @property
@@ -191,7 +201,10 @@ class TensorArray:
     def stack(self, name: str | None = None) -> Tensor:
         """All elements stacked along a new first dimension."""
         with get_default_graph().name_scope(name or "TensorArrayStack"):
-            return list_ops.stack(self._flow, self._dtype, self._element_dims(),
+            dims = self._element_dims()
+            return list_ops.stack(self._flow, self._dtype, dims,
+                                  num_elements=-1 if dims is None or self._static_size is None
+                                  else self._static_size,
                                   clear_after_read=self._clear_after_read, name="TensorArrayGatherV3")
 
     def concat(self, name: str | None = None) -> Tensor:

@@ -63,6 +63,40 @@ def _index_dims(index: tuple, dims: tuple) -> list[int | None]:
     return out
 
 
+def _dims_with_runtime_bounds(x: Any, begin: Any, strides: Any, attrs: dict) -> list | None:
+    """The shape TF1 still knows when the slice bounds are computed at run time (`x[i]` in a
+    loop): shrunk dims vanish, dims sliced whole (both masks) keep their size divided by the
+    stride, an ellipsis keeps the dims it covers, a new axis is 1, dims past the spec are
+    untouched, the others are unknown. None (unknown rank) when the spec's length, the strides
+    or the input's rank are unknown."""
+    masks = {m: int(attrs.get(m, 0)) for m in _MASKS}
+    if (x.dims is None or begin.dims is None or len(begin.dims) != 1 or begin.dims[0] is None
+            or strides.value is None):
+        return None
+    spec = begin.dims[0]
+    bit = lambda mask, j: masks[mask] >> j & 1  # noqa: E731
+    consumed = sum(1 for j in range(spec) if not bit("ellipsis_mask", j) and not bit("new_axis_mask", j))
+    dims: list = []
+    at = 0
+    for j in range(spec):
+        if bit("ellipsis_mask", j):
+            covered = max(len(x.dims) - consumed, 0)
+            dims += x.dims[at:at + covered]
+            at += covered
+        elif bit("new_axis_mask", j):
+            dims.append(1)
+        else:
+            if at >= len(x.dims):
+                return None
+            d, at = x.dims[at], at + 1
+            if bit("shrink_axis_mask", j):
+                continue
+            whole = bit("begin_mask", j) and bit("end_mask", j)
+            step = abs(int(np.asarray(strides.value).reshape(-1)[j]))
+            dims.append(-(-d // step) if whole and d is not None and step else None)
+    return dims + list(x.dims[at:])
+
+
 @register
 class StridedSlice(OpDef):
     """x[begin:end:strides] with TF1's begin/end/ellipsis/new_axis/shrink_axis masks."""
@@ -76,7 +110,7 @@ class StridedSlice(OpDef):
     def infer(self, inputs, attrs):
         x, begin, end, strides = inputs
         if x.dims is None or begin.value is None or end.value is None or strides.value is None:
-            return [Spec(TensorShape(None), x.dtype)]
+            return [Spec(TensorShape(_dims_with_runtime_bounds(x, begin, strides, attrs)), x.dtype)]
         index = strided_index(begin.value, end.value, strides.value, attrs, x.rank)
         if sum(1 for i in index if i is not None) > x.rank:
             raise ValueError(f"Index out of range using input dim {x.rank}")

@@ -19,6 +19,7 @@ from graphflow.framework.tensor_shape import TensorShape
 
 from .registry import OpDef, Spec, register
 from .tensor_list_value import (
+    HOST,
     ListError,
     TensorListValue,
     add_lists,
@@ -43,6 +44,13 @@ def element_dims(shape: Any) -> list[int | None] | None:
 class ListOp(OpDef):
     """Base of the list ops: the CPU kernel is the reference, its `ListError`s raised as the
     TF1 error class they name, with the op attached (the session stays usable)."""
+
+    def compute(self, attrs: Any, arrays: Any, *xs: Any) -> Any:
+        """The op on element arrays that `arrays` handles (numpy's HOST, or device arrays)."""
+        raise NotImplementedError(f"{self.type} has no implementation")
+
+    def reference(self, attrs, *xs):
+        return self.compute(attrs, HOST, *xs)
 
     def cpu_kernel(self, node):
         return error_mapping(node, self.reference)
@@ -88,29 +96,31 @@ class EmptyTensorList(ListOp):
     def infer(self, inputs, attrs):
         return [list_spec()]
 
-    def reference(self, attrs, element_shape, max_num_elements):
-        return TensorListValue((), _element_dtype(attrs), shape_from_tensor(element_shape),
+    def compute(self, attrs, arrays, element_shape, max_num_elements):
+        return TensorListValue((), _element_dtype(attrs), shape_from_tensor(arrays.ints(element_shape)),
                                attrs.get("array_name", ""))
 
 
 @register_list_op
 class TensorListReserve(ListOp):
     """A list of `num_elements` unwritten slots (they read as zeros of a fully known element
-    shape): inputs element_shape, num_elements; attrs element_dtype, array_name."""
+    shape): inputs element_shape, num_elements; attrs element_dtype, array_name (for
+    messages) and handle_name (a TensorArray's unique op name: distinct arrays never merge)."""
 
     type = "TensorListReserve"
     kernels = {"cuda": "graphflow.cuda.tensor_list:build_list_op"}
     differentiable = False
-    defaults = {"array_name": ""}
+    defaults = {"array_name": "", "handle_name": ""}
 
     def infer(self, inputs, attrs):
         return [list_spec()]
 
-    def reference(self, attrs, element_shape, num_elements):
-        n = int(num_elements)
+    def compute(self, attrs, arrays, element_shape, num_elements):
+        n = int(arrays.ints(num_elements))
         if n < 0:
             raise ListError(f"Size should be >= 0, got {n}")
-        return TensorListValue((None,) * n, _element_dtype(attrs), shape_from_tensor(element_shape),
+        return TensorListValue((None,) * n, _element_dtype(attrs),
+                               shape_from_tensor(arrays.ints(element_shape)),
                                attrs.get("array_name", ""))
 
 
@@ -128,10 +138,10 @@ class TensorListFromTensor(ListOp):
                              "shape: []")
         return [list_spec()]
 
-    def reference(self, attrs, tensor, element_shape):
-        tensor = np.asarray(tensor)
-        rows = tuple(tensor[i] for i in range(tensor.shape[0]))
-        return TensorListValue(rows, dtypes.as_dtype(tensor.dtype), tuple(tensor.shape[1:]))
+    def compute(self, attrs, arrays, tensor, element_shape):
+        tensor = arrays.asarray(tensor)
+        rows = tuple(arrays.row(tensor, i) for i in range(tensor.shape[0]))
+        return TensorListValue(rows, dtypes.from_numpy(np.dtype(tensor.dtype)), tuple(tensor.shape[1:]))
 
     def grad(self, op, dlist):
         from graphflow.api import list_ops
@@ -152,7 +162,7 @@ class TensorListLength(ListOp):
     def infer(self, inputs, attrs):
         return [Spec(TensorShape([]), dtypes.int32)]
 
-    def reference(self, attrs, handle):
+    def compute(self, attrs, arrays, handle):
         return np.array(len(as_list(handle).items), np.int32)
 
 
@@ -168,7 +178,7 @@ class TensorListElementShape(ListOp):
     def infer(self, inputs, attrs):
         return [Spec(TensorShape(None), dtypes.int32)]
 
-    def reference(self, attrs, handle):
+    def compute(self, attrs, arrays, handle):
         shape = as_list(handle).element_shape
         if shape is None:
             return np.array(-1, np.int32)
@@ -187,7 +197,7 @@ class TensorListZerosLike(ListOp):
     def infer(self, inputs, attrs):
         return [list_spec()]
 
-    def reference(self, attrs, handle):
+    def compute(self, attrs, arrays, handle):
         lst = as_list(handle)
         return lst.with_items((None,) * len(lst.items))
 
@@ -203,10 +213,10 @@ class TensorListAddN(ListOp):
     def infer(self, inputs, attrs):
         return [list_spec()]
 
-    def reference(self, attrs, *handles):
+    def compute(self, attrs, arrays, *handles):
         total = as_list(handles[0])
         for handle in handles[1:]:
-            total = add_lists(total, as_list(handle))
+            total = add_lists(total, as_list(handle), arrays)
         return total
 
     def grad(self, op, dlist):

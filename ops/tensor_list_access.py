@@ -63,8 +63,9 @@ class TensorListSetItem(ListOp):
     def infer(self, inputs, attrs):
         return [list_spec()]
 
-    def reference(self, attrs, handle, index, item):
-        return write_items(as_list(handle), [(_int(index), np.asarray(item))], attrs)
+    def compute(self, attrs, arrays, handle, index, item):
+        return write_items(as_list(handle), [(_int(arrays.ints(index)), arrays.asarray(item))], attrs,
+                           arrays)
 
     def grad(self, op, dlist):
         from graphflow.api import list_ops
@@ -89,8 +90,8 @@ class TensorListGetItem(ListOp):
     def infer(self, inputs, attrs):
         return [_element_spec(attrs)]
 
-    def reference(self, attrs, handle, index):
-        return read_items(as_list(handle), [_int(index)], attrs)[0]
+    def compute(self, attrs, arrays, handle, index):
+        return read_items(as_list(handle), [_int(arrays.ints(index))], attrs, arrays)[0]
 
     def grad(self, op, ditem):
         from graphflow.api import list_ops
@@ -101,11 +102,11 @@ class TensorListGetItem(ListOp):
                 None]
 
 
-def _stack(lst, items, attrs, leading_zero_shape):
-    """np.stack of the elements, or TF1's empty result (or error) for an empty list."""
+def _stack(lst, items, attrs, leading_zero_shape, arrays):
+    """The elements stacked, or TF1's empty result (or error) for an empty list."""
     if items:
         try:
-            return np.stack(items)
+            return arrays.stack(items)
         except ValueError as e:
             raise ListError(f"elements have different shapes: {e}") from None
     shape = merge_shapes(lst.element_shape, attrs.get("element_shape"))
@@ -114,7 +115,7 @@ def _stack(lst, items, attrs, leading_zero_shape):
         raise ListError(f"TensorArray has size zero, but element shape {format_shape(shape)} is not "
                         "fully defined. Currently only static shapes are supported when packing "
                         "zero-size TensorArrays.", "UnimplementedError")
-    return np.zeros(leading_zero_shape + tuple(shape), lst.element_dtype.np)
+    return arrays.zeros(leading_zero_shape + tuple(shape), lst.element_dtype.np)
 
 
 @_list_op
@@ -129,9 +130,9 @@ class TensorListStack(ListOp):
         n = attrs.get("num_elements", -1)
         return [_element_spec(attrs, [None if n is None or n < 0 else n])]
 
-    def reference(self, attrs, handle):
+    def compute(self, attrs, arrays, handle):
         lst = as_list(handle)
-        return _stack(lst, read_items(lst, range(len(lst.items)), attrs), attrs, (0,))
+        return _stack(lst, read_items(lst, range(len(lst.items)), attrs, arrays), attrs, (0,), arrays)
 
     def grad(self, op, dy):
         from graphflow.api import list_ops
@@ -154,10 +155,10 @@ class TensorListGather(ListOp):
         n = None if indices.dims is None else indices.dims[0]
         return [_element_spec(attrs, [n])]
 
-    def reference(self, attrs, handle, indices):
+    def compute(self, attrs, arrays, handle, indices):
         lst = as_list(handle)
-        rows = read_items(lst, [int(i) for i in np.asarray(indices).reshape(-1)], attrs)
-        return _stack(lst, rows, attrs, (0,))
+        rows = read_items(lst, [int(i) for i in arrays.ints(indices).reshape(-1)], attrs, arrays)
+        return _stack(lst, rows, attrs, (0,), arrays)
 
     def grad(self, op, dy):
         from graphflow.api import list_ops
@@ -185,11 +186,12 @@ class TensorListScatter(ListOp):
             raise ValueError("TensorListScatter: tensor must be at least a vector")
         return [list_spec()]
 
-    def reference(self, attrs, handle, tensor, indices):
-        lst, tensor = as_list(handle), np.asarray(tensor)
-        indices = [int(i) for i in np.asarray(indices).reshape(-1)]
+    def compute(self, attrs, arrays, handle, tensor, indices):
+        lst, tensor = as_list(handle), arrays.asarray(tensor)
+        indices = [int(i) for i in arrays.ints(indices).reshape(-1)]
         check_scatter(lst, tensor.shape, indices, attrs)
-        return write_items(lst, [(i, tensor[k]) for k, i in enumerate(indices)], attrs)
+        writes = [(i, arrays.row(tensor, k)) for k, i in enumerate(indices)]
+        return write_items(lst, writes, attrs, arrays)
 
     def grad(self, op, dlist):
         from graphflow.api import list_ops
@@ -228,9 +230,9 @@ class TensorListConcat(ListOp):
         return [Spec(shape, dtypes.as_dtype(attrs["element_dtype"])),
                 Spec(TensorShape([None]), dtypes.int64)]
 
-    def reference(self, attrs, handle, leading_dims):
+    def compute(self, attrs, arrays, handle, leading_dims):
         lst = as_list(handle)
-        leading = np.asarray(leading_dims).reshape(-1)
+        leading = arrays.ints(leading_dims).reshape(-1)
         static = attrs.get("element_shape")
         rows = []
         for i, item in enumerate(lst.items):
@@ -239,18 +241,18 @@ class TensorListConcat(ListOp):
                 shape = lst.element_shape[1:] if shape is False else shape
                 if fully_defined(shape):
                     lst.mark_read(i, attrs.get("clear_after_read", False))
-                    rows.append(np.zeros((int(leading[i]),) + tuple(shape), lst.element_dtype.np))
+                    rows.append(arrays.zeros((int(leading[i]),) + tuple(shape), lst.element_dtype.np))
                     continue
-            rows.append(read_items(lst, [i], attrs)[0])
+            rows.append(read_items(lst, [i], attrs, arrays)[0])
         for i, row in enumerate(rows):
-            if np.ndim(row) == 0:
+            if len(row.shape) == 0:
                 raise ListError(f"Concat saw a scalar shape at index {i} but requires at least "
                                 "vectors.")
-        lengths = np.array([np.shape(r)[0] for r in rows], np.int64)
+        lengths = np.array([r.shape[0] for r in rows], np.int64)
         if not rows:
-            return _stack(lst, [], attrs, ())[:0], lengths
+            return _stack(lst, [], attrs, (0,), arrays).reshape(_empty_concat_shape(lst, attrs)), lengths
         try:
-            return np.concatenate(rows), lengths
+            return arrays.concatenate(rows), lengths
         except ValueError as e:
             raise ListError(f"elements' shapes differ past the first dimension: {e}") from None
 
@@ -277,13 +279,13 @@ class TensorListSplit(ListOp):
             raise ValueError("TensorListSplit: tensor must be at least a vector")
         return [list_spec()]
 
-    def reference(self, attrs, handle, tensor, lengths):
-        lst, tensor = as_list(handle), np.asarray(tensor)
-        lengths = [int(n) for n in np.asarray(lengths).reshape(-1)]
+    def compute(self, attrs, arrays, handle, tensor, lengths):
+        lst, tensor = as_list(handle), arrays.asarray(tensor)
+        lengths = [int(n) for n in arrays.ints(lengths).reshape(-1)]
         check_split(tensor.shape, lengths)
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(int)
-        pieces = [(k, tensor[offsets[k]:offsets[k + 1]]) for k in range(len(lengths))]
-        return write_items(lst, pieces, attrs)
+        pieces = [(k, arrays.rows(tensor, offsets[k], offsets[k + 1])) for k in range(len(lengths))]
+        return write_items(lst, pieces, attrs, arrays)
 
     def grad(self, op, dlist):
         from graphflow.api import list_ops
@@ -294,6 +296,14 @@ class TensorListSplit(ListOp):
                                  infer_shape=False, resize=True)
         dtensor, _ = list_ops.concat(dlist, tensor.dtype, _static_dims(tensor), leading_dims=lengths)
         return [cleared, dtensor, None]
+
+
+def _empty_concat_shape(lst, attrs):
+    """The shape of the concatenation of no elements: [0] + the element shape past its first
+    dimension (a stack of zero elements has [0] + the whole element shape)."""
+    shape = merge_shapes(lst.element_shape, attrs.get("element_shape"))
+    shape = lst.element_shape if shape is False else shape
+    return (0,) + tuple(shape[1:])
 
 
 def check_split(tensor_shape, lengths) -> None:

@@ -132,10 +132,36 @@ def check_index(index: int, size: int, verb: str = "read from") -> None:
         raise ListError(f"Tried to {verb} index {index} but array size is: {size}")
 
 
-def zeros_for(lst: TensorListValue, index: int, shape: ElementShape = None, zeros: Any = None) -> Any:
+class HostArrays:
+    """How list kernels touch element arrays on the host (numpy). The CUDA builders pass an
+    object with the same methods over device arrays (graphflow.cuda.tensor_list), so each op's
+    logic is written once."""
+
+    asarray = staticmethod(np.asarray)
+    ints = staticmethod(np.asarray)  # index-like inputs, read on the host
+    stack = staticmethod(np.stack)
+    concatenate = staticmethod(np.concatenate)
+    add = staticmethod(np.add)
+
+    @staticmethod
+    def zeros(shape: Sequence[int], dtype: Any) -> Any:
+        return np.zeros(tuple(shape), dtype)
+
+    @staticmethod
+    def row(tensor: Any, index: int) -> Any:
+        return tensor[index]
+
+    @staticmethod
+    def rows(tensor: Any, start: int, stop: int) -> Any:
+        return tensor[start:stop]
+
+
+HOST = HostArrays()
+
+
+def zeros_for(lst: TensorListValue, index: int, shape: ElementShape = None, arrays: Any = HOST) -> Any:
     """What an unwritten slot reads as: zeros of the element shape when it is fully known
-    (TF1), merged with `shape` (a reading op's static element shape), made by
-    `zeros(shape, dtype)` (numpy by default; a device allocator on CUDA).
+    (TF1), merged with `shape` (a reading op's static element shape), made by `arrays`.
 
     Raises:
         ListError: the element shape is not fully known (TF1's message).
@@ -150,8 +176,7 @@ def zeros_for(lst: TensorListValue, index: int, shape: ElementShape = None, zero
             "allowing the gradients to be written.  If you set the full element_shape property on "
             "the forward TensorArray, the proper all-zeros tensor will be returned instead of "
             "incurring this error.")
-    make = zeros or (lambda shape, dtype: np.zeros(shape, dtype))
-    return make(known, lst.element_dtype.np)
+    return arrays.zeros(known, lst.element_dtype.np)
 
 
 #: TF1's DataTypeString for the types whose proto name differs from the Python one.
@@ -159,10 +184,10 @@ _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
 def write_items(lst: TensorListValue, writes: Sequence[tuple[int, Any]], attrs: Any,
-                add: Any = None) -> TensorListValue:
+                arrays: Any = HOST) -> TensorListValue:
     """`lst` with `writes` ((index, array) pairs) applied by the writing op's attributes:
     `write_mode` "once" (TF1's TensorArray: a slot is written at most once), "overwrite" or
-    "aggregate" (gradient lists: writes to one slot add up, with `add(a, b)`); `resize` lets
+    "aggregate" (gradient lists: writes to one slot add up, with `arrays.add`); `resize` lets
     the list grow (dynamic_size); `infer_shape` checks each element's shape against the
     element shape known so far and merges it.
 
@@ -174,8 +199,9 @@ def write_items(lst: TensorListValue, writes: Sequence[tuple[int, Any]], attrs: 
     shape = lst.element_shape
     mode, resize = attrs.get("write_mode", "once"), attrs.get("resize", False)
     infer = attrs.get("infer_shape", True)
+    want_dtype = lst.element_dtype.np
     for index, value in writes:
-        if np.dtype(value.dtype) != lst.element_dtype.np:
+        if value.dtype != want_dtype:
             found = _TF_TYPE_NAMES.get(np.dtype(value.dtype).name, np.dtype(value.dtype).name)
             want = _TF_TYPE_NAMES.get(lst.element_dtype.name, lst.element_dtype.name)
             raise ListError(f"TensorArray dtype is {want} but Op is trying to write dtype {found}.")
@@ -184,12 +210,13 @@ def write_items(lst: TensorListValue, writes: Sequence[tuple[int, Any]], attrs: 
                             f"not resizeable and size is: {len(items)}")
         if index >= len(items):
             items.extend([None] * (index + 1 - len(items)))
-        if infer:
-            merged = merge_shapes(shape, tuple(value.shape))
+        value_shape = tuple(value.shape)
+        if infer and value_shape != shape:
+            merged = merge_shapes(shape, value_shape)
             if merged is False:
                 raise ListError(
                     f"TensorArray {lst.name}: Could not write to TensorArray index {index} because "
-                    f"the value shape is {format_shape(tuple(value.shape))} which is incompatible "
+                    f"the value shape is {format_shape(value_shape)} which is incompatible "
                     f"with the TensorArray's inferred element shape: {format_shape(shape)} "
                     "(consider setting infer_shape=False).")
             shape = merged
@@ -198,12 +225,12 @@ def write_items(lst: TensorListValue, writes: Sequence[tuple[int, Any]], attrs: 
             raise ListError(f"TensorArray {lst.name}: Could not write to TensorArray index {index} "
                             "because it has already been written to.")
         if previous is not None and mode == "aggregate":
-            value = (add or np.add)(previous, value)
+            value = arrays.add(previous, value)
         items[index] = value
     return lst.with_items(items, shape)
 
 
-def read_items(lst: TensorListValue, indices: Sequence[int], attrs: Any, zeros: Any = None) -> list[Any]:
+def read_items(lst: TensorListValue, indices: Sequence[int], attrs: Any, arrays: Any = HOST) -> list[Any]:
     """The elements at `indices` (unwritten ones as zeros of the element shape), each read
     recorded for TF1's clear_after_read.
 
@@ -218,13 +245,13 @@ def read_items(lst: TensorListValue, indices: Sequence[int], attrs: Any, zeros: 
         check_index(index, len(lst.items))
         lst.mark_read(index, clear)
         item = lst.items[index]
-        out.append(zeros_for(lst, index, static, zeros) if item is None else item)
+        out.append(zeros_for(lst, index, static, arrays) if item is None else item)
     return out
 
 
-def add_lists(a: TensorListValue, b: TensorListValue, add: Any = None) -> TensorListValue:
+def add_lists(a: TensorListValue, b: TensorListValue, arrays: Any = HOST) -> TensorListValue:
     """Elementwise sum of two gradient lists: a slot written in one only keeps that element."""
-    add = add or np.add
+    add = arrays.add
     n = max(len(a.items), len(b.items))
     pad = lambda items: list(items) + [None] * (n - len(items))  # noqa: E731
     items = [x if y is None else y if x is None else add(x, y)

@@ -36,11 +36,13 @@ def shape_tensor(shape: Any) -> Tensor:
 
 
 def reserve(element_shape: Any, num_elements: Any, element_dtype: Any, array_name: str = "",
-            name: str | None = None) -> Tensor:
-    """A list of `num_elements` unwritten slots."""
+            name: str | None = None, handle_name: str = "") -> Tensor:
+    """A list of `num_elements` unwritten slots (`array_name`: shown in errors; `handle_name`:
+    a TensorArray's unique op name, which keeps two arrays from being merged)."""
     n = convert_to_tensor(num_elements, dtype=dtypes.int32)
     return out("TensorListReserve", [shape_tensor(element_shape), n],
-               {"element_dtype": dtypes.as_dtype(element_dtype), "array_name": array_name}, name)
+               {"element_dtype": dtypes.as_dtype(element_dtype), "array_name": array_name,
+                "handle_name": handle_name}, name)
 
 
 def reserve_like(handle: Tensor, element_dtype: Any) -> Tensor:

@@ -124,8 +124,16 @@ def host_kernel(node: Node, state: Any, pinned: bool = False) -> Kernel:
 def cuda_kernel(node: Node, state: Any, host_nodes: list[Node]) -> tuple[Kernel, bool]:
     """(kernel, runs on the device) for `node` on the CUDA backend (`host_nodes`: the plan's
     list of nodes found to run on the host at run time)."""
-    if not node.opdef.takes_host_objects and any(
-            s.dtype.np.kind == "O" for s in (*node.in_specs, *node.out_specs)):
+    specs = (*node.in_specs, *node.out_specs)
+    if any(s.dtype.name == "variant" for s in specs):
+        # list values: a host container of device arrays; their ops keep elements on the device
+        # whatever the shapes (graphflow.cuda.tensor_list), and so do loops and branches carrying
+        # them; other ops pass them on the host
+        build = node.opdef.kernel_builder("cuda")
+        if build is not None:
+            return (build(node, state) if node.stateful else build(node)), True
+        return host_kernel(node, state, pinned=True), False
+    if not node.opdef.takes_host_objects and any(s.dtype.np.kind == "O" for s in specs):
         return host_kernel(node, state, pinned=True), False  # strings live in host memory (TF1)
     kernel = device_kernel(node, state) or _specializing(node, state, host_nodes)
     if kernel is not None:
