@@ -67,22 +67,33 @@ def model(vocab_size: int, batch: int, steps, units: int, embedding: int, reuse:
     return inputs, initial, logits, final
 
 
-def train(text: str, steps: int = 400, batch: int = 32, length: int = 32, units: int = 128,
-          embedding: int = 32, verbose: bool = True):
-    """Builds the training and sampling graphs and trains; returns (session, vocabulary,
-    sampling tensors, per-character losses)."""
-    vocab = Vocabulary(text)
-    data = vocab.encode(text)
+def build(vocab_size: int, batch: int = 32, length: int = 32, units: int = 128,
+          embedding: int = 32) -> dict:
+    """The training graph (loss by tf.contrib.seq2seq.sequence_loss, Adam on gradients clipped
+    to a global norm of 5) and the one-character sampling graph sharing its variables."""
     tf.reset_default_graph()
     tf.set_random_seed(0)
-    inputs, _, logits, _ = model(len(vocab.chars), batch, length, units, embedding)
+    inputs, _, logits, _ = model(vocab_size, batch, length, units, embedding)
     targets = tf.placeholder(tf.int32, [batch, length], name="targets")
     loss = tf.contrib.seq2seq.sequence_loss(logits, targets, tf.ones([batch, length]))
     optimizer = tf.train.AdamOptimizer(1e-2)
     grads, variables = zip(*optimizer.compute_gradients(loss))
     grads, _ = tf.clip_by_global_norm(grads, 5.0)
     train_op = optimizer.apply_gradients(zip(grads, variables))
-    sampler = model(len(vocab.chars), 1, 1, units, embedding, reuse=True)
+    sampler = model(vocab_size, 1, 1, units, embedding, reuse=True)
+    return {"inputs": inputs, "targets": targets, "loss": loss, "train": train_op,
+            "sampler": sampler}
+
+
+def train(text: str, steps: int = 400, batch: int = 32, length: int = 32, units: int = 128,
+          embedding: int = 32, verbose: bool = True):
+    """Builds the training and sampling graphs and trains on random windows of `text`;
+    returns (session, vocabulary, sampling tensors, per-step losses)."""
+    vocab = Vocabulary(text)
+    data = vocab.encode(text)
+    graph = build(len(vocab.chars), batch, length, units, embedding)
+    inputs, targets, loss, train_op = graph["inputs"], graph["targets"], graph["loss"], graph["train"]
+    sampler = graph["sampler"]
     sess = tf.Session()
     sess.run(tf.global_variables_initializer())
     rng = np.random.default_rng(0)

@@ -205,6 +205,8 @@ EXAMPLE_GRAPHS = {
     "vgg16": (lambda: _main_without_training("vgg16", image_size=32, batch=1, steps=0,
                                              classes=10),
               ["conv1", "conv5", "fc6", "fc8", "gradients", "Momentum"]),
+    "lstm_digits": (lambda: load("lstm_digits").build(), ["rnn", "logits", "gradients", "Adam"]),
+    "char_rnn": (lambda: load("char_rnn").build(40), ["char_rnn", "gradients", "Adam"]),
     **{f"optimizers[{name}]": (lambda name=name: _optimizer_graph(name),
                                ["hidden", "logits", "gradients"])
        for name in ("SGD", "Momentum", "Adagrad", "Adadelta", "RMSProp", "Adam", "AdaMax",
