@@ -64,3 +64,63 @@ def test_outputs_past_each_length_are_zero_and_state_is_the_last_valid_one():
     np.testing.assert_allclose(got_outputs, expected, rtol=1e-12)
     np.testing.assert_allclose(got_state, h, rtol=1e-12)
     assert short.shape == (3, 3, 3) and np.all(short[1, 1:] == 0) and np.all(short[2, 2:] == 0)
+
+
+def test_dynamic_rnn_gradients_match_finite_differences_in_float64():
+    x = tf.placeholder(tf.float64, [2, 4, 3])
+    lengths = tf.constant([4, 2])
+    cell = tf.nn.rnn_cell.MultiRNNCell([
+        tf.nn.rnn_cell.LSTMCell(3, use_peepholes=True, num_proj=2, cell_clip=0.5),
+        tf.nn.rnn_cell.GRUCell(2)])
+    outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float64)
+    parts = [outputs] + tf.nest.flatten(state)
+    loss = tf.add_n([tf.reduce_sum(p * fixed(p.shape.as_list(), f"w{i}", 1.0, np.float64))
+                     for i, p in enumerate(parts)])
+    variables = tf.trainable_variables()
+    grads = tf.gradients(loss, variables + [x])
+    value = fixed([2, 4, 3], "x", 1.0, np.float64)
+    eps = 1e-6
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        symbolic = sess.run(grads, {x: value})
+        numeric = np.zeros_like(value)
+        for idx in np.ndindex(value.shape):
+            up, down = value.copy(), value.copy()
+            up[idx] += eps
+            down[idx] -= eps
+            numeric[idx] = (sess.run(loss, {x: up}) - sess.run(loss, {x: down})) / (2 * eps)
+        np.testing.assert_allclose(symbolic[-1], numeric, rtol=1e-5, atol=1e-9)
+        assert np.all(symbolic[-1][1, 2:] == 0)  # steps past the second sequence's end
+        for k, v in enumerate(variables):
+            base = sess.run(v)
+            direction = fixed(base.shape, f"d{k}", 1.0, np.float64)
+            values = []
+            for sign in (1, -1):
+                sess.run(tf.assign(v, base + sign * eps * direction))
+                values.append(sess.run(loss, {x: value}))
+            sess.run(tf.assign(v, base))
+            np.testing.assert_allclose(np.sum(symbolic[k] * direction),
+                                       (values[0] - values[1]) / (2 * eps), rtol=1e-5, err_msg=v.name)
+
+
+def test_lstm_training_graph_survives_a_meta_graph_round_trip(tmp_path):
+    x = tf.placeholder(tf.float32, [None, 3, 2], name="x")
+    lengths = tf.placeholder(tf.int32, [None], name="lengths")
+    outputs, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(4), x, sequence_length=lengths,
+                                       dtype=tf.float32)
+    loss = tf.reduce_mean(tf.square(state.h), name="loss")
+    tf.train.AdamOptimizer(0.1).minimize(loss, name="train")
+    feed = {"x:0": fixed([2, 3, 2], "x", 1.0), "lengths:0": [3, 1]}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        saver = tf.train.Saver()
+        path = saver.save(sess, str(tmp_path / "model"))
+        expected = [sess.run(["loss:0", "train"], feed)[0] for _ in range(3)]
+    with tf.Graph().as_default():
+        restorer = tf.train.import_meta_graph(path + ".meta")
+        assert [v.name for v in tf.trainable_variables()] == ["rnn/basic_lstm_cell/kernel:0",
+                                                              "rnn/basic_lstm_cell/bias:0"]
+        with tf.Session() as sess:
+            restorer.restore(sess, path)
+            got = [sess.run(["loss:0", "train"], feed)[0] for _ in range(3)]
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
