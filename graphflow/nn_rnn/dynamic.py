@@ -137,6 +137,22 @@ def _dynamic_rnn_loop(cell: Any, inputs: Any, state: Any, swap_memory: bool,
     return nest.pack_sequence_as(cell.output_size, final_outputs), final_state
 
 
+def _checked_lengths(sequence_length: Any, batch_size: Any) -> Any:
+    """`sequence_length` behind a run-time check that it has one entry per batch entry (TF1's
+    InvalidArgumentError; a length-1 vector would otherwise broadcast silently)."""
+    from graphflow.api._build import op
+    from graphflow.api.indexing import stack
+
+    actual = garray.shape(sequence_length)
+    expected = stack([batch_size])
+    ok = gmath.reduce_all(gmath.equal(actual, expected))
+    check = op("Assert", [ok, expected, actual], {
+        "message": f"Expected shape for Tensor {sequence_length.name} is [batch_size] but saw "
+                   "(expected, got):", "summarize": 3}, name="Assert")
+    with get_default_graph().control_dependencies([check]):
+        return garray.identity(sequence_length, name="CheckSeqLen")
+
+
 def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_state: Any = None,
                 dtype: Any = None, parallel_iterations: int | None = None, swap_memory: bool = False,
                 time_major: bool = False, scope: Any = None) -> tuple[Any, Any]:
@@ -172,6 +188,8 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_sta
                                               name="sequence_length")
         batch_size = _batch_size(flat_input)
         state = initial_state_of(cell, initial_state, dtype, batch_size, DYNAMIC_NO_DTYPE)
+        if sequence_length is not None:
+            sequence_length = _checked_lengths(sequence_length, batch_size)
         inputs = nest.pack_sequence_as(inputs, flat_input)
         outputs, final_state = _dynamic_rnn_loop(cell, inputs, state, swap_memory, sequence_length,
                                                  parallel_iterations)

@@ -124,3 +124,16 @@ def test_lstm_training_graph_survives_a_meta_graph_round_trip(tmp_path):
             restorer.restore(sess, path)
             got = [sess.run(["loss:0", "train"], feed)[0] for _ in range(3)]
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_sequence_length_of_the_wrong_size_is_an_invalid_argument_and_the_session_survives():
+    x = tf.placeholder(tf.float32, [None, 3, 2])
+    lengths = tf.placeholder(tf.int32, [None])
+    outputs, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(2), x, sequence_length=lengths,
+                                   dtype=tf.float32)
+    value = fixed([3, 3, 2], "x", 1.0)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Expected shape for Tensor"):
+            sess.run(outputs, {x: value, lengths: [2]})  # would broadcast without the check
+        assert sess.run(outputs, {x: value, lengths: [3, 2, 1]}).shape == (3, 3, 2)
