@@ -4,6 +4,7 @@
 from graphflow.nn_rnn import (
     BasicLSTMCell,
     BasicRNNCell,
+    DeviceWrapper,
     DropoutWrapper,
     GRUCell,
     LayerRNNCell,
@@ -13,6 +14,8 @@ from graphflow.nn_rnn import (
     ResidualWrapper,
     RNNCell,
     bidirectional_dynamic_rnn,
+    stack_bidirectional_dynamic_rnn,
+    stack_bidirectional_rnn,
     static_bidirectional_rnn,
     static_rnn,
 )

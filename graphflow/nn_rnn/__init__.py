@@ -7,10 +7,12 @@ from .cells import BasicLSTMCell, BasicRNNCell, GRUCell
 from .dynamic import bidirectional_dynamic_rnn, dynamic_rnn
 from .lstm_cell import LSTMCell
 from .reverse import reverse_sequence
+from .stacked import stack_bidirectional_dynamic_rnn, stack_bidirectional_rnn
 from .static import static_bidirectional_rnn, static_rnn
-from .wrappers import DropoutWrapper, MultiRNNCell, ResidualWrapper, RNNCellWrapper
+from .wrappers import DeviceWrapper, DropoutWrapper, MultiRNNCell, ResidualWrapper, RNNCellWrapper
 
-__all__ = ["BasicLSTMCell", "BasicRNNCell", "DropoutWrapper", "GRUCell", "LSTMCell", "LSTMStateTuple",
-           "LayerRNNCell", "MultiRNNCell", "RNNCell", "RNNCellWrapper", "ResidualWrapper",
-           "bidirectional_dynamic_rnn", "dynamic_rnn", "reverse_sequence", "static_bidirectional_rnn",
+__all__ = ["BasicLSTMCell", "BasicRNNCell", "DeviceWrapper", "DropoutWrapper", "GRUCell", "LSTMCell",
+           "LSTMStateTuple", "LayerRNNCell", "MultiRNNCell", "RNNCell", "RNNCellWrapper",
+           "ResidualWrapper", "bidirectional_dynamic_rnn", "dynamic_rnn", "reverse_sequence",
+           "stack_bidirectional_dynamic_rnn", "stack_bidirectional_rnn", "static_bidirectional_rnn",
            "static_rnn"]

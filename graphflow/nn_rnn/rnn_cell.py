@@ -4,4 +4,4 @@
 from .cell_base import LSTMStateTuple, RNNCell
 from .cells import BasicLSTMCell, BasicRNNCell, GRUCell
 from .lstm_cell import LSTMCell
-from .wrappers import DropoutWrapper, MultiRNNCell, ResidualWrapper
+from .wrappers import DeviceWrapper, DropoutWrapper, MultiRNNCell, ResidualWrapper

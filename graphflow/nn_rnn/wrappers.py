@@ -323,6 +323,32 @@ class DropoutWrapper(RNNCellWrapper):
         return output, new_state
 
 
+class DeviceWrapper(RNNCellWrapper):
+    """Places the wrapped cell's ops (and its zero state) on `device` (`tf.device`).
+
+    Args:
+        cell: the wrapped cell.
+        device: a device string such as "/cpu:0" or "/gpu:0".
+    """
+
+    def __init__(self, cell: RNNCell, device: str, **kwargs: Any) -> None:
+        super().__init__(cell, **kwargs)
+        self._device = device
+
+    def zero_state(self, batch_size: Any, dtype: Any) -> Any:
+        """The wrapped cell's zero state, on the device."""
+        from graphflow._scopes import device
+
+        with get_default_graph().name_scope(type(self).__name__ + "ZeroState"), device(self._device):
+            return self.cell.zero_state(batch_size, dtype)
+
+    def _call_wrapped_cell(self, inputs: Any, state: Any, scope: Any) -> tuple[Any, Any]:
+        from graphflow._scopes import device
+
+        with device(self._device):
+            return self.cell(inputs, state, scope=scope)
+
+
 class ResidualWrapper(RNNCellWrapper):
     """Adds the cell's inputs to its outputs (`residual_fn(inputs, outputs)` when given).
 
