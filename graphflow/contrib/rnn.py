@@ -19,3 +19,4 @@ from graphflow.nn_rnn import (
     static_bidirectional_rnn,
     static_rnn,
 )
+from graphflow.nn_rnn.lstm_block import LSTMBlockCell

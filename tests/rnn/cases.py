@@ -209,6 +209,31 @@ DYNAMIC_CASES["bidirectional_dynamic_time_major_lengths"] = lambda tf: _bidirect
     tf, SHORT_LENGTHS, time_major=True)
 
 
+# LSTMBlockCell: (use_peephole, cell_clip) per case; TF records its BlockLSTM op's results.
+# TF's BlockLSTM gradient ignores cell_clip (its own finite differences disagree), so the
+# clipped case's gradients are checked by finite differences instead of against TF.
+BLOCK_CASES = {"block/plain": (False, -1.0), "block/peephole": (True, -1.0),
+               "block/peephole_clip": (True, 0.4)}
+BLOCK_FORGET_BIAS = 0.7
+
+
+def block_values(peephole):
+    """Time-major inputs, initial state and the cell's weights (zero peepholes without them)."""
+    values = {"x": fixed([STEPS, BATCH, DEPTH], "inputs", 1.0),
+              "c0": fixed([BATCH, UNITS], "c0"), "h0": fixed([BATCH, UNITS], "h0"),
+              "kernel": fixed([DEPTH + UNITS, 4 * UNITS], "kernel"),
+              "bias": fixed([4 * UNITS], "bias")}
+    for name in ("w_i_diag", "w_f_diag", "w_o_diag"):
+        values[name] = fixed([UNITS], name) if peephole else np.zeros([UNITS], np.float32)
+    return values
+
+
+def block_loss(tf, h, c_last):
+    """A fixed weighted sum of every step's h and the last memory."""
+    return (tf.reduce_sum(h * tf.constant(fixed([STEPS, BATCH, UNITS], "wh", 1.0)))
+            + tf.reduce_sum(c_last * tf.constant(fixed([BATCH, UNITS], "wc", 1.0))))
+
+
 def run_case(tf, build):
     """Builds `build(tf)` in a new graph, sets fixed weights and returns (values, var names)."""
     with tf.Graph().as_default():
