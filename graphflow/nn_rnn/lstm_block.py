@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphflow.api import math as gmath
+from graphflow.api.array import stop_gradient
 from graphflow.api.indexing import clip_by_value, concat, split
 from graphflow.api.nn_conv import bias_add
 from graphflow.framework.initializers import constant_initializer
@@ -22,6 +23,9 @@ class LSTMBlockCell(LayerRNNCell):
         f = sigmoid(W_f xh + b_f + forget_bias + w_f_diag c_prev)
         c = clip(ci i + c_prev f, cell_clip)             o = sigmoid(W_o xh + b_o + w_o_diag c)
         h = tanh(c) o
+
+    with TF's gradients, including theirs for `cell_clip`: the clip is passed straight through
+    backwards (d clip(c) / dc = 1), which is what TF1's block LSTM gradient kernel computes.
 
     Args:
         num_units: the size of `c` and `h`.
@@ -73,7 +77,10 @@ class LSTMBlockCell(LayerRNNCell):
         i, f = gmath.sigmoid(i), gmath.sigmoid(f)
         c = gmath.add(gmath.multiply(gmath.tanh(ci), i), gmath.multiply(c_prev, f))
         if self._cell_clip > 0:
-            c = clip_by_value(c, -self._cell_clip, self._cell_clip)
+            # TF's block LSTM gradient passes straight through the clip (its gradient kernel
+            # has no clip mask); the same here: the clipped value forward, gradient 1 back.
+            clipped = clip_by_value(c, -self._cell_clip, self._cell_clip)
+            c = gmath.add(stop_gradient(clipped), gmath.subtract(c, stop_gradient(c)))
         if self._use_peephole:
             o = gmath.add(o, gmath.multiply(c, self._w_o_diag))
         h = gmath.multiply(gmath.tanh(c), gmath.sigmoid(o))

@@ -209,9 +209,8 @@ DYNAMIC_CASES["bidirectional_dynamic_time_major_lengths"] = lambda tf: _bidirect
     tf, SHORT_LENGTHS, time_major=True)
 
 
-# LSTMBlockCell: (use_peephole, cell_clip) per case; TF records its BlockLSTM op's results.
-# TF's BlockLSTM gradient ignores cell_clip (its own finite differences disagree), so the
-# clipped case's gradients are checked by finite differences instead of against TF.
+# LSTMBlockCell: (use_peephole, cell_clip) per case; TF records its BlockLSTM op's results
+# (whose gradient passes straight through cell_clip, as TF1's LSTMBlockCell did).
 BLOCK_CASES = {"block/plain": (False, -1.0), "block/peephole": (True, -1.0),
                "block/peephole_clip": (True, 0.4)}
 BLOCK_FORGET_BIAS = 0.7
