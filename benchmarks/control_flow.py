@@ -86,6 +86,9 @@ def compare() -> dict[str, float]:
     for impl, python in (("graphflow", sys.executable),
                          ("tf", os.environ.get("TF_PYTHON", "/work/tfenv/bin/python"))):
         env = {**os.environ, "TF1_IMPL": impl}
+        if impl == "graphflow":  # this checkout's graphflow, not an installed one
+            env["PYTHONPATH"] = os.pathsep.join(
+                [os.path.dirname(os.path.dirname(here)), env.get("PYTHONPATH", "")])
         out = subprocess.run([python, here], env=env, capture_output=True, text=True, check=True)
         results[impl] = json.loads(out.stdout.strip().splitlines()[-1])
     line = {f"{k}_{impl}": v for impl, r in results.items() for k, v in r.items()}

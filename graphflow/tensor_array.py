@@ -177,12 +177,11 @@ class TensorArray:
         with get_default_graph().name_scope(name or "TensorArraySplit"):
             value = self._value(value, "value")
             lengths = convert_to_tensor(lengths, preferred_dtype=dtypes.int64, name="lengths")
-            if value.shape.ndims is not None and value.shape.ndims > 0:
-                clengths = lengths._const_value if hasattr(lengths, "_const_value") else None
-                first = None
-                if clengths is not None and clengths.size and (clengths == clengths.flat[0]).all():
-                    first = int(clengths.flat[0])
-                self._merge_element_shape(TensorShape([first] + value.shape.as_list()[1:]))
+            # TF1: elements have a known shape only when every length is the same constant
+            known = getattr(lengths, "_const_value", None)
+            if (value.shape.ndims is not None and value.shape.ndims > 0 and known is not None
+                    and known.size and (known == known.flat[0]).all()):
+                self._merge_element_shape(TensorShape([int(known.flat[0])] + value.shape.as_list()[1:]))
             flow = list_ops.split(self._flow, value, lengths, name="TensorArraySplitV3",
                                   **self._flags())
         return self._with_flow(flow)
@@ -212,6 +211,9 @@ class TensorArray:
         value, _ = list_ops.concat(self._flow, self._dtype, self._element_dims(),
                                    clear_after_read=self._clear_after_read,
                                    name=name or "TensorArrayConcatV3")
+        dims = self._element_dims()
+        if dims and self._static_size is not None and dims[0] is not None:
+            value.set_shape([self._static_size * dims[0]] + dims[1:])  # TF1's static size
         return value
 
     def size(self, name: str | None = None) -> Tensor:

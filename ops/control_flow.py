@@ -9,14 +9,19 @@ session runs (on the CUDA backend the loop values stay on the device, only the p
 on the host).
 
 If:    inputs `pred, *captured`; attrs `then_graph`, `else_graph` (both take the captured
-       values, in the same order), `output_shapes` (the branches' merged static shapes).
+       values, in the same order), `output_shapes` (the branches' merged static shapes). Its
+       gradient may append outputs: the branches' random draws and assignments (each branch
+       gives a placeholder zero for the other's), which the gradient reads instead of
+       running them again.
 While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both take the loop vars
        then the captured values), `output_shapes` (the shape invariants), `parallel_iterations`,
        `back_prop`. Output i is loop var i after the last iteration. Once a gradient of the loop
-       is built, attr `history` adds a last output (tf.variant): the list of the loop vars each
-       iteration started from, which the backward loop reads in reverse. The kernel fills it
-       only when the plan consumes it (attr `record_history`, set by the compiler's
-       "histories" pass), so a forward-only run costs what it did before.
+       is built, attr `history` adds a last output (tf.variant): per iteration, the loop vars
+       it started from and the body's extra outputs that the gradient appended (its random
+       draws and assignments, and the intermediates its vector-Jacobian product reads), which
+       the backward loop reads in reverse. The kernel fills it only when the plan consumes it
+       (attr `record_history`, set by the compiler's "histories" pass), so a forward-only run
+       costs what it did before.
 Gradients: graphflow.api.control_flow_grad.
 """
 
@@ -133,12 +138,13 @@ def bind_if(node: Any, state: Any) -> Any:
 
     then_plan = SubPlan(node.attrs["then_graph"], state, f"{node.name} (then)")
     else_plan = SubPlan(node.attrs["else_graph"], state, f"{node.name} (else)")
-    several = len(node.out_specs) > 1
+    count = len(node.out_specs)  # a gradient built later may add outputs to the branches
+    several = count > 1
     to_bool = then_plan.truth
 
     def run_if(pred: Any, *captured: Any) -> Any:
         out = (then_plan if to_bool(pred) else else_plan)(captured)
-        return out if several else (out[0] if out else None)
+        return out[:count] if several else (out[0] if out else None)
 
     return run_if
 
@@ -164,14 +170,22 @@ def bind_while(node: Any, state: Any) -> Any:
         plans = [cond.plan_for(args), None]
         test, step = plans[0].function, None
         history: list[tuple[Any, ...]] | None = [] if record else None
+        saves = False
         try:
             while truth(test(args)[0]):
-                if history is not None:
-                    history.append(args[:n])
                 if step is None or varying:  # a body plan only for shapes that run it
                     plans[1] = body.plan_for(args)
                     step = plans[1].function
-                args = (*step(args), *captured)
+                    saves = len(plans[1].fetched) > n
+                if saves:  # the body also returns the values its gradient must not redraw
+                    out = step(args)
+                    if history is not None:
+                        history.append((*args[:n], *out[n:]))
+                    args = (*out[:n], *captured)
+                else:
+                    if history is not None:
+                        history.append(args[:n])
+                    args = (*step(args), *captured)
                 if varying:
                     plans[0] = cond.plan_for(args)
                     test = plans[0].function

@@ -148,7 +148,9 @@ class TensorListFromTensor(ListOp):
 
         tensor = op.inputs[0]
         rows = tensor.shape[1:].as_list() if tensor.shape.ndims is not None else None
-        return [list_ops.stack(dlist, tensor.dtype, rows), None]
+        dtensor = list_ops.stack(dlist, tensor.dtype, rows)
+        dtensor.set_shape(tensor.shape)
+        return [dtensor, None]
 
 
 @register_list_op

@@ -29,7 +29,7 @@ from .tensor_list_value import (
 )
 
 _WRITE_DEFAULTS = {"write_mode": "once", "resize": False, "infer_shape": True}
-_READ_DEFAULTS = {"clear_after_read": False, "element_shape": None}
+_READ_DEFAULTS = {"clear_after_read": False, "element_shape": None, "read_name": ""}
 
 
 def _list_op(cls):
@@ -44,7 +44,7 @@ def _element_spec(attrs, leading=()) -> Spec:
 
 
 def _int(x) -> int:
-    return int(np.asarray(x))
+    return int(x)  # a 0-d integer array or a Python int
 
 
 def _static_dims(tensor, drop: int = 0):
@@ -152,8 +152,7 @@ class TensorListGather(ListOp):
         indices = inputs[1]
         if indices.rank not in (None, 1):
             raise ValueError(f"TensorListGather: indices must be a vector, got shape {indices.shape}")
-        n = None if indices.dims is None else indices.dims[0]
-        return [_element_spec(attrs, [n])]
+        return [_element_spec(attrs, [None])]  # TF1's TensorArrayGatherV3: leading dim unknown
 
     def compute(self, attrs, arrays, handle, indices):
         lst = as_list(handle)
@@ -201,6 +200,7 @@ class TensorListScatter(ListOp):
         cleared = list_ops.scatter(dlist, zeros_like(tensor), indices, write_mode="overwrite",
                                    infer_shape=False, resize=True)
         dtensor = list_ops.gather(dlist, indices, tensor.dtype, _static_dims(tensor, 1))
+        dtensor.set_shape(tensor.shape)  # one row per index, as the scattered tensor
         return [cleared, dtensor, None]
 
 
@@ -295,6 +295,7 @@ class TensorListSplit(ListOp):
         cleared = list_ops.split(dlist, zeros_like(tensor), lengths, write_mode="overwrite",
                                  infer_shape=False, resize=True)
         dtensor, _ = list_ops.concat(dlist, tensor.dtype, _static_dims(tensor), leading_dims=lengths)
+        dtensor.set_shape(tensor.shape)
         return [cleared, dtensor, None]
 
 

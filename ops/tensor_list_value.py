@@ -81,6 +81,8 @@ class TensorListValue:
 def as_list(value: Any) -> TensorListValue:
     """The TensorListValue a kernel received: itself, or wrapped in a 0-d object array (how a
     host backend's value conversion (`np.asarray`) hands over any Python object)."""
+    if type(value) is TensorListValue:
+        return value
     if isinstance(value, np.ndarray) and value.dtype.kind == "O" and value.ndim == 0:
         value = value[()]
     if not isinstance(value, TensorListValue):
@@ -132,16 +134,34 @@ def check_index(index: int, size: int, verb: str = "read from") -> None:
         raise ListError(f"Tried to {verb} index {index} but array size is: {size}")
 
 
+def _on_host(x: Any) -> Any:
+    """An element as a host array: a list built on a device and read by an op pinned to the
+    host (`tf.device("/cpu:0")`) holds device arrays."""
+    return x.copy_to_host() if hasattr(x, "copy_to_host") else x
+
+
 class HostArrays:
     """How list kernels touch element arrays on the host (numpy). The CUDA builders pass an
     object with the same methods over device arrays (graphflow.cuda.tensor_list), so each op's
     logic is written once."""
 
-    asarray = staticmethod(np.asarray)
     ints = staticmethod(np.asarray)  # index-like inputs, read on the host
-    stack = staticmethod(np.stack)
-    concatenate = staticmethod(np.concatenate)
-    add = staticmethod(np.add)
+
+    @staticmethod
+    def asarray(x: Any) -> Any:
+        return np.asarray(_on_host(x))
+
+    @staticmethod
+    def stack(items: Sequence[Any]) -> Any:
+        return np.stack([_on_host(x) for x in items])
+
+    @staticmethod
+    def concatenate(items: Sequence[Any]) -> Any:
+        return np.concatenate([_on_host(x) for x in items])
+
+    @staticmethod
+    def add(a: Any, b: Any) -> Any:
+        return np.add(_on_host(a), _on_host(b))
 
     @staticmethod
     def zeros(shape: Sequence[int], dtype: Any) -> Any:
@@ -240,11 +260,15 @@ def read_items(lst: TensorListValue, indices: Sequence[int], attrs: Any, arrays:
     """
     clear = attrs.get("clear_after_read", False)
     static = attrs.get("element_shape")
+    items = lst.items
+    size = len(items)
     out = []
     for index in indices:
-        check_index(index, len(lst.items))
-        lst.mark_read(index, clear)
-        item = lst.items[index]
+        if index < 0 or index >= size:
+            check_index(index, size)
+        if clear:
+            lst.mark_read(index, clear)
+        item = items[index]
         out.append(zeros_for(lst, index, static, arrays) if item is None else item)
     return out
 

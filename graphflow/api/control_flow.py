@@ -16,6 +16,7 @@ from graphflow import nest
 from graphflow.framework import dtypes
 from graphflow.framework.constant import convert_to_tensor
 from graphflow.framework.func_graph import FuncGraph, trace
+from graphflow.framework.graph import Graph
 from graphflow.framework.tensor import Operation, Tensor
 from graphflow.framework.tensor_shape import TensorShape
 
@@ -72,6 +73,52 @@ def _unify_captures(graphs: Sequence[FuncGraph], num_args: int) -> list[Tensor]:
         args = g.inputs[:num_args]
         g.inputs = args + [g.capture(t) for t in outer]
     return outer
+
+
+def _written_variables(graphs: Sequence[FuncGraph]) -> set[str]:
+    """Names of the variables that ops of `graphs` (or of bodies nested in them) assign."""
+    from graphflow.ops import registry
+
+    names: set[str] = set()
+    for g in graphs:
+        for op in g.get_operations():
+            opdef = registry.get(op.type)
+            names.update(t.op.name for i, t in enumerate(op.inputs) if opdef.is_ref_input(i))
+            nested = [v for v in op.attrs.values() if isinstance(v, FuncGraph)]
+            names |= _written_variables(nested)
+    return names
+
+
+def _read_written_variables_live(graphs: Sequence[FuncGraph]) -> None:
+    """A body that assigns a variable and reads it must see its current value (TF1 reads a
+    variable when the reading op runs), not the value captured on entry: the uses of such a
+    captured read are rewired to a read of the variable inside the body."""
+    written = _written_variables(graphs)
+    if not written:
+        return
+    from graphflow.api.array import identity
+
+    for g in graphs:
+        for source, inner in list(g.captures):
+            variable = getattr(source, "_variable_object", None) or getattr(
+                source, "_captured_variable", None)
+            if variable is None or variable.op.name not in written:
+                continue
+            users = [op for op in inner.consumers()]
+            with g.as_default(), Graph.control_dependencies(g, None):
+                read = identity(inner, name="read_variable")
+            # the read takes the variable itself (lowered as a read when the body runs)
+            inner._consumers.remove(read.op)
+            read.op._inputs = (variable._ref(),)
+            for op in users:
+                op._inputs = tuple(read if t is inner else t for t in op.inputs)
+                read._consumers.append(op)
+            inner._consumers = [c for c in inner._consumers if c not in users]
+            g.outputs = [read if t is inner else t for t in g.outputs]
+            # keep the body's op list topological (copies and graph files walk it in order)
+            g._ops.remove(read.op)
+            first = min((g._ops.index(op) for op in users), default=len(g._ops))
+            g._ops.insert(first, read.op)
 
 
 def _external_control(graphs: Sequence[FuncGraph]) -> list[Operation]:
@@ -145,6 +192,7 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None,
                     f"{t.dtype.name} from 'true_fn' and {e.dtype.name} from 'false_fn'.")
         _finish(then_g, then_flat)
         _finish(else_g, else_flat)
+        _read_written_variables_live([then_g, else_g])
         captured = _unify_captures([then_g, else_g], 0)
         shapes = [_merged_shape(t.shape, e.shape).dims for t, e in zip(then_flat, else_flat)]
         with graph.control_dependencies(_external_control([then_g, else_g])):
@@ -153,9 +201,8 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None,
                 "output_dtypes": [t.dtype for t in then_flat]}, name="If")
     template = then_r
     outputs = pack_flat(_without_ops(template), list(op.outputs))
-    if not strict and isinstance(outputs, (list, tuple)) and not nest._is_namedtuple(outputs) \
-            and len(outputs) == 1:
-        return outputs[0]
+    if not strict and isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+        return outputs[0]  # TF1 unpacks any one-element list or tuple
     return outputs
 
 

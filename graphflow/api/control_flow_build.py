@@ -21,6 +21,7 @@ from graphflow.framework.tensor_shape import TensorShape, as_shape
 from .control_flow import (
     _external_control,
     _finish,
+    _read_written_variables_live,
     _shape_less_or_equal,
     _unify_captures,
     flat_tensors,
@@ -154,6 +155,7 @@ def build_while(graph: Graph, scope: str, cond: Callable[..., Any], body: Callab
                 "use the `shape_invariants` argument of tf.while_loop to specify a less-specific "
                 "shape.")
     _finish(body_g, body_out)
+    _read_written_variables_live([cond_g, body_g])
     captured = _unify_captures([cond_g, body_g], n)
     with graph.control_dependencies(_external_control([cond_g, body_g])):
         op = graph.create_op("While", [*entering, *captured], {

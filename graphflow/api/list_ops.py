@@ -72,13 +72,13 @@ def get_item(handle: Tensor, index: Any, element_dtype: Any, element_shape: Any,
              clear_after_read: bool = False, name: str | None = None) -> Tensor:
     """Element `index` of the list."""
     return out("TensorListGetItem", [handle, convert_to_tensor(index, dtype=dtypes.int32)],
-               _read_attrs(element_dtype, element_shape, clear_after_read), name)
+               _read_attrs(element_dtype, element_shape, clear_after_read, handle, name), name)
 
 
 def stack(handle: Tensor, element_dtype: Any, element_shape: Any, num_elements: int = -1,
           clear_after_read: bool = False, name: str | None = None) -> Tensor:
     """All elements stacked along a new first dimension."""
-    attrs = _read_attrs(element_dtype, element_shape, clear_after_read)
+    attrs = _read_attrs(element_dtype, element_shape, clear_after_read, handle, name)
     attrs["num_elements"] = -1 if num_elements is None else int(num_elements)
     return out("TensorListStack", [handle], attrs, name)
 
@@ -87,7 +87,7 @@ def gather(handle: Tensor, indices: Any, element_dtype: Any, element_shape: Any,
            clear_after_read: bool = False, name: str | None = None) -> Tensor:
     """The elements at `indices` stacked."""
     return out("TensorListGather", [handle, convert_to_tensor(indices, dtype=dtypes.int32)],
-               _read_attrs(element_dtype, element_shape, clear_after_read), name)
+               _read_attrs(element_dtype, element_shape, clear_after_read, handle, name), name)
 
 
 def scatter(handle: Tensor, tensor: Any, indices: Any, name: str | None = None,
@@ -103,7 +103,7 @@ def concat(handle: Tensor, element_dtype: Any, element_shape: Any, leading_dims:
     if leading_dims is None:
         leading_dims = constant(np.zeros([0], np.int64), name="leading_dims")
     created = op("TensorListConcat", [handle, convert_to_tensor(leading_dims)],
-                 _read_attrs(element_dtype, element_shape, clear_after_read), name)
+                 _read_attrs(element_dtype, element_shape, clear_after_read, handle, name), name)
     return created.outputs[0], created.outputs[1]
 
 
@@ -123,6 +123,11 @@ def add_n(handles: list[Tensor], name: str | None = None) -> Tensor:
     return out("TensorListAddN", list(handles), name=name)
 
 
-def _read_attrs(element_dtype: Any, element_shape: Any, clear_after_read: bool) -> dict[str, Any]:
-    return {"element_dtype": dtypes.as_dtype(element_dtype), "element_shape": _dims(element_shape),
-            "clear_after_read": bool(clear_after_read)}
+def _read_attrs(element_dtype: Any, element_shape: Any, clear_after_read: bool, handle: Tensor,
+                name: str | None) -> dict[str, Any]:
+    attrs = {"element_dtype": dtypes.as_dtype(element_dtype), "element_shape": _dims(element_shape),
+             "clear_after_read": bool(clear_after_read)}
+    if clear_after_read and name:
+        # the op's own (unique) name: two reads that clear are two reads, never merged into one
+        attrs["read_name"] = handle.graph.unique_name(name, mark_as_used=False)
+    return attrs

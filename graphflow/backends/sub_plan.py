@@ -23,9 +23,11 @@ from graphflow.ops.registry import Spec
 
 from .state import BackendState
 
-#: Signatures kept per body: a loop whose values change shape each iteration (allowed by a
-#: shape invariant) must not grow memory without bound.
-MAX_SIGNATURES = 64
+#: Signatures compiled into a plan specialized to their shapes, per body; beyond them one
+#: generic plan, compiled with the varying dims unknown (as the shape invariants leave them),
+#: serves every further signature: a loop whose values grow each iteration compiles a few
+#: plans, not one per iteration.
+MAX_SIGNATURES = 8
 
 
 def _spec(value: Any, declared: Any) -> Spec:
@@ -50,6 +52,7 @@ class SubPlan:
         self.backend = state.backend
         self.label = label
         self._plans: dict[tuple[Any, ...], ExecutionPlan] = {}
+        self._generic: ExecutionPlan | None = None
         #: inputs whose static shape leaves dims open: only their shapes select a plan
         self.dynamic = tuple(i for i, t in enumerate(func.inputs)
                              if t.dtype.np.kind != "O" and not t.shape.is_fully_defined())
@@ -62,15 +65,20 @@ class SubPlan:
         key = tuple(values[i].shape for i in self.dynamic)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._compile(values)
-            if len(self._plans) >= MAX_SIGNATURES:
-                self._plans.clear()
-            self._plans[key] = plan
+            if len(self._plans) < MAX_SIGNATURES:
+                plan = self._plans[key] = self._compile(values)
+            else:
+                if self._generic is None:
+                    self._generic = self._compile(values, generic=True)
+                plan = self._generic
         return plan
 
-    def _compile(self, values: Sequence[Any]) -> ExecutionPlan:
+    def _compile(self, values: Sequence[Any], generic: bool = False) -> ExecutionPlan:
         func = self.func
         specs = [_spec(v, Spec(t.shape, t.dtype)) for v, t in zip(values, func.inputs)]
+        if generic:  # the dims the static shapes leave open stay open
+            for i in self.dynamic:
+                specs[i] = Spec(func.inputs[i].shape, func.inputs[i].dtype)
         plan = compile_plan(func.outputs, func.control_outputs, func.inputs, specs, self.backend)
         plan = self.backend.bind_sub_plan(plan, self.state)
         level = debug.debug_level()

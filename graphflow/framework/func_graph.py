@@ -61,6 +61,8 @@ class FuncGraph(Graph):
         self.captures: list[tuple[Tensor, Tensor]] = []
         self._captured: dict[Tensor, Tensor] = {}
         self.external_control: list[Operation] = []
+        #: set while graph_json rebuilds the body: inputs are taken as written, not captured
+        self._importing = False
 
     @property
     def building_function(self) -> bool:
@@ -82,8 +84,10 @@ class FuncGraph(Graph):
             g = g.outer_graph if isinstance(g, FuncGraph) else None
         return False
 
-    def _accepts_ref(self, tensor: Tensor) -> bool:
-        return self.encloses(tensor.graph)
+    def _accepts_outer(self, tensor: Tensor, ref: bool) -> bool:
+        # a variable reference; or, while a graph file rebuilds the body, any tensor of an
+        # enclosing graph the body reads directly (a variable it assigns and reads)
+        return (ref or self._importing) and self.encloses(tensor.graph)
 
     # ---- arguments and captures ------------------------------------------------------------
     def add_input(self, dtype: Any, shape: Any, name: str = "arg") -> Tensor:
@@ -122,6 +126,8 @@ class FuncGraph(Graph):
         inner._const_value = tensor._const_value
         if hasattr(tensor, "_variable_object"):
             inner._captured_variable = tensor._variable_object  # type: ignore[attr-defined]
+        if getattr(tensor, "_is_loop_history", False):  # a While's record: no gradient
+            inner._is_loop_history = True  # type: ignore[attr-defined]
         self.captures.append((source, inner))
         self._captured[tensor] = self._captured[source] = inner
         return inner
@@ -132,7 +138,7 @@ class FuncGraph(Graph):
 
         opdef = registry.get(op_type)
         inner = [t if not isinstance(t, Tensor) or t.graph is self or opdef.is_ref_input(i)
-                 else self.capture(t) for i, t in enumerate(inputs)]
+                 or self._importing else self.capture(t) for i, t in enumerate(inputs)]
         return super().create_op(op_type, inner, attrs, name)
 
     @contextlib.contextmanager

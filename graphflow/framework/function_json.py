@@ -65,8 +65,12 @@ def decode_function(body: dict[str, Any], depth: int) -> Any:
         _check_node(node, number)
     check_node_names(nodes, prefix)
     func = FuncGraph(f"{prefix}{body['name']}", outer)
-    with func.as_default():
-        created = import_nodes(nodes, func, prefix, outer=visible)
+    func._importing = True  # inputs as written: the file's captures are placeholders already
+    try:
+        with func.as_default():
+            created = import_nodes(nodes, func, prefix, outer=visible)
+    finally:
+        func._importing = False
 
     def tensor(name: str) -> Tensor:
         op_name, _, index = name.rpartition(":")

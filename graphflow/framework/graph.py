@@ -209,7 +209,7 @@ class Graph:
         for i, t in enumerate(inputs):
             if not isinstance(t, Tensor):
                 raise TypeError(f"Input to {op_type} must be a Tensor, got {t!r}")
-            if t.graph is not self and not (opdef.is_ref_input(i) and self._accepts_ref(t)):
+            if t.graph is not self and not self._accepts_outer(t, opdef.is_ref_input(i)):
                 raise ValueError(
                     f"Tensor {t.name} must be from the same graph as the op being created "
                     f"({op_type})."
@@ -366,9 +366,9 @@ class Graph:
         """The graph that holds this one's functions' variables: itself unless a FuncGraph."""
         return self
 
-    def _accepts_ref(self, tensor: Tensor) -> bool:
-        """Whether an op here may take `tensor` of another graph as a variable reference (a
-        function body referencing its enclosing graph's variable)."""
+    def _accepts_outer(self, tensor: Tensor, ref: bool) -> bool:
+        """Whether an op here may take `tensor` of another graph as an input (a function body
+        referencing its enclosing graph's variable, `ref`)."""
         return False
 
 

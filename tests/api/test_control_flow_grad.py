@@ -200,3 +200,39 @@ def test_tensor_array_rnn_gradient_matches_finite_differences():
         got_x, got_w = s.run([gx, gw], {x: xv})
         np.testing.assert_allclose(got_w, _numeric(lambda v: f(xv, v), wv), rtol=1e-6)
         np.testing.assert_allclose(got_x, _numeric(lambda v: f(v, wv), xv), rtol=1e-6)
+
+
+def test_backward_loop_reuses_the_forward_random_draws_and_assignments():
+    """Random draws inside the body are read back from the forward loop (a dropout mask is the
+    same in both passes), and assignments inside it run once per forward iteration."""
+    x = tf.placeholder(tf.float64, [4])
+    ticks = tf.Variable(0)
+
+    def body(i, h):
+        noise = tf.random_uniform([4], 0.5, 1.5, dtype=tf.float64)
+        with tf.control_dependencies([tf.assign_add(ticks, 1)]):
+            return i + 1, h * noise * x
+
+    _, h = tf.while_loop(lambda i, h: i < 3, body, [tf.constant(0), tf.ones([4], tf.float64)])
+    (g,) = tf.gradients(tf.reduce_sum(h), [x])
+    xv = np.array([0.5, 1.0, 1.5, 2.0])
+    with tf.Session() as s:
+        s.run(ticks.initializer)
+        hv, gv = s.run([h, g], {x: xv})
+        np.testing.assert_allclose(gv, 3.0 * hv / xv, rtol=1e-12)  # h = x^3 * product of draws
+        assert s.run(ticks) == 3
+
+
+def test_second_order_through_cond_and_clear_error_through_loop():
+    x = tf.placeholder(tf.float64, [])
+    c = tf.cond(x > 0, lambda: x ** 3, lambda: -x)
+    (gc,) = tf.gradients(c, [x])
+    (hc,) = tf.gradients(gc, [x])
+    y = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * x),
+                      [0, tf.constant(1.0, tf.float64)])[1]
+    (g,) = tf.gradients(y, [x])
+    with pytest.raises(LookupError, match="Second-order gradients through tf.while_loop"):
+        tf.gradients(g, [x])
+    with tf.Session() as s:
+        assert s.run([gc, hc], {x: 2.0}) == pytest.approx([12.0, 12.0])
+        assert s.run(g, {x: 2.0}) == pytest.approx(12.0)

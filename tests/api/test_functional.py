@@ -215,3 +215,22 @@ def test_tensor_arrays_through_cond_branches_and_nested_map_fn():
     np.testing.assert_allclose(n, data * sums)
     # each row contributes sum_j r_j * S = S**2 (S = sum of the row): d/dr_k = 2 S
     np.testing.assert_allclose(ng, np.broadcast_to(2 * sums, data.shape))
+
+
+def test_map_fn_scan_and_their_gradient_round_trip_through_a_meta_graph(tmp_path):
+    x = tf.placeholder(tf.float32, [3, 2], name="x")
+    tf.identity(tf.scan(lambda a, e: a * 0.5 + e, x), name="scanned")
+    squares = tf.identity(tf.map_fn(lambda e: e * e, x), name="squares")
+    tf.identity(tf.gradients(tf.reduce_sum(squares), x)[0], name="grad")
+    path = str(tmp_path / "functional.meta")
+    tf.train.export_meta_graph(path)
+    names = ["scanned:0", "squares:0", "grad:0"]
+    with tf.Session() as sess:
+        expected = sess.run(names, {x: X})
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(path)
+        with tf.Session() as sess:
+            got = sess.run(names, {"x:0": X})
+    for e, g in zip(expected, got):
+        np.testing.assert_array_equal(g, e)
+    np.testing.assert_array_equal(got[2], 2 * X)

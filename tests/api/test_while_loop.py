@@ -188,3 +188,28 @@ def test_string_loop_vars():
                         [tf.constant(0), tf.constant("x")])
     with tf.Session() as s:
         assert s.run(out[1]) == b"xaaa"
+
+
+def test_a_body_assigning_a_variable_reads_its_current_value():
+    v = tf.Variable(0.0)
+    w = tf.Variable(10.0)  # only read: captured once, on entry
+
+    def body(i, acc):
+        with tf.control_dependencies([tf.assign_add(v, 1.0)]):
+            return i + 1, acc + v + w
+
+    _, total = tf.while_loop(lambda i, a: i < 3, body, [tf.constant(0), tf.constant(0.0)])
+    p = tf.placeholder(tf.bool, [])
+
+    def branch():
+        with tf.control_dependencies([tf.assign(v, 100.0)]):
+            return v * 2.0
+
+    doubled = tf.cond(p, branch, lambda: v * 1.0)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        # each iteration reads v after its own increment (TF1, whose iterations may overlap
+        # (parallel_iterations), can read a later iteration's value: it gives 39 here)
+        assert s.run(total) == (1.0 + 2.0 + 3.0) + 30.0
+        assert s.run(doubled, {p: True}) == 200.0
+        assert s.run(doubled, {p: False}) == 100.0

@@ -42,6 +42,10 @@ PROGRAMS = {
         + tf.reduce_sum(tf.foldl(lambda a, e: a * tf.tanh(e), x)), x))(tf.constant(X)),
     "tensor_array": lambda tf: (lambda ta: [ta.stack(), ta.size()])(
         tf.TensorArray(tf.float32, 5, clear_after_read=False).unstack(tf.constant(X)).write(4, X[0])),
+    "tensor_array_gather_concat": lambda tf: (lambda ta: [ta.gather([3, 1]), ta.concat(), ta.read(2)])(
+        tf.TensorArray(tf.float32, 4, clear_after_read=False).unstack(tf.constant(X))),
+    "tensor_array_split_equal": lambda tf: (lambda ta: [ta.read(0), ta.concat()])(
+        tf.TensorArray(tf.float32, 2, clear_after_read=False).split(tf.constant(X), [2, 2])),
     "tensor_array_concat": lambda tf: [tf.TensorArray(tf.float32, 2, infer_shape=False).split(
         tf.constant(X), [1, 3]).concat()],
 }

@@ -21,8 +21,8 @@ def compiled(monkeypatch):
     made = []
     original = sub_plan.SubPlan._compile
 
-    def recording(self, values):
-        plan = original(self, values)
+    def recording(self, values, generic=False):
+        plan = original(self, values, generic)
         made.append((self.label, plan))
         return plan
 
@@ -80,3 +80,20 @@ def test_gf_debug_prints_the_loop_sub_plans(monkeypatch, capsys):
     assert "graphflow sub-plan of counting/While (cond):" in err
     assert "graphflow sub-plan of counting/While (body):" in err
     assert "Less(" in err and "Add" in err
+
+
+def test_a_loop_growing_every_iteration_switches_to_one_generic_plan(compiled):
+    from graphflow.backends.sub_plan import MAX_SIGNATURES
+
+    def body(i, v):
+        return i + 1, tf.concat([v, tf.fill([1], tf.cast(i, tf.float32)) * 2.0 + 1.0], 0)
+
+    _, out = tf.while_loop(lambda i, v: i < 30, body, [tf.constant(0), tf.zeros([1])],
+                           shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])])
+    with tf.Session() as s:
+        got = s.run(out)
+    np.testing.assert_allclose(got, [0.0] + [2.0 * i + 1.0 for i in range(30)])
+    bodies = [plan for label, plan in compiled if label.endswith("(body)")]
+    assert len(bodies) == MAX_SIGNATURES + 1  # specialized plans, then the generic one
+    concat = [n for n in bodies[-1].order if n.type.startswith("Concat")]
+    assert concat and concat[0].out_specs[0].shape.as_list() == [None]

@@ -26,8 +26,8 @@ def sub_plans(monkeypatch):
     made = []
     compile_plan = sub_plan.SubPlan._compile
 
-    def recording(self, values):
-        plan = compile_plan(self, values)
+    def recording(self, values, generic=False):
+        plan = compile_plan(self, values, generic)
         made.append(plan)
         return plan
 
@@ -95,3 +95,34 @@ def test_body_values_stay_on_the_device(monkeypatch):
             result = sess.run(out, {v: [1.0, 2.0, 3.0]})
     np.testing.assert_allclose(result, np.array([1.0, 2.0, 3.0]) * 15)
     assert seen and all(is_device(value) for value in seen)
+
+
+def test_tensor_array_loop_gradient_on_the_device_matches_the_cpu(monkeypatch, sub_plans):
+    """A loop carrying a TensorArray (a host list of device arrays) and its gradient: the
+    loop op and its bodies stay device plans."""
+    xs = np.random.default_rng(1).normal(size=(3, 2, 4)).astype(np.float32)
+    results = {}
+    for backend in ("cpu", "cuda"):
+        monkeypatch.setenv("GF_BACKEND", backend)
+        sub_plans.clear()
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [3, 2, 4])
+            w = tf.Variable(np.linspace(-0.4, 0.4, 16).reshape(4, 4).astype(np.float32))
+            inputs = tf.TensorArray(tf.float32, size=3).unstack(x)
+
+            def body(t, h, out, inputs=inputs, w=w):
+                h = tf.tanh(tf.matmul(inputs.read(t), w) + h)
+                return t + 1, h, out.write(t, h)
+
+            _, _, out = tf.while_loop(lambda t, h, o: t < 3, body,
+                                      [tf.constant(0), tf.zeros([2, 4]),
+                                       tf.TensorArray(tf.float32, size=3)])
+            stacked = out.stack()
+            grads = tf.gradients(tf.reduce_sum(stacked * stacked), [x, w])
+            with tf.Session() as sess:
+                sess.run(w.initializer)
+                results[backend] = sess.run([stacked, *grads], {x: xs})
+                if backend == "cuda":
+                    assert sub_plans and all(plan.backend == "cuda" for plan in sub_plans)
+    for got, want in zip(results["cuda"], results["cpu"]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

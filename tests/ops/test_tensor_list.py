@@ -140,3 +140,15 @@ def test_list_values_are_immutable_across_writes():
     got = _run([list_ops.stack(base, tf.float32, [1]), list_ops.stack(changed, tf.float32, [1])])
     np.testing.assert_array_equal(got[0], [[1.0], [2.0]])
     np.testing.assert_array_equal(got[1], [[9.0], [2.0]])
+
+
+def test_reads_pinned_to_the_host_take_a_list_built_on_the_device():
+    x = tf.placeholder(tf.float32, [3, 2])
+    lst = list_ops.from_tensor(x * 2.0)
+    with tf.device("/cpu:0"):  # on the CUDA backend these run on the host, elements on the device
+        stacked = list_ops.stack(lst, tf.float32, [2])
+        summed = list_ops.stack(tf.add_n([lst, lst]), tf.float32, [2])
+    with tf.Session() as sess:
+        got = sess.run([stacked, summed], {x: np.ones((3, 2), np.float32)})
+    np.testing.assert_array_equal(got[0], np.full((3, 2), 2.0, np.float32))
+    np.testing.assert_array_equal(got[1], np.full((3, 2), 4.0, np.float32))

@@ -24,8 +24,11 @@ def _build():
     with tf.variable_scope("cell"):
         w = tf.get_variable("kernel", [3, 3], initializer=tf.constant_initializer(0.1))
 
-    def body(t, h):
-        return t + 1, tf.tanh(tf.matmul(h, w) + x)
+    steps = tf.Variable(0.0, trainable=False, name="steps")
+
+    def body(t, h):  # counts its iterations in a variable it also reads
+        with tf.control_dependencies([tf.assign_add(steps, 1.0)]):
+            return t + 1, tf.tanh(tf.matmul(h, w) + x) + steps * 0.01
 
     _, h = tf.while_loop(lambda t, h: t < 3, body, [tf.constant(0), tf.zeros_like(x)])
     loss = tf.cond(gate, lambda: tf.reduce_mean(h * h), lambda: tf.reduce_mean(h), name="loss")
