@@ -20,3 +20,4 @@ from graphflow.nn_rnn import (
     static_rnn,
 )
 from graphflow.nn_rnn.lstm_block import LSTMBlockCell
+from graphflow.nn_rnn.projection import EmbeddingWrapper, InputProjectionWrapper, OutputProjectionWrapper
