@@ -49,6 +49,7 @@ from graphflow.api.softmax import log_softmax, softmax
 from graphflow.nn_rnn import (
     bidirectional_dynamic_rnn,
     dynamic_rnn,
+    raw_rnn,
     rnn_cell,
     static_bidirectional_rnn,
     static_rnn,

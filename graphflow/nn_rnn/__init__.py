@@ -6,6 +6,7 @@ from .cell_base import LayerRNNCell, LSTMStateTuple, RNNCell
 from .cells import BasicLSTMCell, BasicRNNCell, GRUCell
 from .dynamic import bidirectional_dynamic_rnn, dynamic_rnn
 from .lstm_cell import LSTMCell
+from .raw import raw_rnn
 from .reverse import reverse_sequence
 from .stacked import stack_bidirectional_dynamic_rnn, stack_bidirectional_rnn
 from .static import static_bidirectional_rnn, static_rnn
@@ -13,6 +14,6 @@ from .wrappers import DeviceWrapper, DropoutWrapper, MultiRNNCell, ResidualWrapp
 
 __all__ = ["BasicLSTMCell", "BasicRNNCell", "DeviceWrapper", "DropoutWrapper", "GRUCell", "LSTMCell",
            "LSTMStateTuple", "LayerRNNCell", "MultiRNNCell", "RNNCell", "RNNCellWrapper",
-           "ResidualWrapper", "bidirectional_dynamic_rnn", "dynamic_rnn", "reverse_sequence",
+           "ResidualWrapper", "bidirectional_dynamic_rnn", "dynamic_rnn", "raw_rnn", "reverse_sequence",
            "stack_bidirectional_dynamic_rnn", "stack_bidirectional_rnn", "static_bidirectional_rnn",
            "static_rnn"]

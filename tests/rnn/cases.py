@@ -201,6 +201,37 @@ def _dynamic_initial_state(tf):
     return _with_gradients(tf, fetches, [x, c0, h0]), feeds
 
 
+def _raw_rnn(tf):
+    """The docstring example of tf.nn.raw_rnn: time-major inputs read from a TensorArray,
+    finished at each entry's length, plus an emit structure and a loop state (a step count)."""
+    x, value = _inputs(tf, time_major=True)
+    lengths = tf.placeholder(tf.int32, [None], name="lengths")
+    cell = tf.nn.rnn_cell.LSTMCell(UNITS, num_proj=2)
+    inputs_ta = tf.TensorArray(tf.float32, size=STEPS).unstack(x)
+    batch = tf.shape(x)[1]
+
+    def loop_fn(time, cell_output, cell_state, loop_state):
+        if cell_output is None:
+            next_state = cell.zero_state(batch, tf.float32)
+            emit = (tf.zeros([2]), tf.zeros([UNITS]))
+            loop_state = tf.constant(0)
+        else:
+            next_state = cell_state
+            emit = (cell_output * 2.0, cell_state.c)
+            loop_state = loop_state + 1
+        finished = time >= lengths
+        next_input = tf.cond(tf.reduce_all(finished), lambda: tf.zeros([batch, DEPTH]),
+                             lambda: inputs_ta.read(time))
+        return finished, next_input, next_state, emit, loop_state
+
+    (emit_out, emit_c), state, steps = tf.nn.raw_rnn(cell, loop_fn)
+    fetches = {"emit_out": emit_out.stack(), "emit_c": emit_c.stack(),
+               "steps": tf.cast(steps, tf.float32)}
+    fetches.update(_states("state", state))
+    return _with_gradients(tf, fetches, [x]), {x: value, lengths: SHORT_LENGTHS}
+
+
+DYNAMIC_CASES["raw_rnn"] = _raw_rnn
 DYNAMIC_CASES["dynamic_short_lengths/gru"] = lambda tf: _dynamic(tf, CELLS["gru"], SHORT_LENGTHS)
 DYNAMIC_CASES["dynamic_initial_state/lstm_proj"] = _dynamic_initial_state
 DYNAMIC_CASES["bidirectional_dynamic"] = lambda tf: _bidirectional_dynamic(tf)

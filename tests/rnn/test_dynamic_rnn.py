@@ -137,3 +137,31 @@ def test_sequence_length_of_the_wrong_size_is_an_invalid_argument_and_the_sessio
         with pytest.raises(tf.errors.InvalidArgumentError, match="Expected shape for Tensor"):
             sess.run(outputs, {x: value, lengths: [2]})  # would broadcast without the check
         assert sess.run(outputs, {x: value, lengths: [3, 2, 1]}).shape == (3, 3, 2)
+
+
+def test_raw_rnn_without_emit_structure_or_loop_state_equals_dynamic_rnn():
+    x = tf.placeholder(tf.float32, [4, None, 2])
+    lengths = tf.placeholder(tf.int32, [None])
+    cell = tf.nn.rnn_cell.GRUCell(3)
+    inputs_ta = tf.TensorArray(tf.float32, size=4).unstack(x)
+
+    def loop_fn(time, cell_output, cell_state, loop_state):
+        state = cell.zero_state(tf.shape(x)[1], tf.float32) if cell_output is None else cell_state
+        finished = time >= lengths
+        next_input = tf.cond(tf.reduce_all(finished), lambda: tf.zeros_like(x[0]),
+                             lambda: inputs_ta.read(time))
+        return finished, next_input, state, cell_output, None  # emit: None (the output size) first
+
+    emit_ta, raw_state, loop_state = tf.nn.raw_rnn(cell, loop_fn)
+    assert loop_state is None
+    outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32,
+                                       time_major=True)  # the same cell: the same variables
+    assert len(tf.global_variables()) == 4
+    feed = {x: fixed([4, 3, 2], "x", 1.0), lengths: [4, 1, 3]}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        raw_out, raw_final, out, final = sess.run([emit_ta.stack(), raw_state, outputs, state], feed)
+    np.testing.assert_allclose(raw_out, out, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(raw_final, final, rtol=1e-6, atol=1e-7)
+    with pytest.raises(TypeError, match="loop_fn must be a callable"):
+        tf.nn.raw_rnn(cell, None)
