@@ -19,5 +19,6 @@ from graphflow.nn_rnn import (
     static_bidirectional_rnn,
     static_rnn,
 )
+from graphflow.nn_rnn.layer_norm_lstm import LayerNormBasicLSTMCell
 from graphflow.nn_rnn.lstm_block import LSTMBlockCell
 from graphflow.nn_rnn.projection import EmbeddingWrapper, InputProjectionWrapper, OutputProjectionWrapper
