@@ -236,3 +236,26 @@ def test_second_order_through_cond_and_clear_error_through_loop():
     with tf.Session() as s:
         assert s.run([gc, hc], {x: 2.0}) == pytest.approx([12.0, 12.0])
         assert s.run(g, {x: 2.0}) == pytest.approx(12.0)
+
+
+def test_gradient_of_a_loop_inside_a_cond():
+    x = tf.placeholder(tf.float64, [])
+    p = tf.placeholder(tf.bool, [])
+
+    def loop():
+        return tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, tf.sin(v) * x), [0, x])[1]
+
+    y = tf.cond(p, loop, lambda: x * x)
+    (g,) = tf.gradients(y, [x])
+
+    def f(v):
+        out = v
+        for _ in range(3):
+            out = np.sin(out) * v
+        return out
+
+    with tf.Session() as s:
+        got_y, got_g = s.run([y, g], {x: 0.7, p: True})
+        assert got_y == pytest.approx(f(0.7))
+        assert got_g == pytest.approx(_numeric(f, np.array(0.7)), rel=1e-7)
+        assert s.run(g, {x: 0.7, p: False}) == pytest.approx(1.4)
