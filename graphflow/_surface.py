@@ -266,6 +266,10 @@ from graphflow import app, flags, gfile, io
 # isort: split
 from graphflow import summary
 
+# recurrent networks (kept as one block: other changes to this file merge around it)
+# isort: split
+from graphflow.nn_rnn.reverse import reverse_sequence
+
 # TensorArray (kept as one block: other changes to this file merge around it)
 # isort: split
 from graphflow.api.functional import foldl, foldr, map_fn, scan

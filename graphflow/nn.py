@@ -44,6 +44,17 @@ from graphflow.api.normalization import (
 )
 from graphflow.api.softmax import log_softmax, softmax
 
+# Recurrent networks (kept as one block: other changes to this file merge around it)
+# isort: split
+from graphflow.nn_rnn import (
+    bidirectional_dynamic_rnn,
+    dynamic_rnn,
+    raw_rnn,
+    rnn_cell,
+    static_bidirectional_rnn,
+    static_rnn,
+)
+
 # TF1's other names for the same functions.
 avg_pool2d = avg_pool
 max_pool2d = max_pool

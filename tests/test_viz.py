@@ -219,6 +219,8 @@ EXAMPLE_GRAPHS = {
               ["conv1", "conv5", "fc6", "fc8", "gradients", "Momentum"]),
     "keras_separable": (lambda: (tf.keras.backend.clear_session(), load("keras_separable").build_model()),
                         ["separable_conv2d", "batch_normalization", "dense", "loss", "training"]),
+    "lstm_digits": (lambda: load("lstm_digits").build(), ["rnn", "logits", "gradients", "Adam"]),
+    "char_rnn": (lambda: load("char_rnn").build(40), ["char_rnn", "gradients", "Adam"]),
     **{f"optimizers[{name}]": (lambda name=name: _optimizer_graph(name),
                                ["hidden", "logits", "gradients"])
        for name in ("SGD", "Momentum", "Adagrad", "Adadelta", "RMSProp", "Adam", "AdaMax",
