@@ -3,12 +3,20 @@
 A run signature is (fetched elements, fed tensors, feed shapes). A training loop uses a handful;
 a program feeding ever new shapes (variable-length batches, growing sequences) would otherwise
 keep every plan it ever compiled, with its constants and kernels, for the session's lifetime.
+
+Plans are polymorphic in the dimensions a fed tensor leaves unknown (the batch dimension of
+`tf.placeholder(tf.float32, [None, 784])`): the first shape of a signature gets a plan
+specialized to it (every shape known: constant folding and fusion see everything, the fastest
+plan for a loop that always feeds one batch size); the second distinct shape of the same
+generalized signature (`generalized_key`) compiles one plan with those dimensions unknown,
+which then serves every further shape without compiling. 200 batch sizes make two plans.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
+from typing import Any
 
 from graphflow.compiler.plan import ExecutionPlan
 
@@ -33,6 +41,9 @@ class PlanCache:
         # would hash the key (a tuple of tensors, hashed in Python) a second time per run
         self._entries: dict[Hashable, list] = {}
         self._clock = itertools.count()
+        #: generalized signature -> True once a specialized plan was compiled for it, False when
+        #: compiling it with unknown dimensions failed (it is then specialized per shape)
+        self._generalized: dict[Hashable, bool] = {}
 
     def get(self, key: Hashable) -> ExecutionPlan | None:
         """The plan of `key` (now the most recently used), or None."""
@@ -57,9 +68,50 @@ class PlanCache:
     def clear(self) -> None:
         """Drops every plan."""
         self._entries.clear()
+        self._generalized.clear()
+
+    def wants_general_plan(self, general_key: Hashable) -> bool:
+        """Whether a miss of a concrete signature whose generalized signature is `general_key`
+        should compile the general plan: a specialized one was compiled for it before (so this
+        is a second shape) and generalizing has not failed. Otherwise records that a
+        specialized plan is being compiled for it."""
+        state = self._generalized.get(general_key)
+        if state is None:
+            if len(self._generalized) >= 4 * self.max_plans:  # bounded like the plans
+                self._generalized.clear()
+            self._generalized[general_key] = True
+            return False
+        return state
+
+    def generalizing_failed(self, general_key: Hashable) -> None:
+        """Records that `general_key` cannot compile with unknown dimensions."""
+        self._generalized[general_key] = False
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._entries
+
+
+def generalized_shapes(feeds: Sequence[Any], shapes: Sequence[tuple[int, ...]]
+                       ) -> tuple[tuple[int | None, ...], ...] | None:
+    """The feed shapes with every dimension the fed tensor's static shape leaves unknown
+    replaced by None (all of them for a tensor of unknown rank; the rank is kept), or None
+    when no feed has such a dimension (the concrete signature is the only one).
+
+    Args:
+        feeds: the fed tensors (`.shape.dims`: a tuple of ints and Nones, or None).
+        shapes: the shapes of the fed values.
+    """
+    general = []
+    changed = False
+    for tensor, shape in zip(feeds, shapes):
+        dims = tensor.shape.dims
+        if dims is None:
+            new = (None,) * len(shape)
+        else:
+            new = tuple(None if d is None else s for d, s in zip(dims, shape))
+        changed = changed or new != shape
+        general.append(new)
+    return tuple(general) if changed else None
