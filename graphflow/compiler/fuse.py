@@ -24,7 +24,11 @@ from .toposort import topological_order
 
 
 class FusionPolicy(Protocol):
-    """What a backend decides about fusion (the structural rules are the pass's own)."""
+    """What a backend decides about fusion (the structural rules are the pass's own).
+
+    A policy may also set `fuses_unknown_dims = True` (read with getattr, default False): its
+    fused kernels take iteration spaces with dimensions known only at run time.
+    """
 
     def fusable(self, node: Node) -> bool:
         """Whether the elementwise node `node` may join a fused group on this backend."""
@@ -37,9 +41,12 @@ def _fusable(node: Node, pinned: set[int], policy: FusionPolicy) -> bool:
     if node.type not in ELEMENTWISE or node.control or node.id in pinned:
         return False
     specs = list(node.in_specs) + list(node.out_specs)
+    # dimensions known only at run time (a plan general in the batch size) need a kernel that
+    # checks them per call: only where the backend's kernels do
+    dynamic = getattr(policy, "fuses_unknown_dims", False)
     # strings (object arrays) never enter a generated numba loop or CUDA kernel
-    return all(s.shape.is_fully_defined() and s.dtype.np.kind != "O" for s in specs) \
-        and policy.fusable(node)
+    return all((s.shape.is_fully_defined() or (dynamic and s.shape.dims is not None))
+               and s.dtype.np.kind != "O" for s in specs) and policy.fusable(node)
 
 
 #: Bounds of a fused group: numba's typing and LLVM's optimization of one generated loop grow

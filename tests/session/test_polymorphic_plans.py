@@ -115,3 +115,49 @@ def test_fully_defined_feeds_keep_one_plan_per_shape(graph):
         for _ in range(3):
             sess.run(y, {x: np.ones((2, 3), np.float32)})
         assert len(sess._plans) == 1
+
+
+def _general_plan(sess):
+    return [p for p in sess._plans.values() if any(
+        None in s.shape.as_list() for n in p.order for s in n.out_specs if s.shape.dims)][0]
+
+
+def test_the_general_plan_fuses_with_run_time_dimensions(graph):
+    from graphflow.backends import cpu_fused
+
+    x = tf.placeholder(tf.float32, [None, 40], name="x")
+    b = tf.placeholder(tf.float32, [40], name="b")
+    h = x
+    for _ in range(4):
+        h = tf.maximum(h * 0.5 + b, 0.0) - 0.25
+    with tf.Session() as sess:
+        before = None
+        for rows in (30, 31, 1, 64, 7):
+            xv = np.random.default_rng(rows).normal(size=(rows, 40)).astype(np.float32)
+            bv = np.linspace(-1, 1, 40).astype(np.float32)
+            got = sess.run(h, {x: xv, b: bv})
+            want = xv.astype(np.float64)
+            for _ in range(4):
+                want = np.maximum(want * 0.5 + bv, 0.0) - 0.25
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+            if rows == 31:  # the general plan was compiled by this run
+                before = len(cpu_fused._kernels)
+        assert len(cpu_fused._kernels) == before  # later batch sizes compiled no kernel
+        fused = [n for n in _general_plan(sess).order if n.type == "_FusedElementwise"]
+        assert fused and fused[0].attrs["program"].shape == (None, 40)
+
+
+def test_a_run_time_dimension_of_one_broadcasts_as_in_numpy(graph):
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    y = tf.placeholder(tf.float32, [None, 3], name="y")
+    z = (x * 2.0 + y) * 3.0 - x
+    rng = np.random.default_rng(0)
+    with tf.Session() as sess:
+        for rows_x, rows_y in [(2, 2), (3, 3), (5, 1), (1, 4), (6, 6)]:
+            xv = rng.normal(size=(rows_x, 3)).astype(np.float32)
+            yv = rng.normal(size=(rows_y, 3)).astype(np.float32)
+            np.testing.assert_allclose(sess.run(z, {x: xv, y: yv}), (xv * 2 + yv) * 3 - xv,
+                                       rtol=1e-6, atol=1e-6)
+        assert any(n.type == "_FusedElementwise" for n in _general_plan(sess).order)
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(z, {x: np.ones((4, 3), np.float32), y: np.ones((5, 3), np.float32)})
