@@ -4,9 +4,11 @@ with the cache the cold process left ("warm").
 
     python benchmarks/cold_start.py [--tf-python PATH]
 
-Prints one JSON line (seconds): `import_s`, and `init_s` / `first_step_s` for `cold` and `warm`
-on graphflow, the same figures on TensorFlow (`tf_*`, no kernel cache to speak of: its kernels
-are compiled ahead) when --tf-python (or $TF_PYTHON) names an interpreter with TensorFlow.
+Prints one JSON line (seconds): `import_s`, and `init_s` / `first_step_s` / `second_step_s` for
+`cold` and `warm` on graphflow, each also as process CPU time (`*_cpu_s`: less sensitive to
+other load on a shared machine than wall time, but it adds up the BLAS threads), the same
+figures on TensorFlow (`tf_*`, no kernel cache to speak of: its kernels are compiled ahead)
+when --tf-python (or $TF_PYTHON) names an interpreter with TensorFlow.
 Each figure is the median of --repeats processes; the machine is shared, so read the figures
 as ratios from one run.
 
@@ -30,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 
 def child() -> dict:
     """Measures one process: import, first initializer run, first training step."""
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     if os.environ.get("TF1_IMPL", "graphflow") == "tf":
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         import tensorflow.compat.v1 as tf
@@ -38,7 +40,7 @@ def child() -> dict:
         tf.disable_v2_behavior()
     else:
         import graphflow as tf
-    imported = time.perf_counter()
+    imported, imported_cpu = time.perf_counter(), time.process_time()
     import numpy as np
 
     rng = np.random.RandomState(0)
@@ -52,16 +54,20 @@ def child() -> dict:
     loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
     train = tf.train.AdamOptimizer(1e-3).minimize(loss)
     feed = {x: rng.rand(128, 784).astype(np.float32), y: rng.randint(0, 10, 128).astype(np.int64)}
+    clocks = []
     with tf.Session() as sess:
-        built = time.perf_counter()
+        clocks.append((time.perf_counter(), time.process_time()))
         sess.run(tf.global_variables_initializer())
-        initialized = time.perf_counter()
+        clocks.append((time.perf_counter(), time.process_time()))
         sess.run(train, feed)
-        stepped = time.perf_counter()
+        clocks.append((time.perf_counter(), time.process_time()))
         sess.run(train, feed)
-        second = time.perf_counter()
-    return {"import_s": imported - start, "init_s": initialized - built,
-            "first_step_s": stepped - initialized, "second_step_s": second - stepped}
+        clocks.append((time.perf_counter(), time.process_time()))
+    result = {"import_s": imported - start, "import_cpu_s": imported_cpu - start_cpu}
+    for k, name in enumerate(("init", "first_step", "second_step")):
+        result[f"{name}_s"] = clocks[k + 1][0] - clocks[k][0]
+        result[f"{name}_cpu_s"] = clocks[k + 1][1] - clocks[k][1]
+    return result
 
 
 def measure(python: str, impl: str, cache: str | None) -> dict:
@@ -98,13 +104,15 @@ def main() -> None:
             warm.append(measure(sys.executable, "graphflow", cache))
         finally:
             shutil.rmtree(cache, ignore_errors=True)
-    result = {"import_s": _median(warm, "import_s")}
+    keys = [f"{name}{clock}" for name in ("init", "first_step", "second_step")
+            for clock in ("_s", "_cpu_s")]
+    result = {"import_s": _median(warm, "import_s"), "import_cpu_s": _median(warm, "import_cpu_s")}
     for name, runs in (("cold", cold), ("warm", warm)):
-        for key in ("init_s", "first_step_s", "second_step_s"):
+        for key in keys:
             result[f"{name}_{key}"] = _median(runs, key)
     if args.tf_python:
         theirs = [measure(args.tf_python, "tf", None) for _ in range(args.repeats)]
-        for key in ("import_s", "init_s", "first_step_s", "second_step_s"):
+        for key in ["import_s", "import_cpu_s"] + keys:
             result[f"tf_{key}"] = _median(theirs, key)
     print(json.dumps(result))
 
