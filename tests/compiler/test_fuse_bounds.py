@@ -91,3 +91,15 @@ def test_topological_order_breaks_ties_by_key_and_rejects_cycles():
     assert topological_order(items, succ, keys.__getitem__) == ["b", "d", "a", "c"]
     with pytest.raises(ValueError, match="cycle"):
         topological_order(["a", "b"], {"a": ["b"], "b": ["a"]}, {"a": 0, "b": 1}.__getitem__)
+
+
+def test_a_chain_far_deeper_than_the_recursion_limit_lowers(graph):
+    import sys
+
+    n = 3 * sys.getrecursionlimit()
+    x = tf.placeholder(tf.float32, [3])
+    h = x
+    for _ in range(n):
+        h = tf.abs(h)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(h, {x: np.array([-1, 2, -3], np.float32)}), [1, 2, 3])
