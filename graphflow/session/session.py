@@ -148,15 +148,18 @@ class BaseSession:
                              feeds: list[Tensor], values: list[np.ndarray]) -> ExecutionPlan:
         """The plan of a signature the cache misses: the general plan of its generalized
         signature (feeds' unknown dimensions left unknown), compiled on the second shape seen,
-        or a plan specialized to these shapes (see graphflow.session.plan_cache)."""
+        or a plan specialized to these shapes: the first shape's, or one that came back
+        often to the general plan (see graphflow.session.plan_cache)."""
         shapes = key[2]
         general = generalized_shapes(feeds, shapes)
         if general is not None:
             general_key = (key[0], key[1], general)
             plan = self._plans.get(general_key)
             if plan is not None:
-                return plan
-            if self._plans.wants_general_plan(general_key):
+                if not self._plans.wants_specialized_plan(general_key, shapes):
+                    return plan
+                # else a shape that keeps coming back to the general plan: a plan of its own
+            elif self._plans.wants_general_plan(general_key):
                 try:
                     plan = self._compile(elements, feeds, general)
                 except Exception:  # noqa: BLE001 - the specialized compile reports the error

@@ -161,3 +161,26 @@ def test_a_run_time_dimension_of_one_broadcasts_as_in_numpy(graph):
         assert any(n.type == "_FusedElementwise" for n in _general_plan(sess).order)
         with pytest.raises(tf.errors.InvalidArgumentError):
             sess.run(z, {x: np.ones((4, 3), np.float32), y: np.ones((5, 3), np.float32)})
+
+
+def test_a_shape_that_keeps_coming_back_gets_its_own_plan(graph):
+    from graphflow.session.plan_cache import MAX_PROMOTED, PROMOTE_AFTER
+
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    y = x * 2.0 + 1.0
+    with tf.Session() as sess:
+        for rows in (1, 2):  # the first shape's plan, then the general one
+            sess.run(y, {x: np.ones((rows, 4), np.float32)})
+        assert len(sess._plans) == 2
+        for rows in (3, 4, 5):  # once each: served by the general plan
+            sess.run(y, {x: np.ones((rows, 4), np.float32)})
+        assert len(sess._plans) == 2
+        for _ in range(PROMOTE_AFTER):  # a training loop on a later batch size
+            got = sess.run(y, {x: np.full((7, 4), 3.0, np.float32)})
+        np.testing.assert_array_equal(got, np.full((7, 4), 7.0))
+        assert len(sess._plans) == 3
+        assert ((y,), (x,), ((7, 4),)) in sess._plans
+        for rows in range(10, 10 + 2 * MAX_PROMOTED):  # promotions are bounded
+            for _ in range(PROMOTE_AFTER + 1):
+                sess.run(y, {x: np.ones((rows, 4), np.float32)})
+        assert len(sess._plans) == 2 + MAX_PROMOTED
