@@ -37,6 +37,7 @@ class CpuBackend(Backend):
     #: the generated loops check run-time shapes (cpu_fused), so plans general in the batch
     #: size fuse too
     fuses_unknown_dims = True
+    general_plans = True
 
     def fusable(self, node: Node) -> bool:
         return ELEMENTWISE[node.type].fuses_on_cpu

@@ -151,7 +151,7 @@ class BaseSession:
         or a plan specialized to these shapes: the first shape's, or one that came back
         often to the general plan (see graphflow.session.plan_cache)."""
         shapes = key[2]
-        general = generalized_shapes(feeds, shapes)
+        general = generalized_shapes(feeds, shapes) if self._backend.general_plans else None
         if general is not None:
             general_key = (key[0], key[1], general)
             plan = self._plans.get(general_key)

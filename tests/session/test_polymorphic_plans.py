@@ -184,3 +184,14 @@ def test_a_shape_that_keeps_coming_back_gets_its_own_plan(graph):
             for _ in range(PROMOTE_AFTER + 1):
                 sess.run(y, {x: np.ones((rows, 4), np.float32)})
         assert len(sess._plans) == 2 + MAX_PROMOTED
+
+
+def test_a_backend_without_general_plans_compiles_a_plan_per_shape(graph, monkeypatch):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    y = x * 2.0
+    with tf.Session() as sess:
+        monkeypatch.setattr(type(sess._backend), "general_plans", False)  # as the CUDA backend
+        for rows in (1, 2, 3, 4):
+            np.testing.assert_array_equal(sess.run(y, {x: np.ones((rows, 2), np.float32)}),
+                                          np.full((rows, 2), 2.0))
+        assert len(sess._plans) == 4
