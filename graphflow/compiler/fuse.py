@@ -49,9 +49,9 @@ def _fusable(node: Node, pinned: set[int], policy: FusionPolicy) -> bool:
                and s.dtype.np.kind != "O" for s in specs) and policy.fusable(node)
 
 
-#: Bounds of a fused group: numba's typing and LLVM's optimization of one generated loop grow
-#: faster than linearly with its statements (a 1,000-row program took 19 s to compile, 64 rows
-#: about 0.3 s), and the argument list of a kernel is typed per call signature. Longer chains
+#: Bounds of a fused group: numba's SSA, liveness and typing passes over one generated loop
+#: grow faster than linearly with its statements (a 1,000-row program took 19 s to compile, 48
+#: rows about 0.3 s), and every argument is typed per call signature. Longer chains
 #: become several groups; identical groups share one kernel (the kernel cache is keyed by the
 #: program), so a long chain of repeating blocks compiles a handful of kernels.
 MAX_GROUP_OPS = 48
