@@ -8,6 +8,12 @@ Two loop shapes:
   * nested: some input broadcasts along some axes (a bias [K] against [N, K]); one loop per
     axis, and each input is indexed with 0 along its broadcast axes.
 
+A program of a plan general in the batch size has dimensions known only at run time (None):
+its loops are the same (they iterate over the outputs' run-time shape); the host wrapper reads
+the iteration shape from the inputs and checks each input against it per call, and hands the
+call to the rows' numpy references when a dimension of 1 broadcasts at run time (or shapes do
+not fit, which then fails with numpy's message).
+
 numba's `cache=True` needs a real file (exec'd source cannot be cached), so the source is
 written and imported by `graphflow.generated_source`: a second process loads the compiled
 machine code instead of compiling.
