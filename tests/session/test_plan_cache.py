@@ -39,3 +39,16 @@ def test_a_session_feeding_ever_new_shapes_keeps_a_bounded_cache(graph, monkeypa
                                           np.full((1,) * n, 2.0))
         assert len(sess._plans) == 3
         np.testing.assert_array_equal(sess.run(y, {x: np.ones(1, np.float32)}), [2.0])  # again
+
+
+def test_generalized_shapes_leave_only_the_placeholders_unknown_dimensions_unknown(graph):
+    from graphflow.session.plan_cache import generalized_shapes
+
+    batch = tf.placeholder(tf.float32, [None, 3])
+    anything = tf.placeholder(tf.float32, None)
+    fixed = tf.placeholder(tf.float32, [2])
+    scalar = tf.placeholder(tf.float32, [])
+    assert generalized_shapes([batch, fixed], [(5, 3), (2,)]) == ((None, 3), (2,))
+    assert generalized_shapes([anything], [(4, 1)]) == ((None, None),)  # the rank stays
+    assert generalized_shapes([fixed, scalar], [(2,), ()]) is None  # nothing to generalize
+    assert generalized_shapes([anything], [()]) is None
