@@ -24,6 +24,7 @@ setup(
     install_requires=[
         "numpy>=1.26,<2.5",  # numba-cuda 0.30 breaks on numpy 2.5 (np.row_stack), see FEASIBILITY
         "numba>=0.60",
+        "networkx>=3.0",  # the scheduler's topological sort (graphflow.compiler.toposort)
         "scipy>=1.10",
         "graphviz>=0.20",
         "safetensors>=0.4",

@@ -1,4 +1,4 @@
-"""Scheduling: a deterministic topological order of the IR nodes.
+"""Scheduling: a deterministic topological order of the IR nodes (networkx, via toposort.py).
 
 Besides data and control edges it orders each read of a variable V against each assignment to V:
 a read whose consumers all run after the assignment (they depend on it, through data or
