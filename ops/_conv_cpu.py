@@ -96,7 +96,7 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.nd
                 im2col(x, n0, n1, *geometry, cols)
                 np.matmul(cols, filters, out=flat[n0 * rows:n1 * rows])
 
-    split_images(n, work)
+    split_images(n, work, n * rows * k * oc)
     return out
 
 
@@ -125,7 +125,7 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
                 total += part
         return total
 
-    parts = split_images(n, work)
+    parts = split_images(n, work, n * rows * k * oc)
     total = parts[0]
     for part in parts[1:]:
         total += part
@@ -156,5 +156,5 @@ def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window,
                 np.matmul(grads[n0 * rows:n1 * rows], filters_t, out=dcols)
                 col2im(dcols, n0, n1, *geometry, dx)
 
-    split_images(n, work)
+    split_images(n, work, n * rows * k * oc)
     return dx

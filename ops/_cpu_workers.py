@@ -58,21 +58,27 @@ def _leave_single_threaded_blas() -> None:
                 lib.set_num_threads(count)
 
 
-def workers_for(n: int) -> int:
-    """How many workers a batch of `n` images is split over."""
-    if ThreadpoolController is None:
+#: Multiply-adds (or element visits) below which a kernel runs on the calling thread: waking a
+#: worker costs tens of microseconds on an idle machine and up to a scheduler time slice on a
+#: busy one, more than splitting such a kernel saves.
+MIN_SPLIT_WORK = 4_000_000
+
+
+def workers_for(n: int, cost: int) -> int:
+    """How many workers a batch of `n` images costing `cost` multiply-adds is split over."""
+    if ThreadpoolController is None or cost < MIN_SPLIT_WORK:
         return 1
     return max(1, min(WORKERS, n))
 
 
-def split_images(n: int, work: Callable[[int, int, int], Any]) -> list[Any]:
-    """Runs `work(worker, lo, hi)` over a split of images [0, n) into `workers_for(n)`
+def split_images(n: int, work: Callable[[int, int, int], Any], cost: int) -> list[Any]:
+    """Runs `work(worker, lo, hi)` over a split of images [0, n) into `workers_for(n, cost)`
     contiguous ranges, one per core, and returns the results in order.
 
     Raises:
         Exception: whatever a worker raised (the first, after every worker finished).
     """
-    parts = workers_for(n)
+    parts = workers_for(n, cost)
     if parts == 1:
         return [work(0, 0, n)]
     bounds = [n * i // parts for i in range(parts + 1)]

@@ -33,7 +33,7 @@ def depthwise(x: np.ndarray, f: np.ndarray, win: Window) -> np.ndarray:
         for q in range(m):
             depthwise_forward(x, taps[q], lo, hi, *geometry, views[q])
 
-    split_images(n, work)
+    split_images(n, work, out.size * win.kh * win.kw)
     return out.reshape(n, oh, ow, c * m)
 
 
@@ -48,7 +48,8 @@ def depthwise_backprop_input(sizes, f: np.ndarray, dy: np.ndarray, win: Window) 
     grads = dy.reshape(n, oh, ow, c, m)
     if m == 1:
         split_images(n, lambda worker, lo, hi: depthwise_input_grad(
-            grads[..., 0].reshape(n, oh, ow, c), taps[0], lo, hi, *geometry, dx))
+            grads[..., 0].reshape(n, oh, ow, c), taps[0], lo, hi, *geometry, dx),
+            dy.size * win.kh * win.kw)
         return dx
     part = np.empty_like(dx)
 
@@ -59,7 +60,7 @@ def depthwise_backprop_input(sizes, f: np.ndarray, dy: np.ndarray, win: Window) 
             if q:
                 dx[lo:hi] += part[lo:hi]
 
-    split_images(n, work)
+    split_images(n, work, dy.size * win.kh * win.kw)
     return dx
 
 
@@ -79,5 +80,5 @@ def depthwise_backprop_filter(x: np.ndarray, filter_shape, dy: np.ndarray,
             depthwise_filter_grad(x, views[q], lo, hi, *geometry, partial[q])
         return partial
 
-    total = sum(split_images(n, work))
+    total = sum(split_images(n, work, dy.size * kh * kw))
     return np.ascontiguousarray(np.moveaxis(total, 0, -1))

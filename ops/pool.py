@@ -95,7 +95,7 @@ def _cpu_kernel(node, which: str):
         args, oh, ow = geometry(h, w)
         out = np.empty((n, oh, ow, c), dtype)
         run = kernels.max_pool if which == "max" else kernels.avg_pool
-        split_images(n, lambda worker, lo, hi: run(x, lo, hi, *args, out))
+        split_images(n, lambda worker, lo, hi: run(x, lo, hi, *args, out), out.size * args[0] * args[1])
         return out
 
     if which in ("max", "avg"):
@@ -106,7 +106,7 @@ def _cpu_kernel(node, which: str):
             args, _, _ = geometry(x.shape[1], x.shape[2])
             dx = np.empty_like(x)
             split_images(x.shape[0], lambda worker, lo, hi: kernels.max_pool_grad(
-                x, dy, lo, hi, *args, dx))
+                x, dy, lo, hi, *args, dx), dy.size * args[0] * args[1])
             return from_nhwc(dx, attrs)
         return max_grad
 
@@ -115,7 +115,8 @@ def _cpu_kernel(node, which: str):
         dy = nhwc(dy)
         args, _, _ = geometry(h, w)
         dx = np.empty((n, h, w, c), dtype)
-        split_images(n, lambda worker, lo, hi: kernels.avg_pool_grad(dy, lo, hi, *args, dx))
+        split_images(n, lambda worker, lo, hi: kernels.avg_pool_grad(dy, lo, hi, *args, dx),
+                     dy.size * args[0] * args[1])
         return from_nhwc(dx, attrs)
     return avg_grad
 

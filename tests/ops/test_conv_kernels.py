@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 import graphflow as tf
-from graphflow.ops import _conv_cpu
 
 # (input NHWC, filter [kh, kw, C, OC or M], strides (h, w), dilations (h, w), padding)
 CASES = [
@@ -115,17 +114,11 @@ TYPES = {"conv": ("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"),
                        "DepthwiseConv2dNativeBackpropFilter")}
 
 
-@pytest.fixture(params=[_conv_cpu.CHUNK_BYTES, 256], ids=["chunk_default", "chunk_per_image"])
-def chunk_bytes(request, monkeypatch):
-    """The default chunking, and one image per product (several chunks on every worker)."""
-    monkeypatch.setattr(_conv_cpu, "CHUNK_BYTES", request.param)
-
-
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
 @pytest.mark.parametrize("kind", ["conv", "depthwise"])
 @pytest.mark.parametrize("case", range(len(CASES)))
-def test_convolution_kernels_match_naive_loops(case, kind, fmt, dtype, chunk_bytes):
+def test_convolution_kernels_match_naive_loops(case, kind, fmt, dtype, kernel_split):
     x_shape, f_shape, strides, dilations, padding = CASES[case]
     if kind == "depthwise" and f_shape[3] > 3:
         f_shape = f_shape[:3] + (2,)  # a channel multiplier of 2

@@ -46,7 +46,7 @@ def naive(x, k, s, padding, dy):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
 @pytest.mark.parametrize("case", range(len(CASES)))
-def test_pool_kernels_match_naive_loops(case, fmt, dtype):
+def test_pool_kernels_match_naive_loops(case, fmt, dtype, kernel_split):
     shape, k, s, padding = CASES[case]
     rng = np.random.default_rng(case)
     x = (rng.permutation(np.prod(shape)).reshape(shape) / 7.0 - 3.0)  # distinct: no ties
