@@ -21,13 +21,17 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ._conv_numba import col2im, im2col
+from ._conv_numba import col2im, im2col, im2col_t
 from ._cpu_workers import WORKERS, split_images
 from ._sliding_windows import Window
 
 #: Bytes of packed windows per product on one core: about its L2 cache, the best of 0.25 to
 #: 8 MiB measured on the benchmark's 5x5 layers.
 CHUNK_BYTES = 1 << 20
+
+#: Below this many input channels windows are packed transposed (`im2col_t`): a run of output
+#: pixels per tap and channel instead of a few channels per tap and pixel.
+FEW_CHANNELS = 4
 
 #: The dtypes these kernels take (BLAS's); others run the numpy reference.
 KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -73,6 +77,19 @@ def _geometry(win: Window, pads: tuple[int, int, int, int], oh: int, ow: int) ->
     return (win.kh, win.kw, win.sh, win.sw, win.dh, win.dw, pads[0], pads[2], oh, ow)
 
 
+def _packed(x: np.ndarray, n0: int, n1: int, geometry: tuple[int, ...], buffer: np.ndarray,
+            k: int) -> np.ndarray:
+    """The windows of images [n0, n1) as a [pixels, k] matrix over `buffer` (a transposed view
+    of a [k, pixels] one when the input has few channels)."""
+    if x.shape[3] < FEW_CHANNELS:
+        cols_t = buffer.reshape(k, -1)
+        im2col_t(x, n0, n1, *geometry, cols_t)
+        return cols_t.T
+    cols = buffer.reshape(-1, k)
+    im2col(x, n0, n1, *geometry, cols)
+    return cols
+
+
 def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.ndarray:
     """The forward convolution of NHWC `x` [N,H,W,C] with `f` [kh,kw,C,OC]."""
     n, h, w, c = x.shape
@@ -92,8 +109,7 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.nd
         step, ranges = _steps(lo, hi, rows * k, x.itemsize)
         with scratch.take(worker, step * rows * k, x.dtype) as buffer:
             for n0, n1 in ranges:
-                cols = buffer[:(n1 - n0) * rows * k].reshape(-1, k)
-                im2col(x, n0, n1, *geometry, cols)
+                cols = _packed(x, n0, n1, geometry, buffer[:(n1 - n0) * rows * k], k)
                 np.matmul(cols, filters, out=flat[n0 * rows:n1 * rows])
 
     split_images(n, work, n * rows * k * oc)
@@ -119,8 +135,7 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
         step, ranges = _steps(lo, hi, rows * k, x.itemsize)
         with scratch.take(worker, step * rows * k, x.dtype) as buffer:
             for n0, n1 in ranges:
-                cols = buffer[:(n1 - n0) * rows * k].reshape(-1, k)
-                im2col(x, n0, n1, *geometry, cols)
+                cols = _packed(x, n0, n1, geometry, buffer[:(n1 - n0) * rows * k], k)
                 np.matmul(cols.T, grads[n0 * rows:n1 * rows], out=part)
                 total += part
         return total

@@ -64,3 +64,36 @@ def col2im(dcols: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: i
                     col = (i * kw + j) * c
                     for ch in range(c):
                         dx[b, y, xx, ch] += dcols[row, col + ch]
+
+
+@njit(cache=True, nogil=True)
+def im2col_t(x: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int, dh: int,
+             dw: int, top: int, left: int, oh: int, ow: int,
+             cols_t: np.ndarray) -> None:  # pragma: no cover - compiled
+    """`im2col` transposed: column ((b - n0) * oh + oy) * ow + ox of `cols_t` [kh*kw*C, rows]
+    <- the window of output (b, oy, ox). For few channels: each tap and channel is then one
+    contiguous run of `ow` values per output row (a copy when the stride is 1), where `im2col`
+    writes C values at a time."""
+    _, h, w, c = x.shape
+    for b in range(n0, n1):
+        for oy in range(oh):
+            base = ((b - n0) * oh + oy) * ow
+            for i in range(kh):
+                y = oy * sh - top + i * dh
+                for j in range(kw):
+                    # the outputs whose tap (i, j) lands inside the row: ox in [lo, hi)
+                    shift = j * dw - left
+                    lo = min(ow, max(0, (-shift + sw - 1) // sw))
+                    hi = max(lo, min(ow, (w - 1 - shift) // sw + 1)) if w - 1 - shift >= 0 else lo
+                    for ch in range(c):
+                        row = (i * kw + j) * c + ch
+                        if y < 0 or y >= h:
+                            for ox in range(ow):
+                                cols_t[row, base + ox] = 0
+                            continue
+                        for ox in range(lo):
+                            cols_t[row, base + ox] = 0
+                        for ox in range(lo, hi):
+                            cols_t[row, base + ox] = x[b, y, ox * sw + shift, ch]
+                        for ox in range(hi, ow):
+                            cols_t[row, base + ox] = 0

@@ -7,9 +7,10 @@ the packing loop's), and each hand-over can cost a scheduler time slice. One spl
 call, with every core packing and multiplying its own images, hands over once and keeps each
 core's packed windows in its own cache.
 
-BLAS is set to one thread only while such a split runs (a counter, so overlapping splits from
-two sessions restore the count once); without threadpoolctl the work runs on the calling thread
-with BLAS threaded as usual.
+BLAS is set to one thread while such a split runs, and for kernels too small to split (waking
+BLAS's threads costs more than they save there); a counter, so that overlapping calls from two
+sessions restore the count once. Without threadpoolctl the work runs on the calling thread with
+BLAS threaded as usual.
 """
 
 from __future__ import annotations
@@ -79,15 +80,17 @@ def split_images(n: int, work: Callable[[int, int, int], Any], cost: int) -> lis
         Exception: whatever a worker raised (the first, after every worker finished).
     """
     parts = workers_for(n, cost)
-    if parts == 1:
+    if parts == 1 and cost >= MIN_SPLIT_WORK:  # one large image: BLAS's threads share it
         return [work(0, 0, n)]
-    bounds = [n * i // parts for i in range(parts + 1)]
-    with _lock:
-        if _state["pool"] is None:
-            _state["pool"] = ThreadPoolExecutor(WORKERS - 1, thread_name_prefix="graphflow-conv")
-        pool = _state["pool"]
-    _enter_single_threaded_blas()
+    _enter_single_threaded_blas()  # small products too: BLAS's threads cost more than they save
     try:
+        if parts == 1:
+            return [work(0, 0, n)]
+        bounds = [n * i // parts for i in range(parts + 1)]
+        with _lock:
+            if _state["pool"] is None:
+                _state["pool"] = ThreadPoolExecutor(WORKERS - 1, thread_name_prefix="graphflow-conv")
+            pool = _state["pool"]
         futures = [pool.submit(work, i, bounds[i], bounds[i + 1]) for i in range(1, parts)]
         try:
             first = work(0, bounds[0], bounds[1])  # the calling thread takes a share too
