@@ -30,14 +30,15 @@ WORKERS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity"
               (os.cpu_count() or 1))
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"pool": None, "blas": None, "active": 0, "saved": []}
+_state: dict[str, Any] = {"pool": None, "pid": None, "blas": None, "active": 0, "saved": []}
 
 
 def _blas_libraries() -> list[Any]:
+    """numpy's BLAS (all loaded BLAS libraries where none is recognizably numpy's)."""
     if _state["blas"] is None:
-        _state["blas"] = [] if ThreadpoolController is None else \
-            [lib for lib in ThreadpoolController().select(user_api="blas").lib_controllers
-             if "numpy" in lib.filepath]
+        found = [] if ThreadpoolController is None else \
+            ThreadpoolController().select(user_api="blas").lib_controllers
+        _state["blas"] = [lib for lib in found if "numpy" in lib.filepath] or list(found)
     return _state["blas"]
 
 
@@ -87,9 +88,10 @@ def split_images(n: int, work: Callable[[int, int, int], Any], cost: int) -> lis
         if parts == 1:
             return [work(0, 0, n)]
         bounds = [n * i // parts for i in range(parts + 1)]
-        with _lock:
-            if _state["pool"] is None:
+        with _lock:  # a forked child has the pool object but not its threads: a new one
+            if _state["pool"] is None or _state["pid"] != os.getpid():
                 _state["pool"] = ThreadPoolExecutor(WORKERS - 1, thread_name_prefix="graphflow-conv")
+                _state["pid"] = os.getpid()
             pool = _state["pool"]
         futures = [pool.submit(work, i, bounds[i], bounds[i + 1]) for i in range(1, parts)]
         try:
