@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ._conv_numba import col2im, im2col, im2col_t
+from ._conv_numba import col2im, col2im_t, im2col, im2col_t
 from ._cpu_workers import WORKERS, split_images
 from ._sliding_windows import Window
 
@@ -158,7 +158,7 @@ def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window,
     grads = dy.reshape(-1, oc)
     dx = np.empty((n, h, w, c), dy.dtype)
     pointwise, geometry = _pointwise(win, pads), _geometry(win, pads, oh, ow)
-    pixels = dx.reshape(-1, c)
+    pixels, few_channels = dx.reshape(-1, c), c < FEW_CHANNELS
 
     def work(worker: int, lo: int, hi: int) -> None:
         if pointwise:
@@ -167,9 +167,15 @@ def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window,
         step, ranges = _steps(lo, hi, rows * k, dy.itemsize)
         with scratch.take(worker, step * rows * k, dy.dtype) as buffer:
             for n0, n1 in ranges:
-                dcols = buffer[:(n1 - n0) * rows * k].reshape(-1, k)
-                np.matmul(grads[n0 * rows:n1 * rows], filters_t, out=dcols)
-                col2im(dcols, n0, n1, *geometry, dx)
+                chunk = buffer[:(n1 - n0) * rows * k]
+                if few_channels:
+                    dcols_t = chunk.reshape(k, -1)
+                    np.matmul(filters_t.T, grads[n0 * rows:n1 * rows].T, out=dcols_t)
+                    col2im_t(dcols_t, n0, n1, *geometry, dx)
+                else:
+                    dcols = chunk.reshape(-1, k)
+                    np.matmul(grads[n0 * rows:n1 * rows], filters_t, out=dcols)
+                    col2im(dcols, n0, n1, *geometry, dx)
 
     split_images(n, work, n * rows * k * oc)
     return dx

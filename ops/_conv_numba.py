@@ -97,3 +97,29 @@ def im2col_t(x: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int
                             cols_t[row, base + ox] = x[b, y, ox * sw + shift, ch]
                         for ox in range(hi, ow):
                             cols_t[row, base + ox] = 0
+
+
+@njit(cache=True, nogil=True)
+def col2im_t(dcols_t: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int, dh: int,
+             dw: int, top: int, left: int, oh: int, ow: int,
+             dx: np.ndarray) -> None:  # pragma: no cover - compiled
+    """The adjoint of `im2col_t`: dx[b] for b in [n0, n1) <- the entries of `dcols_t`
+    [kh*kw*C, rows] added back where their windows read them. A scatter within each image (one
+    contiguous run of output pixels per tap, channel and output row)."""
+    _, h, w, c = dx.shape
+    for b in range(n0, n1):
+        dx[b] = 0
+        for oy in range(oh):
+            base = ((b - n0) * oh + oy) * ow
+            for i in range(kh):
+                y = oy * sh - top + i * dh
+                if y < 0 or y >= h:
+                    continue
+                for j in range(kw):
+                    shift = j * dw - left
+                    lo = min(ow, max(0, (-shift + sw - 1) // sw))
+                    hi = max(lo, min(ow, (w - 1 - shift) // sw + 1)) if w - 1 - shift >= 0 else lo
+                    for ch in range(c):
+                        row = (i * kw + j) * c + ch
+                        for ox in range(lo, hi):
+                            dx[b, y, ox * sw + shift, ch] += dcols_t[row, base + ox]
