@@ -60,10 +60,11 @@ def _leave_single_threaded_blas() -> None:
                 lib.set_num_threads(count)
 
 
-#: Multiply-adds (or element visits) below which a kernel runs on the calling thread: waking a
-#: worker costs tens of microseconds on an idle machine and up to a scheduler time slice on a
-#: busy one, more than splitting such a kernel saves.
-MIN_SPLIT_WORK = 4_000_000
+#: Multiply-adds (or element visits) below which a kernel runs on the calling thread (about
+#: 0.4 ms of one core): waking a worker costs tens of microseconds on an idle machine but up to
+#: a scheduler time slice on a busy one, more than splitting such a kernel saves. The separable
+#: benchmark's 1x1 convolutions (8 to 17 million) ran 3x slower split on a loaded machine.
+MIN_SPLIT_WORK = 20_000_000
 
 
 def workers_for(n: int, cost: int) -> int:
