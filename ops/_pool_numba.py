@@ -43,31 +43,32 @@ def max_pool_grad(x: np.ndarray, dy: np.ndarray, n0: int, n1: int, kh: int, kw: 
     _, h, w, c = x.shape
     _, oh, ow, _ = dy.shape
     best = np.empty(c, x.dtype)
-    where = np.empty(c, np.int64)  # the flat (y * w + x) position of each channel's maximum
+    where_y = np.empty(c, np.int64)  # each channel's first maximum
+    where_x = np.empty(c, np.int64)
     for b in range(n0, n1):
         dx[b] = 0
         for oy in range(oh):
             y0 = oy * sh - top
+            i0, i1 = max(0, -y0), min(kh, h - y0)
             for ox in range(ow):
                 x0 = ox * sw - left
-                first = True
-                for i in range(max(0, -y0), min(kh, h - y0)):
-                    for j in range(max(0, -x0), min(kw, w - x0)):
-                        at = (y0 + i) * w + x0 + j
-                        if first:
-                            for ch in range(c):
-                                best[ch] = x[b, y0 + i, x0 + j, ch]
-                                where[ch] = at
-                            first = False
-                        else:
-                            for ch in range(c):
-                                v = x[b, y0 + i, x0 + j, ch]
-                                if v > best[ch]:  # strict: the first maximum wins ties
-                                    best[ch] = v
-                                    where[ch] = at
-                if not first:
-                    for ch in range(c):
-                        dx[b, where[ch] // w, where[ch] % w, ch] += dy[b, oy, ox, ch]
+                j0, j1 = max(0, -x0), min(kw, w - x0)
+                if i0 >= i1 or j0 >= j1:
+                    continue
+                for ch in range(c):
+                    best[ch] = x[b, y0 + i0, x0 + j0, ch]
+                    where_y[ch] = y0 + i0
+                    where_x[ch] = x0 + j0
+                for i in range(i0, i1):
+                    for j in range(j0, j1):
+                        for ch in range(c):
+                            v = x[b, y0 + i, x0 + j, ch]
+                            if v > best[ch]:  # strict: the first maximum wins ties
+                                best[ch] = v
+                                where_y[ch] = y0 + i
+                                where_x[ch] = x0 + j
+                for ch in range(c):
+                    dx[b, where_y[ch], where_x[ch], ch] += dy[b, oy, ox, ch]
 
 
 @njit(cache=True, nogil=True)
