@@ -1,0 +1,128 @@
+"""Splitting a kernel's batch over the machine's cores: one Python thread per core, each running
+numba (nogil) and single-threaded BLAS on its own images.
+
+Why not numba's parallel loops around a multi-threaded BLAS product: on a machine with few cores
+the two runtimes' worker threads spin-wait for each other after every call (the product's and
+the packing loop's), and each hand-over can cost a scheduler time slice. One split per kernel
+call, with every core packing and multiplying its own images, hands over once and keeps each
+core's packed windows in its own cache; the calling thread works too, and never waits for a
+worker that has not started.
+
+BLAS is set to one thread while such a split runs, and for kernels too small to split (waking
+BLAS's threads costs more than they save there); a counter, so that overlapping calls from two
+sessions restore the count once. Without threadpoolctl the work runs on the calling thread with
+BLAS threaded as usual.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+try:  # optional: without it kernels stay correct, on one thread plus BLAS's own threads
+    from threadpoolctl import ThreadpoolController
+except ImportError:  # pragma: no cover - depends on the environment
+    ThreadpoolController = None
+
+WORKERS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
+              (os.cpu_count() or 1))
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"pool": None, "pid": None, "blas": None, "active": 0, "saved": []}
+
+
+def _blas_libraries() -> list[Any]:
+    """numpy's BLAS (all loaded BLAS libraries where none is recognizably numpy's)."""
+    if _state["blas"] is None:
+        found = [] if ThreadpoolController is None else \
+            ThreadpoolController().select(user_api="blas").lib_controllers
+        _state["blas"] = [lib for lib in found if "numpy" in lib.filepath] or list(found)
+    return _state["blas"]
+
+
+def _enter_single_threaded_blas() -> None:
+    with _lock:
+        if _state["active"] == 0:
+            libraries = _blas_libraries()
+            _state["saved"] = [lib.num_threads for lib in libraries]
+            for lib in libraries:
+                lib.set_num_threads(1)
+        _state["active"] += 1
+
+
+def _leave_single_threaded_blas() -> None:
+    with _lock:
+        _state["active"] -= 1
+        if _state["active"] == 0:
+            for lib, count in zip(_blas_libraries(), _state["saved"]):
+                lib.set_num_threads(count)
+
+
+#: Multiply-adds (or element visits) below which a kernel runs on the calling thread (about
+#: 0.4 ms of one core): waking a worker costs tens of microseconds on an idle machine but up to
+#: a scheduler time slice on a busy one, more than splitting such a kernel saves. The separable
+#: benchmark's 1x1 convolutions (8 to 17 million) ran 3x slower split on a loaded machine.
+MIN_SPLIT_WORK = 20_000_000
+
+
+def workers_for(n: int, cost: int) -> int:
+    """How many workers a batch of `n` images costing `cost` multiply-adds is split over."""
+    if ThreadpoolController is None or cost < MIN_SPLIT_WORK:
+        return 1
+    return max(1, min(WORKERS, n))
+
+
+def split_images(n: int, work: Callable[[int, int, int], None], cost: int,
+                 most: int | None = None) -> None:
+    """Runs `work(worker, lo, hi)` over ranges of images tiling [0, n) once each, at most `most`
+    images a range (default: a quarter of an even share), handed out in turn to the calling
+    thread (worker 0) and up to `workers_for(n, cost) - 1` pool threads. `worker` identifies the
+    thread, so per-worker scratch and partial sums need no locks.
+
+    Ranges are taken from a shared counter rather than dealt out in advance: on a busy machine a
+    pool thread may not run for a whole time slice, and the caller then does its ranges instead
+    of waiting for it (a range a worker has begun is waited for).
+
+    Raises:
+        Exception: whatever `work` raised (after every started range finished).
+    """
+    parts = workers_for(n, cost)
+    if parts == 1 and cost >= MIN_SPLIT_WORK:  # one large image: BLAS's threads share it
+        work(0, 0, n)
+        return
+    _enter_single_threaded_blas()  # small products too: BLAS's threads cost more than they save
+    try:
+        if parts == 1:
+            work(0, 0, n)
+            return
+        size = max(1, min(most or n, -(-n // (4 * parts))))
+        ranges = [(lo, min(n, lo + size)) for lo in range(0, n, size)]
+        taken = itertools.count()  # next() on it is atomic under the GIL
+
+        def take_ranges(worker: int) -> None:
+            for index in iter(taken.__next__, None):
+                if index >= len(ranges):
+                    return
+                work(worker, *ranges[index])
+
+        with _lock:  # a forked child has the pool object but not its threads: a new one
+            if _state["pool"] is None or _state["pid"] != os.getpid():
+                _state["pool"] = ThreadPoolExecutor(WORKERS - 1, thread_name_prefix="graphflow-conv")
+                _state["pid"] = os.getpid()
+            pool = _state["pool"]
+        futures = [pool.submit(take_ranges, worker) for worker in range(1, parts)]
+        try:
+            take_ranges(0)
+        finally:
+            for future in futures:  # a worker that never started is dropped, one that did waited for
+                if not future.cancel():
+                    future.exception()
+        for future in futures:
+            if not future.cancelled():
+                future.result()
+    finally:
+        _leave_single_threaded_blas()
