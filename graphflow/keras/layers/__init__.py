@@ -29,6 +29,7 @@ from graphflow.keras.layers.core import (
     Reshape,
 )
 from graphflow.keras.layers.embeddings import Embedding
+from graphflow.keras.layers.masking import Masking
 from graphflow.keras.layers.merge import (
     Add,
     Average,

@@ -51,18 +51,27 @@ class _Wrapper(Layer):
 class TimeDistributed(_Wrapper):
     """Applies `layer` to every step of `(batch, time, ...)` inputs (one set of weights)."""
 
+    def __init__(self, layer: Layer, **kwargs: Any) -> None:
+        super().__init__(layer, **kwargs)
+        self.supports_masking = True
+
     def build(self, input_shape: Any) -> None:
         self.built = True
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         shape = K.int_shape(inputs)
-        if shape[1] is None or any(d is None for d in shape[2:]):
-            raise ValueError(f"TimeDistributed {self.name}: the time and feature dimensions must be known, "
-                             f"got {shape}")
+        if any(d is None for d in shape[2:]):
+            raise ValueError(f"TimeDistributed {self.name}: the feature dimensions must be known, got {shape}")
         flat = _tf.reshape(inputs, [-1] + list(shape[2:]))
         out = self.layer(flat)
         out_shape = K.int_shape(out)
-        return _tf.reshape(out, [-1, shape[1]] + list(out_shape[1:]))
+        if shape[1] is not None:
+            return _tf.reshape(out, [-1, shape[1]] + list(out_shape[1:]))
+        # Unknown number of steps (a while-loop RNN's sequences): the leading dims at run time.
+        leading = _tf.shape(inputs)[:2]
+        result = _tf.reshape(out, _tf.concat([leading, _tf.constant(list(out_shape[1:]), "int32")], 0))
+        result.set_shape([None, None] + list(out_shape[1:]))
+        return result
 
 
 class Bidirectional(_Wrapper):
@@ -89,6 +98,11 @@ class Bidirectional(_Wrapper):
         self.backward_layer = backward_layer
         self.merge_mode = merge_mode
         self.return_sequences = getattr(layer, "return_sequences", False)
+        # tf_keras: masked steps of returned sequences are zeros in both directions.
+        for directed in (self.forward_layer, self.backward_layer):
+            if hasattr(directed, "zero_output_for_mask"):
+                directed.zero_output_for_mask = directed.return_sequences
+        self.supports_masking = True
         self._initial_weights = weights
 
     @property
@@ -114,9 +128,18 @@ class Bidirectional(_Wrapper):
     def build(self, input_shape: Any) -> None:
         self.built = True
 
-    def call(self, inputs: Any, training: Any = None) -> Any:
-        forward = self.forward_layer(inputs)
-        backward = self.backward_layer(inputs)
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        if isinstance(mask, list):
+            mask = mask[0]
+        output_mask = mask if self.return_sequences else None
+        return [output_mask, output_mask] if self.merge_mode is None else output_mask
+
+    def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
+        kwargs = {} if training is None else {"training": training}
+        if mask is not None:
+            kwargs["mask"] = mask
+        forward = self.forward_layer(inputs, **kwargs)
+        backward = self.backward_layer(inputs, **kwargs)
         if self.return_sequences:
             backward = _tf.reverse(backward, [1])
         if self.merge_mode == "concat":

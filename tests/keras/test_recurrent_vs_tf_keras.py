@@ -1,0 +1,112 @@
+"""Recurrent layers on `tf.while_loop` against tf_keras (tests/keras/record_recurrent.py) with
+identical weights: unknown sequence lengths, masking (`Masking`, `Embedding(mask_zero=True)`),
+go_backwards, return_state, implementation 1, unroll, Bidirectional merge modes, stateful layers
+across batches, and losses/metrics weighted by the output mask."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import graphflow as tf
+from graphflow import keras
+from graphflow.keras import backend as K
+from tests.keras.rnn_cases import RNN_CASES, case_rng, case_weights, masked_loss_model, stateful_model
+
+REFERENCE = np.load(Path(__file__).parent / "data" / "recurrent.npz")
+
+
+@pytest.mark.parametrize("name", list(RNN_CASES))
+def test_recurrent_case_matches_tf_keras(name):
+    inp, outputs = RNN_CASES[name](keras)
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    model = keras.Model(inp, outputs)
+    rng = case_rng(name)
+    model.set_weights(case_weights(rng, [tuple(w.shape.as_list()) for w in model.weights]))
+    keys = [name, f"{name}@3"] if "free_time" in name else [name]
+    for key in keys:
+        x = REFERENCE[f"{key}/x"]
+        seeds = [REFERENCE[f"{key}/seed{i}"] for i in range(len(outputs))]
+        objective = tf.add_n([tf.reduce_sum(o * s) for o, s in zip(outputs, seeds)])
+        wrt = ([inp] if x.dtype == np.float32 else []) + model.trainable_weights
+        grads = [tf.convert_to_tensor(g) for g in tf.gradients(objective, wrt)]
+        values = K.get_session().run(outputs + grads, {inp: x})
+        for i, value in enumerate(values[:len(outputs)]):
+            np.testing.assert_allclose(value, REFERENCE[f"{key}/out{i}"], rtol=1e-4, atol=1e-5,
+                                       err_msg=f"{key} output {i}")
+        for i, value in enumerate(values[len(outputs):]):
+            np.testing.assert_allclose(value, REFERENCE[f"{key}/grad{i}"], rtol=1e-4, atol=1e-4,
+                                       err_msg=f"{key} gradient {i}")
+
+
+def test_stateful_lstm_carries_states_across_batches_until_reset():
+    model = stateful_model(keras)
+    rng = case_rng("stateful")
+    model.set_weights(case_weights(rng, [tuple(w.shape.as_list()) for w in model.weights]))
+    first, second = REFERENCE["stateful/first"], REFERENCE["stateful/second"]
+    np.testing.assert_allclose(model.predict(first, batch_size=2), REFERENCE["stateful/y_first"], rtol=1e-4,
+                               atol=1e-5)
+    np.testing.assert_allclose(model.predict(second, batch_size=2), REFERENCE["stateful/y_second"], rtol=1e-4,
+                               atol=1e-5)
+    model.reset_states()
+    np.testing.assert_allclose(model.predict(second, batch_size=2), REFERENCE["stateful/y_reset"], rtol=1e-4,
+                               atol=1e-5)
+
+
+def test_stateful_needs_a_batch_size():
+    with pytest.raises(ValueError, match="stateful, it needs to know its batch size"):
+        keras.layers.LSTM(2, stateful=True)(keras.layers.Input((3, 4)))
+    with pytest.raises(AttributeError, match="Layer must be stateful"):
+        keras.layers.LSTM(2).reset_states()
+
+
+def test_masked_sequence_loss_and_metric_match_tf_keras():
+    model = masked_loss_model(keras)
+    rng = case_rng("masked_loss")
+    model.set_weights(case_weights(rng, [tuple(w.shape.as_list()) for w in model.weights]))
+    model.compile(keras.optimizers.SGD(0.1), "mse", metrics=["mae"])
+    x, y = REFERENCE["masked_loss/x"], REFERENCE["masked_loss/y"]
+    np.testing.assert_allclose(model.evaluate(x, y, batch_size=3, verbose=0), REFERENCE["masked_loss/evaluate"],
+                               rtol=1e-5)
+    model.train_on_batch(x, y)
+    for i, w in enumerate(model.get_weights()):
+        np.testing.assert_allclose(w, REFERENCE[f"masked_loss/after{i}"], rtol=1e-4, atol=1e-6,
+                                   err_msg=f"weight {i} after one masked SGD step")
+
+
+def test_unroll_needs_a_static_length():
+    with pytest.raises(ValueError, match="Cannot unroll a RNN if the time dimension is undefined"):
+        keras.layers.LSTM(2, unroll=True)(tf.placeholder(tf.float32, (None, None, 3)))
+
+
+def test_dropout_masks_are_fixed_per_sequence_and_only_in_training():
+    # A linear SimpleRNN with an identity kernel and no recurrence outputs its dropped input, so
+    # the dropout mask shows directly: one mask per sequence (constant over time), 0 or 1/keep.
+    layer = keras.layers.SimpleRNN(6, activation=None, use_bias=False, dropout=0.5, return_sequences=True)
+    inp = keras.layers.Input((None, 6))
+    out = layer(inp)
+    layer.set_weights([np.eye(6, dtype=np.float32), np.zeros((6, 6), np.float32)])
+    x = np.ones((40, 7, 6), np.float32)
+    session = K.get_session()
+    trained = session.run(out, {inp: x, K.learning_phase(): True})
+    assert set(np.unique(trained)) <= {0.0, 2.0}
+    np.testing.assert_array_equal(trained, np.repeat(trained[:, :1], 7, axis=1))
+    assert 0.3 < (trained == 0).mean() < 0.7
+    np.testing.assert_array_equal(session.run(out, {inp: x, K.learning_phase(): False}), x)
+    config = layer.get_config()
+    assert (config["dropout"], config["recurrent_dropout"]) == (0.5, 0.0)
+
+
+def test_recurrent_dropout_changes_training_outputs_only():
+    layer = keras.layers.LSTM(5, recurrent_dropout=0.4, dropout=0.2, return_sequences=True)
+    inp = keras.layers.Input((None, 3))
+    out = layer(inp)
+    plain = keras.layers.LSTM(5, return_sequences=True)
+    plain_out = plain(inp)
+    plain.set_weights(layer.get_weights())
+    x = np.random.RandomState(3).standard_normal((4, 6, 3)).astype(np.float32)
+    session = K.get_session()
+    inference, reference = session.run([out, plain_out], {inp: x, K.learning_phase(): False})
+    np.testing.assert_allclose(inference, reference, rtol=1e-6)
+    trained = session.run(out, {inp: x, K.learning_phase(): True})
+    assert np.abs(trained - reference).max() > 1e-3
