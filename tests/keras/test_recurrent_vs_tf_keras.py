@@ -110,3 +110,24 @@ def test_recurrent_dropout_changes_training_outputs_only():
     np.testing.assert_allclose(inference, reference, rtol=1e-6)
     trained = session.run(out, {inp: x, K.learning_phase(): True})
     assert np.abs(trained - reference).max() > 1e-3
+
+
+def test_masked_recurrent_model_saves_and_loads(tmp_path):
+    gru = keras.layers.GRU(2, dropout=0.1, return_sequences=True)
+    model = keras.Sequential([keras.layers.Masking(input_shape=(None, 3)), keras.layers.Bidirectional(gru),
+                              keras.layers.SimpleRNN(2, implementation=1, unroll=False)])
+    config = model.get_config()["layers"]
+    assert [c["class_name"] for c in config] == ["InputLayer", "Masking", "Bidirectional", "SimpleRNN"]
+    assert "backward_layer" not in config[2]["config"]
+    assert "implementation" not in config[3]["config"]
+    assert config[2]["config"]["layer"]["config"]["dropout"] == 0.1
+    x = np.random.RandomState(5).standard_normal((2, 4, 3)).astype(np.float32)
+    x[1, 2:] = 0
+    expected = model.predict(x)
+    path = str(tmp_path / "m.h5")
+    model.save(path)
+    K.clear_session()
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x), expected, rtol=1e-6)
+    # The padding is skipped: the masked entry's output equals that of its unpadded prefix.
+    np.testing.assert_allclose(loaded.predict(x[1:, :2]), expected[1:], rtol=1e-5, atol=1e-6)

@@ -403,7 +403,9 @@ class _CellLayer(RNN):
         cell_config = config.pop("cell")["config"]
         for key in ("name", "trainable", "dtype"):
             cell_config.pop(key, None)
-        return {**config, **cell_config}
+        if isinstance(self.cell, SimpleRNNCell):
+            cell_config.pop("implementation", None)  # tf_keras' SimpleRNN has no implementation
+        return {**config, **cell_config, "activity_regularizer": ser_regularizer(self.activity_regularizer)}
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> RNN:

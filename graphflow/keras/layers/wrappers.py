@@ -91,6 +91,7 @@ class Bidirectional(_Wrapper):
         name = config["name"]
         forward_config = dict(config, name=f"forward_{name}")
         self.forward_layer = type(layer).from_config(forward_config)
+        self._backward_given = backward_layer is not None
         if backward_layer is None:
             backward_config = dict(copy.deepcopy(config), name=f"backward_{name}",
                                    go_backwards=not config.get("go_backwards", False))
@@ -154,8 +155,10 @@ class Bidirectional(_Wrapper):
 
     def get_config(self) -> dict[str, Any]:
         from graphflow.keras.layers import serialize
-        return {**super().get_config(), "merge_mode": self.merge_mode,
-                "backward_layer": serialize(self.backward_layer)}
+        config = {**super().get_config(), "merge_mode": self.merge_mode}
+        if self._backward_given:  # tf_keras records the backward layer only when one was given
+            config["backward_layer"] = serialize(self.backward_layer)
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Layer:
