@@ -31,10 +31,10 @@ def _unrolled(keras):
     return inp, keras.layers.LSTM(3, unroll=True, return_sequences=True)(keras.layers.Masking()(inp))
 
 
-def _bidirectional(merge_mode, return_sequences: bool):
+def _bidirectional(merge_mode, return_sequences: bool, return_state: bool = False):
     def build(keras):
         inp = keras.layers.Input((None, FEATURES))
-        layer = keras.layers.LSTM(2, return_sequences=return_sequences)
+        layer = keras.layers.LSTM(2, return_sequences=return_sequences, return_state=return_state)
         out = keras.layers.Bidirectional(layer, merge_mode=merge_mode)(keras.layers.Masking()(inp))
         return inp, out
     return build
@@ -63,6 +63,8 @@ RNN_CASES = {
     "bidirectional_ave_seq": _bidirectional("ave", True),
     "bidirectional_mul_last": _bidirectional("mul", False),
     "bidirectional_none_seq": _bidirectional(None, True),
+    "bidirectional_concat_seq_state": _bidirectional("concat", True, return_state=True),
+    "bidirectional_none_last_state": _bidirectional(None, False, return_state=True),
     "embedding_mask_gru": _embedding_gru,
 }
 

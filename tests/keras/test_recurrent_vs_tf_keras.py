@@ -131,3 +131,20 @@ def test_masked_recurrent_model_saves_and_loads(tmp_path):
     np.testing.assert_allclose(loaded.predict(x), expected, rtol=1e-6)
     # The padding is skipped: the masked entry's output equals that of its unpadded prefix.
     np.testing.assert_allclose(loaded.predict(x[1:, :2]), expected[1:], rtol=1e-5, atol=1e-6)
+
+
+def test_bidirectional_initial_state_goes_half_to_each_direction():
+    inp = keras.layers.Input((None, 3))
+    h0, c0 = keras.layers.Input((2,)), keras.layers.Input((2,))
+    bidi = keras.layers.Bidirectional(keras.layers.LSTM(2), merge_mode=None)
+    forward, backward = bidi(inp, initial_state=[h0, c0, h0, c0])
+    alone_forward = bidi.forward_layer(inp, initial_state=[h0, c0])
+    alone_backward = bidi.backward_layer(inp, initial_state=[h0, c0])
+    rng = np.random.RandomState(4)
+    feed = {inp: rng.standard_normal((2, 4, 3)), h0: rng.standard_normal((2, 2)),
+            c0: rng.standard_normal((2, 2))}
+    got = K.get_session().run([forward, backward, alone_forward, alone_backward], feed)
+    np.testing.assert_allclose(got[0], got[2], rtol=1e-6)
+    np.testing.assert_allclose(got[1], got[3], rtol=1e-6)
+    with pytest.raises(ValueError, match="as many states for the backward layer"):
+        bidi(inp, initial_state=[h0, c0, h0])

@@ -99,6 +99,7 @@ class Bidirectional(_Wrapper):
         self.backward_layer = backward_layer
         self.merge_mode = merge_mode
         self.return_sequences = getattr(layer, "return_sequences", False)
+        self.return_state = getattr(layer, "return_state", False)
         # tf_keras: masked steps of returned sequences are zeros in both directions.
         for directed in (self.forward_layer, self.backward_layer):
             if hasattr(directed, "zero_output_for_mask"):
@@ -133,16 +134,13 @@ class Bidirectional(_Wrapper):
         if isinstance(mask, list):
             mask = mask[0]
         output_mask = mask if self.return_sequences else None
-        return [output_mask, output_mask] if self.merge_mode is None else output_mask
+        masks = [output_mask, output_mask] if self.merge_mode is None else [output_mask]
+        if self.return_state:
+            states = len(getattr(self.forward_layer.cell, "state_size", [])) * 2
+            return masks + [None] * states
+        return masks if len(masks) > 1 else masks[0]
 
-    def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
-        kwargs = {} if training is None else {"training": training}
-        if mask is not None:
-            kwargs["mask"] = mask
-        forward = self.forward_layer(inputs, **kwargs)
-        backward = self.backward_layer(inputs, **kwargs)
-        if self.return_sequences:
-            backward = _tf.reverse(backward, [1])
+    def _merge(self, forward: Any, backward: Any) -> Any:
         if self.merge_mode == "concat":
             return _tf.concat([forward, backward], -1)
         if self.merge_mode == "sum":
@@ -152,6 +150,34 @@ class Bidirectional(_Wrapper):
         if self.merge_mode == "mul":
             return forward * backward
         return [forward, backward]
+
+    def call(self, inputs: Any, training: Any = None, mask: Any = None, initial_state: Any = None) -> Any:
+        """The merged outputs; with `return_state`, followed by the forward then the backward
+        layer's final states. `initial_state`: the forward layer's states, then the backward's."""
+        kwargs = {} if training is None else {"training": training}
+        if mask is not None:
+            kwargs["mask"] = mask
+        forward_kwargs, backward_kwargs = dict(kwargs), dict(kwargs)
+        if initial_state is not None:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            if len(states) % 2:
+                raise ValueError(f"Bidirectional {self.name}: initial_state needs as many states for the "
+                                 f"backward layer as for the forward one, got {len(states)} states")
+            half = len(states) // 2
+            forward_kwargs["initial_state"], backward_kwargs["initial_state"] = states[:half], states[half:]
+        forward = self.forward_layer(inputs, **forward_kwargs)
+        backward = self.backward_layer(inputs, **backward_kwargs)
+        forward_states: list[Any] = []
+        backward_states: list[Any] = []
+        if self.return_state:
+            forward, forward_states = forward[0], list(forward[1:])
+            backward, backward_states = backward[0], list(backward[1:])
+        if self.return_sequences:
+            backward = _tf.reverse(backward, [1])
+        merged = self._merge(forward, backward)
+        if self.return_state:
+            return (merged if isinstance(merged, list) else [merged]) + forward_states + backward_states
+        return merged
 
     def get_config(self) -> dict[str, Any]:
         from graphflow.keras.layers import serialize
