@@ -148,3 +148,16 @@ def test_bidirectional_initial_state_goes_half_to_each_direction():
     np.testing.assert_allclose(got[1], got[3], rtol=1e-6)
     with pytest.raises(ValueError, match="as many states for the backward layer"):
         bidi(inp, initial_state=[h0, c0, h0])
+
+
+def test_global_average_pooling_1d_averages_unmasked_steps():
+    ids = keras.layers.Input((None,), dtype="int32")
+    embedded = keras.layers.Embedding(5, 3, mask_zero=True)(ids)
+    pooled = keras.layers.GlobalAveragePooling1D()(embedded)
+    assert getattr(pooled, "_keras_mask", None) is None
+    table = np.arange(15, dtype=np.float32).reshape(5, 3)
+    model = keras.Model(ids, pooled)
+    model.set_weights([table])
+    x = np.array([[1, 2, 0, 0], [3, 3, 4, 1]], np.int32)
+    want = np.stack([table[[1, 2]].mean(0), table[[3, 3, 4, 1]].mean(0)])
+    np.testing.assert_allclose(model.predict(x), want, rtol=1e-6)
