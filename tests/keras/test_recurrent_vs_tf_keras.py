@@ -161,3 +161,18 @@ def test_global_average_pooling_1d_averages_unmasked_steps():
     x = np.array([[1, 2, 0, 0], [3, 3, 4, 1]], np.int32)
     want = np.stack([table[[1, 2]].mean(0), table[[3, 3, 4, 1]].mean(0)])
     np.testing.assert_allclose(model.predict(x), want, rtol=1e-6)
+
+
+def test_merge_layers_combine_masks():
+    a, b = keras.layers.Input((None, 2)), keras.layers.Input((None, 2))
+    masked_a, masked_b = keras.layers.Masking()(a), keras.layers.Masking()(b)
+    added = keras.layers.Add()([masked_a, masked_b])
+    joined = keras.layers.Concatenate()([masked_a, b])
+    x = np.ones((1, 3, 2), np.float32)
+    xa, xb = x.copy(), x.copy()
+    xa[0, 2] = 0
+    xb[0, 0] = 0
+    got = K.get_session().run([added._keras_mask, joined._keras_mask], {a: xa, b: xb})
+    np.testing.assert_array_equal(got[0], [[False, True, False]])
+    np.testing.assert_array_equal(got[1], [[True, True, False]])
+    assert keras.layers.Add()([a, b])._keras_mask is None
