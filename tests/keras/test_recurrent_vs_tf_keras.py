@@ -176,3 +176,17 @@ def test_merge_layers_combine_masks():
     np.testing.assert_array_equal(got[0], [[False, True, False]])
     np.testing.assert_array_equal(got[1], [[True, True, False]])
     assert keras.layers.Add()([a, b])._keras_mask is None
+
+
+def test_lambda_masks_as_keras_2():
+    inp = keras.layers.Input((None, 2))
+    masked = keras.layers.Masking()(inp)
+    dropped = keras.layers.Lambda(lambda x: x * 2.0)(masked)
+    assert dropped._keras_mask is None  # no `mask=`: the mask stops here
+    kept = keras.layers.Lambda(lambda x: x * 2.0, mask=lambda inputs, mask: mask)(masked)
+    counted = keras.layers.Lambda(lambda x, mask: tf.reduce_sum(tf.cast(mask, "float32"), 1))(masked)
+    x = np.ones((2, 3, 2), np.float32)
+    x[1, 1:] = 0
+    got = K.get_session().run([kept._keras_mask, counted], {inp: x})
+    np.testing.assert_array_equal(got[0], [[True, True, True], [True, False, False]])
+    np.testing.assert_array_equal(got[1], [3.0, 1.0])
