@@ -190,3 +190,41 @@ def test_lambda_masks_as_keras_2():
     got = K.get_session().run([kept._keras_mask, counted], {inp: x})
     np.testing.assert_array_equal(got[0], [[True, True, True], [True, False, False]])
     np.testing.assert_array_equal(got[1], [3.0, 1.0])
+
+
+class _MinimalCell(keras.layers.Layer):
+    """Keras 2's documented custom cell: h = x W + tanh(h_prev U)."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.state_size = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), initializer="uniform")
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, self.units),
+                                                initializer="uniform")
+        self.built = True
+
+    def call(self, inputs, states):
+        output = K.dot(inputs, self.kernel) + tf.tanh(K.dot(states[0], self.recurrent_kernel))
+        return output, [output]
+
+
+def test_rnn_runs_a_custom_cell_with_masking():
+    inp = keras.layers.Input((None, 3))
+    layer = keras.layers.RNN(_MinimalCell(2), return_sequences=True)
+    out = layer(keras.layers.Masking()(inp))
+    rng = np.random.RandomState(6)
+    kernel, recurrent = rng.standard_normal((3, 2)), rng.standard_normal((2, 2))
+    layer.set_weights([kernel, recurrent])
+    x = rng.standard_normal((2, 4, 3)).astype(np.float32)
+    x[1, 2:] = 0
+    h, want = np.zeros((2, 2)), []
+    for t in range(4):
+        new = x[:, t] @ kernel + np.tanh(h @ recurrent)
+        keep = (x[:, t] != 0).any(-1)[:, None]
+        output = np.where(keep, new, want[-1] if want else 0.0)
+        h = np.where(keep, new, h)
+        want.append(output)
+    np.testing.assert_allclose(K.get_session().run(out, {inp: x}), np.stack(want, 1), rtol=1e-5, atol=1e-6)

@@ -278,6 +278,26 @@ class RNN(Layer):
     def losses(self) -> list[Any]:
         return self.cell.losses + list(self._losses)
 
+    def _state_sizes(self) -> list[int]:
+        """The cell's state sizes as a list (a custom cell may give one int)."""
+        size = self.cell.state_size
+        return [int(s) for s in size] if isinstance(size, (list, tuple)) else [int(size)]
+
+    def _step_function(self, inputs: Any, states: list[Any], training: Any) -> Any:
+        """The built-in cells' `step` (after drawing this call's dropout masks), or a custom Keras
+        cell's `call(inputs, states)` returning `(output, new_states)`."""
+        if isinstance(self.cell, _Cell):
+            self.cell.make_dropout_masks(inputs[:, 0], states[0], training)
+            return self.cell.step
+        import inspect
+        takes_training = "training" in inspect.signature(self.cell.call).parameters
+
+        def step(x: Any, step_states: list[Any]) -> tuple[Any, list[Any]]:
+            kwargs = {"training": training} if takes_training and training is not None else {}
+            output, new_states = self.cell.call(x, list(step_states), **kwargs)
+            return output, list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+        return step
+
     def _check_input(self, inputs: list[Any]) -> None:
         super()._check_input(inputs[:1])
 
@@ -294,7 +314,7 @@ class RNN(Layer):
                                  "Specify the batch size of your input tensors (`batch_input_shape` or "
                                  "`batch_size` on the first layer, `batch_shape` on an Input).")
             self.states = [_tf.Variable(np.zeros((batch, size), K.floatx()), trainable=False,
-                                        name=f"state_{i}") for i, size in enumerate(self.cell.state_size)]
+                                        name=f"state_{i}") for i, size in enumerate(self._state_sizes())]
             K.get_session()
         self.built = True
 
@@ -327,20 +347,20 @@ class RNN(Layer):
             mask = mask[0]
         output_mask = mask if self.return_sequences else None
         if self.return_state:
-            return [output_mask] + [None] * len(self.cell.state_size)
+            return [output_mask] + [None] * len(self._state_sizes())
         return output_mask
 
     def _initial_states(self, inputs: Any, initial_state: Any) -> list[Any]:
         if initial_state is not None:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
-            if len(states) != len(self.cell.state_size):
-                raise ValueError(f"Layer {self.name} expects {len(self.cell.state_size)} states, but it "
+            if len(states) != len(self._state_sizes()):
+                raise ValueError(f"Layer {self.name} expects {len(self._state_sizes())} states, but it "
                                  f"received {len(states)} initial states.")
             return states
         if self.stateful:
             return [_tf.identity(v) for v in self.states]
         zeros = _tf.zeros_like(inputs[:, 0, :1])  # (batch, 1): the batch size of the data
-        return [_tf.tile(zeros, [1, size]) for size in self.cell.state_size]
+        return [_tf.tile(zeros, [1, size]) for size in self._state_sizes()]
 
     def call(self, inputs: Any, mask: Any = None, training: Any = None, initial_state: Any = None) -> Any:
         if isinstance(inputs, (list, tuple)):
@@ -348,13 +368,14 @@ class RNN(Layer):
         if isinstance(mask, list):
             mask = mask[0]
         states = self._initial_states(inputs, initial_state)
-        self.cell.make_dropout_masks(inputs[:, 0], states[0], training)
+        step = self._step_function(inputs, states, training)
         try:
-            last, outputs, states = rnn(self.cell.step, inputs, states, go_backwards=self.go_backwards,
+            last, outputs, states = rnn(step, inputs, states, go_backwards=self.go_backwards,
                                         mask=mask, unroll=self.unroll,
                                         zero_output_for_mask=self.zero_output_for_mask)
         finally:
-            self.cell._dropout_masks = (None, None)
+            if isinstance(self.cell, _Cell):
+                self.cell._dropout_masks = (None, None)
         result = outputs if self.return_sequences else last
         if self.stateful:
             # Keras 2 runs the state updates with every train/test/predict step: tie them to the output.
