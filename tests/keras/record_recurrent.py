@@ -40,6 +40,7 @@ def main() -> None:
         inp, outputs = build(keras)
         outputs = outputs if isinstance(outputs, list) else [outputs]
         model = keras.Model(inp, outputs)
+        out[f"{name}/weight_names"] = np.array([w.name for w in model.weights])
         rng = case_rng(name)
         model.set_weights(case_weights(rng, [tuple(w.shape.as_list()) for w in model.weights]))
         lengths = [None, 3] if "free_time" in name else [None]

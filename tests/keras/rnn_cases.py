@@ -40,6 +40,12 @@ def _bidirectional(merge_mode, return_sequences: bool, return_state: bool = Fals
     return build
 
 
+def _stacked(keras):
+    inp = keras.layers.Input((None, FEATURES))
+    cells = [keras.layers.LSTMCell(4), keras.layers.GRUCell(2)]
+    return inp, keras.layers.RNN(cells, return_sequences=True)(keras.layers.Masking()(inp))
+
+
 def _embedding_gru(keras):
     inp = keras.layers.Input((None,), dtype="int32")
     emb = keras.layers.Embedding(7, 3, mask_zero=True)(inp)
@@ -66,6 +72,7 @@ RNN_CASES = {
     "bidirectional_concat_seq_state": _bidirectional("concat", True, return_state=True),
     "bidirectional_none_last_state": _bidirectional(None, False, return_state=True),
     "embedding_mask_gru": _embedding_gru,
+    "stacked_lstm_gru_masked": _stacked,
 }
 
 

@@ -21,6 +21,7 @@ def test_recurrent_case_matches_tf_keras(name):
     inp, outputs = RNN_CASES[name](keras)
     outputs = outputs if isinstance(outputs, list) else [outputs]
     model = keras.Model(inp, outputs)
+    assert [w.name for w in model.weights] == list(REFERENCE[f"{name}/weight_names"])
     rng = case_rng(name)
     model.set_weights(case_weights(rng, [tuple(w.shape.as_list()) for w in model.weights]))
     keys = [name, f"{name}@3"] if "free_time" in name else [name]
@@ -228,3 +229,18 @@ def test_rnn_runs_a_custom_cell_with_masking():
         h = np.where(keep, new, h)
         want.append(output)
     np.testing.assert_allclose(K.get_session().run(out, {inp: x}), np.stack(want, 1), rtol=1e-5, atol=1e-6)
+
+
+def test_stacked_cells_save_load_and_train_with_dropout(tmp_path):
+    cells = [keras.layers.LSTMCell(3, dropout=0.2, recurrent_dropout=0.2), keras.layers.SimpleRNNCell(2)]
+    model = keras.Sequential([keras.layers.RNN(cells, input_shape=(None, 2)), keras.layers.Dense(1)])
+    assert model.layers[0].get_config()["cell"]["class_name"] == "StackedRNNCells"
+    rng = np.random.RandomState(8)
+    x = rng.standard_normal((16, 5, 2)).astype(np.float32)
+    model.compile("sgd", "mse")
+    model.fit(x, x[:, :, :1].sum(1), epochs=1, batch_size=8, verbose=0)
+    expected = model.predict(x)
+    path = str(tmp_path / "stacked.h5")
+    model.save(path)
+    K.clear_session()
+    np.testing.assert_allclose(keras.models.load_model(path).predict(x), expected, rtol=1e-6)

@@ -64,7 +64,16 @@ from graphflow.keras.layers.pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
-from graphflow.keras.layers.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell
+from graphflow.keras.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+)
 from graphflow.keras.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from graphflow.keras.layers.wrappers import Bidirectional, TimeDistributed
 from graphflow.keras.utils.generic_utils import deserialize_keras_object

@@ -21,8 +21,9 @@ from graphflow.keras.backend_rnn import rnn
 from graphflow.keras.engine.base_layer import InputSpec, Layer, to_snake_case
 from graphflow.keras.layers._config import ser_regularizer
 from graphflow.keras.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, _Cell
+from graphflow.keras.layers.recurrent_stacked import StackedRNNCells, cell_step, state_sizes
 
-__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell"]
+__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell", "StackedRNNCells"]
 
 
 class RNN(Layer):
@@ -48,7 +49,7 @@ class RNN(Layer):
         kwargs.pop("time_major", None)
         self.zero_output_for_mask = bool(kwargs.pop("zero_output_for_mask", False))
         super().__init__(**kwargs)
-        self.cell = cell
+        self.cell = StackedRNNCells(list(cell)) if isinstance(cell, (list, tuple)) else cell
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards = go_backwards
         self.stateful = stateful
@@ -74,24 +75,23 @@ class RNN(Layer):
         return self.cell.losses + list(self._losses)
 
     def _state_sizes(self) -> list[int]:
-        """The cell's state sizes as a list (a custom cell may give one int)."""
-        size = self.cell.state_size
-        return [int(s) for s in size] if isinstance(size, (list, tuple)) else [int(size)]
+        """The cell's state sizes as a flat list (a custom cell may give one int)."""
+        return state_sizes(self.cell)
 
     def _step_function(self, inputs: Any, states: list[Any], training: Any) -> Any:
-        """The built-in cells' `step` (after drawing this call's dropout masks), or a custom Keras
-        cell's `call(inputs, states)` returning `(output, new_states)`."""
+        """The cell's step, after drawing this call's dropout masks (built-in cells)."""
+        if isinstance(self.cell, StackedRNNCells):
+            self.cell.make_dropout_masks(inputs[:, 0], states, training)
+            return self.cell.stepper(training)
         if isinstance(self.cell, _Cell):
             self.cell.make_dropout_masks(inputs[:, 0], states[0], training)
-            return self.cell.step
-        import inspect
-        takes_training = "training" in inspect.signature(self.cell.call).parameters
+        return cell_step(self.cell, training)
 
-        def step(x: Any, step_states: list[Any]) -> tuple[Any, list[Any]]:
-            kwargs = {"training": training} if takes_training and training is not None else {}
-            output, new_states = self.cell.call(x, list(step_states), **kwargs)
-            return output, list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
-        return step
+    def _clear_dropout_masks(self) -> None:
+        if isinstance(self.cell, StackedRNNCells):
+            self.cell.clear_dropout_masks()
+        elif isinstance(self.cell, _Cell):
+            self.cell._dropout_masks = (None, None)
 
     def _check_input(self, inputs: list[Any]) -> None:
         super()._check_input(inputs[:1])
@@ -169,8 +169,7 @@ class RNN(Layer):
                                         mask=mask, unroll=self.unroll,
                                         zero_output_for_mask=self.zero_output_for_mask)
         finally:
-            if isinstance(self.cell, _Cell):
-                self.cell._dropout_masks = (None, None)
+            self._clear_dropout_masks()
         result = outputs if self.return_sequences else last
         if self.stateful:
             # Keras 2 runs the state updates with every train/test/predict step: tie them to the output.
