@@ -31,6 +31,7 @@ def main() -> None:
         case_rng,
         case_weights,
         masked_loss_model,
+        saved_model,
         stateful_model,
     )
     out: dict[str, np.ndarray] = {}
@@ -88,6 +89,15 @@ def main() -> None:
     model.train_on_batch(x, y)
     for i, w in enumerate(model.get_weights()):
         out[f"masked_loss/after{i}"] = w
+
+    tf.reset_default_graph()
+    keras.backend.clear_session()
+    model = saved_model(keras)
+    rng = case_rng("saved")
+    model.set_weights(case_weights(rng, [tuple(w.shape.as_list()) for w in model.weights]))
+    x = case_input("saved", rng)
+    model.save(str(DATA / "tf_keras_recurrent.h5"))
+    out["saved/x"], out["saved/y"] = x, model.predict(x)
     np.savez(DATA / "recurrent.npz", **out)
     print(f"recorded {len(out)} arrays into {DATA / 'recurrent.npz'}")
 

@@ -108,3 +108,13 @@ def masked_loss_model(keras):
     inp = keras.layers.Input((None, FEATURES))
     seq = keras.layers.LSTM(3, return_sequences=True)(keras.layers.Masking()(inp))
     return keras.Model(inp, keras.layers.TimeDistributed(keras.layers.Dense(2))(seq))
+
+
+def saved_model(keras):
+    """Saved by tf_keras (model.save) and loaded by graphflow: masking, a Bidirectional LSTM with
+    dropout, a GRU and a Dense head."""
+    inp = keras.layers.Input((None, FEATURES))
+    x = keras.layers.Masking()(inp)
+    x = keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True, recurrent_dropout=0.1))(x)
+    x = keras.layers.GRU(2, go_backwards=True)(x)
+    return keras.Model(inp, keras.layers.Dense(1)(x))

@@ -244,3 +244,9 @@ def test_stacked_cells_save_load_and_train_with_dropout(tmp_path):
     model.save(path)
     K.clear_session()
     np.testing.assert_allclose(keras.models.load_model(path).predict(x), expected, rtol=1e-6)
+
+
+def test_loads_a_recurrent_model_saved_by_tf_keras():
+    path = Path(__file__).parent / "data" / "tf_keras_recurrent.h5"
+    model = keras.models.load_model(str(path), compile=False)
+    np.testing.assert_allclose(model.predict(REFERENCE["saved/x"]), REFERENCE["saved/y"], rtol=1e-4, atol=1e-5)
