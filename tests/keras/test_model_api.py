@@ -293,3 +293,25 @@ def test_tf_keras_json_rebuilds():
         assert model.count_params() == entry["params"], name
         assert [w.name for w in model.weights] == entry["weights"], name
     assert model.get_layer("o").units == 2
+
+
+def test_layers_returning_their_input_get_an_identity_copy():
+    # Dropout(0.0), Activation('linear') and an identity Lambda return their input tensor; Keras 2
+    # copies it so each layer gets its own node (before, Sequential.add recursed forever)
+    model = keras.Sequential([keras.layers.Dense(3, input_shape=(2,), kernel_initializer="ones"),
+                              keras.layers.Dropout(0.0), keras.layers.Activation("linear"),
+                              keras.layers.Lambda(lambda t: t),
+                              keras.layers.Dense(1, kernel_initializer="ones")])
+    assert [layer.__class__.__name__ for layer in model.layers] == [
+        "Dense", "Dropout", "Activation", "Lambda", "Dense"]
+    dropout_out = model.layers[1].output
+    assert dropout_out is not model.layers[0].output
+    assert dropout_out.op.type == "Identity" and dropout_out.op.name.startswith("dropout/")
+    assert dropout_out._keras_history[0] is model.layers[1]
+    assert model.layers[0].output._keras_history[0] is model.layers[0]
+    x = np.array([[1.0, 2.0], [0.5, -1.0]], np.float32)
+    np.testing.assert_allclose(model.predict(x), [[9.0], [-1.5]], rtol=1e-6)
+    a = keras.Input((2,))
+    passed = keras.layers.Lambda(lambda t: [t, t * 2.0])(a)
+    assert passed[0] is not a and passed[0].op.type == "Identity" and passed[1].op.type == "Mul"
+    assert keras.Model(a, passed).predict(x[:1])[1].tolist() == [[2.0, 4.0]]
