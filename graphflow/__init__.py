@@ -29,4 +29,11 @@ def __getattr__(name: str):  # noqa: ANN202
         import importlib
 
         return importlib.import_module("graphflow.keras")
+    # TF1 also exports the summary protos at the top level (`tf.Summary(value=[tf.Summary.Value(
+    # tag=..., simple_value=...)])` is how tutorials log a Python number); they come from the
+    # optional tensorboard package, so they load on first use like tf.summary's
+    if name in ("Summary", "SummaryMetadata", "Event", "SessionLog"):
+        from graphflow import summary
+
+        return getattr(summary, name)
     raise AttributeError(f"module 'graphflow' has no attribute {name!r}")

@@ -78,7 +78,17 @@ def _reduction(fn: Any) -> Any:
 
 
 sum = _reduction(_tf.reduce_sum)  # noqa: A001
-mean = _reduction(_tf.reduce_mean)
+
+
+def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """`reduce_mean` over `axis` (all axes when None); a bool `x` is cast to `floatx()` first, as
+    Keras 2's backend does (`K.mean(K.equal(a, b))` is the usual accuracy)."""
+    x = _tf.convert_to_tensor(x)
+    if x.dtype.base_dtype == _tf.bool:
+        x = _tf.cast(x, floatx())
+    return _tf.reduce_mean(x, axis=axis, keepdims=keepdims)
+
+
 max = _reduction(_tf.reduce_max)  # noqa: A001
 min = _reduction(_tf.reduce_min)  # noqa: A001
 prod = _reduction(_tf.reduce_prod)

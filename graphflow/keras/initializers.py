@@ -137,3 +137,34 @@ class Orthogonal(Initializer):
 
 orthogonal = Orthogonal
 _BY_NAME.update(Orthogonal=Orthogonal, orthogonal=Orthogonal)
+
+
+class Identity(Initializer):
+    """`gain` times the identity matrix (Keras 2's `Identity`; IRNN recurrent kernels).
+
+    Args:
+        gain: the multiplier of the identity.
+
+    Raises:
+        ValueError: on a shape that is not 2-D (a non-square matrix gets ones on its diagonal).
+    """
+
+    def __init__(self, gain: float = 1.0, dtype: Any = None) -> None:
+        super().__init__(dtype or "float32")
+        self.gain = float(gain)
+
+    def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Any:
+        import numpy as np
+
+        import graphflow as _tf
+        dims = [int(d) for d in shape]
+        if len(dims) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices.")
+        return _tf.constant(self.gain * np.eye(*dims), dtype=self._dtype(dtype))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"gain": self.gain}
+
+
+identity = Identity
+_BY_NAME.update(Identity=Identity, identity=Identity)

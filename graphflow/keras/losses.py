@@ -186,7 +186,9 @@ def reduce_weighted_loss(values: Any, sample_weight: Any = None, reduction: str 
     """
     if sample_weight is not None:
         weight = _tf.cast(sample_weight, values.dtype)
-        if weight.shape.ndims is not None and values.shape.ndims is not None:
+        # a custom loss that already reduced to a scalar (`K.mean(...)` over everything) is
+        # broadcast against the per-sample weights, as Keras 2 does, rather than squeezed into
+        if weight.shape.ndims is not None and values.shape.ndims not in (None, 0):
             while weight.shape.ndims > values.shape.ndims:
                 weight = _tf.squeeze(weight, [-1])
             while weight.shape.ndims < values.shape.ndims:

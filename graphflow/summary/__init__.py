@@ -22,6 +22,7 @@ __all__ = ["FileWriter", "FileWriterCache", "audio", "histogram", "image", "merg
 # TF1's tf.summary also exports the protos; loaded on first access so that importing graphflow
 # never imports tensorboard
 _PROTO_NAMES = {"Summary": "summary_pb2", "SummaryDescription": "summary_pb2",
+                "SummaryMetadata": "summary_pb2",
                 "Event": "event_pb2", "SessionLog": "event_pb2", "TaggedRunMetadata": "event_pb2"}
 
 

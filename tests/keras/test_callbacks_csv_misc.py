@@ -59,3 +59,17 @@ def test_lambda_callback_calls_the_functions():
     assert seen == ["tb", ("eb", 0), ("be", 0), ("be", 1), ("ee", 0, 1.0),
                     ("eb", 1), ("be", 0), ("be", 1), ("ee", 1, 0.5), "te"]
     assert callback.custom_attribute == 3
+
+
+def test_lambda_callback_functions_get_logs_positionally():
+    # Keras 2's CallbackList passes logs positionally; lstm_text_generation.py defines
+    # `def on_epoch_end(epoch, _)` (a keyword `logs=` raised TypeError)
+    seen = []
+
+    def on_epoch_end(epoch, _):
+        seen.append((epoch, _["loss"]))
+
+    callback = LambdaCallback(on_epoch_end=on_epoch_end, on_train_begin=lambda _: seen.append("tb"),
+                              on_batch_end=lambda batch, _: seen.append(("be", batch)))
+    run_epochs([callback], [{"loss": 1.0}, {"loss": 0.5}], batches=1)
+    assert seen == ["tb", ("be", 0), (0, 1.0), ("be", 0), (1, 0.5)]

@@ -95,3 +95,42 @@ def test_unknown_names_raise_keras_2_errors():
         keras.metrics.get("accz")
     with pytest.raises(ValueError, match="Unknown optimizer: 'adamz'"):
         keras.optimizers.get("adamz")
+
+
+def test_custom_loss_reduced_to_a_scalar_trains_with_sample_weights():
+    # mnist_siamese.py's contrastive loss returns K.mean(...) over the batch: a scalar that the
+    # per-sample weights (all ones by default) broadcast against
+    a = keras.Input((2,))
+    model = keras.Model(a, keras.layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")(a))
+
+    def scalar_loss(y_true, y_pred):
+        return K.mean(K.square(y_true - y_pred))
+
+    model.compile(loss=scalar_loss, optimizer=keras.optimizers.SGD(0.0))
+    x = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0], [0.0, 0.0]], np.float32)
+    y = np.array([1.0, 0.0, 1.0, 3.0], np.float32)
+    expected = np.mean((x.sum(1) - y) ** 2)
+    np.testing.assert_allclose(model.evaluate(x, y, batch_size=4, verbose=0), expected, rtol=1e-6)
+    history = model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    np.testing.assert_allclose(history.history["loss"], [expected], rtol=1e-6)
+
+
+def test_model_with_only_add_loss_compiles_and_trains_without_targets():
+    # Keras 2's variational_autoencoder.py: vae.add_loss(vae_loss); vae.compile(optimizer='adam');
+    # vae.fit(x, epochs=..., validation_data=(x_test, None))
+    a = keras.Input((3,))
+    out = keras.layers.Dense(2, kernel_initializer="ones", bias_initializer="zeros")(a)
+    model = keras.Model(a, out)
+    model.add_loss(K.mean(K.square(out - 1.0)))
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    x = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]], np.float32)
+    expected = np.mean((np.repeat(x.sum(1, keepdims=True), 2, 1) - 1.0) ** 2)
+    np.testing.assert_allclose(model.evaluate(x, None, verbose=0), expected, rtol=1e-6)
+    history = model.fit(x, None, batch_size=2, epochs=2, verbose=0, validation_data=(x, None))
+    assert history.history["loss"][0] == pytest.approx(expected, rel=1e-6)
+    losses, val_losses = history.history["loss"], history.history["val_loss"]
+    assert losses[1] < expected and val_losses[1] < val_losses[0]
+    no_loss = keras.Model(a, out)
+    with pytest.raises(ValueError, match="no loss to optimize"):
+        no_loss.compile(optimizer="sgd")
+        no_loss.fit(x, x[:, :2], verbose=0)

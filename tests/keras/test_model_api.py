@@ -293,3 +293,49 @@ def test_tf_keras_json_rebuilds():
         assert model.count_params() == entry["params"], name
         assert [w.name for w in model.weights] == entry["weights"], name
     assert model.get_layer("o").units == 2
+
+
+def test_layers_returning_their_input_get_an_identity_copy():
+    # Dropout(0.0), Activation('linear') and an identity Lambda return their input tensor; Keras 2
+    # copies it so each layer gets its own node (before, Sequential.add recursed forever)
+    model = keras.Sequential([keras.layers.Dense(3, input_shape=(2,), kernel_initializer="ones"),
+                              keras.layers.Dropout(0.0), keras.layers.Activation("linear"),
+                              keras.layers.Lambda(lambda t: t),
+                              keras.layers.Dense(1, kernel_initializer="ones")])
+    assert [layer.__class__.__name__ for layer in model.layers] == [
+        "Dense", "Dropout", "Activation", "Lambda", "Dense"]
+    dropout_out = model.layers[1].output
+    assert dropout_out is not model.layers[0].output
+    assert dropout_out.op.type == "Identity" and dropout_out.op.name.startswith("dropout/")
+    assert dropout_out._keras_history[0] is model.layers[1]
+    assert model.layers[0].output._keras_history[0] is model.layers[0]
+    x = np.array([[1.0, 2.0], [0.5, -1.0]], np.float32)
+    np.testing.assert_allclose(model.predict(x), [[9.0], [-1.5]], rtol=1e-6)
+    a = keras.Input((2,))
+    passed = keras.layers.Lambda(lambda t: [t, t * 2.0])(a)
+    assert passed[0] is not a and passed[0].op.type == "Identity" and passed[1].op.type == "Mul"
+    assert keras.Model(a, passed).predict(x[:1])[1].tolist() == [[2.0, 4.0]]
+
+
+def test_backend_mean_casts_bool_like_keras_2():
+    # mnist_siamese.py's accuracy: K.mean(K.equal(y_true, K.cast(y_pred < 0.5, y_true.dtype)))
+    y_true = tf.constant([[1.0], [0.0], [1.0], [1.0]])
+    y_pred = tf.constant([[0.2], [0.7], [0.9], [0.1]])
+    accuracy = K.mean(K.equal(y_true, K.cast(y_pred < 0.5, y_true.dtype)))
+    per_row = K.mean(K.equal(y_true, y_true), axis=-1)
+    assert accuracy.dtype == tf.float32 and per_row.dtype == tf.float32
+    assert K.get_value(accuracy) == 0.75 and K.get_value(per_row).tolist() == [1.0] * 4
+    assert K.mean(tf.constant([1, 2], tf.int32)).dtype == tf.int32  # only bool is cast
+
+
+def test_identity_initializer_for_irnn():
+    init = keras.initializers.Identity(gain=0.5)
+    assert keras.initializers.get("identity").get_config() == {"gain": 1.0}
+    np.testing.assert_array_equal(K.get_value(init((3, 3))), 0.5 * np.eye(3))
+    np.testing.assert_array_equal(K.get_value(init((2, 3), dtype="float64")), 0.5 * np.eye(2, 3))
+    assert keras.initializers.serialize(init) == {"class_name": "Identity", "config": {"gain": 0.5}}
+    with pytest.raises(ValueError, match="only be used for 2D matrices"):
+        init((2, 2, 2))
+    layer = keras.layers.SimpleRNN(4, recurrent_initializer=keras.initializers.Identity(gain=1.0))
+    layer(keras.Input((5, 3)))
+    np.testing.assert_array_equal(K.get_value(layer.cell.recurrent_kernel), np.eye(4))

@@ -93,3 +93,16 @@ def test_graphflow_extras_reduce_the_loss(cls):
         session.run(updates)
     assert session.run(loss) < 0.8 * before
     assert K.get_value(opt.iterations) == 30 and len(opt.weights) > 1
+
+
+def test_standalone_keras_lowercase_aliases():
+    # Keras 2.2's examples write keras.optimizers.rmsprop(lr=0.0001, decay=1e-6)
+    names = ("sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam")
+    opts = keras.optimizers
+    classes = (opts.SGD, opts.RMSprop, opts.Adagrad, opts.Adadelta, opts.Adam, opts.Adamax, opts.Nadam)
+    assert [getattr(keras.optimizers, name) for name in names] == list(classes)
+    opt = keras.optimizers.rmsprop(lr=0.0001, decay=1e-6)
+    config = opt.get_config()
+    assert type(opt) is keras.optimizers.RMSprop and config["name"] == "RMSprop"
+    np.testing.assert_allclose([config["learning_rate"], config["decay"]], [1e-4, 1e-6], rtol=1e-6)
+    assert keras.optimizers.serialize(opt)["class_name"] == "RMSprop"

@@ -158,3 +158,18 @@ def test_add_run_metadata_is_listed_by_tag(graph, tmp_path):
     acc = accumulate(tmp_path)
     assert sorted(acc.Tags()["run_metadata"]) == ["plain", "step5"]
     assert acc.RunMetadata("step5").step_stats.dev_stats[0].device == "/cpu:0"
+
+
+def test_top_level_summary_protos_are_tf_summary_ones(graph, tmp_path):
+    # TF1 exports tf.Summary / tf.Event / tf.SessionLog / tf.SummaryMetadata at the top level;
+    # tutorials log Python numbers with tf.Summary(value=[tf.Summary.Value(...)])
+    assert tf.Summary is tf.summary.Summary and tf.Event is tf.summary.Event
+    assert tf.SessionLog is tf.summary.SessionLog
+    assert tf.SummaryMetadata(display_name="d").display_name == "d"
+    value = tf.Summary(value=[tf.Summary.Value(tag="epoch_acc", simple_value=0.75)])
+    with tf.summary.FileWriter(str(tmp_path)) as writer:
+        writer.add_summary(value, global_step=7)
+    (point,) = accumulate(tmp_path).Scalars("epoch_acc")
+    assert (point.step, point.value) == (7, 0.75)
+    with pytest.raises(AttributeError, match="no attribute 'Summaries'"):
+        tf.Summaries  # noqa: B018

@@ -56,11 +56,11 @@ class Callback:
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         """Called before each training batch; by default calls `on_batch_begin`."""
-        self.on_batch_begin(batch, logs=logs)
+        self.on_batch_begin(batch, logs)
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         """Called after each training batch; by default calls `on_batch_end`."""
-        self.on_batch_end(batch, logs=logs)
+        self.on_batch_end(batch, logs)
 
     def on_test_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         """Called before each batch of `evaluate` (and of fit's validation)."""
@@ -143,7 +143,9 @@ class CallbackList:
     def _call(self, hook: str, *args: Any, logs: dict | None = None) -> None:
         logs = {} if logs is None else logs
         for callback in self.callbacks:
-            getattr(callback, hook)(*args, logs=logs)
+            # positional, as Keras 2's CallbackList: LambdaCallback functions are often written
+            # `def on_epoch_end(epoch, _)`
+            getattr(callback, hook)(*args, logs)
 
     def on_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         """Calls every callback's `on_train_batch_begin`."""

@@ -42,6 +42,23 @@ def _shape_tuple(tensor: Any) -> tuple[int | None, ...]:
     return K.int_shape(tensor)
 
 
+def _copy_passed_through(outputs: Any, inputs: list[Any]) -> Any:
+    """`outputs` with every tensor that is one of `inputs` replaced by an identity copy.
+
+    A layer that returns its input unchanged (`Dropout(0.0)`, `Activation('linear')`, an identity
+    `Lambda`) would otherwise overwrite the input's `_keras_history` with its own node, which
+    makes the node its own parent; Keras 2 copies such outputs for the same reason.
+    """
+    ids = {id(x) for x in inputs}
+
+    def copy(tensor: Any) -> Any:
+        return _tf.identity(tensor) if id(tensor) in ids else tensor
+
+    if isinstance(outputs, (list, tuple)):
+        return type(outputs)(copy(x) for x in outputs)
+    return copy(outputs)
+
+
 class InputSpec:
     """What a layer accepts: `ndim`, `min_ndim`, `axes` ({axis: size})."""
 
@@ -308,7 +325,7 @@ class Layer:
             call_kwargs = dict(kwargs)
             if input_mask is not None and "mask" not in call_kwargs and self._call_accepts_mask():
                 call_kwargs["mask"] = input_mask
-            outputs = self.call(inputs, *args, **call_kwargs)
+            outputs = _copy_passed_through(self.call(inputs, *args, **call_kwargs), flat)
             output_mask = self.compute_mask(inputs, kwargs.get("mask", input_mask))
             if self.activity_regularizer is not None:
                 with graph.name_scope("ActivityRegularizer"):

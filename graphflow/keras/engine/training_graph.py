@@ -165,11 +165,13 @@ def build(model: Any) -> CompiledGraph:
                 output_losses.append(value)
                 term = value * weights[index] if weights[index] != 1.0 else value
                 total = term if total is None else total + term
-            if total is None:
-                raise ValueError("The model cannot be compiled because it has no loss to optimize.")
             penalties = model.losses
-            if penalties:
-                total = total + _tf.add_n([_tf.cast(p, total.dtype) for p in penalties])
+            if total is None and not penalties:
+                raise ValueError("The model cannot be compiled because it has no loss to optimize.")
+            if penalties:  # add_loss terms; alone they are the loss (Keras 2's VAE compiles without loss=)
+                dtype = K.floatx() if total is None else total.dtype
+                added = _tf.add_n([_tf.cast(p, dtype) for p in penalties])
+                total = added if total is None else total + added
         metrics_names = ["loss"]
         fetches = [total]
         stateful: list[Any] = []

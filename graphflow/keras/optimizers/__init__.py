@@ -12,6 +12,10 @@ from graphflow.keras.optimizers.rules import SGD, Adadelta, Adagrad, Adam, Adama
 from graphflow.keras.optimizers.wrapped import AdamW, Lookahead, RAdam, Ranger
 from graphflow.keras.utils.generic_utils import deserialize_keras_object
 
+# standalone Keras 2's lowercase aliases (`keras.optimizers.rmsprop(lr=1e-4, decay=1e-6)` in its
+# examples); not in the Keras config registry beyond what _CLASSES already maps
+sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam = SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam
+
 _CLASSES: dict[str, Any] = {c.__name__: c for c in (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam,
                                                     AdamW, RAdam, Ranger, Lookahead)}
 _CLASSES.update({name.lower(): cls for name, cls in list(_CLASSES.items())})
