@@ -20,6 +20,7 @@ import numpy as np
 
 if os.environ.get("TF1_IMPL", "graphflow") == "tf":
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # tf.layers needs tf_keras under TF 2.16+
     import tensorflow.compat.v1 as tf
 
     tf.disable_v2_behavior()

@@ -1,6 +1,7 @@
-"""Conv2D and its two backprops, the fast way: the input's sliding windows are a strided view
-(no copy) that one BLAS matrix product contracts with the filter; the input gradient is the
-adjoint (a product, then the windows added back, one strided add per kernel tap).
+"""Conv2D and its two backprops. The numpy references contract a strided view of the input's
+sliding windows with the filter (the input gradient adds one product per kernel tap back into
+its strided slice); the CPU kernels (`_conv_cpu`) pack windows with numba and multiply them with
+BLAS, the batch split over the cores.
 
 Attributes are TF1's: strides, padding ("SAME", "VALID" or "EXPLICIT" with
 explicit_paddings), data_format ("NHWC" or "NCHW") and dilations. The backprops are ops of
@@ -90,6 +91,38 @@ def conv2d_backprop_filter_nhwc(x: np.ndarray, fsizes, dy: np.ndarray, attrs) ->
     oh, ow, pads = win.out_and_pads(x.shape[1], x.shape[2])
     cols = windows(pad_nhwc(x, pads), win, oh, ow)
     return (cols.reshape(-1, kh * kw * c).T @ dy.reshape(-1, oc)).reshape(kh, kw, c, oc)
+
+
+def cpu_kernel_of(node, which: str):
+    """The `_conv_cpu` kernel `which` ("forward", "input", "filter") of a Conv2D-family node,
+    NCHW transposed at the boundary; None (the reference runs) for dtypes BLAS does not take."""
+    from ._conv_cpu import KERNEL_DTYPES, Scratch, conv2d, conv2d_filter_grad, conv2d_input_grad
+
+    dtype = node.out_specs[0].dtype.np
+    if dtype not in KERNEL_DTYPES:
+        return None
+    attrs, scratch = node.attrs, Scratch()
+
+    def nhwc(value):
+        return np.ascontiguousarray(to_nhwc(np.asarray(value, dtype), attrs))
+
+    if which == "forward":
+        def kernel(x, f):
+            f = np.asarray(f, dtype)
+            return from_nhwc(conv2d(nhwc(x), f, window_from_attrs(attrs, f.shape[:2]), scratch),
+                             attrs)
+    elif which == "input":
+        def kernel(sizes, f, dy):
+            f = np.asarray(f, dtype)
+            dims = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)
+            win = window_from_attrs(attrs, f.shape[:2])
+            return from_nhwc(conv2d_input_grad(dims, f, nhwc(dy), win, scratch), attrs)
+    else:
+        def kernel(x, sizes, dy):
+            shape = [int(v) for v in sizes]
+            win = window_from_attrs(attrs, shape[:2])
+            return conv2d_filter_grad(nhwc(x), shape, nhwc(dy), win, scratch)
+    return kernel
 
 
 class _ConvFamily(OpDef):
@@ -183,6 +216,9 @@ class Conv2D(_Conv2DFamily, ConvForward):
     def reference(self, attrs, x, f):
         return from_nhwc(conv2d_nhwc(to_nhwc(np.asarray(x), attrs), np.asarray(f), attrs), attrs)
 
+    def cpu_kernel(self, node):
+        return cpu_kernel_of(node, "forward")
+
 
 def conv_samples(rng):
     """Odd sizes, strides that do not divide, dilation, explicit padding, NCHW, batch 1,
@@ -215,6 +251,9 @@ class Conv2DBackpropInput(_Conv2DFamily, ConvInputGrad):
                                          attrs)
         return from_nhwc(out, attrs)
 
+    def cpu_kernel(self, node):
+        return cpu_kernel_of(node, "input")
+
     def samples(self, rng):
         return [backprop_sample(s, "input") for s in Conv2D().samples(rng)[:4]] + \
             [backprop_sample(Conv2D().samples(rng)[5], "input")]
@@ -232,6 +271,9 @@ class Conv2DBackpropFilter(_Conv2DFamily, ConvFilterGrad):
         return conv2d_backprop_filter_nhwc(to_nhwc(np.asarray(x), attrs),
                                            [int(v) for v in sizes],
                                            to_nhwc(np.asarray(dy), attrs), attrs)
+
+    def cpu_kernel(self, node):
+        return cpu_kernel_of(node, "filter")
 
     def samples(self, rng):
         return [backprop_sample(s, "filter") for s in Conv2D().samples(rng)[1:]]

@@ -1,8 +1,8 @@
 """DepthwiseConv2dNative and its two backprops: each input channel convolved with its own
 `channel_multiplier` filters (filter [kh, kw, C, M] -> output channels C * M, channel c * M + m).
 
-Same geometry and attributes as Conv2D; the windows are a strided view contracted with the
-filter by einsum (one pass, no Python loop over channels).
+Same geometry and attributes as Conv2D. The numpy references contract a strided view of the
+windows with the filter by einsum; the CPU kernels are direct numba loops (`_depthwise_cpu`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,37 @@ def _geometry(x_shape, f_shape, attrs):
     win = window_from_attrs(attrs, f_shape[:2])
     oh, ow, pads = win.out_and_pads(x_shape[1], x_shape[2])
     return win, oh, ow, pads
+
+
+def _cpu_kernel(node, which: str):
+    """The `_depthwise_cpu` kernel `which` ("forward", "input", "filter"), NCHW transposed at
+    the boundary; None (the reference runs) for dtypes other than float32 and float64."""
+    from ._depthwise_cpu import depthwise, depthwise_backprop_filter, depthwise_backprop_input
+
+    dtype = node.out_specs[0].dtype.np
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        return None
+    attrs = node.attrs
+
+    def nhwc(value):
+        return np.ascontiguousarray(to_nhwc(np.asarray(value, dtype), attrs))
+
+    if which == "forward":
+        def kernel(x, f):
+            f = np.asarray(f, dtype)
+            return from_nhwc(depthwise(nhwc(x), f, window_from_attrs(attrs, f.shape[:2])), attrs)
+    elif which == "input":
+        def kernel(sizes, f, dy):
+            f = np.asarray(f, dtype)
+            dims = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)
+            win = window_from_attrs(attrs, f.shape[:2])
+            return from_nhwc(depthwise_backprop_input(dims, f, nhwc(dy), win), attrs)
+    else:
+        def kernel(x, sizes, dy):
+            shape = [int(v) for v in sizes]
+            return depthwise_backprop_filter(nhwc(x), shape, nhwc(dy),
+                                             window_from_attrs(attrs, shape[:2]))
+    return kernel
 
 
 def depthwise_nhwc(x: np.ndarray, f: np.ndarray, attrs) -> np.ndarray:
@@ -58,6 +89,9 @@ class DepthwiseConv2dNative(_DepthwiseFamily, ConvForward):
         return from_nhwc(depthwise_nhwc(to_nhwc(np.asarray(x), attrs), np.asarray(f), attrs),
                          attrs)
 
+    def cpu_kernel(self, node):
+        return _cpu_kernel(node, "forward")
+
 
 @register
 class DepthwiseConv2dNativeBackpropInput(_DepthwiseFamily, ConvInputGrad):
@@ -76,6 +110,9 @@ class DepthwiseConv2dNativeBackpropInput(_DepthwiseFamily, ConvInputGrad):
         dxp = np.zeros((n, h + pads[0] + pads[1], w + pads[2] + pads[3], c), dy.dtype)
         add_windows(dxp, dcols, win)
         return from_nhwc(np.ascontiguousarray(unpad(dxp, pads)), attrs)
+
+    def cpu_kernel(self, node):
+        return _cpu_kernel(node, "input")
 
     def samples(self, rng):
         forward = DepthwiseConv2dNative()
@@ -97,6 +134,9 @@ class DepthwiseConv2dNativeBackpropFilter(_DepthwiseFamily, ConvFilterGrad):
         cols = windows(pad_nhwc(x, pads), win, oh, ow)
         dy5 = dy.reshape(x.shape[0], oh, ow, c, m)
         return np.einsum("nyxijc,nyxcm->ijcm", cols, dy5, optimize=True)
+
+    def cpu_kernel(self, node):
+        return _cpu_kernel(node, "filter")
 
     def samples(self, rng):
         forward = DepthwiseConv2dNative()

@@ -1,8 +1,9 @@
 """MaxPool, AvgPool and their gradients (TF1 semantics): SAME padding never wins a max and is
 not counted in an average; the max-pool gradient goes to the first maximum of each window.
 
-Every kernel loops over the kernel taps (kh * kw strided slices, whole-array numpy each), not
-over pixels.
+The numpy references loop over the kernel taps (kh * kw strided slices, whole-array numpy
+each), not over pixels; the CPU kernels are one-pass numba loops (`_pool_numba`), the batch
+split over the cores.
 """
 
 from __future__ import annotations
@@ -71,6 +72,55 @@ def max_pool_nhwc(x: np.ndarray, attrs) -> np.ndarray:
     return out
 
 
+def _cpu_kernel(node, which: str):
+    """The numba kernel `which` ("max", "max_grad", "avg", "avg_grad") for float32/float64
+    inputs, NCHW transposed at the boundary; None (the reference runs) for other dtypes."""
+    dtype = node.out_specs[0].dtype.np
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        return None
+    from . import _pool_numba as kernels
+    from ._cpu_workers import split_images
+
+    attrs = node.attrs
+
+    def nhwc(value):
+        return np.ascontiguousarray(to_nhwc(np.asarray(value, dtype), attrs))
+
+    def geometry(h, w):
+        win, oh, ow, pads = _geometry(attrs, h, w)
+        return (win.kh, win.kw, win.sh, win.sw, pads[0], pads[2]), oh, ow
+
+    def pooled(x):
+        n, h, w, c = x.shape
+        args, oh, ow = geometry(h, w)
+        out = np.empty((n, oh, ow, c), dtype)
+        run = kernels.max_pool if which == "max" else kernels.avg_pool
+        split_images(n, lambda worker, lo, hi: run(x, lo, hi, *args, out), out.size * args[0] * args[1])
+        return out
+
+    if which in ("max", "avg"):
+        return lambda x: from_nhwc(pooled(nhwc(x)), attrs)
+    if which == "max_grad":
+        def max_grad(x, y, dy):
+            x, dy = nhwc(x), nhwc(dy)
+            args, _, _ = geometry(x.shape[1], x.shape[2])
+            dx = np.empty_like(x)
+            split_images(x.shape[0], lambda worker, lo, hi: kernels.max_pool_grad(
+                x, dy, lo, hi, *args, dx), dy.size * args[0] * args[1])
+            return from_nhwc(dx, attrs)
+        return max_grad
+
+    def avg_grad(sizes, dy):
+        n, h, w, c = nhwc_dims(TensorShape([int(v) for v in sizes]), attrs)
+        dy = nhwc(dy)
+        args, _, _ = geometry(h, w)
+        dx = np.empty((n, h, w, c), dtype)
+        split_images(n, lambda worker, lo, hi: kernels.avg_pool_grad(dy, lo, hi, *args, dx),
+                     dy.size * args[0] * args[1])
+        return from_nhwc(dx, attrs)
+    return avg_grad
+
+
 def _counts(win, h, w, oh, ow, pads, dtype) -> np.ndarray:
     """How many real (non-padding) inputs each average covers, shaped [1, oh, ow, 1]."""
     ones = pad_nhwc(np.ones((1, h, w, 1), dtype), pads)
@@ -102,6 +152,9 @@ class MaxPool(OpDef):
 
     def reference(self, attrs, x):
         return from_nhwc(max_pool_nhwc(to_nhwc(np.asarray(x), attrs), attrs), attrs)
+
+    def cpu_kernel(self, node):
+        return _cpu_kernel(node, "max")
 
     def grad(self, op, dy):
         return [sibling(op, "MaxPoolGrad", [op.inputs[0], op.outputs[0], dy], _ATTRS)]
@@ -136,22 +189,7 @@ class MaxPoolGrad(OpDef):
         return from_nhwc(np.ascontiguousarray(unpad(dxp, pads)), attrs)
 
     def cpu_kernel(self, node):
-        """The numba kernel for float NHWC inputs (the reference otherwise)."""
-        if node.attrs.get("data_format") == "NCHW" or node.in_specs[0].dtype.np.kind != "f":
-            return None
-        from ._pool_numba import max_pool_grad_nhwc
-
-        attrs = node.attrs
-
-        def kernel(x, y, dy):
-            x, dy = np.asarray(x), np.ascontiguousarray(dy, x.dtype)
-            win, oh, ow, pads = _geometry(attrs, x.shape[1], x.shape[2])
-            xp = pad_nhwc(x, pads, _lowest(x.dtype))
-            dxp = np.zeros(xp.shape, x.dtype)
-            max_pool_grad_nhwc(xp, dy, win.kh, win.kw, win.sh, win.sw, dxp)
-            return np.ascontiguousarray(unpad(dxp, pads))
-
-        return kernel
+        return _cpu_kernel(node, "max_grad")
 
     def samples(self, rng):
         out = []
@@ -183,6 +221,9 @@ class AvgPool(OpDef):
         total = sum(xp[index] for index in _taps(win, oh, ow))
         return from_nhwc(total / _counts(win, h, w, oh, ow, pads, x.dtype), attrs)
 
+    def cpu_kernel(self, node):
+        return _cpu_kernel(node, "avg")
+
     def grad(self, op, dy):
         return [sibling(op, "AvgPoolGrad", [shape_of(op.inputs[0]), dy], _ATTRS)]
 
@@ -212,6 +253,9 @@ class AvgPoolGrad(OpDef):
         for index in _taps(win, oh, ow):
             dxp[index] += share
         return from_nhwc(np.ascontiguousarray(unpad(dxp, pads)), attrs)
+
+    def cpu_kernel(self, node):
+        return _cpu_kernel(node, "avg_grad")
 
     def grad(self, op, dz):
         return [None, sibling(op, "AvgPool", [dz], _ATTRS)]

@@ -1,0 +1,125 @@
+"""numba kernels that pack a convolution's windows for one BLAS product, and unpack its adjoint.
+
+`im2col` writes the windows of images [n0, n1) of an NHWC input into rows of a reused buffer
+(padding written as zeros, so the input is never padded first); `col2im` is its adjoint for the
+input gradient, written as a gather (every input pixel sums the window entries that saw it), so
+image ranges run on separate cores without races and the output needs no zeroing pass.
+Channels are innermost (contiguous, vectorized). One compile serves every shape and geometry
+(the geometry is arguments, not constants).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def im2col(x: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int,
+           top: int, left: int, oh: int, ow: int, cols: np.ndarray) -> None:  # pragma: no cover
+    """Row ((b - n0) * oh + oy) * ow + ox of `cols` <- the window of output (b, oy, ox), taps
+    row-major then channels (the order of a [kh, kw, C, OC] filter reshaped to 2-D)."""
+    _, h, w, c = x.shape
+    for r in range((n1 - n0) * oh):
+        b = n0 + r // oh
+        oy = r % oh
+        for ox in range(ow):
+            row = r * ow + ox
+            for i in range(kh):
+                y = oy * sh - top + i * dh
+                for j in range(kw):
+                    xx = ox * sw - left + j * dw
+                    col = (i * kw + j) * c
+                    if 0 <= y < h and 0 <= xx < w:
+                        for ch in range(c):
+                            cols[row, col + ch] = x[b, y, xx, ch]
+                    else:
+                        for ch in range(c):
+                            cols[row, col + ch] = 0
+
+
+@njit(cache=True, nogil=True)
+def col2im(dcols: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int, dh: int,
+           dw: int, top: int, left: int, oh: int, ow: int, dx: np.ndarray) -> None:  # pragma: no cover
+    """dx[b] for b in [n0, n1) <- the sum of the `dcols` entries (laid out as `im2col`'s) of every
+    window that covers each pixel; pixels no window covers get 0."""
+    _, h, w, c = dx.shape
+    for r in range((n1 - n0) * h):
+        local = r // h
+        b = n0 + local
+        y = r % h
+        for xx in range(w):
+            for ch in range(c):
+                dx[b, y, xx, ch] = 0
+            for i in range(kh):
+                ty = y + top - i * dh
+                if ty < 0 or ty % sh != 0 or ty // sh >= oh:
+                    continue
+                oy = ty // sh
+                for j in range(kw):
+                    tx = xx + left - j * dw
+                    if tx < 0 or tx % sw != 0 or tx // sw >= ow:
+                        continue
+                    row = (local * oh + oy) * ow + tx // sw
+                    col = (i * kw + j) * c
+                    for ch in range(c):
+                        dx[b, y, xx, ch] += dcols[row, col + ch]
+
+
+@njit(cache=True, nogil=True)
+def im2col_t(x: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int, dh: int,
+             dw: int, top: int, left: int, oh: int, ow: int,
+             cols_t: np.ndarray) -> None:  # pragma: no cover - compiled
+    """`im2col` transposed: column ((b - n0) * oh + oy) * ow + ox of `cols_t` [kh*kw*C, rows]
+    <- the window of output (b, oy, ox). For few channels: each tap and channel is then one
+    contiguous run of `ow` values per output row (a copy when the stride is 1), where `im2col`
+    writes C values at a time."""
+    _, h, w, c = x.shape
+    for b in range(n0, n1):
+        for oy in range(oh):
+            base = ((b - n0) * oh + oy) * ow
+            for i in range(kh):
+                y = oy * sh - top + i * dh
+                for j in range(kw):
+                    # the outputs whose tap (i, j) lands inside the row: ox in [lo, hi)
+                    shift = j * dw - left
+                    lo = min(ow, max(0, (-shift + sw - 1) // sw))
+                    hi = max(lo, min(ow, (w - 1 - shift) // sw + 1)) if w - 1 - shift >= 0 else lo
+                    for ch in range(c):
+                        row = (i * kw + j) * c + ch
+                        if y < 0 or y >= h:
+                            for ox in range(ow):
+                                cols_t[row, base + ox] = 0
+                            continue
+                        for ox in range(lo):
+                            cols_t[row, base + ox] = 0
+                        for ox in range(lo, hi):
+                            cols_t[row, base + ox] = x[b, y, ox * sw + shift, ch]
+                        for ox in range(hi, ow):
+                            cols_t[row, base + ox] = 0
+
+
+@njit(cache=True, nogil=True)
+def col2im_t(dcols_t: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int, dh: int,
+             dw: int, top: int, left: int, oh: int, ow: int,
+             dx: np.ndarray) -> None:  # pragma: no cover - compiled
+    """The adjoint of `im2col_t`: dx[b] for b in [n0, n1) <- the entries of `dcols_t`
+    [kh*kw*C, rows] added back where their windows read them. A scatter within each image (one
+    contiguous run of output pixels per tap, channel and output row)."""
+    _, h, w, c = dx.shape
+    for b in range(n0, n1):
+        dx[b] = 0
+        for oy in range(oh):
+            base = ((b - n0) * oh + oy) * ow
+            for i in range(kh):
+                y = oy * sh - top + i * dh
+                if y < 0 or y >= h:
+                    continue
+                for j in range(kw):
+                    shift = j * dw - left
+                    lo = min(ow, max(0, (-shift + sw - 1) // sw))
+                    hi = max(lo, min(ow, (w - 1 - shift) // sw + 1)) if w - 1 - shift >= 0 else lo
+                    for ch in range(c):
+                        row = (i * kw + j) * c + ch
+                        for ox in range(lo, hi):
+                            dx[b, y, ox * sw + shift, ch] += dcols_t[row, base + ox]

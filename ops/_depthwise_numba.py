@@ -1,0 +1,88 @@
+"""numba kernels of the depthwise convolution (channel multiplier 1; the op runs a multiplier M as
+M calls on strided channel views), NHWC, over images [n0, n1) so the batch splits over cores.
+
+Every loop nest keeps channels innermost: input, filter tap and output are contiguous along
+them, so each tap is one vectorized multiply-add over a row of channels. Taps that fall in the
+padding are skipped, so the input is never padded. The input gradient is a gather (each input
+pixel sums the outputs whose windows cover it), so no two images or rows write one place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def depthwise_forward(x: np.ndarray, f: np.ndarray, n0: int, n1: int, sh: int, sw: int, dh: int,
+                      dw: int, top: int, left: int, out: np.ndarray) -> None:  # pragma: no cover
+    """out[b, oy, ox, c] = sum over taps (i, j) of x[b, oy*sh-top+i*dh, ox*sw-left+j*dw, c] *
+    f[i, j, c], for b in [n0, n1); `f` is [kh, kw, C]."""
+    _, h, w, c = x.shape
+    kh, kw, _ = f.shape
+    _, oh, ow, _ = out.shape
+    for b in range(n0, n1):
+        for oy in range(oh):
+            for ox in range(ow):
+                for ch in range(c):
+                    out[b, oy, ox, ch] = 0
+                for i in range(kh):
+                    y = oy * sh - top + i * dh
+                    if y < 0 or y >= h:
+                        continue
+                    for j in range(kw):
+                        xx = ox * sw - left + j * dw
+                        if xx < 0 or xx >= w:
+                            continue
+                        for ch in range(c):
+                            out[b, oy, ox, ch] += x[b, y, xx, ch] * f[i, j, ch]
+
+
+@njit(cache=True, nogil=True)
+def depthwise_input_grad(dy: np.ndarray, f: np.ndarray, n0: int, n1: int, sh: int, sw: int,
+                         dh: int, dw: int, top: int, left: int,
+                         dx: np.ndarray) -> None:  # pragma: no cover
+    """dx[b] for b in [n0, n1): every input pixel gathers dy * f over the windows covering it."""
+    _, h, w, c = dx.shape
+    kh, kw, _ = f.shape
+    _, oh, ow, _ = dy.shape
+    for b in range(n0, n1):
+        for y in range(h):
+            for xx in range(w):
+                for ch in range(c):
+                    dx[b, y, xx, ch] = 0
+                for i in range(kh):
+                    ty = y + top - i * dh
+                    if ty < 0 or ty % sh != 0 or ty // sh >= oh:
+                        continue
+                    oy = ty // sh
+                    for j in range(kw):
+                        tx = xx + left - j * dw
+                        if tx < 0 or tx % sw != 0 or tx // sw >= ow:
+                            continue
+                        ox = tx // sw
+                        for ch in range(c):
+                            dx[b, y, xx, ch] += dy[b, oy, ox, ch] * f[i, j, ch]
+
+
+@njit(cache=True, nogil=True)
+def depthwise_filter_grad(x: np.ndarray, dy: np.ndarray, n0: int, n1: int, sh: int, sw: int,
+                          dh: int, dw: int, top: int, left: int,
+                          df: np.ndarray) -> None:  # pragma: no cover
+    """df[i, j, c] += the sum over images [n0, n1) and output pixels of x at tap (i, j) * dy."""
+    _, h, w, c = x.shape
+    kh, kw, _ = df.shape
+    _, oh, ow, _ = dy.shape
+    for b in range(n0, n1):
+        for oy in range(oh):
+            for ox in range(ow):
+                for i in range(kh):
+                    y = oy * sh - top + i * dh
+                    if y < 0 or y >= h:
+                        continue
+                    for j in range(kw):
+                        xx = ox * sw - left + j * dw
+                        if xx < 0 or xx >= w:
+                            continue
+                        for ch in range(c):
+                            df[i, j, ch] += x[b, y, xx, ch] * dy[b, oy, ox, ch]
