@@ -9,17 +9,21 @@ core's packed windows in its own cache.
 
 BLAS is set to one thread while such a split runs, and for kernels too small to split (waking
 BLAS's threads costs more than they save there); a counter, so that overlapping calls from two
-sessions restore the count once. Without threadpoolctl the work runs on the calling thread with
-BLAS threaded as usual.
+sessions restore the count once (`single_threaded_blas`, also used by small MatMuls). Without
+threadpoolctl numpy's OpenBLAS is toggled through its own functions (`_openblas_threads`), and
+the work runs on the calling thread.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
+
+from ._openblas_threads import numpy_openblas
 
 try:  # optional: without it kernels stay correct, on one thread plus BLAS's own threads
     from threadpoolctl import ThreadpoolController
@@ -39,6 +43,8 @@ def _blas_libraries() -> list[Any]:
         found = [] if ThreadpoolController is None else \
             ThreadpoolController().select(user_api="blas").lib_controllers
         _state["blas"] = [lib for lib in found if "numpy" in lib.filepath] or list(found)
+        if not _state["blas"]:  # no threadpoolctl: numpy's OpenBLAS through ctypes, if it is one
+            _state["blas"] = [lib for lib in [numpy_openblas()] if lib is not None]
     return _state["blas"]
 
 
@@ -58,6 +64,16 @@ def _leave_single_threaded_blas() -> None:
         if _state["active"] == 0:
             for lib, count in zip(_blas_libraries(), _state["saved"]):
                 lib.set_num_threads(count)
+
+
+@contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """BLAS on one thread inside the block (nested and concurrent blocks restore it once)."""
+    _enter_single_threaded_blas()
+    try:
+        yield
+    finally:
+        _leave_single_threaded_blas()
 
 
 #: Multiply-adds (or element visits) below which a kernel runs on the calling thread (about
