@@ -9,9 +9,9 @@ core's packed windows in its own cache.
 
 BLAS is set to one thread while such a split runs, and for kernels too small to split (waking
 BLAS's threads costs more than they save there); a counter, so that overlapping calls from two
-sessions restore the count once (`single_threaded_blas`, also used by small MatMuls). Without
-threadpoolctl numpy's OpenBLAS is toggled through its own functions (`_openblas_threads`), and
-the work runs on the calling thread.
+sessions restore the count once (`single_threaded_blas`, also used by small MatMuls). numpy's
+OpenBLAS is toggled through its own functions (`_openblas_threads`), other BLAS libraries
+through threadpoolctl; without threadpoolctl the work runs on the calling thread.
 """
 
 from __future__ import annotations
@@ -40,11 +40,13 @@ _state: dict[str, Any] = {"pool": None, "pid": None, "blas": None, "active": 0, 
 def _blas_libraries() -> list[Any]:
     """numpy's BLAS (all loaded BLAS libraries where none is recognizably numpy's)."""
     if _state["blas"] is None:
-        found = [] if ThreadpoolController is None else \
+        # numpy's OpenBLAS through its own functions first: a toggle costs half of
+        # threadpoolctl's (small MatMuls toggle twice per call); threadpoolctl for other BLAS
+        direct = numpy_openblas()
+        found = [] if ThreadpoolController is None or direct is not None else \
             ThreadpoolController().select(user_api="blas").lib_controllers
-        _state["blas"] = [lib for lib in found if "numpy" in lib.filepath] or list(found)
-        if not _state["blas"]:  # no threadpoolctl: numpy's OpenBLAS through ctypes, if it is one
-            _state["blas"] = [lib for lib in [numpy_openblas()] if lib is not None]
+        _state["blas"] = [direct] if direct is not None else \
+            [lib for lib in found if "numpy" in lib.filepath] or list(found)
     return _state["blas"]
 
 
