@@ -180,6 +180,23 @@ class Split(OpDef):
     def reference(self, attrs, x):
         return tuple(np.split(x, attrs["num_split"], attrs["axis"]))
 
+    def cpu_kernel(self, node):
+        n, axis = node.attrs["num_split"], node.attrs["axis"]
+        cached: dict[tuple[int, ...], tuple[tuple[slice, ...], ...]] = {}
+
+        def split(x):  # basic slices, made once per shape: np.split's Python costs 10x more
+            x = np.asarray(x)
+            pieces = cached.get(x.shape)
+            if pieces is None:
+                if not -x.ndim <= axis < x.ndim or x.shape[axis] % n:
+                    return self.reference(node.attrs, x)  # numpy's error names the problem
+                a, step = axis % x.ndim, x.shape[axis] // n
+                pieces = cached[x.shape] = tuple((slice(None),) * a + (slice(i * step, (i + 1) * step),)
+                                                 for i in range(n))
+            return tuple(x[p] for p in pieces)
+
+        return split
+
     def grad(self, op, *dys):
         from graphflow.api.indexing import concat
 
