@@ -249,6 +249,25 @@ class SplitV(OpDef):
             parts[parts.index(-1)] = x.shape[axis] - sum(p for p in parts if p != -1)
         return tuple(np.split(x, np.cumsum(parts)[:-1], axis))
 
+    def cpu_kernel(self, node):
+        axis = node.attrs["axis"]
+
+        def split_v(x, sizes):  # np.split's pieces as basic slices, without its Python overhead
+            x = np.asarray(x)
+            if not -x.ndim <= axis < x.ndim:
+                return self.reference(node.attrs, x, sizes)  # numpy's error names the axis
+            parts = [int(s) for s in sizes]
+            if -1 in parts:
+                parts[parts.index(-1)] = x.shape[axis] - sum(p for p in parts if p != -1)
+            lead, start, pieces = (slice(None),) * (axis % x.ndim), 0, []
+            for i, size in enumerate(parts):
+                stop = start + size if i < len(parts) - 1 else None
+                pieces.append(x[lead + (slice(start, stop),)])
+                start += size
+            return tuple(pieces)
+
+        return split_v
+
     def grad(self, op, *dys):
         from graphflow.api.indexing import concat
 
