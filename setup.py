@@ -25,6 +25,7 @@ setup(
         "numpy>=1.26,<2.5",  # numba-cuda 0.30 breaks on numpy 2.5 (np.row_stack), see FEASIBILITY
         "numba>=0.60",
         "networkx>=3.0",
+        "threadpoolctl>=3",  # conv/pool kernels run BLAS single-threaded on their own threads  # the scheduler's topological sort (graphflow.compiler.toposort)
         "scipy>=1.10",
         "graphviz>=0.20",
         "safetensors>=0.4",

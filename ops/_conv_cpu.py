@@ -112,7 +112,7 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.nd
                 cols = _packed(x, n0, n1, geometry, buffer[:(n1 - n0) * rows * k], k)
                 np.matmul(cols, filters, out=flat[n0 * rows:n1 * rows])
 
-    split_images(n, work, n * rows * k * oc)
+    split_images(n, work, n * rows * k * oc, _steps(0, n, rows * k, x.itemsize)[0])
     return out
 
 
@@ -127,22 +127,25 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
     pointwise, geometry = _pointwise(win, pads), _geometry(win, pads, oh, ow)
     pixels = x.reshape(-1, c)
 
-    def work(worker: int, lo: int, hi: int) -> np.ndarray:
+    totals: dict[int, np.ndarray] = {}  # one partial sum per worker
+
+    def work(worker: int, lo: int, hi: int) -> None:
+        if worker not in totals:
+            totals[worker] = np.zeros((k, oc), x.dtype)
+        total, part = totals[worker], np.empty((k, oc), x.dtype)
         if pointwise:
-            return pixels[lo * rows:hi * rows].T @ grads[lo * rows:hi * rows]
-        total = np.zeros((k, oc), x.dtype)
-        part = np.empty((k, oc), x.dtype)
+            total += pixels[lo * rows:hi * rows].T @ grads[lo * rows:hi * rows]
+            return
         step, ranges = _steps(lo, hi, rows * k, x.itemsize)
         with scratch.take(worker, step * rows * k, x.dtype) as buffer:
             for n0, n1 in ranges:
                 cols = _packed(x, n0, n1, geometry, buffer[:(n1 - n0) * rows * k], k)
                 np.matmul(cols.T, grads[n0 * rows:n1 * rows], out=part)
                 total += part
-        return total
 
-    parts = split_images(n, work, n * rows * k * oc)
-    total = parts[0]
-    for part in parts[1:]:
+    split_images(n, work, n * rows * k * oc, _steps(0, n, rows * k, x.itemsize)[0])
+    total = totals.pop(0) if 0 in totals else np.zeros((k, oc), x.dtype)
+    for part in totals.values():
         total += part
     return total.reshape(kh, kw, c, oc)
 
@@ -177,5 +180,5 @@ def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window,
                     np.matmul(grads[n0 * rows:n1 * rows], filters_t, out=dcols)
                     col2im(dcols, n0, n1, *geometry, dx)
 
-    split_images(n, work, n * rows * k * oc)
+    split_images(n, work, n * rows * k * oc, _steps(0, n, rows * k, dy.itemsize)[0])
     return dx

@@ -5,7 +5,8 @@ Why not numba's parallel loops around a multi-threaded BLAS product: on a machin
 the two runtimes' worker threads spin-wait for each other after every call (the product's and
 the packing loop's), and each hand-over can cost a scheduler time slice. One split per kernel
 call, with every core packing and multiplying its own images, hands over once and keeps each
-core's packed windows in its own cache.
+core's packed windows in its own cache; the calling thread works too, and never waits for a
+worker that has not started.
 
 BLAS is set to one thread while such a split runs, and for kernels too small to split (waking
 BLAS's threads costs more than they save there); a counter, so that overlapping calls from two
@@ -16,6 +17,7 @@ through threadpoolctl; without threadpoolctl the work runs on the calling thread
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable
@@ -94,32 +96,53 @@ def workers_for(n: int, cost: int) -> int:
     return max(1, min(WORKERS, n))
 
 
-def split_images(n: int, work: Callable[[int, int, int], Any], cost: int) -> list[Any]:
-    """Runs `work(worker, lo, hi)` over a split of images [0, n) into `workers_for(n, cost)`
-    contiguous ranges, one per core, and returns the results in order.
+def split_images(n: int, work: Callable[[int, int, int], None], cost: int,
+                 most: int | None = None) -> None:
+    """Runs `work(worker, lo, hi)` over ranges of images tiling [0, n) once each, at most `most`
+    images a range (default: a quarter of an even share), handed out in turn to the calling
+    thread (worker 0) and up to `workers_for(n, cost) - 1` pool threads. `worker` identifies the
+    thread, so per-worker scratch and partial sums need no locks.
+
+    Ranges are taken from a shared counter rather than dealt out in advance: on a busy machine a
+    pool thread may not run for a whole time slice, and the caller then does its ranges instead
+    of waiting for it (a range a worker has begun is waited for).
 
     Raises:
-        Exception: whatever a worker raised (the first, after every worker finished).
+        Exception: whatever `work` raised (after every started range finished).
     """
     parts = workers_for(n, cost)
     if parts == 1 and cost >= MIN_SPLIT_WORK:  # one large image: BLAS's threads share it
-        return [work(0, 0, n)]
+        work(0, 0, n)
+        return
     _enter_single_threaded_blas()  # small products too: BLAS's threads cost more than they save
     try:
         if parts == 1:
-            return [work(0, 0, n)]
-        bounds = [n * i // parts for i in range(parts + 1)]
+            work(0, 0, n)
+            return
+        size = max(1, min(most or n, -(-n // (4 * parts))))
+        ranges = [(lo, min(n, lo + size)) for lo in range(0, n, size)]
+        taken = itertools.count()  # next() on it is atomic under the GIL
+
+        def take_ranges(worker: int) -> None:
+            for index in iter(taken.__next__, None):
+                if index >= len(ranges):
+                    return
+                work(worker, *ranges[index])
+
         with _lock:  # a forked child has the pool object but not its threads: a new one
             if _state["pool"] is None or _state["pid"] != os.getpid():
                 _state["pool"] = ThreadPoolExecutor(WORKERS - 1, thread_name_prefix="graphflow-conv")
                 _state["pid"] = os.getpid()
             pool = _state["pool"]
-        futures = [pool.submit(work, i, bounds[i], bounds[i + 1]) for i in range(1, parts)]
+        futures = [pool.submit(take_ranges, worker) for worker in range(1, parts)]
         try:
-            first = work(0, bounds[0], bounds[1])  # the calling thread takes a share too
+            take_ranges(0)
         finally:
-            for future in futures:  # none outlives the single-threaded BLAS setting
-                future.exception()
-        return [first] + [f.result() for f in futures]
+            for future in futures:  # a worker that never started is dropped, one that did waited for
+                if not future.cancel():
+                    future.exception()
+        for future in futures:
+            if not future.cancelled():
+                future.result()
     finally:
         _leave_single_threaded_blas()

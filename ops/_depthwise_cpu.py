@@ -74,11 +74,16 @@ def depthwise_backprop_filter(x: np.ndarray, filter_shape, dy: np.ndarray,
     grads = dy.reshape(n, oh, ow, c, m)
     views = [grads.reshape(n, oh, ow, c) if m == 1 else grads[..., q] for q in range(m)]
 
-    def work(worker: int, lo: int, hi: int) -> np.ndarray:
-        partial = np.zeros((m, kh, kw, c), x.dtype)
-        for q in range(m):
-            depthwise_filter_grad(x, views[q], lo, hi, *geometry, partial[q])
-        return partial
+    totals: dict[int, np.ndarray] = {}  # one partial sum per worker, [M, kh, kw, C]
 
-    total = sum(split_images(n, work, dy.size * kh * kw))
+    def work(worker: int, lo: int, hi: int) -> None:
+        if worker not in totals:
+            totals[worker] = np.zeros((m, kh, kw, c), x.dtype)
+        for q in range(m):
+            depthwise_filter_grad(x, views[q], lo, hi, *geometry, totals[worker][q])
+
+    split_images(n, work, dy.size * kh * kw)
+    total = totals.pop(0) if 0 in totals else np.zeros((m, kh, kw, c), x.dtype)
+    for part in totals.values():
+        total += part
     return np.ascontiguousarray(np.moveaxis(total, 0, -1))

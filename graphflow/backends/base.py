@@ -46,6 +46,10 @@ class Backend(abc.ABC):
     #: Whether values live apart from the host: feeds and constants are uploaded, fetches
     #: downloaded. False: host arrays pass through unchanged (no call on the hot path).
     moves_values: ClassVar[bool] = False
+    #: Whether the session may compile plans general in the feeds' unknown dimensions (one
+    #: plan for every batch size, see graphflow.session.plan_cache): the backend's kernels
+    #: must all take shapes known only at run time. False: a plan per feed shape.
+    general_plans: ClassVar[bool] = False
 
     # ---- compile policy --------------------------------------------------------------------
     def fusable(self, node: Node) -> bool:

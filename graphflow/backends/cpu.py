@@ -34,12 +34,18 @@ class CpuBackend(Backend):
     """Kernels on the host, values as numpy arrays."""
 
     name = "cpu"
+    #: the generated loops check run-time shapes (cpu_fused), so plans general in the batch
+    #: size fuse too
+    fuses_unknown_dims = True
+    general_plans = True
 
     def fusable(self, node: Node) -> bool:
         return ELEMENTWISE[node.type].fuses_on_cpu
 
     def worth_fusing(self, members: list[Node]) -> bool:
         size = members[0].out_specs[0].shape.num_elements()
+        if size is None:  # a batch known at run time: assume it is not tiny
+            size = SMALL_SIZE
         if len(members) == 1:  # alone, only a row numpy runs in several passes gains
             return ELEMENTWISE[members[0].type].multipass and size >= SMALL_SIZE
         return len(members) > SMALL_GROUP or size >= SMALL_SIZE

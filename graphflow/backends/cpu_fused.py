@@ -8,6 +8,12 @@ Two loop shapes:
   * nested: some input broadcasts along some axes (a bias [K] against [N, K]); one loop per
     axis, and each input is indexed with 0 along its broadcast axes.
 
+A program of a plan general in the batch size has dimensions known only at run time (None):
+its loops are the same (they iterate over the outputs' run-time shape); the host wrapper reads
+the iteration shape from the inputs and checks each input against it per call, and hands the
+call to the rows' numpy references when a dimension of 1 broadcasts at run time (or shapes do
+not fit, which then fails with numpy's message).
+
 numba's `cache=True` needs a real file (exec'd source cannot be cached), so the source is
 written and imported by `graphflow.generated_source`: a second process loads the compiled
 machine code instead of compiling.
@@ -22,21 +28,32 @@ from typing import Any
 
 import numpy as np
 
-from graphflow.compiler.fused_op import Program, check_program, scalar_steps
+from graphflow.compiler.fused_op import FUSED, Program, check_program, is_dynamic, scalar_steps
 from graphflow.generated_source import load_generated
 
 _lock = threading.Lock()
 _kernels: dict[Program, Callable[..., Any]] = {}
 
 
+def _one_element(shape: tuple[int | None, ...]) -> bool:
+    return all(d == 1 for d in shape)
+
+
 def _is_flat(program: Program) -> bool:
-    return all(s == program.shape or int(np.prod(s)) == 1 for s in program.in_shapes)
+    return all(s == program.shape or _one_element(s) for s in program.in_shapes)
 
 
-def _index(in_shape: tuple[int, ...], shape: tuple[int, ...]) -> str:
+def _broadcasts(d: int | None, along: int | None) -> bool:
+    """Whether an input dimension `d` is broadcast along an iteration dimension `along`
+    (statically 1 where the iteration may be longer); otherwise it is read in full."""
+    return d == 1 and along != 1
+
+
+def _index(in_shape: tuple[int | None, ...], shape: tuple[int | None, ...]) -> str:
     """The subscript of an input of `in_shape` inside the nested loops over `shape`."""
     offset = len(shape) - len(in_shape)
-    parts = [f"i{offset + j}" if d == shape[offset + j] else "0" for j, d in enumerate(in_shape)]
+    parts = ["0" if _broadcasts(d, shape[offset + j]) else f"i{offset + j}"
+             for j, d in enumerate(in_shape)]
     return ", ".join(parts) if parts else "()"
 
 
@@ -54,7 +71,7 @@ def kernel_source(program: Program) -> str:
     loads: dict[int, str] = {}
     if flat:
         for k, s in enumerate(program.in_shapes):
-            if s != program.shape or int(np.prod(program.shape)) == 1:
+            if s != program.shape or _one_element(program.shape):
                 lines.append(f"    x{k} = a{k}[0]")  # one element: hoisted out of the loop
             else:
                 loads[k] = f"a{k}[i]"
@@ -63,7 +80,7 @@ def kernel_source(program: Program) -> str:
     else:
         rank = len(program.shape)
         for k, s in enumerate(program.in_shapes):
-            if int(np.prod(s)) == 1:
+            if _one_element(s):
                 lines.append(f"    x{k} = a{k}[{', '.join(['0'] * len(s)) or '()'}]")
             else:
                 loads[k] = f"a{k}[{_index(s, program.shape)}]"
@@ -79,14 +96,53 @@ def kernel_source(program: Program) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _runtime_shape(program: Program) -> tuple[str, list[str]]:
+    """For a dynamic program: the expression of the iteration shape at run time, and a
+    condition per input that its run-time shape is the one the kernel indexes (each dimension
+    read in full equal to the iteration's, broadcast ones statically 1). Built from integers
+    and input numbers only."""
+    rank = len(program.shape)
+    axes = []
+    for axis, d in enumerate(program.shape):
+        if d is not None:
+            axes.append(str(int(d)))
+            continue
+        for k, s in enumerate(program.in_shapes):  # an input read in full along the axis
+            j = axis - (rank - len(s))
+            if j >= 0 and not _broadcasts(s[j], d):
+                axes.append(f"x{k}.shape[{j}]")
+                break
+        else:  # pragma: no cover - shape inference makes an unknown dimension come from an input
+            raise TypeError(f"no input of fused program {program!r} sets dimension {axis}")
+    checks = []
+    for k, s in enumerate(program.in_shapes):
+        offset = rank - len(s)
+        dims = ["1" if _broadcasts(d, program.shape[offset + j]) else f"shape[{offset + j}]"
+                for j, d in enumerate(s)]
+        checks.append(f"x{k}.shape != ({', '.join(dims)}{',' if len(dims) == 1 else ''})")
+    return f"({', '.join(axes)}{',' if rank == 1 else ''})", checks
+
+
 def _host_wrapper(program: Program, kernel: Any) -> Callable[..., Any]:
     """A generated Python function: allocates outputs, shapes inputs, calls the kernel. Values
     (the shape, dtypes, the kernel) reach it through its namespace, never as text."""
     check_program(program)
     n_in, n_out = len(program.in_shapes), len(program.outputs)
     flat = _is_flat(program)
-    size = int(np.prod(program.shape))
+    dynamic = is_dynamic(program)
+    size = "size" if dynamic else int(np.prod(program.shape))
     ins = [f"x{k}" for k in range(n_in)]
+    prologue = []
+    if dynamic:
+        # An unknown dimension can be 1 at run time where another input's is not: numpy would
+        # broadcast, the kernel would read out of bounds. Such calls (and shapes that do not
+        # fit at all, which fail there with numpy's message) run the rows one by one.
+        shape_expr, checks = _runtime_shape(program)
+        prologue = [f"shape = {shape_expr}",
+                    f"if {' or '.join(checks)}:",
+                    f"    return fallback({', '.join(ins)})"]
+        if flat:
+            prologue.append("size = " + " * ".join(f"shape[{a}]" for a in range(len(program.shape))))
     if flat:
         # the method, not np.reshape: the function form costs ~1 us of dispatch per call
         call_ins = [f"x{k}.reshape(-1)" for k in range(n_in)]
@@ -99,15 +155,22 @@ def _host_wrapper(program: Program, kernel: Any) -> Callable[..., Any]:
     outs = [f"o{k}" for k in range(n_out)]
     source = "\n".join([
         f"def run({', '.join(ins)}):",
+        *("    " + p for p in prologue),
         *("    " + a for a in allocs),
         f"    kernel({', '.join(call_ins + outs)})",
         f"    return {', '.join(results)}" + ("," if n_out > 1 else ""),
     ]) + "\n"
-    namespace: dict[str, Any] = {"kernel": kernel, "empty": np.empty,
-                                 "asarray": np.asarray, "shape": program.shape}
+    namespace: dict[str, Any] = {"kernel": kernel, "empty": np.empty, "asarray": np.asarray,
+                                 "shape": program.shape, "fallback": _row_by_row(program)}
     namespace.update({f"d{k}": np.dtype(d) for k, d in enumerate(program.out_dtypes)})
     exec(compile(source, "<graphflow fused host>", "exec"), namespace)  # noqa: S102
     return namespace["run"]
+
+
+def _row_by_row(program: Program) -> Callable[..., Any]:
+    """The program's numpy reference: each row a numpy call, with numpy's broadcasting."""
+    attrs = {"program": program}
+    return lambda *xs: FUSED.reference(attrs, *xs)
 
 
 def fused_kernel(program: Program) -> Callable[..., Any]:

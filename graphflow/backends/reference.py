@@ -15,6 +15,7 @@ class ReferenceBackend(Backend):
 
     name = "reference"
     skipped_passes: ClassVar[frozenset[str]] = frozenset({"fuse"})
+    general_plans = True  # numpy references take any shape
 
     def kernel(self, node: Node, state: BackendState, host_nodes: list[Node]) -> Kernel:
         if node.stateful:

@@ -16,16 +16,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-import networkx as nx
-
 from graphflow.ops.elementwise import ELEMENTWISE
 
 from .fused_op import FUSED, Program
 from .ir import Node, Value
+from .toposort import topological_order
 
 
 class FusionPolicy(Protocol):
-    """What a backend decides about fusion (the structural rules are the pass's own)."""
+    """What a backend decides about fusion (the structural rules are the pass's own).
+
+    A policy may also set `fuses_unknown_dims = True` (read with getattr, default False): its
+    fused kernels take iteration spaces with dimensions known only at run time.
+    """
 
     def fusable(self, node: Node) -> bool:
         """Whether the elementwise node `node` may join a fused group on this backend."""
@@ -38,24 +41,52 @@ def _fusable(node: Node, pinned: set[int], policy: FusionPolicy) -> bool:
     if node.type not in ELEMENTWISE or node.control or node.id in pinned:
         return False
     specs = list(node.in_specs) + list(node.out_specs)
+    # dimensions known only at run time (a plan general in the batch size) need a kernel that
+    # checks them per call: only where the backend's kernels do
+    dynamic = getattr(policy, "fuses_unknown_dims", False)
     # strings (object arrays) never enter a generated numba loop or CUDA kernel
-    return all(s.shape.is_fully_defined() and s.dtype.np.kind != "O" for s in specs) \
-        and policy.fusable(node)
+    return all((s.shape.is_fully_defined() or (dynamic and s.shape.dims is not None))
+               and s.dtype.np.kind != "O" for s in specs) and policy.fusable(node)
+
+
+#: Bounds of a fused group: numba's SSA, liveness and typing passes over one generated loop
+#: grow faster than linearly with its statements (a 1,000-row program took 19 s to compile, 48
+#: rows about 0.3 s), and every argument is typed per call signature. Longer chains
+#: become several groups; identical groups share one kernel (the kernel cache is keyed by the
+#: program), so a long chain of repeating blocks compiles a handful of kernels.
+MAX_GROUP_OPS = 48
+MAX_GROUP_INPUTS = 16
+
+
+class _Group:
+    """A fused group under construction: its members' count, the first member's position,
+    and the nodes feeding its members from outside (candidates for a path that would leave
+    and re-enter the group)."""
+
+    __slots__ = ("external", "first", "shape", "size")
+
+    def __init__(self, shape: tuple, first: int) -> None:
+        self.shape = shape
+        self.first = first
+        self.size = 0
+        self.external: list[Value] = []
 
 
 def _groups(nodes: Sequence[Node], fetched: Sequence[Value], policy: FusionPolicy
             ) -> dict[int, list[Node]]:
     """Group id -> members (in topological order), for groups of two or more nodes.
 
-    A node joins (and so merges) every producer group of its own shape, unless that would
-    make a cycle: a group may not reach another member of the union through an outside node.
+    A node joins (and so merges) the producer groups of its own shape while the union stays
+    within MAX_GROUP_OPS / MAX_GROUP_INPUTS and cannot make a cycle: no path may leave the
+    union and re-enter it. That is checked by a walk back from the union's outside inputs,
+    which stops at nodes placed before the union's first member, so its cost depends on the
+    neighbourhood of the group, not on the size of the graph.
     """
     pinned = {c.id for n in nodes for c in n.control} | {n.id for n, i in fetched if i < 0}
+    position = {n.id: k for k, n in enumerate(nodes)}
     parent: dict[int, int] = {}  # union-find over group ids
     group_of: dict[int, int] = {}
-    shape_of: dict[int, tuple[int, ...]] = {}
-    depends: dict[int, set[int]] = {}  # node id -> group ids upstream of it (and its own)
-    outside: dict[int, set[int]] = {}  # group id -> groups its members reach from outside
+    info: dict[int, _Group] = {}
 
     def find(g: int) -> int:
         while parent[g] != g:
@@ -63,44 +94,60 @@ def _groups(nodes: Sequence[Node], fetched: Sequence[Value], policy: FusionPolic
             g = parent[g]
         return g
 
-    def roots(ids: set[int]) -> set[int]:
-        return {find(g) for g in ids}
+    def root_of(n: Node) -> int | None:
+        g = group_of.get(n.id)
+        return None if g is None else find(g)
+
+    def reenters(trial: set[int], starts: list[Node]) -> bool:
+        """Whether a member of the groups `trial` is upstream of an outside node in `starts`."""
+        first = min(info[g].first for g in trial)
+        seen: set[int] = set()
+        stack = [s for s in starts if root_of(s) not in trial]
+        while stack:
+            n = stack.pop()
+            if n.id in seen or position.get(n.id, -1) < first:
+                continue
+            seen.add(n.id)
+            if root_of(n) in trial:
+                return True
+            stack.extend(src for src, _ in n.inputs)
+            stack.extend(n.control)
+        return False
+
+    def outside_values(trial: set[int], node: Node) -> dict[Value, None]:
+        """The distinct values the union of `trial` and `node` would read from outside."""
+        values = [v for g in trial for v in info[g].external] + list(node.inputs)
+        return {v: None for v in values if root_of(v[0]) not in trial}
 
     for node in nodes:
-        upstream: set[int] = set()
-        for src, _ in node.inputs:
-            upstream |= depends.get(src.id, set())
-        depends[node.id] = upstream
         if not _fusable(node, pinned, policy):
             continue
         shape = tuple(node.out_specs[0].shape.as_list())
-        candidates = {find(group_of[src.id]) for src, _ in node.inputs
-                      if src.id in group_of and shape_of[find(group_of[src.id])] == shape}
+        candidates = {r for r in (root_of(src) for src, _ in node.inputs)
+                      if r is not None and info[r].shape == shape}
         union: set[int] = set()
+        size = 1
         for g in sorted(candidates):
             trial = union | {g}
-            external = [src for src, _ in node.inputs
-                        if src.id not in group_of or find(group_of[src.id]) not in trial]
-            if any(roots(depends.get(o.id, set())) & trial for o in external):
-                continue  # another input reaches the union through an outside node
-            if any(roots(outside[a]) & (trial - {a}) for a in trial):
-                continue  # one group reaches another through an outside node
-            union = trial
+            outside = outside_values(trial, node)
+            if size + info[g].size > MAX_GROUP_OPS or len(outside) > MAX_GROUP_INPUTS:
+                continue
+            if reenters(trial, [src for src, _ in outside]):
+                continue
+            union, size = trial, size + info[g].size
         if union:
             root = min(union)
             for g in union:
-                parent[g] = root
-                outside[root] = outside.get(root, set()) | outside[g]
+                if g != root:
+                    parent[g] = root
+                    info[root].first = min(info[root].first, info[g].first)
         else:
             root = node.id
             parent[root] = root
-            shape_of[root] = shape
-            outside[root] = set()
+            info[root] = _Group(shape, position[node.id])
+        info[root].external = list(outside_values(union, node))
+        info[root].size = size
         group_of[node.id] = root
-        for src, _ in node.inputs:
-            if src.id not in group_of or find(group_of[src.id]) != root:
-                outside[root] |= depends.get(src.id, set())
-        depends[node.id] = upstream | {root}
 
     members: dict[int, list[Node]] = {}
     for node in nodes:
@@ -129,19 +176,16 @@ def fuse_elementwise(nodes: Sequence[Node], fetched: Sequence[Value], policy: Fu
     def unit(n: Node) -> int:
         return unit_of.get(n.id, n.id)
 
-    dag = nx.DiGraph()
     first: dict[int, int] = {}
+    successors: dict[int, list[int]] = {}
     for n in nodes:
         u = unit(n)
         first[u] = min(first.get(u, position[n.id]), position[n.id])
-        dag.add_node(u)
-        for src, _ in n.inputs:
+        successors.setdefault(u, [])
+        for src in [src for src, _ in n.inputs] + list(n.control):
             if unit(src) != u:
-                dag.add_edge(unit(src), u)
-        for c in n.control:
-            if unit(c) != u:
-                dag.add_edge(unit(c), u)
-    order = nx.lexicographical_topological_sort(dag, key=lambda u: first[u])
+                successors.setdefault(unit(src), []).append(u)
+    order = topological_order(list(first), successors, key=lambda u: first[u])
 
     by_id = {n.id: n for n in nodes}
     remap: dict[Value, Value] = {}

@@ -24,8 +24,10 @@ class Program:
 
     steps: tuple[tuple[str, tuple[Operand, ...]], ...]  # (row type, operands) in order
     outputs: tuple[int, ...]  # the steps whose results leave the fused node
-    shape: tuple[int, ...]  # the iteration space (every step's output shape)
-    in_shapes: tuple[tuple[int, ...], ...]  # static shapes of the inputs (broadcast to `shape`)
+    #: the iteration space (every step's output shape); None for a dimension known only at
+    #: run time (a plan general in the batch size), which the backend's kernel checks per call
+    shape: tuple[int | None, ...]
+    in_shapes: tuple[tuple[int | None, ...], ...]  # static shapes of the inputs (broadcast to `shape`)
     in_dtypes: tuple[str, ...]
     out_dtypes: tuple[str, ...]
 
@@ -42,17 +44,23 @@ def _is_index(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 0
 
 
+def is_dynamic(program: Program) -> bool:
+    """Whether some dimension of the program's iteration space is known only at run time."""
+    return any(d is None for d in program.shape)
+
+
 def check_program(program: Program) -> None:
     """Guards the kernel generators, which paste a program's numbers into Python source: every
-    shape entry, operand and output must be a non-negative integer, every row a table entry
-    (so no text from a graph can become code).
+    shape entry must be a non-negative integer (or None: known at run time), every operand and
+    output a non-negative integer, every row a table entry (so no text from a graph can become
+    code).
 
     Raises:
         TypeError: naming the first field that breaks this.
     """
     shapes = (program.shape, *program.in_shapes)
-    if not all(isinstance(s, tuple) and all(_is_index(d) for d in s) for s in shapes):
-        raise TypeError(f"fused program shapes must be tuples of integers: {shapes!r}")
+    if not all(isinstance(s, tuple) and all(d is None or _is_index(d) for d in s) for s in shapes):
+        raise TypeError(f"fused program shapes must be tuples of integers or None: {shapes!r}")
     for op_type, operands in program.steps:
         if not isinstance(op_type, str) or op_type not in ELEMENTWISE:
             raise TypeError(f"fused program step {op_type!r} is not an elementwise row")

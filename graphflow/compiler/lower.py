@@ -16,7 +16,7 @@ the fetches, stops at fed tensors, and produces IR nodes in dependency order:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import Any
 
 from graphflow.framework import errors
@@ -71,8 +71,20 @@ class Lowering:
         self.nodes.append(node)
         return node
 
+    # The walk back from the fetches is a depth-first recursion (it fixes the order, hence the
+    # numbering, of the nodes). Written as generators driven by `_drive`, whose explicit stack
+    # replaces Python's: a chain of 100,000 ops needs no recursion limit. A generator yields
+    # the generator of a sub-step and receives its result.
+
     def value(self, t: Tensor, consumer_control: tuple[Node, ...] = ()) -> Value:
         """The IR value of tensor `t` (a feed, or an output of a lowered op)."""
+        return _drive(self._value(t, consumer_control))
+
+    def lower_op(self, op: Operation) -> Node:
+        """The IR node of `op` (lowered once, with everything it needs)."""
+        return _drive(self._memo(op))
+
+    def _value(self, t: Tensor, consumer_control: tuple[Node, ...] = ()) -> Step:
         fed = self.feed_values.get(t)
         if fed is not None:
             return fed
@@ -80,27 +92,29 @@ class Lowering:
             key = (t.op, tuple(c.id for c in consumer_control))
             read = self.reads.get(key)
             if read is None:
-                read = self.reads[key] = self._lower_op(t.op, extra_control=consumer_control,
-                                                        memo=False)
+                read = yield self._lower_op(t.op, extra_control=consumer_control, memo=False)
+                self.reads[key] = read
             return (read, 0)
         if _is_variable_read(t):
             # TF1's `v/read` forwards the variable's buffer, so its consumer sees the value of
             # when the consumer runs: the read moves into the consumer's control context, and
             # the scheduler orders it after the writes all its consumers depend on.
-            own = tuple(self.lower_op(c) for c in t.op.control_inputs)
-            return self.value(t.op.inputs[0], tuple(dict.fromkeys(own + consumer_control)))
-        return (self.lower_op(t.op), t.value_index)
+            own = []
+            for c in t.op.control_inputs:
+                own.append((yield self._memo(c)))
+            return (yield self._value(t.op.inputs[0],
+                                      tuple(dict.fromkeys(tuple(own) + consumer_control))))
+        return ((yield self._memo(t.op)), t.value_index)
 
-    def lower_op(self, op: Operation) -> Node:
+    def _memo(self, op: Operation) -> Step:
         node = self.op_nodes.get(op)
         if node is None:
-            node = self._lower_op(op)
+            node = yield self._lower_op(op)
             self.op_nodes[op] = node
         return node
 
     def _lower_op(self, op: Operation, extra_control: tuple[Node, ...] = (),
-                  memo: bool = True) -> Node:
-        # Iterative DFS would avoid recursion limits on very deep graphs; see lower().
+                  memo: bool = True) -> Step:
         from graphflow.ops import registry
 
         opdef = registry.get(op.type)
@@ -112,15 +126,17 @@ class Lowering:
                 f"{op.get_attr('dtype').name} and shape "
                 f"{format_dims(op.get_attr('shape')) if op.get_attr('shape') is not None else '<unknown>'}",
             )
-        control = tuple(dict.fromkeys(
-            [self.lower_op(c) for c in op.control_inputs] + list(extra_control)))
+        own_control = []
+        for c in op.control_inputs:
+            own_control.append((yield self._memo(c)))
+        control = tuple(dict.fromkeys(own_control + list(extra_control)))
         inputs: list[Value] = []
         ref_vars: list[str] = []
         for i, t in enumerate(op.inputs):
             if opdef.is_ref_input(i):
                 ref_vars.append(t.op.name)
             else:
-                inputs.append(self.value(t, control))
+                inputs.append((yield self._value(t, control)))
         in_specs = [src.out_specs[idx] for src, idx in inputs]
         ref_specs = [Spec(t.shape, t.dtype) for i, t in enumerate(op.inputs) if opdef.is_ref_input(i)]
         all_specs = _merge_specs(opdef, op, in_specs, ref_specs)
@@ -144,6 +160,26 @@ class Lowering:
         if key is not None:
             self.cse[key] = node
         return node
+
+
+#: A step of the lowering walk: a generator yielding sub-steps and returning its result.
+Step = Generator[Any, Any, Any]
+
+
+def _drive(step: Step) -> Any:
+    """Runs a lowering step and its sub-steps with an explicit stack; returns its result."""
+    stack = [step]
+    result = None
+    while stack:
+        try:
+            sub = stack[-1].send(result)
+        except StopIteration as done:
+            stack.pop()
+            result = done.value
+            continue
+        stack.append(sub)
+        result = None
+    return result
 
 
 def _is_variable_read(t: Tensor) -> bool:
@@ -183,17 +219,10 @@ def lower(fetch_tensors: Sequence[Tensor], target_ops: Sequence[Operation],
         InvalidArgumentError: an unfed placeholder is needed, shapes conflict, or the needed
             ops contain a cycle (possible only through `_add_control_input`).
     """
-    import sys
-
     from graphflow.framework.graph_cycles import check_acyclic
 
     check_acyclic([t.op for t in fetch_tensors] + list(target_ops), feeds)
     lowering = Lowering(feeds, feed_specs)
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 200000))  # deep chains recurse a few frames per op
-    try:
-        fetched = [lowering.value(t) for t in fetch_tensors]
-        fetched += [(lowering.lower_op(op), -1) for op in target_ops]
-    finally:
-        sys.setrecursionlimit(limit)
+    fetched = [lowering.value(t) for t in fetch_tensors]
+    fetched += [(lowering.lower_op(op), -1) for op in target_ops]
     return lowering.nodes, fetched, list(lowering.ops)

@@ -17,6 +17,7 @@ import graphflow as _tf
 from graphflow.framework.graph import get_default_graph
 from graphflow.keras.backend_ops import *  # noqa: F403  (the tensor functions are K's too)
 from graphflow.keras.backend_ops import floatx
+from graphflow.keras.backend_rnn import rnn  # noqa: F401  (K.rnn)
 
 _SESSION: dict[str, Any] = {"session": None, "user_set": False}
 _LEARNING_PHASE_VALUE: dict[Any, int] = {}

@@ -29,7 +29,7 @@ from graphflow.ops.registry import Spec
 from .config import ConfigProto
 from .fetch import flatten_fetches
 from .placement import Placement
-from .plan_cache import PlanCache
+from .plan_cache import PlanCache, generalized_shapes
 from .tracing import run_plan_traced, wants_trace
 
 
@@ -145,21 +145,47 @@ class BaseSession:
         key = (tuple(elements), tuple(feed_tensors), tuple(v.shape for v in feed_values))
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._compile(elements, feed_tensors, feed_values)
-            self._plans.put(key, plan)
+            plan = self._plan_for_new_shapes(key, elements, feed_tensors, feed_values)
         outputs = run_plan_traced(plan, feed_values, run_metadata) if traced else plan.run(feed_values)
         it = iter(outputs)
         return [next(it) if isinstance(e, Tensor) else None for e in elements]
 
+    def _plan_for_new_shapes(self, key: tuple, elements: Sequence[Tensor | Operation],
+                             feeds: list[Tensor], values: list[np.ndarray]) -> ExecutionPlan:
+        """The plan of a signature the cache misses: the general plan of its generalized
+        signature (feeds' unknown dimensions left unknown), compiled on the second shape seen,
+        or a plan specialized to these shapes: the first shape's, or one that came back
+        often to the general plan (see graphflow.session.plan_cache)."""
+        shapes = key[2]
+        general = generalized_shapes(feeds, shapes) if self._backend.general_plans else None
+        if general is not None:
+            general_key = (key[0], key[1], general)
+            plan = self._plans.get(general_key)
+            if plan is not None:
+                if not self._plans.wants_specialized_plan(general_key, shapes):
+                    return plan
+                # else a shape that keeps coming back to the general plan: a plan of its own
+            elif self._plans.wants_general_plan(general_key):
+                try:
+                    plan = self._compile(elements, feeds, general)
+                except Exception:  # noqa: BLE001 - the specialized compile reports the error
+                    self._plans.generalizing_failed(general_key)
+                else:
+                    self._plans.put(general_key, plan)
+                    return plan
+        plan = self._compile(elements, feeds, shapes)
+        self._plans.put(key, plan)
+        return plan
+
     def _compile(self, elements: Sequence[Tensor | Operation], feeds: list[Tensor],
-                 values: list[np.ndarray]) -> ExecutionPlan:
+                 shapes: Sequence[tuple[int | None, ...]]) -> ExecutionPlan:
         if not self._graph.get_operations():
             raise RuntimeError(
                 "The Session graph is empty. Add operations to the graph before calling run()."
             )
         fetch_tensors = [e for e in elements if isinstance(e, Tensor)]
         targets = [e for e in elements if isinstance(e, Operation)]
-        specs = [Spec(_static(v.shape), t.dtype) for t, v in zip(feeds, values)]
+        specs = [Spec(_static(shape), t.dtype) for t, shape in zip(feeds, shapes)]
         plan = compile_plan(fetch_tensors, targets, feeds, specs, self._backend)
         self._placement.check(plan.ops)
         return self._backend.bind(plan, self._state)
@@ -244,7 +270,7 @@ def _first(values: list[Any]) -> Any:
     return values[0]
 
 
-def _static(shape: tuple[int, ...]) -> Any:
+def _static(shape: Sequence[int | None]) -> Any:
     from graphflow.framework.tensor_shape import TensorShape
 
     return TensorShape(shape)

@@ -125,6 +125,9 @@ def test_recurrent_weight_names_and_training():
     assert config["layers"][2]["config"]["reset_after"] is True
 
 
-def test_recurrent_needs_a_known_sequence_length():
-    with pytest.raises(ValueError, match="number of time steps must be known"):
-        keras.layers.LSTM(2)(tf.placeholder(tf.float32, (None, None, 3)))
+def test_recurrent_runs_sequences_of_unknown_length():
+    x_ph = tf.placeholder(tf.float32, (None, None, 3))
+    y = keras.layers.LSTM(2, return_sequences=True)(x_ph)
+    session = K.get_session()
+    for steps in (1, 4):
+        assert session.run(y, {x_ph: np.ones((2, steps, 3), np.float32)}).shape == (2, steps, 2)

@@ -50,6 +50,6 @@ def test_fit_prints_keras_2_epoch_lines(capsys):
     assert out[0] == "Train on 8 samples, validate on 2 samples"
     assert out[1] == "Epoch 1/2" and out[3] == "Epoch 2/2"
     import re
-    pattern = (r"^8/8 - \d+s - loss: \d\.\d{4}(e[-+]\d+)? - mean_absolute_error: \d\.\d{4}(e[-+]\d+)? "
+    pattern = (r"^8/8 - \d+s - loss: \d+\.\d{4}(e[-+]\d+)? - mean_absolute_error: \d+\.\d{4}(e[-+]\d+)? "
                r"- val_loss: \S+ - val_mean_absolute_error: \S+ - \d+(ms|us|s)/epoch - \d+(ms|us|s)/sample$")
     assert re.match(pattern, out[2]), out[2]

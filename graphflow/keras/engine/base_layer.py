@@ -240,6 +240,18 @@ class Layer:
         """The output shape for `input_shape` (default: the input shape)."""
         return input_shape
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The output's mask: the input mask for layers that support masking, else None (tf_keras
+        ignores a mask reaching a layer that does not support masking)."""
+        return mask if self.supports_masking else None
+
+    def _call_accepts_mask(self) -> bool:
+        import inspect
+        try:
+            return "mask" in inspect.signature(self.call).parameters
+        except (TypeError, ValueError):
+            return False
+
     def _check_input(self, inputs: list[Any]) -> None:
         spec = self.input_spec
         if spec is None or isinstance(spec, list):
@@ -288,7 +300,16 @@ class Layer:
                 self._check_input(flat)
             if "training" in kwargs and kwargs["training"] is None:
                 kwargs.pop("training")
-            outputs = self.call(inputs, *args, **kwargs)
+            # Keras 2 masking: the inputs' `_keras_mask` goes to `call(mask=)` and `compute_mask`.
+            masks = [getattr(x, "_keras_mask", None) for x in flat]
+            input_mask = masks if isinstance(inputs, list) else masks[0]
+            if all(m is None for m in masks):
+                input_mask = None
+            call_kwargs = dict(kwargs)
+            if input_mask is not None and "mask" not in call_kwargs and self._call_accepts_mask():
+                call_kwargs["mask"] = input_mask
+            outputs = self.call(inputs, *args, **call_kwargs)
+            output_mask = self.compute_mask(inputs, kwargs.get("mask", input_mask))
             if self.activity_regularizer is not None:
                 with graph.name_scope("ActivityRegularizer"):
                     for out in to_list(outputs):
@@ -296,7 +317,11 @@ class Layer:
                         batch = _tf.cast(_tf.shape(out)[0], penalty.dtype)
                         self._losses.append(penalty / batch)
         out_list = to_list(outputs)
-        for out in out_list:
+        out_masks = output_mask if isinstance(output_mask, list) else [output_mask] * len(out_list)
+        for out, out_mask in zip(out_list, out_masks):
+            # A tensor that already carries a mask (a nested model's output) keeps it.
+            if out_mask is not None or not hasattr(out, "_keras_mask"):
+                out._keras_mask = out_mask
             if not hasattr(out, "_keras_shape"):
                 dims = out.shape.as_list() if out.shape.dims is not None else None
                 if dims is not None:

@@ -160,6 +160,12 @@ class Network(Layer):
         """Regularization penalties of the layers and of the model itself."""
         return self._gather("losses") + list(self._losses)
 
+    def reset_states(self) -> None:
+        """Zeroes the states of the model's stateful layers (stateful RNNs)."""
+        for layer in self.layers:
+            if getattr(layer, "stateful", False) and hasattr(layer, "reset_states"):
+                layer.reset_states()
+
     def count_params(self) -> int:
         """The number of scalars in the weights."""
         return int(sum(layer.count_params() for layer in self.layers if layer.built))

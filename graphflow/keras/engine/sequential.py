@@ -13,6 +13,29 @@ from graphflow.keras.engine.input_layer import InputLayer
 from graphflow.keras.engine.training import Model
 
 
+def _input_shape_and_dtype(layer: Layer) -> tuple[Any, Any]:
+    """The batch input shape and dtype a first layer declares; for a nested model, those of its
+    deepest first layer (Keras 2), so a Sequential starting with a built model builds at once.
+
+    Raises:
+        ValueError: for an empty nested model.
+    """
+    while isinstance(layer, Model) and (getattr(layer, "_is_graph_network", False)
+                                        or isinstance(layer, Sequential)):
+        if isinstance(layer, Sequential):
+            if not layer._stack:
+                raise ValueError("An empty Model cannot be used as a Layer.")
+            if layer._input_layer is not None:
+                return layer._input_layer._batch_input_shape, layer._input_layer.dtype
+            layer = layer._stack[0]
+        else:
+            if not layer.inputs:
+                raise ValueError("An empty Model cannot be used as a Layer.")
+            first = layer.inputs[0]
+            return tuple(first.shape.as_list()), first.dtype.base_dtype.name
+    return getattr(layer, "_batch_input_shape", None), layer.dtype
+
+
 class Sequential(Model):
     """A model applying its layers one after the other.
 
@@ -51,10 +74,12 @@ class Sequential(Model):
         self._stack.append(layer)
         if self.outputs:
             self._connect(self.inputs[0])
-        elif len(self._stack) == 1 and getattr(layer, "_batch_input_shape", None) is not None:
-            self._input_layer = InputLayer(batch_input_shape=layer._batch_input_shape,
-                                           dtype=layer.dtype or K.floatx(), name=f"{layer.name}_input")
-            self._connect(self._input_layer._inbound_nodes[0].output_tensors[0])
+        elif len(self._stack) == 1:
+            batch_shape, dtype = _input_shape_and_dtype(layer)
+            if batch_shape is not None:
+                self._input_layer = InputLayer(batch_input_shape=batch_shape, dtype=dtype or K.floatx(),
+                                               name=f"{layer.name}_input")
+                self._connect(self._input_layer._inbound_nodes[0].output_tensors[0])
 
     def pop(self) -> None:
         """Removes the last layer.

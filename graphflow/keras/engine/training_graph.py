@@ -157,11 +157,11 @@ def build(model: Any) -> CompiledGraph:
                     output_losses.append(None)
                     continue
                 with graph.name_scope(f"{name}_loss"):
+                    weight = _masked_weight(output, sample_weights[index], for_loss=True)
                     if isinstance(fn, losses_module.Loss):
-                        value = fn(targets[index], output, sample_weight=sample_weights[index])
+                        value = fn(targets[index], output, sample_weight=weight)
                     else:
-                        value = losses_module.reduce_weighted_loss(fn(targets[index], output),
-                                                                   sample_weights[index])
+                        value = losses_module.reduce_weighted_loss(fn(targets[index], output), weight)
                 output_losses.append(value)
                 term = value * weights[index] if weights[index] != 1.0 else value
                 total = term if total is None else total + term
@@ -196,8 +196,8 @@ def build(model: Any) -> CompiledGraph:
                         obj.name = display
                         stateful.append(obj)
                         metrics_names.append(display)
-                        fetches.append(obj(targets[index], output,
-                                           sample_weight=sample_weights[index] if use_weights else None))
+                        weight = _masked_weight(output, sample_weights[index] if use_weights else None)
+                        fetches.append(obj(targets[index], output, sample_weight=weight))
         reset = _tf.group(*[m.reset_op() for m in stateful]) if stateful else None
     return CompiledGraph(targets=targets, sample_weights=sample_weights, total_loss=total, fetches=fetches,
                          metrics_names=metrics_names, stateful=stateful, loss_names=loss_names, reset_op=reset)
@@ -212,3 +212,21 @@ def add_training_updates(model: Any, compiled: CompiledGraph) -> None:
         updates += list(model.updates)
         with graph.name_scope("training"):
             compiled.train_op = _tf.group(*updates) if updates else _tf.no_op()
+
+
+def _masked_weight(output: Any, sample_weight: Any, for_loss: bool = False) -> Any:
+    """The sample weights times the output's Keras mask (`_keras_mask`, e.g. a recurrent layer's
+    `return_sequences` output after `Masking`): masked steps weigh zero. For the loss the mask is
+    rescaled by (steps / valid steps), so that the mean over every step equals the mean over the
+    valid ones (tf_keras' `apply_valid_mask`, and standalone Keras 2's division by the mask mean);
+    metrics (weighted means) need no rescaling."""
+    mask = getattr(output, "_keras_mask", None)
+    if mask is None:
+        return sample_weight
+    mask = _tf.cast(mask, K.floatx())
+    if for_loss:
+        valid = _tf.maximum(_tf.reduce_sum(mask), 1.0)
+        mask = mask * (_tf.cast(_tf.size(mask), mask.dtype) / valid)
+    if sample_weight is None:
+        return mask
+    return _tf.expand_dims(sample_weight, -1) * mask if mask.shape.ndims == 2 else sample_weight * mask

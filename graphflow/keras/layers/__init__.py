@@ -29,6 +29,7 @@ from graphflow.keras.layers.core import (
     Reshape,
 )
 from graphflow.keras.layers.embeddings import Embedding
+from graphflow.keras.layers.masking import Masking
 from graphflow.keras.layers.merge import (
     Add,
     Average,
@@ -63,7 +64,16 @@ from graphflow.keras.layers.pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
-from graphflow.keras.layers.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell
+from graphflow.keras.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+)
 from graphflow.keras.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from graphflow.keras.layers.wrappers import Bidirectional, TimeDistributed
 from graphflow.keras.utils.generic_utils import deserialize_keras_object

@@ -17,6 +17,7 @@ class LeakyReLU(Layer):
 
     def __init__(self, alpha: float = 0.3, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.alpha = float(alpha)
 
     def call(self, inputs: Any) -> Any:
@@ -32,6 +33,7 @@ class ReLU(Layer):
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         if max_value is not None and max_value < 0.0:
             raise ValueError(f"max_value of a ReLU layer cannot be a negative value. Got: {max_value}")
         if negative_slope < 0.0:
@@ -52,6 +54,7 @@ class ELU(Layer):
 
     def __init__(self, alpha: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.alpha = float(alpha)
 
     def call(self, inputs: Any) -> Any:
@@ -66,6 +69,7 @@ class Softmax(Layer):
 
     def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.axis = axis
 
     def call(self, inputs: Any) -> Any:
@@ -80,6 +84,7 @@ class ThresholdedReLU(Layer):
 
     def __init__(self, theta: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.theta = float(theta)
 
     def call(self, inputs: Any) -> Any:
@@ -94,6 +99,7 @@ class PReLU(Layer):
 
     def __init__(self, alpha_initializer: Any = "zeros", shared_axes: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.shared_axes = None if shared_axes is None else list(
             [shared_axes] if isinstance(shared_axes, int) else shared_axes)

@@ -29,6 +29,7 @@ class Dense(Layer):
                  kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
                  kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.supports_masking = True
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -77,6 +78,7 @@ class Activation(Layer):
 
     def __init__(self, activation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.activation = activations.get(activation)
 
     def call(self, inputs: Any) -> Any:
@@ -196,6 +198,8 @@ class Lambda(Layer):
     Args:
         function: the function.
         output_shape: unused by graphflow (shapes are inferred); kept for configs.
+        mask: the output mask: a function `(inputs, mask) -> mask`, or a fixed mask (Keras 2); None
+            drops the input mask. A `function` with a `mask` argument receives the input mask.
         arguments: extra keyword arguments for `function`.
     """
 
@@ -204,10 +208,25 @@ class Lambda(Layer):
         super().__init__(**kwargs)
         self.function = function
         self._output_shape = output_shape
+        self.mask = mask
+        self.supports_masking = mask is not None
         self.arguments = dict(arguments or {})
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        if callable(self.mask):
+            return self.mask(inputs, mask)
+        return self.mask
+
     def call(self, inputs: Any, mask: Any = None, training: Any = None) -> Any:
-        return self.function(inputs, **self.arguments)
+        import inspect
+        kwargs = dict(self.arguments)
+        try:
+            parameters = inspect.signature(self.function).parameters
+        except (TypeError, ValueError):
+            parameters = {}
+        if "mask" in parameters and mask is not None:
+            kwargs["mask"] = mask
+        return self.function(inputs, **kwargs)
 
     def get_config(self) -> dict[str, Any]:
         import codecs

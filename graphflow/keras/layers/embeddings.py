@@ -18,7 +18,8 @@ class Embedding(Layer):
         output_dim: the vector size.
         embeddings_initializer: default `uniform` (RandomUniform(-0.05, 0.05)).
         input_length: the sequence length (for `Flatten` after it).
-        mask_zero: kept in the config (masks are not propagated).
+        mask_zero: index 0 is padding: the output carries a mask, False where the input is 0
+            (so `input_dim` must count the padding index).
     """
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
@@ -43,6 +44,11 @@ class Embedding(Layer):
                                           regularizer=self.embeddings_regularizer,
                                           constraint=self.embeddings_constraint)
         self.built = True
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        if not self.mask_zero:
+            return None
+        return _tf.not_equal(inputs, 0)
 
     def call(self, inputs: Any) -> Any:
         ids = inputs if inputs.dtype.is_integer else _tf.cast(inputs, "int32")

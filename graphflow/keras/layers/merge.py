@@ -11,6 +11,16 @@ from graphflow.keras.engine.base_layer import Layer
 
 
 class _Merge(Layer):
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """Keras 2: a step is kept when every masked input keeps it."""
+        masks = [m for m in (mask or []) if m is not None] if isinstance(mask, list) else []
+        if not masks:
+            return None
+        result = _tf.cast(masks[0], "bool")
+        for m in masks[1:]:
+            result = _tf.logical_and(result, _tf.cast(m, "bool"))
+        return result
+
     def _check(self, inputs: Any) -> list[Any]:
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             raise ValueError(f"A merge layer should be called on a list of at least 2 inputs. "
@@ -85,6 +95,21 @@ class Concatenate(_Merge):
     def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = axis
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """Keras 2: the inputs' masks (all-true for an unmasked input, a trailing axis added to a
+        step mask) joined along `axis`, then reduced with `all` over the last axis."""
+        if not isinstance(mask, list) or all(m is None for m in mask):
+            return None
+        full = []
+        for x, m in zip(inputs, mask):
+            if m is None:
+                full.append(_tf.cast(_tf.ones_like(x), "bool"))
+            elif m.shape.ndims < x.shape.ndims:
+                full.append(_tf.expand_dims(_tf.cast(m, "bool"), -1))
+            else:
+                full.append(_tf.cast(m, "bool"))
+        return _tf.reduce_all(_tf.concat(full, self.axis), axis=-1)
 
     def call(self, inputs: Any) -> Any:
         inputs = self._check(inputs)

@@ -112,10 +112,19 @@ class GlobalMaxPooling2D(_Global):
 
 
 class GlobalAveragePooling1D(_Global):
-    """The mean over steps: `(batch, features)`."""
+    """The mean over steps: `(batch, features)`; with an input mask (`Embedding(mask_zero=True)`,
+    `Masking`), the mean over the unmasked steps only (Keras 2)."""
 
     reduce = staticmethod(_tf.reduce_mean)
     spatial_axes = (1,)
+
+    def call(self, inputs: Any, mask: Any = None) -> Any:
+        if mask is None:
+            return super().call(inputs)
+        channels_last = self.data_format == "channels_last"
+        weight = _tf.expand_dims(_tf.cast(mask, inputs.dtype), 2 if channels_last else 1)
+        axis = 1 if channels_last else 2
+        return _tf.reduce_sum(inputs * weight, axis=axis) / _tf.reduce_sum(weight, axis=axis)
 
 
 class GlobalMaxPooling1D(_Global):
