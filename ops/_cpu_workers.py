@@ -10,8 +10,9 @@ worker that has not started.
 
 BLAS is set to one thread while such a split runs, and for kernels too small to split (waking
 BLAS's threads costs more than they save there); a counter, so that overlapping calls from two
-sessions restore the count once. Without threadpoolctl the work runs on the calling thread with
-BLAS threaded as usual.
+sessions restore the count once (`single_threaded_blas`, also used by small MatMuls). numpy's
+OpenBLAS is toggled through its own functions (`_openblas_threads`), other BLAS libraries
+through threadpoolctl; without threadpoolctl the work runs on the calling thread.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from ._openblas_threads import numpy_openblas
 
 try:  # optional: without it kernels stay correct, on one thread plus BLAS's own threads
     from threadpoolctl import ThreadpoolController
@@ -38,9 +41,13 @@ _state: dict[str, Any] = {"pool": None, "pid": None, "blas": None, "active": 0, 
 def _blas_libraries() -> list[Any]:
     """numpy's BLAS (all loaded BLAS libraries where none is recognizably numpy's)."""
     if _state["blas"] is None:
-        found = [] if ThreadpoolController is None else \
+        # numpy's OpenBLAS through its own functions first: a toggle costs half of
+        # threadpoolctl's (small MatMuls toggle twice per call); threadpoolctl for other BLAS
+        direct = numpy_openblas()
+        found = [] if ThreadpoolController is None or direct is not None else \
             ThreadpoolController().select(user_api="blas").lib_controllers
-        _state["blas"] = [lib for lib in found if "numpy" in lib.filepath] or list(found)
+        _state["blas"] = [direct] if direct is not None else \
+            [lib for lib in found if "numpy" in lib.filepath] or list(found)
     return _state["blas"]
 
 
@@ -60,6 +67,19 @@ def _leave_single_threaded_blas() -> None:
         if _state["active"] == 0:
             for lib, count in zip(_blas_libraries(), _state["saved"]):
                 lib.set_num_threads(count)
+
+
+class single_threaded_blas:  # noqa: N801 - used as a function: `with single_threaded_blas():`
+    """BLAS on one thread inside the block (nested and concurrent blocks restore it once). A
+    class, not a generator context manager: half the cost around every small MatMul."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        _enter_single_threaded_blas()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        _leave_single_threaded_blas()
 
 
 #: Multiply-adds (or element visits) below which a kernel runs on the calling thread (about

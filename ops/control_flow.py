@@ -34,6 +34,7 @@ import numpy as np
 from graphflow.framework import dtypes, errors
 from graphflow.framework.tensor_shape import TensorShape
 
+from .control_flow_history import LoopHistory
 from .registry import OpDef, Spec, register
 
 
@@ -192,7 +193,7 @@ def bind_while(node: Any, state: Any) -> Any:
         args = inputs
         plans = [cond.plan_for(args), None]
         test, step = plans[0].function, None
-        history: list[tuple[Any, ...]] | None = [] if record else None
+        history: LoopHistory | None = LoopHistory() if record else None
         saves = False
         try:
             while truth(test(args)[0]):

@@ -7,6 +7,9 @@ simplify, CSE, fusion, dce, schedule, memory), and binds it with the session's b
 state: variables read or assigned inside the body are the session's. Its feeds and results
 stay in the backend's own form (device arrays on the CUDA backend), so a loop's values never
 leave the device; only a predicate is read on the host (`to_bool`).
+
+A fed LoopHistory (the record a backward loop reads) also selects the plan by the shapes its
+slots kept (`LoopHistory.entry_shapes`), which its LoopHistoryRead nodes then have.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 from graphflow.compiler import compile_plan, debug
 from graphflow.compiler.plan import ExecutionPlan
 from graphflow.framework.tensor_shape import TensorShape
+from graphflow.ops.control_flow_history import HistorySpec, LoopHistory
 from graphflow.ops.registry import Spec
 
 from .state import BackendState
@@ -35,6 +39,11 @@ def _spec(value: Any, declared: Any) -> Spec:
     if shape is None or declared.dtype.np.kind == "O" and not isinstance(value, np.ndarray):
         return Spec(declared.shape, declared.dtype)  # a host object (TensorList): as declared
     return Spec(TensorShape(tuple(shape)), declared.dtype)
+
+
+def _recorded_shapes(value: Any) -> Any:
+    """The slot shapes of a LoopHistory (None for any other value)."""
+    return value.entry_shapes() if isinstance(value, LoopHistory) else None
 
 
 class SubPlan:
@@ -56,6 +65,8 @@ class SubPlan:
         #: inputs whose static shape leaves dims open: only their shapes select a plan
         self.dynamic = tuple(i for i, t in enumerate(func.inputs)
                              if t.dtype.np.kind != "O" and not t.shape.is_fully_defined())
+        #: list-valued inputs: a LoopHistory among them selects a plan by its slots' shapes
+        self.variants = tuple(i for i, t in enumerate(func.inputs) if t.dtype.np.kind == "O")
         download = self.backend.download
         self.truth: Any = bool if not self.backend.moves_values else (
             lambda value: bool(np.asarray(download(value))))
@@ -63,6 +74,8 @@ class SubPlan:
     def plan_for(self, values: Sequence[Any]) -> ExecutionPlan:
         """The bound plan for the shapes of `values` (compiled on first use)."""
         key = tuple(values[i].shape for i in self.dynamic)
+        if self.variants:
+            key += tuple(_recorded_shapes(values[i]) for i in self.variants)
         plan = self._plans.get(key)
         if plan is None:
             if len(self._plans) < MAX_SIGNATURES:
@@ -79,6 +92,11 @@ class SubPlan:
         if generic:  # the dims the static shapes leave open stay open
             for i in self.dynamic:
                 specs[i] = Spec(func.inputs[i].shape, func.inputs[i].dtype)
+        else:
+            for i in self.variants:
+                recorded = _recorded_shapes(values[i])
+                if recorded is not None:
+                    specs[i] = HistorySpec(specs[i].shape, specs[i].dtype, entry_shapes=recorded)
         plan = compile_plan(func.outputs, func.control_outputs, func.inputs, specs, self.backend)
         plan = self.backend.bind_sub_plan(plan, self.state)
         level = debug.debug_level()
