@@ -9,7 +9,7 @@ from typing import Any
 
 import graphflow as _tf
 from graphflow.keras import backend as K
-from graphflow.keras.utils.generic_utils import deserialize_keras_object
+from graphflow.keras.utils.generic_utils import deserialize_keras_object, get_keras_object
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
@@ -260,10 +260,4 @@ def get(identifier: Any) -> Any:
     Raises:
         ValueError: for an unknown name (`Unknown loss function: name`).
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret loss function identifier: {identifier}")
+    return get_keras_object(identifier, deserialize, "loss function")

@@ -90,6 +90,20 @@ class _Conv(Layer):
             return [1, *self.dilation_rate, 1]
         return [1, 1, *self.dilation_rate]
 
+    def _kernel_shape(self, channels: int) -> tuple[int, ...]:
+        """`kernel_size + (in_channels, filters)`, the layout of tf.nn.conv1d/conv2d filters."""
+        return self.kernel_size + (channels, self.filters)
+
+    def build(self, input_shape: Any) -> None:
+        """One `kernel` of `_kernel_shape` and the bias (layers with several kernels override this)."""
+        channels = self._in_channels(input_shape)
+        self.kernel = self.add_weight("kernel", self._kernel_shape(channels),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self._add_bias(self.filters)
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis: channels})
+        self.built = True
+
     def get_config(self) -> dict[str, Any]:
         config = {**super().get_config()}
         if self.filters is not None:
@@ -119,15 +133,6 @@ class Conv2D(_Conv):
 
     rank = 2
 
-    def build(self, input_shape: Any) -> None:
-        channels = self._in_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (channels, self.filters),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis: channels})
-        self.built = True
-
     def call(self, inputs: Any) -> Any:
         out = _tf.nn.conv2d(inputs, self.kernel, self._strides4(), self._tf_padding(),
                             data_format=self._tf_format(), dilations=self._dilations4())
@@ -139,15 +144,6 @@ class Conv1D(_Conv):
     the start only)."""
 
     rank = 1
-
-    def build(self, input_shape: Any) -> None:
-        channels = self._in_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (channels, self.filters),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self.input_spec = InputSpec(ndim=3, axes={self._channel_axis: channels})
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         padding = self._tf_padding()
@@ -175,14 +171,9 @@ class Conv2DTranspose(_Conv):
                          dilation_rate=dilation_rate, **kwargs)
         self.output_padding = output_padding
 
-    def build(self, input_shape: Any) -> None:
-        channels = self._in_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis: channels})
-        self.built = True
+    def _kernel_shape(self, channels: int) -> tuple[int, ...]:
+        # conv2d_transpose filters are (height, width, output channels, input channels).
+        return self.kernel_size + (self.filters, channels)
 
     def _out_length(self, length: Any, axis: int) -> Any:
         k, s = self.kernel_size[axis], self.strides[axis]
