@@ -178,6 +178,18 @@ class Loss:
         return cls(**config)
 
 
+def weight_like(sample_weight: Any, values: Any) -> Any:
+    """`sample_weight` cast to `values`' dtype, with trailing size-1 axes squeezed or added until
+    its rank is that of `values` (when both ranks are known), ready to broadcast against them."""
+    weight = _tf.cast(sample_weight, values.dtype)
+    if weight.shape.ndims is not None and values.shape.ndims is not None:
+        while weight.shape.ndims > values.shape.ndims:
+            weight = _tf.squeeze(weight, [-1])
+        while weight.shape.ndims < values.shape.ndims:
+            weight = _tf.expand_dims(weight, -1)
+    return weight
+
+
 def reduce_weighted_loss(values: Any, sample_weight: Any = None, reduction: str = "sum_over_batch_size") -> Any:
     """Multiplies per-sample losses by `sample_weight` (broadcast) and reduces them.
 
@@ -185,13 +197,7 @@ def reduce_weighted_loss(values: Any, sample_weight: Any = None, reduction: str 
         A scalar (or the weighted values for `reduction='none'`).
     """
     if sample_weight is not None:
-        weight = _tf.cast(sample_weight, values.dtype)
-        if weight.shape.ndims is not None and values.shape.ndims is not None:
-            while weight.shape.ndims > values.shape.ndims:
-                weight = _tf.squeeze(weight, [-1])
-            while weight.shape.ndims < values.shape.ndims:
-                weight = _tf.expand_dims(weight, -1)
-        values = values * weight
+        values = values * weight_like(sample_weight, values)
     if reduction == "none":
         return values
     total = _tf.reduce_sum(values)
