@@ -18,9 +18,9 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
+from timing import median_seconds
 
 if os.environ.get("TF1_IMPL", "graphflow") == "tf":
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -33,24 +33,13 @@ else:
     import graphflow as tf
 
 
-def median_seconds(fn, repeats: int) -> float:
-    for _ in range(3):  # warm-up: compilation and caches
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
-
-
 def while_iteration() -> float:
     with tf.Graph().as_default():
         n = tf.placeholder(tf.int32, [])
         _, s = tf.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s * 0.999 + 1.0),
                              [tf.constant(0), tf.constant(0.0)])
         with tf.Session() as sess:
-            return median_seconds(lambda: sess.run(s, {n: 10000}), 15) / 10000
+            return median_seconds(lambda: sess.run(s, {n: 10000}), 15, warmups=3) / 10000
 
 
 def while_gradient_iteration() -> float:
@@ -61,7 +50,7 @@ def while_gradient_iteration() -> float:
         (g,) = tf.gradients(tf.reduce_sum(y), [x])
         xv = np.full(16, 0.5, np.float32)
         with tf.Session() as sess:
-            return median_seconds(lambda: sess.run(g, {x: xv}), 7) / 1000
+            return median_seconds(lambda: sess.run(g, {x: xv}), 7, warmups=3) / 1000
 
 
 def cond_run() -> float:
@@ -70,7 +59,7 @@ def cond_run() -> float:
         x = tf.placeholder(tf.float32, [])
         y = tf.cond(p, lambda: x * 2.0, lambda: x + 1.0)
         with tf.Session() as sess:
-            return median_seconds(lambda: sess.run(y, {p: True, x: 1.0}), 2000)
+            return median_seconds(lambda: sess.run(y, {p: True, x: 1.0}), 2000, warmups=3)
 
 
 def measure() -> dict[str, float]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import numpy as np
+from timing import median_seconds
 
 if os.environ.get("TF1_IMPL", "graphflow") == "tf":
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -26,17 +26,6 @@ if os.environ.get("TF1_IMPL", "graphflow") == "tf":
     tf.disable_v2_behavior()
 else:
     import graphflow as tf
-
-
-def median_seconds(fn, repeats: int) -> float:
-    for _ in range(max(3, repeats // 20)):  # warm-up: compilation and caches
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def tiny() -> float:

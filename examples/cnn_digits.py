@@ -15,19 +15,15 @@ import time
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.datasets import load_digits
+from optimizers import load_data as digits_split  # the split shared with examples/optimizers.py
 
 import graphflow as tf
 
 
 def load_data(seed: int = 0):
-    """Images [N, 8, 8, 1] in [0, 1] and labels, split 80/20."""
-    digits = load_digits()
-    x = (digits.images / 16.0).astype(np.float32)[..., None]
-    y = digits.target.astype(np.int64)
-    order = np.random.default_rng(seed).permutation(len(x))
-    cut = int(0.8 * len(x))
-    return (x[order[:cut]], y[order[:cut]]), (x[order[cut:]], y[order[cut:]])
+    """Images [N, 8, 8, 1] in [0, 1] and labels: the 80/20 split of examples/optimizers.py."""
+    (x_train, y_train), (x_test, y_test) = digits_split(seed)
+    return (x_train.reshape(-1, 8, 8, 1), y_train), (x_test.reshape(-1, 8, 8, 1), y_test)
 
 
 def augment(images: tf.Tensor) -> tf.Tensor:

@@ -16,7 +16,7 @@ import os
 import time
 
 import numpy as np
-from sklearn.datasets import load_digits
+from optimizers import load_data as digits_split  # the split shared with examples/optimizers.py
 
 if os.environ.get("TF1_IMPL") == "tf":  # the comparison run; users just `import graphflow as tf`
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
@@ -30,13 +30,10 @@ ROWS, COLUMNS, CLASSES = 8, 8, 10
 
 
 def load_data(seed: int = 0):
-    """Images [N, 8, 8] in [0, 1] (rows are the time steps) and labels, split 80/20."""
-    digits = load_digits()
-    x = (digits.images / 16.0).astype(np.float32)
-    y = digits.target.astype(np.int64)
-    order = np.random.default_rng(seed).permutation(len(x))
-    cut = int(0.8 * len(x))
-    return (x[order[:cut]], y[order[:cut]]), (x[order[cut:]], y[order[cut:]])
+    """Images [N, 8, 8] in [0, 1] (rows are the time steps) and labels: the 80/20 split of
+    examples/optimizers.py."""
+    (x_train, y_train), (x_test, y_test) = digits_split(seed)
+    return (x_train.reshape(-1, ROWS, COLUMNS), y_train), (x_test.reshape(-1, ROWS, COLUMNS), y_test)
 
 
 def build(units: int = 64, learning_rate: float = 5e-3):

@@ -33,9 +33,6 @@ CHUNK_BYTES = 1 << 20
 #: pixels per tap and channel instead of a few channels per tap and pixel.
 FEW_CHANNELS = 4
 
-#: The dtypes these kernels take (BLAS's); others run the numpy reference.
-KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
 
 class Scratch:
     """Buffers one kernel reuses from call to call, one per worker. A call that finds one taken

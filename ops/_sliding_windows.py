@@ -102,6 +102,25 @@ def from_nhwc(x: np.ndarray, attrs: Any) -> np.ndarray:
         if attrs.get("data_format") == "NCHW" else x
 
 
+# The dtypes the compiled CPU kernels (numba loops, BLAS) are built for; others run the numpy reference.
+FLOAT_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def float_kernel_io(node: Any) -> tuple[np.dtype, Any] | None:
+    """`(dtype, nhwc)` for a sliding-window node whose compiled CPU kernel takes its dtype:
+    `nhwc(value)` is `value` as a C-contiguous NHWC array of `dtype` (NCHW transposed at the
+    boundary). None for other dtypes, so the node's numpy reference runs instead."""
+    dtype = node.out_specs[0].dtype.np
+    if dtype not in FLOAT_KERNEL_DTYPES:
+        return None
+    attrs = node.attrs
+
+    def nhwc(value: Any) -> np.ndarray:
+        return np.ascontiguousarray(to_nhwc(np.asarray(value, dtype), attrs))
+
+    return dtype, nhwc
+
+
 def nhwc_dims(shape: TensorShape, attrs: Any) -> tuple[Any, Any, Any, Any]:
     """(N, H, W, C) of a 4-D static shape (entries may be None)."""
     n, a, b, c = shape.dims

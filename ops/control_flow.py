@@ -46,25 +46,32 @@ def _output_specs(attrs: Any) -> list[Spec]:
     return specs
 
 
-@register
-class If(OpDef):
-    """Runs `then_graph` when `pred` is true, else `else_graph`, on the captured inputs."""
+class _FunctionalOp(OpDef):
+    """If and While: their outputs are the specs recorded in their attrs, and they run only as
+    sub-plans a session binds (no numpy reference)."""
 
-    type = "If"
     stateful = True
     takes_host_objects = True
     grad_takes_none = True
-    aliases_input = True  # a branch may return one of its inputs as it is
-    kernels = {"cuda": "graphflow.cuda.control_flow:build_if"}
+    # If: a branch may return one of its inputs as it is; While: zero iterations return the inputs.
+    aliases_input = True
 
     def infer(self, inputs, attrs):
         return _output_specs(attrs)
 
+    def reference(self, attrs, *xs):
+        raise NotImplementedError(f"{self.type} runs through sub-plans bound to a session (bind)")
+
+
+@register
+class If(_FunctionalOp):
+    """Runs `then_graph` when `pred` is true, else `else_graph`, on the captured inputs."""
+
+    type = "If"
+    kernels = {"cuda": "graphflow.cuda.control_flow:build_if"}
+
     def bind(self, node, state):
         return bind_if(node, state)
-
-    def reference(self, attrs, *xs):
-        raise NotImplementedError("If runs through sub-plans bound to a session (bind)")
 
     def grad(self, op, *dys):
         from graphflow.api.control_flow_grad import if_grad
@@ -73,25 +80,15 @@ class If(OpDef):
 
 
 @register
-class While(OpDef):
+class While(_FunctionalOp):
     """Repeats `body_graph` on the loop vars while `cond_graph` returns true."""
 
     type = "While"
-    stateful = True
-    takes_host_objects = True
-    grad_takes_none = True
-    aliases_input = True  # zero iterations return the inputs as they are
     kernels = {"cuda": "graphflow.cuda.control_flow:build_while"}
     defaults = {"parallel_iterations": 10, "back_prop": True, "checked_shapes": []}
 
-    def infer(self, inputs, attrs):
-        return _output_specs(attrs)
-
     def bind(self, node, state):
         return bind_while(node, state)
-
-    def reference(self, attrs, *xs):
-        raise NotImplementedError("While runs through sub-plans bound to a session (bind)")
 
     def grad(self, op, *dys):
         from graphflow.api.control_flow_grad import while_grad

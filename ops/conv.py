@@ -19,6 +19,7 @@ from graphflow.framework.tensor_shape import TensorShape
 from ._rules import described_shape, shape_of, sibling
 from ._sliding_windows import (
     check_attrs,
+    float_kernel_io,
     from_nhwc,
     nhwc_dims,
     pad_nhwc,
@@ -96,15 +97,13 @@ def conv2d_backprop_filter_nhwc(x: np.ndarray, fsizes, dy: np.ndarray, attrs) ->
 def cpu_kernel_of(node, which: str):
     """The `_conv_cpu` kernel `which` ("forward", "input", "filter") of a Conv2D-family node,
     NCHW transposed at the boundary; None (the reference runs) for dtypes BLAS does not take."""
-    from ._conv_cpu import KERNEL_DTYPES, Scratch, conv2d, conv2d_filter_grad, conv2d_input_grad
+    from ._conv_cpu import Scratch, conv2d, conv2d_filter_grad, conv2d_input_grad
 
-    dtype = node.out_specs[0].dtype.np
-    if dtype not in KERNEL_DTYPES:
+    io = float_kernel_io(node)
+    if io is None:
         return None
     attrs, scratch = node.attrs, Scratch()
-
-    def nhwc(value):
-        return np.ascontiguousarray(to_nhwc(np.asarray(value, dtype), attrs))
+    dtype, nhwc = io
 
     if which == "forward":
         def kernel(x, f):

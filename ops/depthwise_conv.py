@@ -13,6 +13,7 @@ from graphflow.framework.tensor_shape import TensorShape
 
 from ._sliding_windows import (
     add_windows,
+    float_kernel_io,
     from_nhwc,
     nhwc_dims,
     pad_nhwc,
@@ -36,13 +37,11 @@ def _cpu_kernel(node, which: str):
     the boundary; None (the reference runs) for dtypes other than float32 and float64."""
     from ._depthwise_cpu import depthwise, depthwise_backprop_filter, depthwise_backprop_input
 
-    dtype = node.out_specs[0].dtype.np
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+    io = float_kernel_io(node)
+    if io is None:
         return None
     attrs = node.attrs
-
-    def nhwc(value):
-        return np.ascontiguousarray(to_nhwc(np.asarray(value, dtype), attrs))
+    dtype, nhwc = io
 
     if which == "forward":
         def kernel(x, f):

@@ -16,6 +16,7 @@ from ._rules import described_shape, shape_of, sibling
 from ._sliding_windows import (
     Window,
     check_attrs,
+    float_kernel_io,
     from_nhwc,
     nhwc_dims,
     pad_nhwc,
@@ -75,16 +76,14 @@ def max_pool_nhwc(x: np.ndarray, attrs) -> np.ndarray:
 def _cpu_kernel(node, which: str):
     """The numba kernel `which` ("max", "max_grad", "avg", "avg_grad") for float32/float64
     inputs, NCHW transposed at the boundary; None (the reference runs) for other dtypes."""
-    dtype = node.out_specs[0].dtype.np
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+    io = float_kernel_io(node)
+    if io is None:
         return None
     from . import _pool_numba as kernels
     from ._cpu_workers import split_images
 
     attrs = node.attrs
-
-    def nhwc(value):
-        return np.ascontiguousarray(to_nhwc(np.asarray(value, dtype), attrs))
+    dtype, nhwc = io
 
     def geometry(h, w):
         win, oh, ow, pads = _geometry(attrs, h, w)

@@ -6,7 +6,7 @@ from typing import Any
 
 import graphflow as _tf
 from graphflow.keras import backend as K
-from graphflow.keras.utils.generic_utils import deserialize_keras_object
+from graphflow.keras.utils.generic_utils import deserialize_keras_object, get_keras_object
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
@@ -93,10 +93,4 @@ def get(identifier: Any) -> Any:
     Raises:
         ValueError: for an unknown name.
     """
-    if identifier is None:
-        return linear
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret activation function identifier: {identifier}")
+    return get_keras_object(identifier, deserialize, "activation function", none_value=linear)

@@ -6,7 +6,11 @@ from typing import Any
 
 import graphflow as _tf
 from graphflow.keras import backend as K
-from graphflow.keras.utils.generic_utils import deserialize_keras_object
+from graphflow.keras.utils.generic_utils import (
+    deserialize_keras_object,
+    get_keras_object,
+    serialize_keras_object,
+)
 
 
 class Constraint:
@@ -85,7 +89,7 @@ _BY_NAME = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm, "MinMaxN
 
 def serialize(constraint: Any) -> dict[str, Any]:
     """`{'class_name': ..., 'config': ...}`."""
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+    return serialize_keras_object(constraint)
 
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
@@ -100,10 +104,4 @@ def get(identifier: Any) -> Any:
     Raises:
         ValueError: for something else.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier}")
+    return get_keras_object(identifier, deserialize, "constraint")

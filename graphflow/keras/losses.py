@@ -9,7 +9,7 @@ from typing import Any
 
 import graphflow as _tf
 from graphflow.keras import backend as K
-from graphflow.keras.utils.generic_utils import deserialize_keras_object
+from graphflow.keras.utils.generic_utils import deserialize_keras_object, get_keras_object
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
@@ -178,6 +178,20 @@ class Loss:
         return cls(**config)
 
 
+def weight_like(sample_weight: Any, values: Any) -> Any:
+    """`sample_weight` cast to `values`' dtype, with trailing size-1 axes squeezed or added until
+    its rank is that of `values` (when both ranks are known), ready to broadcast against them. A
+    scalar `values` (a custom loss that already reduced everything, `K.mean(...)`) is broadcast
+    against the per-sample weights as Keras 2 does, rather than having them squeezed into it."""
+    weight = _tf.cast(sample_weight, values.dtype)
+    if weight.shape.ndims is not None and values.shape.ndims not in (None, 0):
+        while weight.shape.ndims > values.shape.ndims:
+            weight = _tf.squeeze(weight, [-1])
+        while weight.shape.ndims < values.shape.ndims:
+            weight = _tf.expand_dims(weight, -1)
+    return weight
+
+
 def reduce_weighted_loss(values: Any, sample_weight: Any = None, reduction: str = "sum_over_batch_size") -> Any:
     """Multiplies per-sample losses by `sample_weight` (broadcast) and reduces them.
 
@@ -185,15 +199,7 @@ def reduce_weighted_loss(values: Any, sample_weight: Any = None, reduction: str 
         A scalar (or the weighted values for `reduction='none'`).
     """
     if sample_weight is not None:
-        weight = _tf.cast(sample_weight, values.dtype)
-        # a custom loss that already reduced to a scalar (`K.mean(...)` over everything) is
-        # broadcast against the per-sample weights, as Keras 2 does, rather than squeezed into
-        if weight.shape.ndims is not None and values.shape.ndims not in (None, 0):
-            while weight.shape.ndims > values.shape.ndims:
-                weight = _tf.squeeze(weight, [-1])
-            while weight.shape.ndims < values.shape.ndims:
-                weight = _tf.expand_dims(weight, -1)
-        values = values * weight
+        values = values * weight_like(sample_weight, values)
     if reduction == "none":
         return values
     total = _tf.reduce_sum(values)
@@ -262,10 +268,4 @@ def get(identifier: Any) -> Any:
     Raises:
         ValueError: for an unknown name (`Unknown loss function: name`).
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret loss function identifier: {identifier}")
+    return get_keras_object(identifier, deserialize, "loss function")

@@ -154,13 +154,7 @@ class Mean(Metric):
             weight_sum = _tf.cast(_tf.size(values), self.dtype)
             value_sum = _tf.reduce_sum(values)
         else:
-            weight = _tf.cast(sample_weight, self.dtype)
-            if weight.shape.ndims is not None and values.shape.ndims is not None:
-                while weight.shape.ndims > values.shape.ndims:
-                    weight = _tf.squeeze(weight, [-1])
-                while weight.shape.ndims < values.shape.ndims:
-                    weight = _tf.expand_dims(weight, -1)
-            weight = weight * _tf.ones_like(values)
+            weight = _losses.weight_like(sample_weight, values) * _tf.ones_like(values)
             value_sum = _tf.reduce_sum(values * weight)
             weight_sum = _tf.reduce_sum(weight)
         return [_tf.assign_add(self.total, value_sum), _tf.assign_add(self.count, weight_sum)]

@@ -44,36 +44,31 @@ class _Confusion(Metric):
         return value[0] if self._scalar else value
 
 
-class Precision(_Confusion):
+class _TruePositiveRatio(_Confusion):
+    """tp / (tp + `kinds[1]`) at `thresholds` (default 0.5): Precision and Recall differ only in
+    the second count."""
+
+    def __init__(self, thresholds: Any = None, top_k: Any = None, class_id: Any = None,
+                 name: str | None = None, dtype: Any = None) -> None:
+        super().__init__(0.5 if thresholds is None else thresholds, name, dtype)
+
+    def result_of(self, values: list[Any]) -> Any:
+        return self._scalarize(_tf.div_no_nan(values[0], values[0] + values[1]))
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "thresholds": self.thresholds[0] if self._scalar else self.thresholds}
+
+
+class Precision(_TruePositiveRatio):
     """tp / (tp + fp) at `thresholds` (default 0.5)."""
 
     kinds = ("tp", "fp")
 
-    def __init__(self, thresholds: Any = None, top_k: Any = None, class_id: Any = None,
-                 name: str | None = None, dtype: Any = None) -> None:
-        super().__init__(0.5 if thresholds is None else thresholds, name, dtype)
 
-    def result_of(self, values: list[Any]) -> Any:
-        return self._scalarize(_tf.div_no_nan(values[0], values[0] + values[1]))
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "thresholds": self.thresholds[0] if self._scalar else self.thresholds}
-
-
-class Recall(_Confusion):
+class Recall(_TruePositiveRatio):
     """tp / (tp + fn) at `thresholds` (default 0.5)."""
 
     kinds = ("tp", "fn")
-
-    def __init__(self, thresholds: Any = None, top_k: Any = None, class_id: Any = None,
-                 name: str | None = None, dtype: Any = None) -> None:
-        super().__init__(0.5 if thresholds is None else thresholds, name, dtype)
-
-    def result_of(self, values: list[Any]) -> Any:
-        return self._scalarize(_tf.div_no_nan(values[0], values[0] + values[1]))
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "thresholds": self.thresholds[0] if self._scalar else self.thresholds}
 
 
 class AUC(_Confusion):

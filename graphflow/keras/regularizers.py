@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import graphflow as _tf
-from graphflow.keras.utils.generic_utils import deserialize_keras_object
+from graphflow.keras.utils.generic_utils import (
+    deserialize_keras_object,
+    get_keras_object,
+    serialize_keras_object,
+)
 
 
 class Regularizer:
@@ -83,7 +87,7 @@ def l1_l2(l1: float = 0.01, l2: float = 0.01) -> L1L2:
 
 def serialize(regularizer: Any) -> dict[str, Any]:
     """`{'class_name': 'L1L2', 'config': {...}}`."""
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    return serialize_keras_object(regularizer)
 
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
@@ -100,10 +104,4 @@ def get(identifier: Any) -> Any:
     Raises:
         ValueError: for something else.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier}")
+    return get_keras_object(identifier, deserialize, "regularizer")

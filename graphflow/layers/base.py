@@ -155,15 +155,26 @@ class Layer:
             return list(self._non_trainable_weights)
         return self._trainable_weights + self._non_trainable_weights
 
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+    # Properties that read through the `_weights` ones, so subclasses override only those.
+    @property
+    def trainable_variables(self) -> list[Any]:
+        """Same as `trainable_weights`."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list[Any]:
+        """Same as `non_trainable_weights`."""
+        return self.non_trainable_weights
 
     @property
     def weights(self) -> list[Any]:
         """Trainable then non-trainable variables."""
         return self.trainable_weights + self.non_trainable_weights
 
-    variables = weights
+    @property
+    def variables(self) -> list[Any]:
+        """Same as `weights`."""
+        return self.weights
 
     @property
     def updates(self) -> list[Any]:

@@ -147,6 +147,35 @@ class LayerRNNCell(RNNCell):
     """An RNN cell whose variables are created in `build(inputs_shape)` (TF1's modern cells)."""
 
 
+class NumUnitsSizes:
+    """Mixin for cells whose state and output are both `num_units` wide (BasicRNNCell, GRUCell)."""
+
+    @property
+    def state_size(self) -> int:
+        return self._num_units
+
+    @property
+    def output_size(self) -> int:
+        return self._num_units
+
+
+class LSTMNumUnitsSizes:
+    """Mixin for LSTM cells of `num_units`: an `LSTMStateTuple(c, h)` state (or c and h
+    concatenated when `_state_is_tuple` is False) and a `num_units` output."""
+
+    _state_is_tuple = True
+
+    @property
+    def state_size(self) -> Any:
+        if self._state_is_tuple:
+            return LSTMStateTuple(self._num_units, self._num_units)
+        return 2 * self._num_units
+
+    @property
+    def output_size(self) -> int:
+        return self._num_units
+
+
 def input_depth(inputs_shape: Any, cell: RNNCell) -> int:
     """The last dimension of the inputs, which a cell's kernel needs when it is built.
 

@@ -11,10 +11,18 @@ from graphflow.api.nn_conv import bias_add
 from graphflow.framework.initializers import constant_initializer, zeros_initializer
 from graphflow.layers.base import activation_of
 
-from .cell_base import BIAS_NAME, WEIGHTS_NAME, LayerRNNCell, LSTMStateTuple, input_depth
+from .cell_base import (
+    BIAS_NAME,
+    WEIGHTS_NAME,
+    LayerRNNCell,
+    LSTMNumUnitsSizes,
+    LSTMStateTuple,
+    NumUnitsSizes,
+    input_depth,
+)
 
 
-class BasicRNNCell(LayerRNNCell):
+class BasicRNNCell(NumUnitsSizes, LayerRNNCell):
     """`output = new_state = activation(W [inputs, state] + b)`.
 
     Args:
@@ -29,14 +37,6 @@ class BasicRNNCell(LayerRNNCell):
         self._num_units = int(num_units)
         self._activation = activation_of(activation) or gmath.tanh
 
-    @property
-    def state_size(self) -> int:
-        return self._num_units
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
-
     def build(self, inputs_shape: Any) -> None:
         depth = input_depth(inputs_shape, self)
         self._kernel = self.add_weight(WEIGHTS_NAME, [depth + self._num_units, self._num_units])
@@ -50,7 +50,7 @@ class BasicRNNCell(LayerRNNCell):
         return output, output
 
 
-class BasicLSTMCell(LayerRNNCell):
+class BasicLSTMCell(LSTMNumUnitsSizes, LayerRNNCell):
     """The LSTM without peepholes or projection: gates `i, j, f, o` from one matmul,
     `c' = c sigmoid(f + forget_bias) + sigmoid(i) activation(j)`, `h' = activation(c') sigmoid(o)`.
 
@@ -70,16 +70,6 @@ class BasicLSTMCell(LayerRNNCell):
         self._forget_bias = forget_bias
         self._state_is_tuple = state_is_tuple
         self._activation = activation_of(activation) or gmath.tanh
-
-    @property
-    def state_size(self) -> Any:
-        if self._state_is_tuple:
-            return LSTMStateTuple(self._num_units, self._num_units)
-        return 2 * self._num_units
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
 
     def build(self, inputs_shape: Any) -> None:
         depth = input_depth(inputs_shape, self)
@@ -103,7 +93,7 @@ class BasicLSTMCell(LayerRNNCell):
         return new_h, new_state
 
 
-class GRUCell(LayerRNNCell):
+class GRUCell(NumUnitsSizes, LayerRNNCell):
     """The gated recurrent unit (Cho et al. 2014) as TF1 computes it: gates `r, u` from
     `gates/kernel`, candidate `activation(W_c [inputs, r * state] + b_c)`,
     `h' = u * state + (1 - u) * candidate`.
@@ -125,14 +115,6 @@ class GRUCell(LayerRNNCell):
         self._activation = activation_of(activation) or gmath.tanh
         self._kernel_initializer = kernel_initializer
         self._bias_initializer = bias_initializer
-
-    @property
-    def state_size(self) -> int:
-        return self._num_units
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
 
     def build(self, inputs_shape: Any) -> None:
         depth = input_depth(inputs_shape, self)

@@ -17,12 +17,12 @@ from graphflow.api.normalization import batch_normalization, moments
 from graphflow.framework.initializers import constant_initializer
 from graphflow.framework.variable_scope import get_variable, variable_scope
 
-from .cell_base import LSTMStateTuple, RNNCell
+from .cell_base import LSTMNumUnitsSizes, LSTMStateTuple, RNNCell
 
 LAYER_NORM_EPSILON = 1e-12  # contrib.layers.layer_norm's
 
 
-class LayerNormBasicLSTMCell(RNNCell):
+class LayerNormBasicLSTMCell(LSTMNumUnitsSizes, RNNCell):
     """LSTM with layer normalization and recurrent dropout.
 
     Args:
@@ -50,14 +50,6 @@ class LayerNormBasicLSTMCell(RNNCell):
         self._norm_shift = norm_shift
         self._keep_prob = dropout_keep_prob
         self._seed = dropout_prob_seed
-
-    @property
-    def state_size(self) -> LSTMStateTuple:
-        return LSTMStateTuple(self._num_units, self._num_units)
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
 
     def _variable(self, name: str, shape: list[Any], dtype: Any, initializer: Any = None) -> Any:
         # Created by the first call (the layer's scope allows it then), found by later ones.

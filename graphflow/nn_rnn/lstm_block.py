@@ -13,10 +13,10 @@ from graphflow.api.indexing import clip_by_value, concat, split
 from graphflow.api.nn_conv import bias_add
 from graphflow.framework.initializers import constant_initializer
 
-from .cell_base import LayerRNNCell, LSTMStateTuple, input_depth
+from .cell_base import LayerRNNCell, LSTMNumUnitsSizes, LSTMStateTuple, input_depth
 
 
-class LSTMBlockCell(LayerRNNCell):
+class LSTMBlockCell(LSTMNumUnitsSizes, LayerRNNCell):
     """The LSTM of TF1's `LSTMBlockCell` op:
 
         i = sigmoid(W_i xh + b_i + w_i_diag c_prev)      ci = tanh(W_ci xh + b_ci)
@@ -44,14 +44,6 @@ class LSTMBlockCell(LayerRNNCell):
         self._forget_bias = forget_bias
         self._cell_clip = cell_clip if cell_clip is not None else -1
         self._use_peephole = use_peephole
-
-    @property
-    def state_size(self) -> LSTMStateTuple:
-        return LSTMStateTuple(self._num_units, self._num_units)
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
 
     def build(self, inputs_shape: Any) -> None:
         depth = input_depth(inputs_shape, self)

@@ -74,13 +74,6 @@ class _ScopedWrapper(RNNCell):
         inner = self._cell.trainable_weights
         return inner + [v for v in self._trainable_weights if all(v is not w for w in inner)]
 
-    trainable_variables = trainable_weights
-
-    @property
-    def weights(self) -> list[Any]:
-        return self.trainable_weights + self.non_trainable_weights
-
-    variables = weights
 
 
 class OutputProjectionWrapper(_ScopedWrapper):

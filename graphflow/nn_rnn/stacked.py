@@ -36,6 +36,24 @@ def _layer_states(states: Any, i: int) -> Any:
     return states[i] if states else None
 
 
+def _stack(cells_fw: Any, cells_bw: Any, inputs: Any, initial_states_fw: Any, initial_states_bw: Any,
+           scope: Any, run_layer: Any) -> tuple[Any, tuple[Any, ...], tuple[Any, ...]]:
+    """Feeds `inputs` through one `run_layer(cell_fw, cell_bw, layer, state_fw, state_bw,
+    cell_scope) -> (outputs, final_fw, final_bw)` per pair of cells, each in scope `cell_<i>`."""
+    _check(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
+    states_fw, states_bw = [], []
+    layer = inputs
+    with variable_scope(scope or "stack_bidirectional_rnn"):
+        for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+            with variable_scope(f"cell_{i}") as cell_scope:
+                layer, state_fw, state_bw = run_layer(cell_fw, cell_bw, layer,
+                                                      _layer_states(initial_states_fw, i),
+                                                      _layer_states(initial_states_bw, i), cell_scope)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return layer, tuple(states_fw), tuple(states_bw)
+
+
 def stack_bidirectional_rnn(cells_fw: list[Any], cells_bw: list[Any], inputs: list[Any],
                             initial_states_fw: Any = None, initial_states_bw: Any = None,
                             dtype: Any = None, sequence_length: Any = None,
@@ -57,18 +75,11 @@ def stack_bidirectional_rnn(cells_fw: list[Any], cells_bw: list[Any], inputs: li
     Raises:
         ValueError: for empty or unequal cell lists, or initial states not one per layer.
     """
-    _check(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
-    states_fw, states_bw = [], []
-    layer = inputs
-    with variable_scope(scope or "stack_bidirectional_rnn"):
-        for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
-            with variable_scope(f"cell_{i}") as cell_scope:
-                layer, state_fw, state_bw = static_bidirectional_rnn(
-                    cell_fw, cell_bw, layer, _layer_states(initial_states_fw, i),
-                    _layer_states(initial_states_bw, i), dtype, sequence_length, scope=cell_scope)
-            states_fw.append(state_fw)
-            states_bw.append(state_bw)
-    return layer, tuple(states_fw), tuple(states_bw)
+    def run_layer(cell_fw: Any, cell_bw: Any, layer: Any, state_fw: Any, state_bw: Any, cell_scope: Any) -> Any:
+        return static_bidirectional_rnn(cell_fw, cell_bw, layer, state_fw, state_bw, dtype, sequence_length,
+                                        scope=cell_scope)
+
+    return _stack(cells_fw, cells_bw, inputs, initial_states_fw, initial_states_bw, scope, run_layer)
 
 
 def stack_bidirectional_dynamic_rnn(cells_fw: list[Any], cells_bw: list[Any], inputs: Any,
@@ -94,17 +105,10 @@ def stack_bidirectional_dynamic_rnn(cells_fw: list[Any], cells_bw: list[Any], in
     Raises:
         ValueError: for empty or unequal cell lists, or initial states not one per layer.
     """
-    _check(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
-    states_fw, states_bw = [], []
-    layer = inputs
-    with variable_scope(scope or "stack_bidirectional_rnn"):
-        for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
-            with variable_scope(f"cell_{i}"):
-                outputs, (state_fw, state_bw) = bidirectional_dynamic_rnn(
-                    cell_fw, cell_bw, layer, sequence_length, _layer_states(initial_states_fw, i),
-                    _layer_states(initial_states_bw, i), dtype, parallel_iterations, swap_memory,
-                    time_major)
-                layer = concat(list(outputs), 2)
-            states_fw.append(state_fw)
-            states_bw.append(state_bw)
-    return layer, tuple(states_fw), tuple(states_bw)
+    def run_layer(cell_fw: Any, cell_bw: Any, layer: Any, state_fw: Any, state_bw: Any, cell_scope: Any) -> Any:
+        outputs, (final_fw, final_bw) = bidirectional_dynamic_rnn(
+            cell_fw, cell_bw, layer, sequence_length, state_fw, state_bw, dtype, parallel_iterations,
+            swap_memory, time_major)
+        return concat(list(outputs), 2), final_fw, final_bw
+
+    return _stack(cells_fw, cells_bw, inputs, initial_states_fw, initial_states_bw, scope, run_layer)

@@ -75,15 +75,6 @@ class MultiRNNCell(RNNCell):
     def non_trainable_weights(self) -> list[Any]:
         return [v for cell in self._cells for v in cell.non_trainable_weights]
 
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
-
-    @property
-    def weights(self) -> list[Any]:
-        return self.trainable_weights + self.non_trainable_weights
-
-    variables = weights
-
     def call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
         position = 0
         current = inputs
@@ -132,14 +123,9 @@ class RNNCellWrapper(RNNCell):
     def non_trainable_weights(self) -> list[Any]:
         return self.cell.non_trainable_weights
 
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
-
     @property
     def weights(self) -> list[Any]:
         return self.cell.weights
-
-    variables = weights
 
     def zero_state(self, batch_size: Any, dtype: Any) -> Any:
         """The wrapped cell's zero state."""

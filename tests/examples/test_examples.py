@@ -83,7 +83,8 @@ def test_save_restore_resumes_exactly_where_training_stopped(tmp_path):
     assert result["accuracy"] > 0.95
 
 
-def test_cnn_digits_reaches_97_percent():
+def test_cnn_digits_reaches_97_percent(monkeypatch):
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # it imports optimizers' data split
     result = load("cnn_digits").main(epochs=10, verbose=False)
     assert result["test_accuracy"] >= 0.97
 

@@ -4,8 +4,6 @@ what independent checks confirm: the CSV log, the best checkpoint, reloaded pred
 from __future__ import annotations
 
 import csv
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,14 +11,7 @@ import pytest
 pytest.importorskip("sklearn")
 pytest.importorskip("h5py")
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def load(name: str):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.examples.test_examples import load  # noqa: E402
 
 
 def test_keras_callbacks_example(tmp_path, capsys):

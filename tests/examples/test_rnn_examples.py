@@ -7,10 +7,11 @@ import math
 
 import numpy as np
 
-from tests.examples.test_examples import load
+from tests.examples.test_examples import EXAMPLES, load
 
 
-def test_lstm_digits_learns_row_by_row():
+def test_lstm_digits_learns_row_by_row(monkeypatch):
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # it imports optimizers' data split
     # The full 20 epochs reach 97.2% on both engines (TF1_IMPL=tf runs it on TensorFlow); a
     # short run must clearly learn.
     result = load("lstm_digits").main(epochs=6, verbose=False)

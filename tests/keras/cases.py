@@ -85,3 +85,14 @@ def case_arrays(name: str, input_shape: tuple[int, ...], weight_shapes: list[tup
             value = np.abs(value) + 0.5
         weights.append(value)
     return x, rng, weights
+
+
+def loss_inputs() -> dict[str, np.ndarray]:
+    """Fixed labels and predictions for the loss cases."""
+    rng = np.random.RandomState(7)
+    logits = rng.standard_normal((5, 4)).astype(np.float32)
+    probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    labels = rng.randint(0, 4, 5)
+    return {"probs": probs.astype(np.float32), "logits": logits, "onehot": np.eye(4, dtype=np.float32)[labels],
+            "sparse": labels.astype(np.int64), "binary": (rng.rand(5, 4) > 0.5).astype(np.float32),
+            "regress": (rng.rand(5, 4) * 2).astype(np.float32), "weights": rng.rand(5).astype(np.float32)}

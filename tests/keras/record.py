@@ -81,18 +81,9 @@ LOSS_CLASS_CASES = [
 ]
 
 
-def loss_inputs() -> dict[str, np.ndarray]:
-    """Fixed labels and predictions for the loss cases."""
-    rng = np.random.RandomState(7)
-    logits = rng.standard_normal((5, 4)).astype(np.float32)
-    probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
-    labels = rng.randint(0, 4, 5)
-    return {"probs": probs.astype(np.float32), "logits": logits, "onehot": np.eye(4, dtype=np.float32)[labels],
-            "sparse": labels.astype(np.int64), "binary": (rng.rand(5, 4) > 0.5).astype(np.float32),
-            "regress": (rng.rand(5, 4) * 2).astype(np.float32), "weights": rng.rand(5).astype(np.float32)}
-
-
 def record_losses() -> None:
+    from tests.keras.cases import loss_inputs
+
     tf, keras = _tf()
     data = loss_inputs()
     results = {}

@@ -9,22 +9,12 @@ import pytest
 import graphflow as tf
 from graphflow import keras
 from graphflow.keras import backend as K
+from tests.keras.cases import loss_inputs
 
 RECORDED = json.loads((Path(__file__).parent / "data" / "losses.json").read_text())
 
 
-def _inputs():
-    # Same arrays as tests/keras/record.py's loss_inputs (numpy only, so no TensorFlow needed).
-    rng = np.random.RandomState(7)
-    logits = rng.standard_normal((5, 4)).astype(np.float32)
-    probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
-    labels = rng.randint(0, 4, 5)
-    return {"probs": probs.astype(np.float32), "logits": logits, "onehot": np.eye(4, dtype=np.float32)[labels],
-            "sparse": labels.astype(np.int64), "binary": (rng.rand(5, 4) > 0.5).astype(np.float32),
-            "regress": (rng.rand(5, 4) * 2).astype(np.float32), "weights": rng.rand(5).astype(np.float32)}
-
-
-DATA = _inputs()
+DATA = loss_inputs()  # the arrays tests/keras/record.py recorded TensorFlow's values on
 
 
 @pytest.mark.parametrize("name", [k for k in RECORDED["losses"] if not k[0].isupper()])

@@ -8,6 +8,7 @@ import pytest
 
 import graphflow as tf
 from tests.rnn.cases import fixed
+from tests.rnn.variable_gradcheck import assert_variable_gradients
 
 
 @pytest.fixture(autouse=True)
@@ -171,15 +172,4 @@ def test_static_rnn_gradients_match_finite_differences_in_float64(make):
                 down[x][idx] -= eps
                 numeric[idx] = (sess.run(loss, up) - sess.run(loss, down)) / (2 * eps)
             np.testing.assert_allclose(symbolic[len(variables) + t], numeric, rtol=1e-5, atol=1e-8)
-        # Variables: the derivative along a fixed random direction of each.
-        for k, v in enumerate(variables):
-            base = sess.run(v)
-            direction = fixed(base.shape, f"d{k}", 1.0, np.float64)
-            values = []
-            for sign in (1, -1):
-                sess.run(tf.assign(v, base + sign * eps * direction))
-                values.append(sess.run(loss, feeds))
-            sess.run(tf.assign(v, base))
-            numeric = (values[0] - values[1]) / (2 * eps)
-            np.testing.assert_allclose(np.sum(symbolic[k] * direction), numeric, rtol=1e-5,
-                                       err_msg=v.name)
+        assert_variable_gradients(sess, loss, variables, symbolic, feeds, eps)

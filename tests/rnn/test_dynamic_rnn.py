@@ -8,6 +8,7 @@ import pytest
 
 import graphflow as tf
 from tests.rnn.cases import fixed
+from tests.rnn.variable_gradcheck import assert_variable_gradients
 
 
 @pytest.fixture(autouse=True)
@@ -91,16 +92,7 @@ def test_dynamic_rnn_gradients_match_finite_differences_in_float64():
             numeric[idx] = (sess.run(loss, {x: up}) - sess.run(loss, {x: down})) / (2 * eps)
         np.testing.assert_allclose(symbolic[-1], numeric, rtol=1e-5, atol=1e-9)
         assert np.all(symbolic[-1][1, 2:] == 0)  # steps past the second sequence's end
-        for k, v in enumerate(variables):
-            base = sess.run(v)
-            direction = fixed(base.shape, f"d{k}", 1.0, np.float64)
-            values = []
-            for sign in (1, -1):
-                sess.run(tf.assign(v, base + sign * eps * direction))
-                values.append(sess.run(loss, {x: value}))
-            sess.run(tf.assign(v, base))
-            np.testing.assert_allclose(np.sum(symbolic[k] * direction),
-                                       (values[0] - values[1]) / (2 * eps), rtol=1e-5, err_msg=v.name)
+        assert_variable_gradients(sess, loss, variables, symbolic, {x: value}, eps)
 
 
 def test_lstm_training_graph_survives_a_meta_graph_round_trip(tmp_path):

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from graphflow.keras.datasets._files import dataset_path
-
-Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+from graphflow.keras.datasets._files import Split, load_npz_split
 
 
 def load_data(path: str = "mnist.npz") -> Split:
@@ -15,5 +11,4 @@ def load_data(path: str = "mnist.npz") -> Split:
     Raises:
         FileNotFoundError: when the file is not there (naming it).
     """
-    with np.load(dataset_path(path), allow_pickle=False) as data:
-        return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+    return load_npz_split(path)

@@ -56,6 +56,21 @@ def _should_validate(validation_freq: Any, epoch: int) -> bool:
     return epoch + 1 in validation_freq
 
 
+def end_epoch(model: Any, callback_list: Any, epoch: int, epoch_logs: dict[str, Any], names: Any,
+              validation: Any, validation_freq: Any) -> bool:
+    """Ends a fit epoch (arrays or generator): adds `val_<name>` logs from `validation(callback_list)`
+    on the epochs `validation_freq` selects, then calls `on_epoch_end`.
+
+    Returns:
+        True when a callback set `model.stop_training`.
+    """
+    if validation is not None and _should_validate(validation_freq, epoch):
+        for name, value in zip(names, validation(callback_list)):
+            epoch_logs[f"val_{name}"] = float(value)
+    callback_list.on_epoch_end(epoch, epoch_logs)
+    return bool(model.stop_training)
+
+
 def fit_loop(model: Any, step: Any, ins: list[np.ndarray], num_samples: int, batch_size: int, epochs: int,
              verbose: int, callbacks: Any, validation: Any, shuffle: Any, initial_epoch: int,
              validation_freq: Any, steps_per_epoch: int | None = None) -> Any:
@@ -117,12 +132,7 @@ def fit_loop(model: Any, step: Any, ins: list[np.ndarray], num_samples: int, bat
             # Training values first (as Keras 2 orders the epoch logs); BaseLogger agrees.
             epoch_logs[metric_names[0]] = loss_total / seen
             epoch_logs.update(zip(metric_names[1:], last[1:]))
-        if do_validation and _should_validate(validation_freq, epoch):
-            values = validation(callback_list)
-            for name, value in zip(metric_names, values):
-                epoch_logs[f"val_{name}"] = float(value)
-        callback_list.on_epoch_end(epoch, epoch_logs)
-        if model.stop_training:
+        if end_epoch(model, callback_list, epoch, epoch_logs, metric_names, validation, validation_freq):
             break
     callback_list.on_train_end()
     return model.history

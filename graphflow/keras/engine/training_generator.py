@@ -116,11 +116,8 @@ def _generator_fit_loop(model: Any, draw: Any, steps: int, epochs: int, verbose:
             if model.stop_training:
                 break
         epoch_hook()
-        if do_validation and training_arrays._should_validate(validation_freq, epoch):
-            for name, value in zip(names, validation(callback_list)):
-                epoch_logs[f"val_{name}"] = float(value)
-        callback_list.on_epoch_end(epoch, epoch_logs)
-        if model.stop_training:
+        if training_arrays.end_epoch(model, callback_list, epoch, epoch_logs, names, validation,
+                                     validation_freq):
             break
     callback_list.on_train_end()
     return model.history

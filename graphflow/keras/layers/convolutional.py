@@ -90,6 +90,20 @@ class _Conv(Layer):
             return [1, *self.dilation_rate, 1]
         return [1, 1, *self.dilation_rate]
 
+    def _kernel_shape(self, channels: int) -> tuple[int, ...]:
+        """`kernel_size + (in_channels, filters)`, the layout of tf.nn.conv1d/conv2d filters."""
+        return self.kernel_size + (channels, self.filters)
+
+    def build(self, input_shape: Any) -> None:
+        """One `kernel` of `_kernel_shape` and the bias (layers with several kernels override this)."""
+        channels = self._in_channels(input_shape)
+        self.kernel = self.add_weight("kernel", self._kernel_shape(channels),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self._add_bias(self.filters)
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis: channels})
+        self.built = True
+
     def get_config(self) -> dict[str, Any]:
         config = {**super().get_config()}
         if self.filters is not None:
@@ -119,15 +133,6 @@ class Conv2D(_Conv):
 
     rank = 2
 
-    def build(self, input_shape: Any) -> None:
-        channels = self._in_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (channels, self.filters),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis: channels})
-        self.built = True
-
     def call(self, inputs: Any) -> Any:
         out = _tf.nn.conv2d(inputs, self.kernel, self._strides4(), self._tf_padding(),
                             data_format=self._tf_format(), dilations=self._dilations4())
@@ -139,15 +144,6 @@ class Conv1D(_Conv):
     the start only)."""
 
     rank = 1
-
-    def build(self, input_shape: Any) -> None:
-        channels = self._in_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (channels, self.filters),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self.input_spec = InputSpec(ndim=3, axes={self._channel_axis: channels})
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         padding = self._tf_padding()
@@ -175,14 +171,9 @@ class Conv2DTranspose(_Conv):
                          dilation_rate=dilation_rate, **kwargs)
         self.output_padding = output_padding
 
-    def build(self, input_shape: Any) -> None:
-        channels = self._in_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis: channels})
-        self.built = True
+    def _kernel_shape(self, channels: int) -> tuple[int, ...]:
+        # conv2d_transpose filters are (height, width, output channels, input channels).
+        return self.kernel_size + (self.filters, channels)
 
     def _out_length(self, length: Any, axis: int) -> Any:
         k, s = self.kernel_size[axis], self.strides[axis]
@@ -212,7 +203,31 @@ class Conv2DTranspose(_Conv):
         return {**super().get_config(), "output_padding": self.output_padding}
 
 
-class DepthwiseConv2D(_Conv):
+class _DepthwiseConv(_Conv):
+    """Convolutions with a `depthwise_kernel` (`depth_multiplier` kernels per input channel)
+    in place of `kernel`: DepthwiseConv2D and SeparableConv2D."""
+
+    def _set_depthwise_options(self, depth_multiplier: int, initializer: Any, regularizer: Any,
+                               constraint: Any) -> None:
+        self.depth_multiplier = int(depth_multiplier)
+        self.depthwise_initializer = initializers.get(initializer)
+        self.depthwise_regularizer = regularizers.get(regularizer)
+        self.depthwise_constraint = constraints.get(constraint)
+
+    def _add_depthwise_kernel(self, channels: int) -> None:
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint)
+
+    def _config_without_kernel(self) -> dict[str, Any]:
+        config = super().get_config()
+        for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+            config.pop(key, None)
+        return config
+
+
+class DepthwiseConv2D(_DepthwiseConv):
     """Depthwise 2-D convolution: `depth_multiplier` kernels per input channel."""
 
     rank = 2
@@ -227,17 +242,12 @@ class DepthwiseConv2D(_Conv):
                          activation=activation, use_bias=use_bias, bias_initializer=bias_initializer,
                          bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
                          bias_constraint=bias_constraint, **kwargs)
-        self.depth_multiplier = int(depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self._set_depthwise_options(depth_multiplier, depthwise_initializer, depthwise_regularizer,
+                                    depthwise_constraint)
 
     def build(self, input_shape: Any) -> None:
         channels = self._in_channels(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
+        self._add_depthwise_kernel(channels)
         self._add_bias(channels * self.depth_multiplier)
         self.input_spec = InputSpec(ndim=4, axes={self._channel_axis: channels})
         self.built = True
@@ -248,9 +258,7 @@ class DepthwiseConv2D(_Conv):
         return self._finish(out)
 
     def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
-            config.pop(key, None)
+        config = self._config_without_kernel()
         config.update({"depth_multiplier": self.depth_multiplier,
                        "depthwise_initializer": ser_initializer(self.depthwise_initializer),
                        "depthwise_regularizer": ser_regularizer(self.depthwise_regularizer),
@@ -258,7 +266,7 @@ class DepthwiseConv2D(_Conv):
         return config
 
 
-class SeparableConv2D(_Conv):
+class SeparableConv2D(_DepthwiseConv):
     """Depthwise then pointwise (1x1) convolution: weights `depthwise_kernel`,
     `pointwise_kernel`, `bias`."""
 
@@ -276,20 +284,15 @@ class SeparableConv2D(_Conv):
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
-        self.depth_multiplier = int(depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self._set_depthwise_options(depth_multiplier, depthwise_initializer, depthwise_regularizer,
+                                    depthwise_constraint)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
         self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def build(self, input_shape: Any) -> None:
         channels = self._in_channels(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
+        self._add_depthwise_kernel(channels)
         self.pointwise_kernel = self.add_weight(
             "pointwise_kernel", (1, 1, channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
@@ -305,9 +308,7 @@ class SeparableConv2D(_Conv):
         return self._finish(out)
 
     def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
-            config.pop(key, None)
+        config = self._config_without_kernel()
         config.update({"depth_multiplier": self.depth_multiplier,
                        "depthwise_initializer": ser_initializer(self.depthwise_initializer),
                        "pointwise_initializer": ser_initializer(self.pointwise_initializer),

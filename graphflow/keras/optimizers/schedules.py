@@ -24,32 +24,34 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RateDecay(LearningRateSchedule):
+    """A schedule of (initial_learning_rate, decay_steps, decay_rate, staircase) that calls the
+    `tf.train` decay function named by `_decay_function`."""
+
+    _decay_function = ""
+
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
+                 staircase: bool = False, name: str | None = None) -> None:
+        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
+                        "decay_rate": decay_rate, "staircase": staircase, "name": name}
+
+    def __call__(self, step: Any) -> Any:
+        c = self._config
+        decay = getattr(_decay, self._decay_function)
+        return decay(float(c["initial_learning_rate"]), step, float(c["decay_steps"]),
+                     float(c["decay_rate"]), c["staircase"], c["name"])
+
+
+class ExponentialDecay(_RateDecay):
     """initial_learning_rate * decay_rate ** (step / decay_steps) (floored when `staircase`)."""
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str | None = None) -> None:
-        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
-                        "decay_rate": decay_rate, "staircase": staircase, "name": name}
-
-    def __call__(self, step: Any) -> Any:
-        c = self._config
-        return _decay.exponential_decay(float(c["initial_learning_rate"]), step, float(c["decay_steps"]),
-                                        float(c["decay_rate"]), c["staircase"], c["name"])
+    _decay_function = "exponential_decay"
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """initial_learning_rate / (1 + decay_rate * step / decay_steps)."""
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str | None = None) -> None:
-        self._config = {"initial_learning_rate": initial_learning_rate, "decay_steps": decay_steps,
-                        "decay_rate": decay_rate, "staircase": staircase, "name": name}
-
-    def __call__(self, step: Any) -> Any:
-        c = self._config
-        return _decay.inverse_time_decay(float(c["initial_learning_rate"]), step, float(c["decay_steps"]),
-                                         float(c["decay_rate"]), c["staircase"], c["name"])
+    _decay_function = "inverse_time_decay"
 
 
 class PolynomialDecay(LearningRateSchedule):

@@ -78,3 +78,28 @@ def deserialize_keras_object(identifier: Any, module_objects: dict[str, Any] | N
             raise ValueError(unknown_message(printable_module_name, identifier))
         return found
     raise ValueError(f"Could not interpret serialized {printable_module_name}: {identifier}")
+
+
+def get_keras_object(identifier: Any, deserialize: Any, what: str, none_value: Any = None) -> Any:
+    """What a module's `get(identifier)` returns: `none_value` for None, `deserialize(identifier)`
+    for a name or config dict, a callable unchanged.
+
+    Args:
+        identifier: None, a name, a `{'class_name', 'config'}` dict or a callable.
+        deserialize: the module's `deserialize`.
+        what: the kind of object, for the error (`constraint`, `loss function`, ...).
+        none_value: what None stands for (`linear` for activations).
+
+    Returns:
+        The object.
+
+    Raises:
+        ValueError: `Could not interpret {what} identifier` for anything else.
+    """
+    if identifier is None:
+        return none_value
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret {what} identifier: {identifier}")
