@@ -9,8 +9,9 @@ core's packed windows in its own cache; the calling thread works too, and never 
 worker that has not started.
 
 BLAS is set to one thread while such a split runs, and for kernels too small to split (waking
-BLAS's threads costs more than they save there); a counter, so that overlapping calls from two
-sessions restore the count once (`single_threaded_blas`, also used by small MatMuls). numpy's
+BLAS's threads costs more than they save there; MatMul has its own, lower, threshold); a
+counter, so that overlapping calls from two sessions restore the count once
+(`single_threaded_blas`, also used by small MatMuls). numpy's
 OpenBLAS is toggled through its own functions (`_openblas_threads`), other BLAS libraries
 through threadpoolctl; without threadpoolctl the work runs on the calling thread.
 """
@@ -87,6 +88,14 @@ class single_threaded_blas:  # noqa: N801 - used as a function: `with single_thr
 #: a scheduler time slice on a busy one, more than splitting such a kernel saves. The separable
 #: benchmark's 1x1 convolutions (8 to 17 million) ran 3x slower split on a loaded machine.
 MIN_SPLIT_WORK = 20_000_000
+
+#: Multiply-adds from which a MatMul keeps BLAS's own threads (below: `single_threaded_blas`).
+#: Lower than MIN_SPLIT_WORK: BLAS's threads hand over inside one call, no Python thread wakes.
+#: Measured 2026-12-06 (2 cores, load 2.5, other sessions running): the MLP Adam step (products
+#: of 8.4M) 1.6-1.7 ms threaded against 1.9-2.0 ms single-threaded, the LSTM step (10.2M)
+#: 25 ms against 33 ms and its inference 7.8 against 10.5 ms; products of 1-2M gain nothing
+#: reliable and lose up to 2x when the second core is busy.
+MIN_THREADED_MATMUL_WORK = 4_000_000
 
 
 def workers_for(n: int, cost: int) -> int:

@@ -1,10 +1,11 @@
 """MatMul (2-D, transpose_a/b) and BatchMatMul (leading batch dims broadcast). CPU: BLAS via
 numpy, which beats any numba loop; the gradient is two more matmuls.
 
-The CPU kernel runs products below `_cpu_workers.MIN_SPLIT_WORK` multiply-adds on one BLAS
-thread: an RNN step's 128x256 @ 256x512 takes 0.3 ms on one core, but OpenBLAS's pool on a busy
-2-core machine makes one call in ten wait a scheduler slice for its second thread (90th
-percentile 7 ms single-threaded against 75 ms threaded, measured under load).
+The CPU kernel runs products below `_cpu_workers.MIN_THREADED_MATMUL_WORK` multiply-adds (4M) on
+one BLAS thread: waking OpenBLAS's pool costs more than it saves there, and on a busy 2-core
+machine a call can wait a scheduler slice for the second thread. Larger products (an MLP's
+128x256 @ 256x256, an LSTM's 128x156 @ 156x512) keep BLAS's threads: 10-40% faster steps measured
+on the 2-core machine even with other sessions running (numbers in `_cpu_workers`).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class _MatMulBase(OpDef):
             a = _mT(a) if ta else a  # a view: BLAS reads it through its transpose flag
             b = _mT(b) if tb else b
             multiply_adds = max(a.size * b.shape[-1], b.size * a.shape[-2])  # batches broadcast
-            if multiply_adds >= _cpu_workers.MIN_SPLIT_WORK:
+            if multiply_adds >= _cpu_workers.MIN_THREADED_MATMUL_WORK:
                 return np.matmul(a, b)
             with single_threaded():
                 return np.matmul(a, b)

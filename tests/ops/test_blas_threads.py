@@ -64,7 +64,7 @@ def test_matmul_cpu_kernel_matches_float64(monkeypatch, ta, tb, large):
 
     monkeypatch.setattr(_cpu_workers, "single_threaded_blas", recording)
     if large:
-        monkeypatch.setattr(_cpu_workers, "MIN_SPLIT_WORK", 0)
+        monkeypatch.setattr(_cpu_workers, "MIN_THREADED_MATMUL_WORK", 0)
     rng = np.random.default_rng(3)
     a = rng.standard_normal((7, 5) if ta else (5, 7)).astype(np.float32)
     b = rng.standard_normal((3, 7) if tb else (7, 3)).astype(np.float32)
@@ -81,3 +81,24 @@ def test_batch_matmul_cpu_kernel_broadcasts_batches():
     got = _kernel("BatchMatMulV2", adj_x=True, adj_y=True)(a, b)
     want = np.einsum("xykm,znk->xzmn", a, b)
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("shape_a", "shape_b", "threaded"), [
+    ((128, 256), (256, 256), True),  # 8.4M multiply-adds: BLAS's threads pay off
+    ((128, 256), (256, 10), False),  # 0.3M: one thread
+    ((128, 128), (128, 128), False),  # 2.1M: one thread
+])
+def test_matmul_threads_by_product_size(monkeypatch, shape_a, shape_b, threaded):
+    used = []
+
+    @contextmanager
+    def recording():
+        used.append(True)
+        yield
+
+    monkeypatch.setattr(_cpu_workers, "single_threaded_blas", recording)
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal(shape_a).astype(np.float32), rng.standard_normal(shape_b).astype(np.float32)
+    got = _kernel("MatMul")(a, b)
+    np.testing.assert_allclose(got, a.astype(np.float64) @ b.astype(np.float64), rtol=1e-4, atol=1e-3)
+    assert used == ([] if threaded else [True])
