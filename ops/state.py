@@ -61,6 +61,16 @@ class VariableV2(OpDef):
         return []
 
 
+def _incompatible_shapes_text(a: TensorShape, b: TensorShape) -> str:
+    """TF1's shape-inference text for two shapes that cannot be merged (ranks, then a dimension)."""
+    if a.ndims != b.ndims:
+        return f"Shapes must be equal rank, but are {a.ndims} and {b.ndims}"
+    i, da, db = next((i, da, db) for i, (da, db) in enumerate(zip(a.dims, b.dims))
+                     if da is not None and db is not None and da != db)
+    return (f"Dimension {i} in both shapes must be equal, but are {da} and {db}. "
+            f"Shapes are {format_dims(a.dims)} and {format_dims(b.dims)}.")
+
+
 class _Write(OpDef):
     """Shared rule of the assignment ops: input 0 is the variable, input 1 the value."""
 
@@ -77,10 +87,7 @@ class _Write(OpDef):
                 f"type {ref.dtype.name} of the variable"
             )
         if attrs.get("validate_shape", True) and not ref.shape.is_compatible_with(value.shape):
-            raise ValueError(
-                f"Shapes must be equal rank, but are {format_dims(ref.dims)} and "
-                f"{format_dims(value.dims)}"
-            )
+            raise ValueError(_incompatible_shapes_text(ref.shape, value.shape))
         validated = attrs.get("validate_shape", True)
         return [Spec(ref.shape.merge_with(value.shape) if validated else value.shape, ref.dtype)]
 

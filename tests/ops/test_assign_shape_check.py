@@ -37,3 +37,14 @@ def test_mismatched_shape_raises_invalid_argument(var_shape, feed_shape, shapes)
     with pytest.raises(tf.errors.InvalidArgumentError) as raised:
         _assign_through_placeholder(var_shape, feed_shape)
     assert all(shape in str(raised.value) for shape in shapes), str(raised.value)
+
+
+def test_build_time_shape_errors_read_as_tf1s():
+    """Texts recorded from TF 2.21's tf.compat.v1 (the part before its NodeDef dump)."""
+    with tf.Graph().as_default():
+        v = tf.Variable(np.zeros((2, 3), np.float32))
+        with pytest.raises(ValueError, match=r"Dimension 0 in both shapes must be equal, but are 2 "
+                                             r"and 4\. Shapes are \[2,3\] and \[4,3\]\."):
+            tf.assign(v, tf.zeros([4, 3]))
+        with pytest.raises(ValueError, match="Shapes must be equal rank, but are 2 and 1"):
+            tf.assign(v, tf.zeros([4]))
