@@ -17,29 +17,12 @@ from .kernel_cache import cached_kernel, configure, launch_config
 
 THREADS = 256
 
-_SOURCE = '''
+_TEMPLATE = '''
 import math
 
 from numba import cuda, float64
 
 THREADS = 256
-
-
-@cuda.jit(device=True)
-def _block_sum(buffer, value):
-    """The sum of `value` over the block's threads (every thread gets it)."""
-    t = cuda.threadIdx.x
-    buffer[t] = value
-    cuda.syncthreads()
-    step = THREADS // 2
-    while step > 0:
-        if t < step:
-            buffer[t] += buffer[t + step]
-        cuda.syncthreads()
-        step //= 2
-    total = buffer[0]
-    cuda.syncthreads()
-    return total
 
 
 @cuda.jit
@@ -53,12 +36,15 @@ def forward_stats(x, scale, offset, mean_in, var_in, depth, inner, count, epsilo
         partial = 0.0
         for k in range(t, count, THREADS):
             partial += x[((k // inner) * depth + c) * inner + k % inner]
-        mean = _block_sum(buffer, partial) / max(count, 1)
+        {reduce_partial}
+        mean = buffer[0] / max(count, 1)
+        cuda.syncthreads()
         partial = 0.0
         for k in range(t, count, THREADS):
             d = x[((k // inner) * depth + c) * inner + k % inner] - mean
             partial += d * d
-        variance = _block_sum(buffer, partial) / max(count, 1)
+        {reduce_partial}
+        variance = buffer[0] / max(count, 1)
     else:
         mean = float64(mean_in[c])
         variance = float64(var_in[c])
@@ -95,8 +81,13 @@ def backward_stats(dy, x, scale, mean, variance, depth, inner, count, epsilon, t
         i = ((k // inner) * depth + c) * inner + k % inner
         sum_dy += dy[i]
         sum_dy_xc += dy[i] * (x[i] - m)
-    sum_dy = _block_sum(buffer, sum_dy)
-    sum_dy_xc = _block_sum(buffer, sum_dy_xc)
+    partial = sum_dy
+    {reduce_partial}
+    sum_dy = buffer[0]
+    cuda.syncthreads()
+    partial = sum_dy_xc
+    {reduce_partial}
+    sum_dy_xc = buffer[0]
     if t == 0:
         inv = 1.0 / math.sqrt(float64(variance[c]) + epsilon)
         d_offset[c] = sum_dy
@@ -122,9 +113,35 @@ def input_grad(dy, x, depth, inner, mean, factor, mean_dy, slope, out):
 '''
 
 
+#: The block's tree sum of each thread's `partial` into buffer[0] (inlined: a device function
+#: would make numba ask a driver for the architecture when compiling PTX without a GPU).
+_REDUCE = (
+    "buffer[t] = partial",
+    "cuda.syncthreads()",
+    "step = THREADS // 2",
+    "while step > 0:",
+    "    if t < step:",
+    "        buffer[t] += buffer[t + step]",
+    "    cuda.syncthreads()",
+    "    step //= 2",
+)
+
+
+def _source() -> str:
+    """The kernels' source with the reduction inlined at each use, at that use's indentation."""
+    lines = []
+    for line in _TEMPLATE.splitlines():
+        if line.strip() == "{reduce_partial}":
+            indent = line[: len(line) - len(line.lstrip())]
+            lines += [indent + part for part in _REDUCE]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def _kernel(name: str) -> Any:
     """The dispatcher of kernel `name` of the source above, compiled once."""
-    return cached_kernel(("batch_norm", name), lambda: f"{_SOURCE}\n\nkernel = {name}\n",
+    return cached_kernel(("batch_norm", name), lambda: f"{_source()}\n\nkernel = {name}\n",
                          f"cuda_batch_norm_{name}")
 
 
