@@ -9,8 +9,9 @@ from graphflow.framework.constant import convert_to_tensor
 from graphflow.framework.tensor import Tensor
 
 from . import math as gmath
+from ._build import op as _op
 from ._build import op_scope
-from .array import reshape, stop_gradient
+from .array import stop_gradient
 from .indexing import pad, squeeze
 
 
@@ -47,45 +48,44 @@ def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance
                      epsilon: float = 0.001, data_format: str = "NHWC",
                      is_training: bool = True, name: str | None = None,
                      exponential_avg_factor: float = 1.0) -> tuple[Tensor, Tensor, Tensor]:
-    """Batch normalization of a 4-D tensor over all but the channel axis.
+    """Batch normalization of a 4-D tensor over all but the channel axis, as one
+    FusedBatchNormV3 op (graphflow.ops.fused_batch_norm).
+
+    Args:
+        x: a 4-D float tensor, NHWC or NCHW as `data_format` says.
+        scale, offset: 1-D tensors of the channel count.
+        mean, variance: 1-D statistics used in inference (required there); in training they
+            are only read when `exponential_avg_factor` is not 1.
+        epsilon: added to the variance; raised to 1.001e-5 when smaller, as TF1 does.
+        is_training: use the batch's statistics.
+        exponential_avg_factor: in training, the returned statistics are
+            (1 - factor) * given + factor * batch.
 
     Returns:
-        (y, batch mean, batch variance). In training the statistics are the batch's, and the
-        variance returned is the unbiased one (n / (n - 1)), as TF1 returns it for moving
-        averages; otherwise `mean` and `variance` are used and returned.
+        (y, batch mean, batch variance). In training the variance returned is the unbiased one
+        (n / (n - 1)), as TF1 returns it for moving averages, while y uses the biased one;
+        otherwise `mean` and `variance` are used and returned.
 
     Raises:
         ValueError: for a non-4-D input, or inference without mean and variance.
     """
-    with op_scope([x, scale, offset], name, "FusedBatchNorm") as scope:
+    with op_scope([x, scale, offset], name, "FusedBatchNormV3") as scope:
         x = convert_to_tensor(x)
         if x.shape.ndims not in (None, 4):
             raise ValueError(f"fused_batch_norm expects a 4-D input, got shape {x.shape}")
-        axes = [0, 2, 3] if data_format == "NCHW" else [0, 1, 2]
-        per_channel = (lambda t: reshape(t, [-1, 1, 1])) if data_format == "NCHW" else \
-            (lambda t: t)
-        if is_training:
-            batch_mean, batch_var = moments(x, axes)
-            unbiased = unbiased_variance(x, batch_var, axes)
-        else:
-            if mean is None or variance is None:
-                raise ValueError("fused_batch_norm needs mean and variance when not training")
-            batch_mean, batch_var = convert_to_tensor(mean), convert_to_tensor(variance)
-            unbiased = batch_var
-        y = batch_normalization(x, per_channel(batch_mean), per_channel(batch_var),
-                                per_channel(convert_to_tensor(offset)),
-                                per_channel(convert_to_tensor(scale)), epsilon, name=scope)
-        return y, batch_mean, unbiased
-
-
-def unbiased_variance(x: Tensor, variance: Tensor, axes: list[int]) -> Tensor:
-    """Bessel's correction of a variance of x over `axes`: variance * n / (n - 1), with n the
-    number of elements reduced (at run time; 1 element gives the variance back)."""
-    from .array import shape
-
-    dims = shape(x)
-    count = gmath.cast(gmath.reduce_prod([dims[a] for a in axes]), x.dtype)
-    return variance * count / gmath.maximum(count - 1.0, 1.0)
+        scale = convert_to_tensor(scale)
+        offset = convert_to_tensor(offset, scale.dtype)
+        if not is_training and (mean is None or variance is None):
+            raise ValueError("fused_batch_norm needs mean and variance when not training")
+        empty = [] if is_training and exponential_avg_factor == 1.0 else None
+        mean = convert_to_tensor(empty if mean is None else mean, scale.dtype)
+        variance = convert_to_tensor(empty if variance is None else variance, scale.dtype)
+        attrs = {"epsilon": max(float(epsilon), 1.001e-5), "data_format": data_format,
+                 "is_training": bool(is_training),
+                 "exponential_avg_factor": float(exponential_avg_factor)}
+        outputs = _op("FusedBatchNormV3", [x, scale, offset, mean, variance], attrs,
+                      name=scope).outputs
+        return outputs[0], outputs[1], outputs[2]
 
 
 def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: str | None = None,

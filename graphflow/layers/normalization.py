@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from graphflow.api import math as gmath
-from graphflow.api.array import reshape
+from graphflow.api.array import ones, reshape, zeros
 from graphflow.api.normalization import batch_normalization as nn_batch_normalization
-from graphflow.api.normalization import moments, unbiased_variance
+from graphflow.api.normalization import fused_batch_norm, moments
 from graphflow.framework import dtypes
 from graphflow.framework.constant import convert_to_tensor
 from graphflow.framework.initializers import Ones, Zeros
@@ -26,9 +26,10 @@ class BatchNormalization(Layer):
     In training, the moving averages move towards the batch statistics by
     moving -= (moving - batch) * (1 - momentum) through ops placed in the layer's `updates`
     and `tf.GraphKeys.UPDATE_OPS`, as in TF1: run them with the train op, e.g. under
-    `tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS))`. As TF1's fused
-    kernel, a 4-D input along its channel axis updates the moving variance with the unbiased
-    batch variance.
+    `tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS))`. As TF1, a 4-D
+    float16/float32 input along axis 1 or 3 runs one FusedBatchNormV3 op unless `fused` is
+    False, and its moving variance moves towards the unbiased batch variance (n / (n - 1));
+    otherwise the layer composes elementwise ops and uses the biased variance.
 
     Raises:
         NotImplementedError: for batch renormalization, virtual batches or `adjustment`.
@@ -54,6 +55,7 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = moving_variance_initializer
         self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
         self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
+        self.fused = fused
         self.gamma: Any = None
         self.beta: Any = None
         self.moving_mean: Any = None
@@ -91,33 +93,64 @@ class BatchNormalization(Layer):
         x = inputs
         rank = x.shape.ndims
         axis = self.axis % rank
+        if self._fused_applies(x, axis):
+            return self._fused_call(x, axis, training)
         reduce_axes = [a for a in range(rank) if a != axis]
         broadcast = [1] * rank
         broadcast[axis] = x.shape.dims[axis]
         shaped = (lambda t: t) if axis == rank - 1 else (lambda t: reshape(t, broadcast))
-        param_dtype = self.moving_mean.dtype.base_dtype
         if training is False:
             return self._normalize(x, shaped(self.moving_mean), shaped(self.moving_variance),
                                    shaped)
         mean, variance = moments(x, reduce_axes)
-        if rank == 4 and axis in (1, 3):  # TF1's fused kernel: unbiased variance for averages
-            update_variance = unbiased_variance(x, variance, reduce_axes)
-        else:
-            update_variance = variance
-        decay = 1.0 - self.momentum
-        if training is not True:  # a tensor: in inference the averages do not move
-            decay = gmath.where(convert_to_tensor(training),
-                                convert_to_tensor(decay, param_dtype),
-                                convert_to_tensor(0.0, param_dtype))
-        for variable, value in ((self.moving_mean, mean), (self.moving_variance, update_variance)):
-            delta = (variable - gmath.cast(value, param_dtype)) * decay
-            self.add_update(assign_sub(variable, delta, name="AssignMovingAvg").op)
+        self._update_moving_averages(mean, variance, training)
         batch = self._normalize(x, shaped(mean), shaped(variance), shaped)
         if training is True:
             return batch
         inference = self._normalize(x, shaped(self.moving_mean), shaped(self.moving_variance),
                                     shaped)
         return gmath.where(convert_to_tensor(training), batch, inference)
+
+    def _fused_applies(self, x: Tensor, axis: int) -> bool:
+        """TF1's choice of the fused kernel: `fused` not False, a 4-D input normalized along
+        axis 1 (NCHW) or 3 (NHWC), float16 or float32 data (TF1's fused kernel has no float64)."""
+        return (self.fused is not False and x.shape.ndims == 4 and axis in (1, 3)
+                and x.dtype.base_dtype in (dtypes.float16, dtypes.float32))
+
+    def _fused_call(self, x: Tensor, axis: int, training: Any) -> Tensor:
+        """One FusedBatchNormV3 per mode: the batch's statistics in training (its unbiased
+        variance feeding the moving average, as TF1), the moving ones in inference."""
+        data_format = "NCHW" if axis == 1 else "NHWC"
+        param_dtype = self.moving_mean.dtype.base_dtype
+        depth = x.shape.dims[axis]
+        gamma = self.gamma if self.gamma is not None else ones([depth], param_dtype)
+        beta = self.beta if self.beta is not None else zeros([depth], param_dtype)
+
+        def inference() -> Tensor:
+            return fused_batch_norm(x, gamma, beta, self.moving_mean, self.moving_variance,
+                                    self.epsilon, data_format, is_training=False)[0]
+
+        if training is False:
+            return inference()
+        y, mean, variance = fused_batch_norm(x, gamma, beta, epsilon=self.epsilon,
+                                             data_format=data_format, is_training=True)
+        self._update_moving_averages(mean, variance, training)
+        if training is True:
+            return y
+        return gmath.where(convert_to_tensor(training), y, inference())
+
+    def _update_moving_averages(self, mean: Tensor, variance: Tensor, training: Any) -> None:
+        """moving -= (moving - batch) * (1 - momentum), the ops in the layer's updates and
+        UPDATE_OPS; with a `training` tensor the decay is 0 when it is false."""
+        param_dtype = self.moving_mean.dtype.base_dtype
+        decay = 1.0 - self.momentum
+        if training is not True:  # a tensor: in inference the averages do not move
+            decay = gmath.where(convert_to_tensor(training),
+                                convert_to_tensor(decay, param_dtype),
+                                convert_to_tensor(0.0, param_dtype))
+        for variable, value in ((self.moving_mean, mean), (self.moving_variance, variance)):
+            delta = (variable - gmath.cast(value, param_dtype)) * decay
+            self.add_update(assign_sub(variable, delta, name="AssignMovingAvg").op)
 
     def _normalize(self, x: Tensor, mean: Any, variance: Any, shaped: Any) -> Tensor:
         beta = None if self.beta is None else gmath.cast(shaped(self.beta), x.dtype)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import graphflow as _tf
-from graphflow.api.normalization import unbiased_variance
 from graphflow.keras import backend as K
 from graphflow.keras import constraints, initializers, regularizers
 from graphflow.keras.engine.base_layer import InputSpec, Layer
@@ -30,7 +29,8 @@ class BatchNormalization(Layer):
                  moving_mean_initializer: Any = "zeros", moving_variance_initializer: Any = "ones",
                  beta_regularizer: Any = None, gamma_regularizer: Any = None, beta_constraint: Any = None,
                  gamma_constraint: Any = None, **kwargs: Any) -> None:
-        for ignored in ("renorm", "renorm_clipping", "renorm_momentum", "fused", "virtual_batch_size",
+        self._fused = kwargs.pop("fused", None)
+        for ignored in ("renorm", "renorm_clipping", "renorm_momentum", "virtual_batch_size",
                         "adjustment"):
             kwargs.pop(ignored, None)
         super().__init__(**kwargs)
@@ -81,7 +81,22 @@ class BatchNormalization(Layer):
         reduction = [a for a in range(self._rank) if a not in self._axes]
         gamma, beta = self._broadcast(self.gamma), self._broadcast(self.beta)
 
+        # Keras 2 takes the fused kernel (one FusedBatchNormV3) for 4-D inputs along axis 1 or 3;
+        # its moving variance is the unbiased one.
+        fused = (self._fused is not False and self._rank == 4 and len(self._axes) == 1
+                 and self._axes[0] in (1, 3) and inputs.dtype.base_dtype in (_tf.float16, _tf.float32))
+
+        def fused_call(is_training: bool) -> Any:
+            depth, dtype = self.moving_mean.shape.dims[0], self.moving_mean.dtype.base_dtype
+            scale = self.gamma if self.gamma is not None else _tf.ones([depth], dtype)
+            offset = self.beta if self.beta is not None else _tf.zeros([depth], dtype)
+            statistics = {} if is_training else {"mean": self.moving_mean, "variance": self.moving_variance}
+            return _tf.nn.fused_batch_norm(inputs, scale, offset, epsilon=self.epsilon, is_training=is_training,
+                                           data_format="NCHW" if self._axes[0] == 1 else "NHWC", **statistics)
+
         def inference() -> Any:
+            if fused:
+                return fused_call(False)[0]
             return _tf.nn.batch_normalization(inputs, self._broadcast(self.moving_mean),
                                               self._broadcast(self.moving_variance), beta, gamma, self.epsilon)
         if training is None:
@@ -89,11 +104,13 @@ class BatchNormalization(Layer):
         fixed = isinstance(training, (bool, int))
         if fixed and not training:
             return inference()
-        mean, variance = _tf.nn.moments(inputs, reduction)
-        normalized = _tf.nn.batch_normalization(inputs, self._broadcast(mean), self._broadcast(variance), beta,
-                                                gamma, self.epsilon)
-        # Keras 2 takes the fused kernel for 4-D inputs, whose moving variance is the unbiased one.
-        moving_var_value = unbiased_variance(inputs, variance, reduction) if self._rank == 4 else variance
+        if fused:
+            normalized, mean, moving_var_value = fused_call(True)
+        else:
+            mean, moving_var_value = _tf.nn.moments(inputs, reduction)
+            batch_mean, batch_variance = self._broadcast(mean), self._broadcast(moving_var_value)
+            normalized = _tf.nn.batch_normalization(inputs, batch_mean, batch_variance, beta, gamma,
+                                                    self.epsilon)
         decay = 1.0 - self.momentum
         self.add_update([
             _tf.assign_sub(self.moving_mean, (self.moving_mean - mean) * decay),
