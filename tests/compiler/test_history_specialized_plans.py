@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 import graphflow as tf
-from graphflow.backends import sub_plan
 from graphflow.framework import dtypes
 from graphflow.framework.tensor_shape import TensorShape
 from graphflow.ops.control_flow_history import HistorySpec, LoopHistory
@@ -22,20 +21,6 @@ STEPS = 3
 def fresh_graph():
     with tf.Graph().as_default() as g:
         yield g
-
-
-@pytest.fixture
-def compiled(monkeypatch):
-    made = []
-    original = sub_plan.SubPlan._compile
-
-    def recording(self, values, generic=False):
-        plan = original(self, values, generic)
-        made.append((self.label, plan))
-        return plan
-
-    monkeypatch.setattr(sub_plan.SubPlan, "_compile", recording)
-    return made
 
 
 def _expected(a0: np.ndarray, b0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -7,27 +7,12 @@ import numpy as np
 import pytest
 
 import graphflow as tf
-from graphflow.backends import sub_plan
 
 
 @pytest.fixture(autouse=True)
 def fresh_graph():
     with tf.Graph().as_default() as g:
         yield g
-
-
-@pytest.fixture
-def compiled(monkeypatch):
-    made = []
-    original = sub_plan.SubPlan._compile
-
-    def recording(self, values, generic=False):
-        plan = original(self, values, generic)
-        made.append((self.label, plan))
-        return plan
-
-    monkeypatch.setattr(sub_plan.SubPlan, "_compile", recording)
-    return made
 
 
 def test_body_passes_fold_and_fuse_inside_the_loop(compiled):
