@@ -47,14 +47,9 @@ def test_a_library_without_thread_functions_is_not_controlled(monkeypatch, tmp_p
     assert _openblas_threads.numpy_openblas() is None
 
 
-def _kernel(node_type: str, **attrs):
-    opdef = REGISTRY[node_type]
-    return opdef.cpu_kernel(Node(opdef, node_type, attrs, (), (), (), ()))
-
-
-@pytest.mark.parametrize("large", [False, True], ids=["single-threaded", "threaded"])
-@pytest.mark.parametrize(("ta", "tb"), [(False, False), (False, True), (True, False), (True, True)])
-def test_matmul_cpu_kernel_matches_float64(monkeypatch, ta, tb, large):
+@pytest.fixture
+def single_threaded_calls(monkeypatch):
+    """One entry per `single_threaded_blas()` block a kernel opens (BLAS itself left alone)."""
     used = []
 
     @contextmanager
@@ -63,6 +58,18 @@ def test_matmul_cpu_kernel_matches_float64(monkeypatch, ta, tb, large):
         yield
 
     monkeypatch.setattr(_cpu_workers, "single_threaded_blas", recording)
+    return used
+
+
+def _kernel(node_type: str, **attrs):
+    opdef = REGISTRY[node_type]
+    return opdef.cpu_kernel(Node(opdef, node_type, attrs, (), (), (), ()))
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["single-threaded", "threaded"])
+@pytest.mark.parametrize(("ta", "tb"), [(False, False), (False, True), (True, False), (True, True)])
+def test_matmul_cpu_kernel_matches_float64(monkeypatch, single_threaded_calls, ta, tb, large):
+    used = single_threaded_calls
     if large:
         monkeypatch.setattr(_cpu_workers, "MIN_THREADED_MATMUL_WORK", 0)
     rng = np.random.default_rng(3)
@@ -88,15 +95,8 @@ def test_batch_matmul_cpu_kernel_broadcasts_batches():
     ((128, 256), (256, 10), False),  # 0.3M: one thread
     ((128, 128), (128, 128), False),  # 2.1M: one thread
 ])
-def test_matmul_threads_by_product_size(monkeypatch, shape_a, shape_b, threaded):
-    used = []
-
-    @contextmanager
-    def recording():
-        used.append(True)
-        yield
-
-    monkeypatch.setattr(_cpu_workers, "single_threaded_blas", recording)
+def test_matmul_threads_by_product_size(single_threaded_calls, shape_a, shape_b, threaded):
+    used = single_threaded_calls
     rng = np.random.default_rng(5)
     a, b = rng.standard_normal(shape_a).astype(np.float32), rng.standard_normal(shape_b).astype(np.float32)
     got = _kernel("MatMul")(a, b)
