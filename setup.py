@@ -24,8 +24,8 @@ setup(
     install_requires=[
         "numpy>=1.26,<2.5",  # numba-cuda 0.30 breaks on numpy 2.5 (np.row_stack), see FEASIBILITY
         "numba>=0.60",
-        "networkx>=3.0",
-        "threadpoolctl>=3",  # conv/pool kernels run BLAS single-threaded on their own threads  # the scheduler's topological sort (graphflow.compiler.toposort)
+        "networkx>=3.0",  # the scheduler's topological sort (graphflow.compiler.toposort)
+        "threadpoolctl>=3",  # conv/pool kernels run BLAS single-threaded on their own threads
         "scipy>=1.10",
         "graphviz>=0.20",
         "safetensors>=0.4",
