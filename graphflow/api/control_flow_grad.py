@@ -16,8 +16,8 @@ While: the forward loop exposes its history (per iteration, the loop vars it sta
     itself, gradients of nested loops and conds come from the same two rules.
 
 Only floating and variant (TensorList) values carry gradients. Second-order gradients work
-through conds; through a loop they raise LookupError (the backward loop reads the forward
-loop's record, which carries no gradient).
+through conds; through a loop they raise TF1's TypeError "Second-order gradient for while loops
+not supported." (the backward loop reads the forward loop's record, which carries no gradient).
 """
 
 from __future__ import annotations
@@ -235,8 +235,8 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
         return [None] * len(op.inputs)
     if any(getattr(c, "_is_loop_history", False) for c in captured):
         # the backward loop reads the forward loop's record, which carries no gradient
-        raise LookupError(f"Second-order gradients through tf.while_loop are not supported "
-                          f"(differentiating the gradient loop '{op.name}').")
+        raise TypeError(f"Second-order gradient for while loops not supported. (differentiating "
+                        f"the gradient loop '{op.name}')")
     body_g: FuncGraph = op.get_attr("body_graph")
     history = _history(op)
     saved = body_g.outputs[n:]
