@@ -1,4 +1,4 @@
-"""Runs benchmarks/overhead.py and benchmarks/training.py on graphflow and on TensorFlow in one
+"""Runs benchmarks/overhead.py, training.py and memory.py on graphflow and on TensorFlow in one
 go; prints both and the ratio graphflow / TensorFlow for every figure (lower is better for
 graphflow).
 
@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-SCRIPTS = ("overhead.py", "training.py")
+SCRIPTS = ("overhead.py", "training.py", "memory.py")
 
 
 def run(python: str, impl: str) -> dict:
