@@ -252,6 +252,29 @@ class Graph:
             self._ops_by_name[op_name] = op
         return op
 
+    @contextlib.contextmanager
+    def _all_or_nothing(self) -> Iterator[None]:
+        """Undoes what the block added (ops, their names, uses of earlier tensors, collection
+        entries, unfeedable marks) if it raises: an import that fails part way leaves the graph
+        as it was, as TF1's import_graph_def does."""
+        with self._lock:
+            n_ops, names = len(self._ops), dict(self._names_in_use)
+            collections = {key: list(items) for key, items in self._collections.items()}
+            unfeedable = set(self._unfeedable)
+            try:
+                yield
+            except BaseException:
+                added = set(self._ops[n_ops:])
+                for op in self._ops[n_ops:]:
+                    del self._ops_by_name[op.name]
+                    for t in op.inputs:
+                        if t.op not in added:
+                            t._consumers = [c for c in t._consumers if c not in added]
+                del self._ops[n_ops:]
+                self._names_in_use, self._collections = names, collections
+                self._unfeedable = unfeedable
+                raise
+
     # ---- lookup ------------------------------------------------------------------------------
     def get_operations(self) -> list[Operation]:
         return list(self._ops)

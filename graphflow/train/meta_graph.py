@@ -69,7 +69,8 @@ def import_meta_graph(meta_graph_or_file: str | dict[str, Any], clear_devices: b
     Raises:
         OSError: when the file cannot be read.
         ValueError (GraphFormatError): when it is not a graphflow meta graph, is from a newer
-            graphflow, names ops this graphflow does not define, or is malformed.
+            graphflow, names ops this graphflow does not define, or is malformed; the
+            default graph is then left as it was (nothing of the file is added).
         RuntimeError: when the default graph is finalized.
     """
     meta = _read_json(meta_graph_or_file) if isinstance(meta_graph_or_file, (str, os.PathLike)) \
@@ -79,7 +80,8 @@ def import_meta_graph(meta_graph_or_file: str | dict[str, Any], clear_devices: b
         if key in meta and not isinstance(meta[key], kind):
             raise GraphFormatError(f"the meta graph's {key!r} is not a {kind.__name__}")
     try:
-        return _import(meta, clear_devices, import_scope)
+        with get_default_graph()._all_or_nothing():  # a failure part way leaves the graph as it was
+            return _import(meta, clear_devices, import_scope)
     except (KeyError, IndexError, TypeError, AttributeError, OverflowError, RecursionError) as e:
         # Collections and the Saver reference ops by name; what a file can get wrong there.
         raise GraphFormatError(f"malformed meta graph: {type(e).__name__}: {str(e)[:300]}") \

@@ -131,3 +131,27 @@ def test_meta_graph_errors(graph, tmp_path):
     bad.write_text(json.dumps({"format": "graphflow.meta_graph", "version": 99}))
     with pytest.raises(ValueError, match="newer"):
         tf.train.import_meta_graph(str(bad))
+
+
+def test_failed_import_leaves_the_graph_as_it_was(graph):
+    """The ops are rebuilt before the collections: a collection naming an op the file lacks
+    fails after them, and everything the import added is removed again."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    tf.matmul(x, tf.Variable(tf.ones([3, 1]), name="w"), name="out")
+    meta = tf.train.export_meta_graph()
+    broken = {**meta, "collection_def": {**meta["collection_def"],
+                                         "broken": [{"tensor": "no_such_op:0"}]}}
+    with tf.Graph().as_default() as target:
+        kept = tf.constant(2.0, name="kept")
+        with pytest.raises(ValueError, match="malformed meta graph"):
+            tf.train.import_meta_graph(broken)
+        assert [op.name for op in target.get_operations()] == ["kept"]
+        assert kept.consumers() == [] and tf.global_variables() == []
+        assert tf.get_collection("broken") == []
+        # the names the failed import took are free again: the same file imports unchanged
+        tf.train.import_meta_graph(meta)
+        assert target.get_tensor_by_name("out:0").name == "out:0"
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            np.testing.assert_allclose(sess.run("out:0", {"x:0": np.ones((2, 3), np.float32)}),
+                                       np.full((2, 1), 3.0))
