@@ -137,8 +137,12 @@ def _encode_array(value: np.ndarray | np.generic, where: str) -> dict[str, Any]:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{where}: cannot store an array of dtype {array.dtype}")
     data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False)
-    body = {"dtype": array.dtype.name, "shape": list(array.shape),
-            "data": base64.b64encode(data.tobytes()).decode("ascii")}
+    body: dict[str, Any] = {"dtype": array.dtype.name, "shape": list(array.shape)}
+    if data.size > 1 and (data == data.flat[0]).all():
+        # one value for an array of equal values (`tf.zeros([4096, 4096])`, `tf.constant(0.5,
+        # shape=...)`), as TF's TensorProto stores it: files stay small
+        body["fill"], data = True, data.ravel()[:1]
+    body["data"] = base64.b64encode(data.tobytes()).decode("ascii")
     if isinstance(value, np.generic):
         body["scalar"] = True  # a numpy scalar, not a 0-d array
     return {"array": body}
@@ -168,10 +172,12 @@ def _decode_array(body: dict[str, Any]) -> np.ndarray:
         raw = base64.b64decode(body["data"], validate=True)
     except ValueError as e:  # binascii.Error
         raise GraphFormatError(f"array data is not base64: {e}") from None
-    if len(raw) != dtype.itemsize * math.prod(shape):
+    fill = body.get("fill") is True
+    if len(raw) != dtype.itemsize * (1 if fill else math.prod(shape)):
         raise GraphFormatError(f"array of shape {list(shape)} and dtype {dtype} has "
                                f"{len(raw)} bytes")
-    array = np.frombuffer(raw, dtype.newbyteorder("<")).astype(dtype).reshape(shape)
+    values = np.frombuffer(raw, dtype.newbyteorder("<")).astype(dtype)
+    array = np.full(shape, values[0], dtype) if fill else values.reshape(shape)
     return array[()] if body.get("scalar") else array
 
 

@@ -62,6 +62,7 @@ def test_every_op_round_trips_through_json_text():
     None, True, 3, -2.5, float("inf"), float("nan"), "text", [1, 2], (1, (2, 3)), {"a": 1},
     dtypes.float16, tf.TensorShape([None, 3]), tf.TensorShape(None), np.float32(1.5),
     np.arange(6, dtype=np.int16).reshape(2, 3), np.array(True), np.zeros((0, 2)),
+    np.full((3, 4), 0.5, np.float32), np.array([1.0, 1.0, np.nan]), np.full(2, -0.0),
     np.array([b"x", b"\xff"], dtype=object)])
 def test_attribute_values_round_trip(value):
     back = decode_value(json.loads(json.dumps(encode_value(value))))
@@ -73,6 +74,15 @@ def test_attribute_values_round_trip(value):
         assert np.isnan(back)
     else:
         assert back == value
+
+
+def test_an_array_of_equal_values_is_stored_as_one_value():
+    body = encode_value(np.full((512, 512), 0.25, np.float32))["array"]
+    assert body["fill"] is True and len(body["data"]) == 8  # four bytes in base64
+    assert "fill" not in encode_value(np.array([1.0, 1.0, 2.0]))["array"]
+    bad = {"array": {**body, "data": encode_value(np.arange(2, dtype=np.float32))["array"]["data"]}}
+    with pytest.raises(GraphFormatError, match="has 8 bytes"):
+        decode_value(bad)
 
 
 def test_control_inputs_devices_and_import_scope(graph):
