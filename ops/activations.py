@@ -25,7 +25,7 @@ def _relu_grad(op, dy):
     return [op.graph.create_op("ReluGrad", [dy, op.outputs[0]]).outputs[0]]
 
 
-add_row(Row("Relu", 1, "x if x > 0 else x * 0", lambda x: np.maximum(x, 0), _relu_grad,
+add_row(Row("Relu", 1, "x if x > 0 else (x if x != x else 0)", lambda x: np.maximum(x, 0), _relu_grad,
             kinds="fi"))
 # dy where the ReLU was active (its output y > 0), else dy * 0: TF's `dy * (y > 0)`, so an
 # infinite or NaN dy gives NaN even where the ReLU was off; its own gradient is itself.

@@ -43,3 +43,16 @@ def test_activation_values_and_gradients(graph, name):
                                 [X], [0])[0]
     assert_gradients_close([grad[smooth]], [numeric[smooth]], name)
     assert np.all(np.isfinite(grad))
+
+
+def test_relu_at_infinities_and_nan_alone_and_fused(graph):
+    """TF's Relu is max(x, 0): 0 at -inf (not -inf * 0 = NaN), NaN stays NaN, +0.0 for
+    negatives; the same inside a fused loop (the scale and shift around it fuse with it)."""
+    x = tf.placeholder(tf.float32, [5])
+    values = np.array([-np.inf, np.inf, np.nan, -3.0, 2.0], np.float32)
+    alone, fused = tf.nn.relu(x), tf.nn.relu(x * 2.0) + 1.0
+    with tf.Session() as sess:
+        got_alone, got_fused = sess.run([alone, fused], {x: values})
+    np.testing.assert_array_equal(got_alone, [0.0, np.inf, np.nan, 0.0, 2.0])
+    assert not np.signbit(got_alone[3])
+    np.testing.assert_array_equal(got_fused, [1.0, np.inf, np.nan, 1.0, 5.0])
