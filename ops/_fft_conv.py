@@ -35,7 +35,7 @@ from ._sliding_windows import Window
 
 #: A convolution runs by transforms when its direct products cost at least this many times the
 #: transform route's estimated multiply-adds (`fft_grid`); measured on the benchmark's layers.
-MIN_SAVING = 3.0
+MIN_SAVING = 2.0
 
 
 class Workspace:
@@ -81,7 +81,9 @@ def _blas_on_one_thread(kernel):
 
 
 def _grid_size(size: int, out: int, before: int, after: int) -> int:
-    return max(size + max(before, after), out)
+    """The smallest even grid side on which the circular convolution is the padded one."""
+    side = max(size + max(before, after), out)
+    return side + side % 2
 
 
 def fft_grid(x_shape, f_shape, win: Window) -> tuple[int, int] | None:
@@ -94,21 +96,27 @@ def fft_grid(x_shape, f_shape, win: Window) -> tuple[int, int] | None:
     kh, kw, _, oc = f_shape
     oh, ow, (top, bottom, left, right) = win.out_and_pads(h, w)
     l1, l2 = _grid_size(h, oh, top, bottom), _grid_size(w, ow, left, right)
-    f2 = l2 // 2 + 1
     direct = n * oh * ow * kh * kw * c * oc
-    # per image: the transforms of the input (C channels) and of the output (OC); products
-    transforms = n * (c + oc) * (max(h, oh) * f2 * 2 * max(w, ow) + l1 * f2 * 4 * max(h, oh))
-    products = l1 * f2 * n * 4 * c * oc
+    # the transforms of the input (C channels) and of the output (OC), and the products
+    transforms = n * (c + oc) * _transform_cost(max(h, oh), l1, l2)
+    products = l1 * (l2 // 2 + 1) * n * 4 * c * oc
     return (l1, l2) if direct >= MIN_SAVING * (transforms + products) else None
 
 
+def _transform_cost(rows: int, l1: int, l2: int) -> int:
+    """Multiply-adds per channel of `forward_dft` or `inverse_dft` of an image with `rows`
+    rows on an L1 x L2 grid: a half-length real DFT along W per row, complex along H."""
+    f2 = l2 // 2 + 1
+    return rows * f2 * l2 + f2 * l1 * 2 * l1
+
+
 @lru_cache(maxsize=64)
-def _forward_tables(l1: int, l2: int, h: int, w: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-    """cw, sw [F2, W] and ch, sh [L1, H] for `forward_dft`."""
+def _forward_tables(l1: int, l2: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+    """cw, sw [F2, L2 / 2] and ch, sh [L1, L1 / 2] for `forward_dft`."""
     f2 = np.arange(l2 // 2 + 1)[:, None]
     f1 = np.arange(l1)[:, None]
-    along_w = -2 * np.pi * f2 * np.arange(w)[None, :] / l2
-    along_h = -2 * np.pi * f1 * np.arange(h)[None, :] / l1
+    along_w = -2 * np.pi * f2 * np.arange(l2 // 2)[None, :] / l2
+    along_h = -2 * np.pi * f1 * np.arange(l1 // 2)[None, :] / l1
     return tuple(np.ascontiguousarray(t, dtype) for t in
                  (np.cos(along_w), np.sin(along_w), np.cos(along_h), np.sin(along_h)))
 
@@ -123,11 +131,12 @@ def _half_spectrum_weights(l2: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
-def _inverse_tables(l1: int, l2: int, h: int, w: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-    """ich, ish [H, L1] and icw, isw [W, F2] for `inverse_dft` (1 / (L1 L2) folded in)."""
+def _inverse_tables(l1: int, l2: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+    """ich, ish [L1 / 2, L1] and icw, isw [L2 / 2, F2] for `inverse_dft` (1 / (L1 L2) folded
+    in)."""
     f2 = np.arange(l2 // 2 + 1)[None, :]
-    along_h = 2 * np.pi * np.arange(h)[:, None] * np.arange(l1)[None, :] / l1
-    along_w = 2 * np.pi * np.arange(w)[:, None] * f2 / l2
+    along_h = 2 * np.pi * np.arange(l1 // 2)[:, None] * np.arange(l1)[None, :] / l1
+    along_w = 2 * np.pi * np.arange(l2 // 2)[:, None] * f2 / l2
     scale = _half_spectrum_weights(l2)[None, :] / (l1 * l2)
     return tuple(np.ascontiguousarray(t, dtype) for t in
                  (np.cos(along_h), np.sin(along_h), np.cos(along_w) * scale,
@@ -161,22 +170,23 @@ def _filter_spectrum(f: np.ndarray, win: Window, pads, l1: int, l2: int
 def _transform(x: np.ndarray, l1: int, l2: int, spec: np.ndarray) -> None:
     """spec [K, N, 2C] <- the spectra of the NHWC images x, split over the cores."""
     n, h, w, c = x.shape
-    tables = _forward_tables(l1, l2, h, w, x.dtype)
-    cost = n * c * (h * len(tables[0]) * 2 * w + l1 * len(tables[0]) * 4 * h)
+    tables = _forward_tables(l1, l2, x.dtype)
+    cost = n * c * _transform_cost(h, l1, l2)
     split_images(n, lambda _, lo, hi: forward_dft(x, lo, hi, *tables, spec), cost)
 
 
 def _inverse(spec: np.ndarray, l1: int, l2: int, out: np.ndarray) -> None:
     """out [N, H, W, C] <- the top-left corners of the inverse transforms of spec [K, N, 2C]."""
     n, h, w, c = out.shape
-    tables = _inverse_tables(l1, l2, h, w, out.dtype)
-    f2 = l2 // 2 + 1
-    cost = n * c * (h * f2 * 4 * l1 + h * w * 2 * f2)
+    tables = _inverse_tables(l1, l2, out.dtype)
+    cost = n * c * _transform_cost(h, l1, l2)
     split_images(n, lambda _, lo, hi: inverse_dft(spec, lo, hi, *tables, out), cost)
 
 
 def _per_frequency(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    """out[k] = a[k] @ b[k] for every frequency k, the frequencies split over the cores."""
+    """out[k] = a[k] @ b[k] for every frequency k, the frequencies split over the cores. A
+    spectrum [N, K, 2C] is passed as its [K, N, 2C] view: BLAS reads and writes the strided
+    rows in place."""
     k, m, inner = a.shape
     cost = k * m * inner * b.shape[2]
 
@@ -204,10 +214,10 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, grid: tuple[int, int],
         blocks[:, c:, oc:] = real
         blocks[:, c:, :oc] = imag
         np.negative(imag, out=blocks[:, :c, oc:])
-        spec = buffer("input", (k, n, 2 * c), x.dtype)
+        spec = buffer("input", (n, k, 2 * c), x.dtype)
         _transform(x, l1, l2, spec)
-        product = buffer("output", (k, n, 2 * oc), x.dtype)
-        _per_frequency(spec, blocks, product)
+        product = buffer("output", (n, k, 2 * oc), x.dtype)
+        _per_frequency(spec.transpose(1, 0, 2), blocks, product.transpose(1, 0, 2))
         _inverse(product, l1, l2, out)
     return out
 
@@ -231,10 +241,10 @@ def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window, grid: t
         blocks[:, oc:, c:] = real_t
         blocks[:, :oc, c:] = imag_t
         np.negative(imag_t, out=blocks[:, oc:, :c])
-        spec = buffer("output", (k, n, 2 * oc), dy.dtype)
+        spec = buffer("output", (n, k, 2 * oc), dy.dtype)
         _transform(dy, l1, l2, spec)
-        product = buffer("input", (k, n, 2 * c), dy.dtype)
-        _per_frequency(spec, blocks, product)
+        product = buffer("input", (n, k, 2 * c), dy.dtype)
+        _per_frequency(spec.transpose(1, 0, 2), blocks, product.transpose(1, 0, 2))
         _inverse(product, l1, l2, dx)
     return dx
 
@@ -249,13 +259,13 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
     l1, l2 = grid
     k = l1 * (l2 // 2 + 1)
     with workspace.take() as buffer:
-        x_spec = buffer("input", (k, n, 2 * c), x.dtype)
+        x_spec = buffer("input", (n, k, 2 * c), x.dtype)
         _transform(x, l1, l2, x_spec)
-        dy_spec = buffer("output", (k, n, 2 * oc), x.dtype)
+        dy_spec = buffer("output", (n, k, 2 * oc), x.dtype)
         _transform(dy, l1, l2, dy_spec)
         # r = sum over images of x * conj(dy): [xr | xi]^T @ [dyr | dyi] holds its four parts
         parts = buffer("filter", (k, 2 * c, 2 * oc), x.dtype)
-        _per_frequency(x_spec.transpose(0, 2, 1), dy_spec, parts)
+        _per_frequency(x_spec.transpose(1, 2, 0), dy_spec.transpose(1, 0, 2), parts)
         real = parts[:, :c, :oc] + parts[:, c:, oc:]
         imag = parts[:, c:, :oc] - parts[:, :c, oc:]
     # each tap's value: the real part of the inverse transform at its offset
