@@ -158,16 +158,21 @@ def _tap_phases(win: Window, pads, l1: int, l2: int) -> np.ndarray:
     return angle.reshape(win.kh * win.kw, l1 * len(f2))
 
 
+@lru_cache(maxsize=64)
+def _filter_phases(win: Window, pads, l1: int, l2: int, dtype: np.dtype) -> np.ndarray:
+    """[2K, kh * kw]: cos, then -sin, of `_tap_phases` (the filter's transform as a matrix)."""
+    angle = _tap_phases(win, pads, l1, l2).T
+    return np.ascontiguousarray(np.concatenate([np.cos(angle), -np.sin(angle)]), dtype)
+
+
 def _filter_spectrum(f: np.ndarray, win: Window, pads, l1: int, l2: int
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Real and imaginary parts [K, C, OC] of the spectrum of the filter placed at its taps'
-    offsets on the grid (e^{-i angle} per tap)."""
+    offsets on the grid (e^{-i angle} per tap): one product for both."""
     kh, kw, c, oc = f.shape
-    angle = _tap_phases(win, pads, l1, l2).T  # [K, taps]
-    taps = f.reshape(kh * kw, c * oc)
-    real = (np.cos(angle).astype(f.dtype) @ taps).reshape(-1, c, oc)
-    imag = (-np.sin(angle).astype(f.dtype) @ taps).reshape(-1, c, oc)
-    return real, imag
+    both = _filter_phases(win, tuple(pads), l1, l2, f.dtype) @ f.reshape(kh * kw, c * oc)
+    both = both.reshape(2, -1, c, oc)
+    return both[0], both[1]
 
 
 def _transform(x: np.ndarray, l1: int, l2: int, spec: np.ndarray) -> None:
