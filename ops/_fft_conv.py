@@ -35,10 +35,11 @@ from ._sliding_windows import Window
 
 #: A convolution runs by transforms when its direct products cost at least this many times the
 #: transform route's estimated multiply-adds (`fft_grid`). Measured 2026-12-06 (one core, batch
-#: 16-64, float32): both routes take about as long at estimated ratios of 1.8-2.4 (3x3 layers of
-#: 32-64 channels, a 7x7 layer with 3 input channels), transforms are 1.6x faster at 3.3 (5x5,
-#: 16 -> 32 on 28x28) and 2.2x at 5.5-6.3 (5x5, 32 -> 64 on 14x14, 64 -> 64 on 16x16).
-MIN_SAVING = 2.75
+#: 16-64, float32, estimated ratio: direct / transforms time): 1.94: 1.0 (3x3, 64 -> 64 on 8x8);
+#: 2.35-2.52: 1.23-1.29 (3x3 32 -> 64 on 14x14 and 64 -> 128 on 7x7, 7x7 3 -> 64 on 32x32);
+#: 3.28: 1.54 (5x5, 16 -> 32 on 28x28); 6.25-6.52: 2.35-3.14 (5x5, 64 -> 64 on 16x16 and
+#: 32 -> 64 on 14x14).
+MIN_SAVING = 2.2
 
 
 class Workspace:
@@ -108,20 +109,43 @@ def fft_grid(x_shape, f_shape, win: Window) -> tuple[int, int] | None:
 
 def _transform_cost(rows: int, l1: int, l2: int) -> int:
     """Multiply-adds per channel of `forward_dft` or `inverse_dft` of an image with `rows`
-    rows on an L1 x L2 grid: a half-length real DFT along W per row, complex along H."""
+    rows on an L1 x L2 grid: a half-length real DFT along W per row, an FFT along H."""
     f2 = l2 // 2 + 1
-    return rows * f2 * l2 + f2 * l1 * 2 * l1
+    stages, odd = 0, l1
+    while odd % 2 == 0:
+        odd, stages = odd // 2, stages + 1
+    return rows * f2 * l2 + f2 * l1 * (2 * stages + 4 * odd)
+
+
+@lru_cache(maxsize=64)
+def _fft_tables(length: int, sign: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+    """tw_r, tw_i, dm_r, dm_i, pos of `_fft_rows` for an FFT of `length` with e^{sign 2 pi i}:
+    length = 2^a * m (m odd); `pos[f]` is the row where frequency f ends (its block's index
+    bit-reversed, plus 2^a times its index in the block's dense DFT)."""
+    stages, odd = 0, length
+    while odd % 2 == 0:
+        odd, stages = odd // 2, stages + 1
+    twiddles = np.zeros((stages, length // 2), complex)
+    for stage in range(stages):
+        size = length >> stage
+        twiddles[stage, :size // 2] = np.exp(sign * 2j * np.pi * np.arange(size // 2) / size)
+    dense = np.exp(sign * 2j * np.pi * np.outer(np.arange(odd), np.arange(odd)) / odd)
+    pos = np.empty(length, np.int64)
+    for row in range(length):
+        block, index = divmod(row, odd)
+        reversed_block = int(format(block, f"0{stages}b")[::-1], 2) if stages else 0
+        pos[reversed_block + (index << stages)] = row
+    return tuple(np.ascontiguousarray(t, dtype) for t in
+                 (twiddles.real, twiddles.imag, dense.real, dense.imag)) + (pos,)
 
 
 @lru_cache(maxsize=64)
 def _forward_tables(l1: int, l2: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-    """cw, sw [F2, L2 / 2] and ch, sh [L1, L1 / 2] for `forward_dft`."""
+    """cw, sw [F2, L2 / 2] (along W) and the FFT tables along H for `forward_dft`."""
     f2 = np.arange(l2 // 2 + 1)[:, None]
-    f1 = np.arange(l1)[:, None]
     along_w = -2 * np.pi * f2 * np.arange(l2 // 2)[None, :] / l2
-    along_h = -2 * np.pi * f1 * np.arange(l1 // 2)[None, :] / l1
-    return tuple(np.ascontiguousarray(t, dtype) for t in
-                 (np.cos(along_w), np.sin(along_w), np.cos(along_h), np.sin(along_h)))
+    return (np.ascontiguousarray(np.cos(along_w), dtype),
+            np.ascontiguousarray(np.sin(along_w), dtype)) + _fft_tables(l1, -1, dtype)
 
 
 def _half_spectrum_weights(l2: int) -> np.ndarray:
@@ -135,15 +159,13 @@ def _half_spectrum_weights(l2: int) -> np.ndarray:
 
 @lru_cache(maxsize=64)
 def _inverse_tables(l1: int, l2: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-    """ich, ish [L1 / 2, L1] and icw, isw [L2 / 2, F2] for `inverse_dft` (1 / (L1 L2) folded
-    in)."""
+    """The FFT tables along H and icw, isw [L2 / 2, F2] (along W; 1 / (L1 L2) folded in) for
+    `inverse_dft`."""
     f2 = np.arange(l2 // 2 + 1)[None, :]
-    along_h = 2 * np.pi * np.arange(l1 // 2)[:, None] * np.arange(l1)[None, :] / l1
     along_w = 2 * np.pi * np.arange(l2 // 2)[:, None] * f2 / l2
     scale = _half_spectrum_weights(l2)[None, :] / (l1 * l2)
-    return tuple(np.ascontiguousarray(t, dtype) for t in
-                 (np.cos(along_h), np.sin(along_h), np.cos(along_w) * scale,
-                  np.sin(along_w) * scale))
+    return _fft_tables(l1, 1, dtype) + (np.ascontiguousarray(np.cos(along_w) * scale, dtype),
+                                        np.ascontiguousarray(np.sin(along_w) * scale, dtype))
 
 
 def _tap_phases(win: Window, pads, l1: int, l2: int) -> np.ndarray:

@@ -1,13 +1,12 @@
 """numba kernels of the FFT convolutions (`_fft_conv`): 2-D discrete Fourier transforms of NHWC
 images, and back.
 
-A transform is one pass along W and one along H, each a radix-2 step (the grid sides are even)
-followed by small dense DFT matrices (tables of cosines and sines passed in): the even
-frequencies are the half-length DFT of the sums x[j] + x[j + L/2], the odd ones of the
-differences, so each output sums L/2 terms instead of L. Channels are innermost, so every
-multiply-add runs over a contiguous run of channels (vectorized). The images are small (up to a
-few tens of pixels a side), where this costs little more than a full FFT and needs no
-reordering; pixels of the grid past the image are zeros and never read. One compile serves
+A transform is one pass along W and one along H. Along W (real pixels in, or out) one radix-2
+step (the grid sides are even) is followed by a small dense DFT (tables of cosines and sines
+passed in): the even frequencies are the half-length DFT of the sums x[j] + x[j + L/2], the odd
+ones of the differences. Along H (complex) an FFT: radix-2 stages while the length is even, then
+a dense DFT of the odd rest (`_fft_rows`). Channels are innermost and every loop runs over whole
+rows of [frequency, channel] values, contiguous and long enough to vectorize. One compile serves
 every shape.
 
 A spectrum is laid out `spec[n, k, 0:C]` (real parts) and `spec[n, k, C:2C]` (imaginary
@@ -23,54 +22,87 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def _fold(rows: np.ndarray, count: int, half: int, even: np.ndarray,
-          odd: np.ndarray) -> None:  # pragma: no cover - compiled
-    """even[j] <- rows[j] + rows[j + half], odd[j] <- rows[j] - rows[j + half] for j < half
-    (2-D arrays, one row per j), rows past `count` being zero: the radix-2 step of a DFT of
-    length 2 * half."""
-    width = rows.shape[1]
-    for j in range(half):
-        if j >= count:
-            for col in range(width):
-                even[j, col] = 0
-                odd[j, col] = 0
-        elif j + half < count:
-            for col in range(width):
-                even[j, col] = rows[j, col] + rows[j + half, col]
-                odd[j, col] = rows[j, col] - rows[j + half, col]
-        else:
-            for col in range(width):
-                even[j, col] = rows[j, col]
-                odd[j, col] = rows[j, col]
+def _fft_rows(zr: np.ndarray, zi: np.ndarray, tw_r: np.ndarray, tw_i: np.ndarray,
+              dm_r: np.ndarray, dm_i: np.ndarray, acc_r: np.ndarray,
+              acc_i: np.ndarray) -> None:  # pragma: no cover - compiled
+    """In place, the DFT along axis 0 of the complex rows (zr + i zi) [L, width], L = 2^a * m
+    with m odd: a radix-2 decimation-in-frequency stages, then a dense DFT of length m in each
+    block. Frequency f ends in row `pos[f]` of the tables' `_fft_tables` (digit-reversed order).
+
+    Args:
+        tw_r, tw_i: [a, L / 2] stage s's twiddles e^{sign 2 pi i j / (L / 2^s)}.
+        dm_r, dm_i: [m, m] the dense DFT e^{sign 2 pi i p q / m}.
+        acc_r, acc_i: scratch of at least m * width elements.
+    """
+    length, width = zr.shape
+    size = length
+    for stage in range(tw_r.shape[0]):
+        half = size // 2
+        for start in range(0, length, size):
+            for j in range(half):
+                wr = tw_r[stage, j]
+                wi = tw_i[stage, j]
+                top = start + j
+                bottom = top + half
+                for q in range(width):
+                    ar = zr[top, q]
+                    ai = zi[top, q]
+                    br = zr[bottom, q]
+                    bi = zi[bottom, q]
+                    zr[top, q] = ar + br
+                    zi[top, q] = ai + bi
+                    dr = ar - br
+                    di = ai - bi
+                    zr[bottom, q] = dr * wr - di * wi
+                    zi[bottom, q] = dr * wi + di * wr
+        size = half
+    m = dm_r.shape[0]
+    if m == 1:
+        return
+    for start in range(0, length, m):
+        for k in range(m * width):
+            acc_r[k] = 0
+            acc_i[k] = 0
+        for out in range(m):
+            for p in range(m):
+                a = dm_r[out, p]
+                s = dm_i[out, p]
+                for q in range(width):
+                    r = zr[start + p, q]
+                    i = zi[start + p, q]
+                    acc_r[out * width + q] += a * r - s * i
+                    acc_i[out * width + q] += a * i + s * r
+        for out in range(m):
+            for q in range(width):
+                zr[start + out, q] = acc_r[out * width + q]
+                zi[start + out, q] = acc_i[out * width + q]
 
 
 @njit(cache=True, nogil=True)
-def forward_dft(x: np.ndarray, n0: int, n1: int, cw: np.ndarray, sw: np.ndarray, ch: np.ndarray,
-                sh: np.ndarray, spec: np.ndarray) -> None:  # pragma: no cover - compiled
+def forward_dft(x: np.ndarray, n0: int, n1: int, cw: np.ndarray, sw: np.ndarray,
+                tw_r: np.ndarray, tw_i: np.ndarray, dm_r: np.ndarray, dm_i: np.ndarray,
+                pos: np.ndarray, spec: np.ndarray) -> None:  # pragma: no cover - compiled
     """spec[b] for b in [n0, n1) <- the 2-D DFT of image x[b] (NHWC; placed at the origin of
     the even-sided L1 x L2 transform grid, the rest of the grid zero).
 
     Args:
         x: [N, H, W, C] real images.
         cw, sw: [F2, L2 / 2] real and imaginary parts of e^{-2 pi i f2 j / L2}.
-        ch, sh: [L1, L1 / 2] the same along H.
+        tw_r, tw_i, dm_r, dm_i, pos: the FFT along H (`_fft_rows`, sign -1).
         spec: [N, L1 * F2, 2C] the output (real parts, then imaginary parts, per channel).
     """
     _, h, w, c = x.shape
     f2n, half2 = cw.shape
-    l1, half1 = ch.shape
+    l1 = pos.shape[0]
     wide = f2n * c
     # along W, the columns folded (radix 2) with the rows side by side: [j, y, c]
     even = np.empty((half2, h * c), x.dtype)
     odd = np.empty((half2, h * c), x.dtype)
-    tr = np.empty((h, wide), x.dtype)  # [y, f2, c]
-    ti = np.empty((h, wide), x.dtype)
-    er = np.empty((half1, wide), x.dtype)
-    ei = np.empty((half1, wide), x.dtype)
-    dr = np.empty((half1, wide), x.dtype)
-    di = np.empty((half1, wide), x.dtype)
-    acc_r = np.empty(max(h * c, wide), x.dtype)
-    acc_i = np.empty(max(h * c, wide), x.dtype)
+    zr = np.zeros((l1, wide), x.dtype)  # [y, f2, c], then [frequency position, f2, c]
+    zi = np.zeros((l1, wide), x.dtype)
+    size = max(h * c, dm_r.shape[0] * wide)
+    acc_r = np.empty(size, x.dtype)
+    acc_i = np.empty(size, x.dtype)
     for b in range(n0, n1):
         for j in range(half2):
             for y in range(h):
@@ -92,92 +124,66 @@ def forward_dft(x: np.ndarray, n0: int, n1: int, cw: np.ndarray, sw: np.ndarray,
                     acc_i[q] += s * src[j, q]
             for y in range(h):  # slices cost more than these copies in numba
                 for ch_ in range(c):
-                    tr[y, f2 * c + ch_] = acc_r[y * c + ch_]
-                    ti[y, f2 * c + ch_] = acc_i[y * c + ch_]
-        _fold(tr, h, half1, er, dr)  # along H (complex)
-        _fold(ti, h, half1, ei, di)
+                    zr[y, f2 * c + ch_] = acc_r[y * c + ch_]
+                    zi[y, f2 * c + ch_] = acc_i[y * c + ch_]
+        for y in range(h, l1):  # the grid's rows past the image
+            for q in range(wide):
+                zr[y, q] = 0
+                zi[y, q] = 0
+        _fft_rows(zr, zi, tw_r, tw_i, dm_r, dm_i, acc_r, acc_i)  # along H (complex)
         for f1 in range(l1):
-            src_r = er if f1 % 2 == 0 else dr
-            src_i = ei if f1 % 2 == 0 else di
-            acc_r[:] = 0
-            acc_i[:] = 0
-            for j in range(half1):
-                a = ch[f1, j]
-                s = sh[f1, j]
-                for q in range(wide):
-                    r = src_r[j, q]
-                    i = src_i[j, q]
-                    acc_r[q] += a * r - s * i
-                    acc_i[q] += a * i + s * r
+            row = pos[f1]
             for f2 in range(f2n):
                 k = f1 * f2n + f2
                 for ch_ in range(c):
-                    spec[b, k, ch_] = acc_r[f2 * c + ch_]
-                    spec[b, k, c + ch_] = acc_i[f2 * c + ch_]
+                    spec[b, k, ch_] = zr[row, f2 * c + ch_]
+                    spec[b, k, c + ch_] = zi[row, f2 * c + ch_]
 
 
 @njit(cache=True, nogil=True)
-def inverse_dft(spec: np.ndarray, n0: int, n1: int, ich: np.ndarray, ish: np.ndarray,
-                icw: np.ndarray, isw: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+def inverse_dft(spec: np.ndarray, n0: int, n1: int, tw_r: np.ndarray, tw_i: np.ndarray,
+                dm_r: np.ndarray, dm_i: np.ndarray, pos: np.ndarray, icw: np.ndarray,
+                isw: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
     """out[b] for b in [n0, n1) <- the top-left H x W corner of the real inverse 2-D DFT of
     spec[b] (a half spectrum of a real signal on an even-sided grid, laid out as
     `forward_dft` writes it).
 
-    Each output pixel pairs with the one half a grid further: the even frequencies' terms are
-    the same at both, the odd ones' change sign.
+    Along W, each output pixel pairs with the one half a grid further: the even frequencies'
+    terms are the same at both, the odd ones' change sign.
 
     Args:
         spec: [N, L1 * F2, 2C].
-        ich, ish: [L1 / 2, L1] real and imaginary parts of e^{+2 pi i f1 y / L1}.
+        tw_r, tw_i, dm_r, dm_i, pos: the FFT along H (`_fft_rows`, sign +1).
         icw, isw: [L2 / 2, F2] the same along W, times each column's weight in the half
             spectrum (1 for f2 = 0 and L2 / 2, else 2) and 1 / (L1 * L2).
         out: [N, H, W, C] the output.
     """
     _, h, w, c = out.shape
-    half1, l1 = ich.shape
+    l1 = pos.shape[0]
     half2, f2n = icw.shape
     wide = f2n * c
-    sr = np.empty((l1, wide), out.dtype)  # the image's spectrum, [f1, f2, c]
-    si = np.empty((l1, wide), out.dtype)
+    zr = np.empty((l1, wide), out.dtype)  # the image's spectrum, [f1, f2, c]
+    zi = np.empty((l1, wide), out.dtype)
     ur = np.empty((f2n, h * c), out.dtype)  # along H done: [f2, y, c]
     ui = np.empty((f2n, h * c), out.dtype)
-    size = max(wide, h * c)
+    size = max(h * c, dm_r.shape[0] * wide)
     even_r = np.empty(size, out.dtype)
     even_i = np.empty(size, out.dtype)
     odd_r = np.empty(size, out.dtype)
-    odd_i = np.empty(size, out.dtype)
     for b in range(n0, n1):
         for f1 in range(l1):
             for f2 in range(f2n):
                 k = f1 * f2n + f2
                 for ch_ in range(c):
-                    sr[f1, f2 * c + ch_] = spec[b, k, ch_]
-                    si[f1, f2 * c + ch_] = spec[b, k, c + ch_]
-        for y in range(min(h, half1)):  # along H: rows y and y + L1 / 2
-            even_r[:] = 0
-            even_i[:] = 0
-            odd_r[:] = 0
-            odd_i[:] = 0
-            for f1 in range(l1):
-                a = ich[y, f1]
-                s = ish[y, f1]
-                acc_r = even_r if f1 % 2 == 0 else odd_r
-                acc_i = even_i if f1 % 2 == 0 else odd_i
-                for q in range(wide):
-                    r = sr[f1, q]
-                    i = si[f1, q]
-                    acc_r[q] += a * r - s * i
-                    acc_i[q] += a * i + s * r
+                    zr[f1, f2 * c + ch_] = spec[b, k, ch_]
+                    zi[f1, f2 * c + ch_] = spec[b, k, c + ch_]
+        _fft_rows(zr, zi, tw_r, tw_i, dm_r, dm_i, even_r, even_i)  # along H
+        for y in range(h):
+            row = pos[y]
             for f2 in range(f2n):
-                row, col = f2 * c, y * c
                 for ch_ in range(c):
-                    ur[f2, col + ch_] = even_r[row + ch_] + odd_r[row + ch_]
-                    ui[f2, col + ch_] = even_i[row + ch_] + odd_i[row + ch_]
-                if y + half1 < h:
-                    col = (y + half1) * c
-                    for ch_ in range(c):
-                        ur[f2, col + ch_] = even_r[row + ch_] - odd_r[row + ch_]
-                        ui[f2, col + ch_] = even_i[row + ch_] - odd_i[row + ch_]
+                    ur[f2, y * c + ch_] = zr[row, f2 * c + ch_]
+                    ui[f2, y * c + ch_] = zi[row, f2 * c + ch_]
         for xx in range(min(w, half2)):  # along W (real output): columns x and x + L2 / 2
             even_r[:] = 0
             odd_r[:] = 0
