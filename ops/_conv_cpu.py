@@ -93,7 +93,7 @@ def _packed(x: np.ndarray, n0: int, n1: int, geometry: tuple[int, ...], buffer: 
 
 def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.ndarray:
     """The forward convolution of NHWC `x` [N,H,W,C] with `f` [kh,kw,C,OC]."""
-    grid = _fft_conv.fft_grid(x.shape, f.shape, win)
+    grid = _fft_conv.fft_grid(x.shape, f.shape, win, x.itemsize)
     if grid is not None:
         return _fft_conv.conv2d(x, f, win, grid, scratch.spectra)
     n, h, w, c = x.shape
@@ -123,7 +123,7 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.nd
 def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
                        scratch: Scratch) -> np.ndarray:
     """The gradient [kh,kw,C,OC] of the convolution with respect to its filter."""
-    grid = _fft_conv.fft_grid(x.shape, filter_shape, win)
+    grid = _fft_conv.fft_grid(x.shape, filter_shape, win, x.itemsize)
     if grid is not None:
         return _fft_conv.conv2d_filter_grad(x, filter_shape, dy, win, grid, scratch.spectra)
     n, h, w, c = x.shape
@@ -160,7 +160,7 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
 def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window,
                       scratch: Scratch) -> np.ndarray:
     """The gradient [N,H,W,C] (`sizes`, NHWC) of the convolution with respect to its input."""
-    grid = _fft_conv.fft_grid(sizes, f.shape, win)
+    grid = _fft_conv.fft_grid(sizes, f.shape, win, dy.itemsize)
     if grid is not None:
         return _fft_conv.conv2d_input_grad(sizes, f, dy, win, grid, scratch.spectra)
     n, h, w, c = sizes

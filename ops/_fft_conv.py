@@ -41,6 +41,10 @@ from ._sliding_windows import Window
 #: 32 -> 64 on 14x14).
 MIN_SAVING = 2.2
 
+#: The most bytes of spectra one kernel holds (its input's, its output's and the filter's block
+#: matrix, kept between calls): larger convolutions (big images and batches) stay direct.
+MAX_SPECTRA_BYTES = 64 << 20
+
 
 class Workspace:
     """Named buffers one kernel reuses from call to call (a fresh large array is fresh pages,
@@ -90,16 +94,20 @@ def _grid_size(size: int, out: int, before: int, after: int) -> int:
     return side + side % 2
 
 
-def fft_grid(x_shape, f_shape, win: Window) -> tuple[int, int] | None:
+def fft_grid(x_shape, f_shape, win: Window, itemsize: int = 4) -> tuple[int, int] | None:
     """The transform grid (L1, L2) of a convolution of NHWC `x_shape` with `f_shape`, or None
-    where the direct kernels are the better choice: strides other than 1, or too little
-    arithmetic saved (the transform route's multiply-adds estimated per stage)."""
+    where the direct kernels are the better choice: strides other than 1, spectra larger than
+    MAX_SPECTRA_BYTES (values of `itemsize` bytes), or too little arithmetic saved (the
+    transform route's multiply-adds estimated per stage)."""
     if win.sh != 1 or win.sw != 1:
         return None
     n, h, w, c = x_shape
     kh, kw, _, oc = f_shape
     oh, ow, (top, bottom, left, right) = win.out_and_pads(h, w)
     l1, l2 = _grid_size(h, oh, top, bottom), _grid_size(w, ow, left, right)
+    frequencies = l1 * (l2 // 2 + 1)
+    if frequencies * 2 * (n * (c + oc) + 2 * c * oc) * itemsize > MAX_SPECTRA_BYTES:
+        return None
     direct = n * oh * ow * kh * kw * c * oc
     # the transforms of the input (C channels) and of the output (OC), and the products
     transforms = n * (c + oc) * _transform_cost(max(h, oh), l1, l2)
