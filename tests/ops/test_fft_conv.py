@@ -36,8 +36,8 @@ def test_other_convolutions_stay_direct(x_shape, f_shape, win):
 def test_convolutions_with_large_spectra_stay_direct():
     # 5x5, 64 -> 64 on 56x56 saves arithmetic, but its spectra would take 217 MB (float32)
     assert _fft_conv.fft_grid((64, 56, 56, 64), (5, 5, 64, 64), SAME_5X5) is None
-    # 32 -> 64 on 28x28, batch 64: 45 MB in float32, 89 MB in float64 (the limit is 64 MiB)
-    assert _fft_conv.fft_grid((64, 28, 28, 32), (5, 5, 32, 64), SAME_5X5) == (32, 32)
+    # 32 -> 64 on 28x28, batch 64: 39 MB in float32, 79 MB in float64 (the limit is 64 MiB)
+    assert _fft_conv.fft_grid((64, 28, 28, 32), (5, 5, 32, 64), SAME_5X5) == (30, 30)
     assert _fft_conv.fft_grid((64, 28, 28, 32), (5, 5, 32, 64), SAME_5X5, itemsize=8) is None
 
 
