@@ -205,12 +205,18 @@ def _filter_spectrum(f: np.ndarray, win: Window, pads, l1: int, l2: int
     return both[0], both[1]
 
 
-def _transform(x: np.ndarray, l1: int, l2: int, spec: np.ndarray) -> None:
-    """spec [K, N, 2C] <- the spectra of the NHWC images x, split over the cores."""
-    n, h, w, c = x.shape
-    tables = _forward_tables(l1, l2, x.dtype)
-    cost = n * c * _transform_cost(h, l1, l2)
-    split_images(n, lambda _, lo, hi: forward_dft(x, lo, hi, *tables, spec), cost)
+def _transform(pairs: list[tuple[np.ndarray, np.ndarray]], l1: int, l2: int) -> None:
+    """spec [N, K, 2C] <- the spectra of the NHWC images x, for each (x, spec) of `pairs` (of
+    one batch size), split over the cores in one hand-over."""
+    n = pairs[0][0].shape[0]
+    tables = _forward_tables(l1, l2, pairs[0][0].dtype)
+    cost = sum(n * x.shape[3] * _transform_cost(x.shape[1], l1, l2) for x, _ in pairs)
+
+    def work(_: int, lo: int, hi: int) -> None:
+        for x, spec in pairs:
+            forward_dft(x, lo, hi, *tables, spec)
+
+    split_images(n, work, cost)
 
 
 def _inverse(spec: np.ndarray, l1: int, l2: int, out: np.ndarray) -> None:
@@ -253,7 +259,7 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, grid: tuple[int, int],
         blocks[:, c:, :oc] = imag
         np.negative(imag, out=blocks[:, :c, oc:])
         spec = buffer("input", (n, k, 2 * c), x.dtype)
-        _transform(x, l1, l2, spec)
+        _transform([(x, spec)], l1, l2)
         product = buffer("output", (n, k, 2 * oc), x.dtype)
         _per_frequency(spec.transpose(1, 0, 2), blocks, product.transpose(1, 0, 2))
         _inverse(product, l1, l2, out)
@@ -280,7 +286,7 @@ def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window, grid: t
         blocks[:, :oc, c:] = imag_t
         np.negative(imag_t, out=blocks[:, oc:, :c])
         spec = buffer("output", (n, k, 2 * oc), dy.dtype)
-        _transform(dy, l1, l2, spec)
+        _transform([(dy, spec)], l1, l2)
         product = buffer("input", (n, k, 2 * c), dy.dtype)
         _per_frequency(spec.transpose(1, 0, 2), blocks, product.transpose(1, 0, 2))
         _inverse(product, l1, l2, dx)
@@ -298,9 +304,8 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
     k = l1 * (l2 // 2 + 1)
     with workspace.take() as buffer:
         x_spec = buffer("input", (n, k, 2 * c), x.dtype)
-        _transform(x, l1, l2, x_spec)
         dy_spec = buffer("output", (n, k, 2 * oc), x.dtype)
-        _transform(dy, l1, l2, dy_spec)
+        _transform([(x, x_spec), (dy, dy_spec)], l1, l2)
         # r = sum over images of x * conj(dy): [xr | xi]^T @ [dyr | dyi] holds its four parts
         parts = buffer("filter", (k, 2 * c, 2 * oc), x.dtype)
         _per_frequency(x_spec.transpose(1, 2, 0), dy_spec.transpose(1, 0, 2), parts)
