@@ -41,6 +41,11 @@ from ._sliding_windows import Window
 #: 32 -> 64 on 14x14).
 MIN_SAVING = 2.2
 
+#: How many BLAS multiply-adds one of the transforms' costs in time (they run at 15-30 billion a
+#: second on one core, BLAS's products at 45-50): the transforms' work as `split_images`
+#: weighs it against its threshold for splitting over the cores (`MIN_SPLIT_WORK`).
+TRANSFORM_SLOWDOWN = 3
+
 #: The most bytes of spectra one kernel holds (its input's, its output's and the filter's block
 #: matrix, kept between calls): larger convolutions (big images and batches) stay direct.
 MAX_SPECTRA_BYTES = 64 << 20
@@ -210,7 +215,8 @@ def _transform(pairs: list[tuple[np.ndarray, np.ndarray]], l1: int, l2: int) -> 
     one batch size), split over the cores in one hand-over."""
     n = pairs[0][0].shape[0]
     tables = _forward_tables(l1, l2, pairs[0][0].dtype)
-    cost = sum(n * x.shape[3] * _transform_cost(x.shape[1], l1, l2) for x, _ in pairs)
+    cost = TRANSFORM_SLOWDOWN * sum(n * x.shape[3] * _transform_cost(x.shape[1], l1, l2)
+                                    for x, _ in pairs)
 
     def work(_: int, lo: int, hi: int) -> None:
         for x, spec in pairs:
@@ -223,7 +229,7 @@ def _inverse(spec: np.ndarray, l1: int, l2: int, out: np.ndarray) -> None:
     """out [N, H, W, C] <- the top-left corners of the inverse transforms of spec [K, N, 2C]."""
     n, h, w, c = out.shape
     tables = _inverse_tables(l1, l2, out.dtype)
-    cost = n * c * _transform_cost(h, l1, l2)
+    cost = TRANSFORM_SLOWDOWN * n * c * _transform_cost(h, l1, l2)
     split_images(n, lambda _, lo, hi: inverse_dft(spec, lo, hi, *tables, out), cost)
 
 
