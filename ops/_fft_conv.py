@@ -1,12 +1,12 @@
 """Conv2D and its two backprops by discrete Fourier transforms, for stride-1 convolutions with
-large kernels (5x5 and up), where they cost a fraction of the direct products' arithmetic.
+large kernels and many channels, where they cost a fraction of the direct products' arithmetic.
 
 A stride-1 convolution is a pointwise product per frequency of the input's and the filter's
 spectra, summed over input channels: per frequency, one real GEMM of the batch's spectra [N, 2C]
 (real and imaginary parts side by side) with the filter's spectrum written as a real [2C, 2OC]
 block matrix (the complex product in real arithmetic). The 14x14x32 -> 64 5x5 layer of the
 benchmark CNN needs 16 x 9 = 144 frequencies: 144 products of 64x64 @ 64x128 (75M multiply-adds)
-plus the transforms (about 60M), against 642M for the direct convolution.
+plus the transforms (about 23M), against 642M for the direct convolution.
 
 The transform grid is L1 x L2 with L >= H + max(pad before, pad after) along each axis: the
 circular convolution on that grid then equals the padded linear one on every output pixel (the
@@ -114,6 +114,8 @@ def fft_grid(x_shape, f_shape, win: Window, itemsize: int = 4) -> tuple[int, int
     if frequencies * 2 * (n * (c + oc) + 2 * c * oc) * itemsize > MAX_SPECTRA_BYTES:
         return None
     direct = n * oh * ow * kh * kw * c * oc
+    if direct == 0:  # an empty batch or no channels: nothing to save
+        return None
     # the transforms of the input (C channels) and of the output (OC), and the products
     transforms = n * (c + oc) * _transform_cost(max(h, oh), l1, l2)
     products = l1 * (l2 // 2 + 1) * n * 4 * c * oc
