@@ -41,9 +41,9 @@ from ._sliding_windows import Window
 #: 32 -> 64 on 14x14).
 MIN_SAVING = 2.2
 
-#: How many BLAS multiply-adds one of the transforms' costs in time (they run at 15-30 billion a
-#: second on one core, BLAS's products at 45-50): the transforms' work as `split_images`
-#: weighs it against its threshold for splitting over the cores (`MIN_SPLIT_WORK`).
+#: What one multiply-add of the transforms costs, in BLAS multiply-adds of time (the transforms
+#: run 15-30 billion a second on one core, BLAS's products 45-50): their work is weighed so
+#: against `split_images`' threshold for splitting over the cores (`MIN_SPLIT_WORK`).
 TRANSFORM_SLOWDOWN = 3
 
 #: The most bytes of spectra one kernel holds (its input's, its output's and the filter's block
@@ -228,7 +228,7 @@ def _transform(pairs: list[tuple[np.ndarray, np.ndarray]], l1: int, l2: int) -> 
 
 
 def _inverse(spec: np.ndarray, l1: int, l2: int, out: np.ndarray) -> None:
-    """out [N, H, W, C] <- the top-left corners of the inverse transforms of spec [K, N, 2C]."""
+    """out [N, H, W, C] <- the top-left corners of the inverse transforms of spec [N, K, 2C]."""
     n, h, w, c = out.shape
     tables = _inverse_tables(l1, l2, out.dtype)
     cost = TRANSFORM_SLOWDOWN * n * c * _transform_cost(h, l1, l2)
