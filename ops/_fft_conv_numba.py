@@ -26,8 +26,9 @@ def _fft_rows(zr: np.ndarray, zi: np.ndarray, tw_r: np.ndarray, tw_i: np.ndarray
               dm_r: np.ndarray, dm_i: np.ndarray, acc_r: np.ndarray,
               acc_i: np.ndarray) -> None:  # pragma: no cover - compiled
     """In place, the DFT along axis 0 of the complex rows (zr + i zi) [L, width], L = 2^a * m
-    with m odd: a radix-2 decimation-in-frequency stages, then a dense DFT of length m in each
-    block. Frequency f ends in row `pos[f]` of the tables' `_fft_tables` (digit-reversed order).
+    with m odd: `a` radix-2 decimation-in-frequency stages, then a dense DFT of length m in
+    each block. Frequency f ends in row `pos[f]` (digit-reversed order; the tables and `pos`
+    come from `_fft_conv._fft_tables`).
 
     Args:
         tw_r, tw_i: [a, L / 2] stage s's twiddles e^{sign 2 pi i j / (L / 2^s)}.
