@@ -8,6 +8,8 @@ whole batch first writes a buffer of N*oh*ow*kh*kw*C values (40 MB for the 14x14
 layer at batch 64) that the product reads back from memory. A reused buffer, since a fresh large
 array is fresh pages whose faults cost about as much as the packing. A 1x1 convolution with
 stride 1 and no padding (the pointwise half of a separable convolution) is a plain product.
+Stride-1 convolutions with large kernels and enough channels run by transforms instead
+(`_fft_conv`, chosen per shape by `_fft_conv.fft_grid`).
 
 Every function takes NHWC arrays of one float dtype (float32 or float64); the op classes
 transpose NCHW at their boundary.
@@ -21,6 +23,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from . import _fft_conv
 from ._conv_numba import col2im, col2im_t, im2col, im2col_t
 from ._cpu_workers import WORKERS, split_images
 from ._sliding_windows import Window
@@ -41,6 +44,7 @@ class Scratch:
     def __init__(self) -> None:
         self._buffers = [np.empty(0, np.float32) for _ in range(WORKERS)]
         self._locks = [threading.Lock() for _ in range(WORKERS)]
+        self.spectra = _fft_conv.Workspace()  # for the convolutions run by transforms
 
     @contextmanager
     def take(self, worker: int, size: int, dtype: np.dtype) -> Iterator[np.ndarray]:
@@ -89,6 +93,9 @@ def _packed(x: np.ndarray, n0: int, n1: int, geometry: tuple[int, ...], buffer: 
 
 def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.ndarray:
     """The forward convolution of NHWC `x` [N,H,W,C] with `f` [kh,kw,C,OC]."""
+    grid = _fft_conv.fft_grid(x.shape, f.shape, win, x.itemsize)
+    if grid is not None:
+        return _fft_conv.conv2d(x, f, win, grid, scratch.spectra)
     n, h, w, c = x.shape
     oc = f.shape[3]
     oh, ow, pads = win.out_and_pads(h, w)
@@ -116,6 +123,9 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.nd
 def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
                        scratch: Scratch) -> np.ndarray:
     """The gradient [kh,kw,C,OC] of the convolution with respect to its filter."""
+    grid = _fft_conv.fft_grid(x.shape, filter_shape, win, x.itemsize)
+    if grid is not None:
+        return _fft_conv.conv2d_filter_grad(x, filter_shape, dy, win, grid, scratch.spectra)
     n, h, w, c = x.shape
     kh, kw, _, oc = filter_shape
     oh, ow, pads = win.out_and_pads(h, w)
@@ -150,6 +160,9 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
 def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window,
                       scratch: Scratch) -> np.ndarray:
     """The gradient [N,H,W,C] (`sizes`, NHWC) of the convolution with respect to its input."""
+    grid = _fft_conv.fft_grid(sizes, f.shape, win, dy.itemsize)
+    if grid is not None:
+        return _fft_conv.conv2d_input_grad(sizes, f, dy, win, grid, scratch.spectra)
     n, h, w, c = sizes
     oc = f.shape[3]
     oh, ow, pads = win.out_and_pads(h, w)
