@@ -132,6 +132,8 @@ def test_fit_generator_and_fit_train_on_augmented_batches():
     generator = ImageDataGenerator(horizontal_flip=True, width_shift_range=1, rescale=1.0)
     history = model.fit_generator(generator.flow(images, labels, batch_size=16, seed=0), epochs=4, verbose=0)
     assert len(history.history["loss"]) == 4 and history.history["loss"][-1] < history.history["loss"][0]
+    # Python floats in History, as with array inputs (TF's recorded values are float64)
+    assert all(type(v) is float for values in history.history.values() for v in values)
     history = model.fit(generator.flow(images, labels, batch_size=16, seed=1), epochs=6, verbose=0)
     assert len(history.history["loss"]) == 6
     assert model.evaluate(images, labels, verbose=0)[1] > 0.8
