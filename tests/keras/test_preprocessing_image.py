@@ -3,12 +3,23 @@
 live), transform geometry against numpy, fit statistics, flow's arguments and errors, and
 training through fit_generator / fit."""
 
+# ruff: noqa: NPY002 - Keras 2's augmentations draw from numpy's global generator, so do the checks
+
 import numpy as np
 import pytest
 
 from graphflow import keras
-from graphflow.keras.preprocessing.image import ImageDataGenerator
-from graphflow.keras.preprocessing.image_transforms import apply_affine_transform, apply_channel_shift
+from graphflow.keras.preprocessing.image import (
+    ImageDataGenerator,
+    apply_affine_transform,
+    apply_brightness_shift,
+    apply_channel_shift,
+    random_channel_shift,
+    random_rotation,
+    random_shear,
+    random_shift,
+    random_zoom,
+)
 
 X = np.random.default_rng(0).uniform(0, 255, size=(7, 9, 8, 3)).astype("float32")
 Y = np.arange(7)
@@ -137,3 +148,29 @@ def test_fit_generator_and_fit_train_on_augmented_batches():
     history = model.fit(generator.flow(images, labels, batch_size=16, seed=1), epochs=6, verbose=0)
     assert len(history.history["loss"]) == 6
     assert model.evaluate(images, labels, verbose=0)[1] > 0.8
+
+
+def test_random_helpers_draw_from_numpy_global_state():
+    image = np.random.default_rng(5).uniform(0, 1, size=(3, 6, 5)).astype(np.float32)  # channels first
+    cases = [(random_rotation, (20,), lambda: {"theta": np.random.uniform(-20, 20)}),
+             (random_shear, (15,), lambda: {"shear": np.random.uniform(-15, 15)}),
+             (random_shift, (0.2, 0.3), lambda: {"tx": np.random.uniform(-0.3, 0.3) * 6,
+                                                 "ty": np.random.uniform(-0.2, 0.2) * 5}),
+             (random_zoom, ((0.7, 1.2),), lambda: dict(zip(("zx", "zy"), np.random.uniform(0.7, 1.2, 2))))]
+    for helper, arguments, draw in cases:
+        np.random.seed(9)
+        got = helper(image, *arguments)
+        np.random.seed(9)
+        np.testing.assert_allclose(got, apply_affine_transform(image, **draw()), err_msg=helper.__name__)
+    np.random.seed(2)
+    shifted = random_channel_shift(image, 0.5)
+    np.random.seed(2)
+    np.testing.assert_allclose(shifted, np.clip(image + np.random.uniform(-0.5, 0.5), image.min(), image.max()))
+
+
+def test_brightness_shift_as_an_8_bit_image():
+    image = np.array([[[0.0], [100.0]], [[200.0], [255.0]]], np.float32)
+    halved = apply_brightness_shift(image, 0.5, scale=False)
+    np.testing.assert_array_equal(halved, [[[0], [50]], [[100], [128]]])
+    wide = image * 2 - 100  # outside [0, 255]: rescaled there and back
+    np.testing.assert_allclose(apply_brightness_shift(wide, 1.0, scale=False), wide, atol=2.0)

@@ -18,11 +18,18 @@ from typing import Any
 import numpy as np
 
 from graphflow.keras import backend as K
-from graphflow.keras.preprocessing.image_transforms import (
+from graphflow.keras.preprocessing.image_transforms import (  # noqa: F401 - Keras 2's public names
     apply_affine_transform,
     apply_brightness_shift,
     apply_channel_shift,
     flip_axis,
+    random_brightness,
+    random_channel_shift,
+    random_rotation,
+    random_shear,
+    random_shift,
+    random_zoom,
+    transform_matrix_offset_center,
 )
 from graphflow.keras.utils.data_utils import Sequence
 

@@ -167,3 +167,31 @@ def random_zoom(x: np.ndarray, zoom_range: Any, row_axis: int = 1, col_axis: int
     return apply_affine_transform(x, zx=zx, zy=zy, row_axis=row_axis, col_axis=col_axis,
                                   channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
                                   order=interpolation_order)
+
+
+def random_shear(x: np.ndarray, intensity: float, row_axis: int = 1, col_axis: int = 2, channel_axis: int = 0,
+                 fill_mode: str = "nearest", cval: float = 0.0, interpolation_order: int = 1) -> np.ndarray:
+    """Shears by an angle drawn uniformly from [-intensity, intensity] degrees."""
+    shear = np.random.uniform(-intensity, intensity)  # noqa: NPY002
+    return apply_affine_transform(x, shear=shear, row_axis=row_axis, col_axis=col_axis,
+                                  channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
+                                  order=interpolation_order)
+
+
+def random_channel_shift(x: np.ndarray, intensity_range: float, channel_axis: int = 0) -> np.ndarray:
+    """`apply_channel_shift` by an intensity drawn uniformly from [-range, range]."""
+    intensity = np.random.uniform(-intensity_range, intensity_range)  # noqa: NPY002
+    return apply_channel_shift(x, intensity, channel_axis=channel_axis)
+
+
+def random_brightness(x: np.ndarray, brightness_range: Any, scale: bool = True) -> np.ndarray:
+    """`apply_brightness_shift` by a factor drawn uniformly from `brightness_range` (a pair).
+
+    Raises:
+        ValueError: `brightness_range` is not a pair.
+    """
+    if len(brightness_range) != 2:
+        raise ValueError(f"`brightness_range should be tuple or list of two floats. Received: "
+                         f"{brightness_range}")
+    factor = np.random.uniform(brightness_range[0], brightness_range[1])  # noqa: NPY002
+    return apply_brightness_shift(x, factor, scale)
