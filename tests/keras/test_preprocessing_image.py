@@ -171,6 +171,16 @@ def test_random_helpers_draw_from_numpy_global_state():
 def test_brightness_shift_as_an_8_bit_image():
     image = np.array([[[0.0], [100.0]], [[200.0], [255.0]]], np.float32)
     halved = apply_brightness_shift(image, 0.5, scale=False)
-    np.testing.assert_array_equal(halved, [[[0], [50]], [[100], [128]]])
+    np.testing.assert_array_equal(halved, [[[0], [50]], [[100], [127]]])  # 127.5 truncated, as PIL
     wide = image * 2 - 100  # outside [0, 255]: rescaled there and back
     np.testing.assert_allclose(apply_brightness_shift(wide, 1.0, scale=False), wide, atol=2.0)
+
+
+def test_brightness_shift_equals_pil():
+    Image = pytest.importorskip("PIL.Image")
+    ImageEnhance = pytest.importorskip("PIL.ImageEnhance")
+    pixels = np.random.default_rng(3).uniform(0, 255, size=(5, 7, 3)).astype(np.float32)
+    for factor in (0.37, 0.5, 1.0, 1.61):
+        enhanced = ImageEnhance.Brightness(Image.fromarray(pixels.astype("uint8"))).enhance(factor)
+        np.testing.assert_array_equal(apply_brightness_shift(pixels, factor, scale=False),
+                                      np.asarray(enhanced, np.float32))

@@ -104,8 +104,9 @@ def apply_channel_shift(x: np.ndarray, intensity: float, channel_axis: int = 0) 
 def apply_brightness_shift(x: np.ndarray, brightness: float, scale: bool = True) -> np.ndarray:
     """Multiplies the image's brightness by `brightness` as an 8-bit image would be (tf_keras
     goes through PIL): the image is taken to [0, 255] (rescaled from its own range when `scale`
-    or when it lies outside [0, 255]), quantized to 8 bits, scaled, clipped to [0, 255], and
-    mapped back to its original range when it was rescaled only because it lay outside.
+    or when it lies outside [0, 255]), quantized to 8 bits, scaled and truncated as PIL does,
+    clipped to [0, 255], and mapped back to its original range when it was rescaled only because
+    it lay outside.
 
     Args:
         x: a 3-D image.
@@ -126,7 +127,8 @@ def apply_brightness_shift(x: np.ndarray, brightness: float, scale: bool = True)
             pixels = pixels / top
         pixels = pixels * 255
     pixels = np.floor(np.clip(pixels, 0, 255))  # 8-bit storage
-    pixels = np.clip(np.round(pixels * brightness), 0, 255).astype(np.float32)
+    # PIL's Brightness: the 8-bit value times the float32 factor, truncated
+    pixels = np.clip(np.floor(pixels.astype(np.float32) * np.float32(brightness)), 0, 255).astype(np.float32)
     if not scale and outside:
         pixels = pixels / 255 * (high - low) + low
     return pixels
