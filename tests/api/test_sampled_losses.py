@@ -115,3 +115,17 @@ def test_default_sampler_is_log_uniform_in_the_loss_scope_and_training_lowers_th
             sess.run(train, feed)
         last = np.mean([sess.run(loss, feed) for _ in range(20)])
     assert last < 0.7 * first, (first, last)
+
+
+@pytest.mark.parametrize("strategy", ["mod", "div"])
+def test_sharded_weights_give_the_unsharded_loss(strategy):
+    case = CASES["two_true"]
+    ids = np.arange(V)
+    shard_of = ids % 2 if strategy == "mod" else (ids >= (V + 1) // 2).astype(int)
+    shards = [tf.constant(W[shard_of == s]) for s in (0, 1)]
+    sampled = (tf.constant(case["sampled"], tf.int64), tf.constant(case["tec"]), tf.constant(case["sec"]))
+    loss = tf.nn.sampled_softmax_loss(shards, tf.constant(BIAS), tf.constant(case["labels"]), tf.constant(X),
+                                      len(case["sampled"]), V, num_true=2, sampled_values=sampled,
+                                      partition_strategy=strategy)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(loss), TF_LOSSES["two_true", "ssm", True], rtol=1e-5, atol=1e-5)
