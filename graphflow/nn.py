@@ -13,6 +13,12 @@ from graphflow.api.activations import (
     softsign,
     swish,
 )
+from graphflow.api.candidate_sampling import (
+    compute_accidental_hits,
+    fixed_unigram_candidate_sampler,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from graphflow.api.cross_entropy import (
     l2_loss,
     sigmoid_cross_entropy_with_logits,
@@ -42,6 +48,7 @@ from graphflow.api.normalization import (
     lrn,
     moments,
 )
+from graphflow.api.sampled_losses import nce_loss, sampled_softmax_loss
 from graphflow.api.softmax import log_softmax, softmax
 
 # Recurrent networks (kept as one block: other changes to this file merge around it)

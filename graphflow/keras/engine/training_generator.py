@@ -110,7 +110,7 @@ def _generator_fit_loop(model: Any, draw: Any, steps: int, epochs: int, verbose:
         for batch_index in range(steps):
             logs: dict[str, Any] = {"batch": batch_index, "size": 1}
             callback_list.on_batch_begin(batch_index, logs)
-            outs = draw(None)
+            outs = [float(v) for v in draw(None)]  # Python floats in the logs and History, as fit's
             logs.update(zip(names, outs))
             callback_list.on_batch_end(batch_index, logs)
             if model.stop_training:

@@ -1,10 +1,12 @@
 """Keras 2's recurrent cells: `SimpleRNNCell`, `LSTMCell`, `GRUCell` (tf_keras' defaults:
 `recurrent_activation="sigmoid"`, GRU `reset_after=True`). A cell's `step(inputs, states)` is one
 time step; the `RNN` layer runs it in `K.rnn` after drawing the call's dropout masks
-(`make_dropout_masks`: one mask per sequence, per gate with `implementation=1`)."""
+(`make_dropout_masks`: one mask per sequence, per gate with `implementation=1`, which
+`recurrent_dropout` selects in LSTM and GRU cells as tf_keras does)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import graphflow as _tf
@@ -45,6 +47,11 @@ class _Cell(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
+        if self.gates > 1 and self.recurrent_dropout != 0 and implementation != 1:
+            # tf_keras: recurrent dropout draws one mask per gate, which only implementation 1 has
+            warnings.warn("RNN `implementation=2` is not supported when `recurrent_dropout` is set. "
+                          "Using `implementation=1`.", stacklevel=3)
+            self.implementation = 1
         # (input masks, recurrent masks) of the current call: drawn once per sequence by the RNN.
         self._dropout_masks: tuple[list[Any] | None, list[Any] | None] = (None, None)
 

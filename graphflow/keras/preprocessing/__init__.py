@@ -1,4 +1,5 @@
-"""`keras.preprocessing`: `sequence.pad_sequences`."""
+"""`keras.preprocessing`: `image` (ImageDataGenerator), `sequence` (pad_sequences), `text`
+(Tokenizer)."""
 
 # ruff: noqa: F401
-from graphflow.keras.preprocessing import sequence
+from graphflow.keras.preprocessing import image, sequence, text
