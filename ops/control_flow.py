@@ -175,14 +175,25 @@ def bind_while(node: Any, state: Any) -> Any:
     functions are called directly, their errors mapped to the failing op afterwards)."""
     from graphflow.backends.sub_plan import SubPlan
 
+    from .control_flow_liveness import live_loop_vars
+
     n = len(node.attrs["output_shapes"])
-    cond = SubPlan(node.attrs["cond_graph"], state, f"{node.name} (cond)")
-    body = SubPlan(node.attrs["body_graph"], state, f"{node.name} (body)")
+    record = bool(node.attrs.get("record_history"))
+    cond_graph, body_graph = node.attrs["cond_graph"], node.attrs["body_graph"]
+    # a recorded history keeps every loop var (the backward loop may read any of them)
+    live = list(range(n)) if record else live_loop_vars(
+        cond_graph, body_graph, n, node.attrs.get("unused_outputs", ()))
+    cond = SubPlan(cond_graph, state, f"{node.name} (cond)")
+    if len(live) == n:
+        body = SubPlan(body_graph, state, f"{node.name} (body)")
+    else:  # only the live vars' next values (and the body's extra outputs) are computed
+        body = SubPlan(body_graph, state, f"{node.name} (body)",
+                       outputs=[*live, *range(n, len(body_graph.outputs))])
+        return _pruned_loop(node, cond, body, live)
     truth = cond.truth
     several = n > 1
     # loop vars whose shape may change between iterations: plans are looked up again
     varying = any(i < n for i in (*cond.dynamic, *body.dynamic))
-    record = bool(node.attrs.get("record_history"))
     check = _shape_check(node, n)
 
     def loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any] | None]:
@@ -234,3 +245,50 @@ def bind_while(node: Any, state: Any) -> Any:
         return values if several else values[0]
 
     return run_while
+
+
+def _pruned_loop(node: Any, cond: Any, body: Any, live: list[int]) -> Any:
+    """The kernel of a While whose dead loop vars (ops.control_flow_liveness) are not carried:
+    the body plan returns the live vars' next values only; the dead ones keep their initial
+    value, which is also what the While outputs for them (nothing in the plan reads it). No
+    history is recorded (`record_history` keeps every var live)."""
+    n = len(node.attrs["output_shapes"])
+    truth = cond.truth
+    varying = any(i < n for i in (*cond.dynamic, *body.dynamic))
+    check = _shape_check(node, n)
+    count = len(live)
+
+    def run_pruned(*inputs: Any) -> Any:
+        captured = inputs[n:]
+        values = list(inputs[:n])
+        args = inputs
+        plans = [cond.plan_for(args), None]
+        test, step = plans[0].function, None
+        try:
+            while truth(test(args)[0]):
+                if step is None or varying:
+                    plans[1] = body.plan_for(args)
+                    step = plans[1].function
+                out = step(args)
+                for k, value in zip(live, out[:count]):
+                    values[k] = value
+                args = (*values, *captured)
+                if check is not None:
+                    check(args)
+                if varying:
+                    plans[0] = cond.plan_for(args)
+                    test = plans[0].function
+        except errors.OpError:
+            raise
+        except Exception as e:  # a kernel inside failed: name the op inside the body
+            for plan in plans:
+                mapped = plan.op_error(e) if plan is not None else None
+                if mapped is not None:
+                    raise mapped from e
+            raise
+        outputs = tuple(values)
+        if node.attrs.get("history"):  # an unrecorded history: nothing reads it
+            return (*outputs, None)
+        return outputs if n > 1 else outputs[0]
+
+    return run_pruned
