@@ -37,6 +37,8 @@ class CpuBackend(Backend):
     #: the generated loops check run-time shapes (cpu_fused), so plans general in the batch
     #: size fuse too
     fuses_unknown_dims = True
+    #: a loop's carried `acc + a @ b` runs on a worker thread (graphflow.compiler.loop_accumulate)
+    offloads_loop_accumulations = True
     general_plans = True
 
     def fusable(self, node: Node) -> bool:
