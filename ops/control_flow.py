@@ -177,7 +177,9 @@ def bind_while(node: Any, state: Any) -> Any:
     Loop vars the plan does not need (ops.control_flow_liveness) are not carried: the body plan
     returns the live vars' next values only, the dead ones keep their initial value (also what
     the While outputs for them: nothing reads it). Sums a body hands to the worker thread
-    (graphflow.compiler.loop_accumulate) are waited for before the loop returns."""
+    (graphflow.compiler.loop_accumulate) are waited for before the loop returns. Such a loop,
+    and any loop while other processes hold the cores, runs BLAS on one thread per product
+    (`loop_accumulate.blas_for_loop`)."""
     from graphflow.backends.sub_plan import SubPlan
     from graphflow.compiler import loop_accumulate
 
@@ -217,7 +219,8 @@ def bind_while(node: Any, state: Any) -> Any:
                 if step is None or varying:  # a body plan only for shapes that run it
                     plans[1] = body.plan_for(args)
                     step = plans[1].function
-                    if blas is None and loop_accumulate.offloads(plans[1]):
+                    if blas is None and (loop_accumulate.offloads(plans[1])
+                                         or loop_accumulate.cores_taken()):
                         blas = loop_accumulate.blas_for_loop(True)
                         blas.__enter__()
                 out = step(args)

@@ -28,6 +28,7 @@ same order, bit for bit.
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -82,8 +83,22 @@ def offloads(plan: Any) -> bool:
     return any(isinstance(node.opdef, OffloadedSum) for node in plan.order)
 
 
+def cores_taken() -> bool:
+    """Whether the 1-minute load average says other processes hold the cores (at least one
+    runnable task more than there are cores): then OpenBLAS's worker threads, which spin and
+    wait for each other in every product, often wait a whole scheduler slice instead (products
+    of 0.2 ms took 4-37 ms, benchmarks/README.md)."""
+    try:
+        return os.getloadavg()[0] >= _cpu_workers.WORKERS + 1
+    except OSError:  # pragma: no cover - no load average on this system
+        return False
+
+
 class blas_for_loop:  # noqa: N801 - used as a function: `with blas_for_loop(active):`
-    """One BLAS thread per product while `active` (a loop whose body offloads sums)."""
+    """One BLAS thread per product while `active`: a loop whose body offloads sums (the two
+    cores then each run one product), or any loop on a machine whose cores are taken
+    (`cores_taken`), where a loop's tens of products back to back would each wait for
+    BLAS's second thread."""
 
     __slots__ = ("active",)
 

@@ -171,3 +171,30 @@ def test_sum_in_a_body_that_runs_an_inner_loop(compiled):
     expected = sum((0.25 * xv[t]).T @ (0.25 * xv[t]) for t in range(4))
     np.testing.assert_allclose(got[0], expected, rtol=1e-12)
     np.testing.assert_array_equal(got[0], got[1])
+
+
+def test_loops_run_blas_on_one_thread_when_the_cores_are_taken(monkeypatch):
+    from graphflow.compiler import loop_accumulate
+    from graphflow.ops import _cpu_workers
+
+    seen = []
+
+    def product(a, b):  # records whether BLAS is pinned to one thread while the body runs
+        seen.append(_cpu_workers._state["active"] > 0)
+        return np.matmul(a, b)
+
+    x = tf.placeholder(tf.float32, [4, 4])
+    _, y = tf.while_loop(lambda i, y: i < 2, lambda i, y: (i + 1, tf.matmul(y, x)),
+                         [tf.constant(0), tf.eye(4)])
+    from graphflow.ops import registry
+
+    monkeypatch.setattr(type(registry.get("MatMul")), "cpu_kernel", lambda self, node: product)
+    xv = np.random.RandomState(7).rand(4, 4).astype(np.float32)
+    for load, pinned in ((0.2, False), (float(_cpu_workers.WORKERS + 1), True)):
+        monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda load=load: (load, load, load))
+        assert loop_accumulate.cores_taken() is pinned
+        seen.clear()
+        with tf.Session() as s:
+            np.testing.assert_allclose(s.run(y, {x: xv}), xv @ xv, rtol=1e-5)
+        assert seen == [pinned, pinned]
+    assert _cpu_workers._state["active"] == 0  # restored after the loop
