@@ -209,7 +209,8 @@ def bind_while(node: Any, state: Any) -> Any:
         captured = inputs[n:]
         values = list(inputs[:n])
         args = inputs
-        start_loop_run()
+        taken = loop_accumulate.cores_taken()
+        start_loop_run(inline=taken)
         plans = [cond.plan_for(args), None]
         test, step = plans[0].function, None
         history: LoopHistory | None = LoopHistory() if record else None
@@ -219,8 +220,7 @@ def bind_while(node: Any, state: Any) -> Any:
                 if step is None or varying:  # a body plan only for shapes that run it
                     plans[1] = body.plan_for(args)
                     step = plans[1].function
-                    if blas is None and (loop_accumulate.offloads(plans[1])
-                                         or loop_accumulate.cores_taken()):
+                    if blas is None and (taken or loop_accumulate.offloads(plans[1])):
                         blas = loop_accumulate.blas_for_loop(True)
                         blas.__enter__()
                 out = step(args)

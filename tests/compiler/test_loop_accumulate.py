@@ -198,3 +198,19 @@ def test_loops_run_blas_on_one_thread_when_the_cores_are_taken(monkeypatch):
             np.testing.assert_allclose(s.run(y, {x: xv}), xv @ xv, rtol=1e-5)
         assert seen == [pinned, pinned]
     assert _cpu_workers._state["active"] == 0  # restored after the loop
+
+
+def test_sums_run_inline_when_the_cores_are_taken(monkeypatch, compiled):
+    from graphflow.compiler import loop_accumulate
+
+    monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda: (99.0, 99.0, 99.0))
+    monkeypatch.setitem(loop_accumulate._worker, "pool", None)  # restored after the test
+    x = tf.placeholder(tf.float64, [4, 5, 3])
+    w = tf.placeholder(tf.float64, [3, 3])
+    _, acc, _ = _sum_loop(x, w)
+    xv, wv = np.random.RandomState(8).rand(4, 5, 3), np.random.RandomState(9).rand(3, 3)
+    with tf.Session() as s:
+        got = s.run(acc, {x: xv, w: wv})
+    assert loop_accumulate._worker["pool"] is None  # no worker started: every sum ran inline
+    assert "_OffloadedSum" in _types(_bodies(compiled)[0])
+    np.testing.assert_allclose(got, _expected(xv, wv), rtol=1e-12)
