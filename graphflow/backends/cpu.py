@@ -42,7 +42,8 @@ class CpuBackend(Backend):
     general_plans = True
 
     def fusable(self, node: Node) -> bool:
-        return ELEMENTWISE[node.type].fuses_on_cpu
+        # Tanh, Sigmoid, Exp over float32 inline vectorizable approximations (ops/_fast_math.py)
+        return ELEMENTWISE[node.type].fuses_on_cpu_in(node.in_specs[0].dtype.np)
 
     def worth_fusing(self, members: list[Node]) -> bool:
         size = members[0].out_specs[0].shape.num_elements()
