@@ -44,7 +44,7 @@ from .ir import Node, Value
 from .rewrite import rewrite
 
 _lock = threading.Lock()
-_worker: dict[str, Any] = {"pool": None, "pending": []}
+_worker: dict[str, Any] = {"pool": None, "pid": None, "pending": []}
 _runs = itertools.count(1)
 _current_run = [0]
 
@@ -65,8 +65,10 @@ def _submit(job: Any, *args: Any) -> None:
         job(*args)
         return
     with _lock:
-        if _worker["pool"] is None:
+        # a forked child inherits the pool but not its thread: it starts its own
+        if _worker["pool"] is None or _worker["pid"] != os.getpid():
             _worker["pool"] = ThreadPoolExecutor(1, thread_name_prefix="graphflow-accumulate")
+            _worker["pid"], _worker["pending"] = os.getpid(), []
         future: Future = _worker["pool"].submit(job, *args)
         _worker["pending"].append(future)
 

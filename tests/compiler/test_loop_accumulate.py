@@ -18,6 +18,15 @@ def fresh_graph():
         yield g
 
 
+@pytest.fixture(autouse=True)
+def idle_machine(monkeypatch):
+    """Loops see idle cores (sums on the worker thread) unless a test says otherwise: the load
+    of the machine running the tests must not choose the path they exercise."""
+    from graphflow.compiler import loop_accumulate
+
+    monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+
+
 def _bodies(compiled):
     return [plan for label, plan in compiled if label.endswith("(body)")]
 
@@ -214,3 +223,20 @@ def test_sums_run_inline_when_the_cores_are_taken(monkeypatch, compiled):
     assert loop_accumulate._worker["pool"] is None  # no worker started: every sum ran inline
     assert "_OffloadedSum" in _types(_bodies(compiled)[0])
     np.testing.assert_allclose(got, _expected(xv, wv), rtol=1e-12)
+
+
+def test_a_forked_process_starts_its_own_worker(monkeypatch):
+    """A pool inherited through fork has no thread: the sums must not wait on it."""
+    from graphflow.compiler import loop_accumulate
+
+    dead = loop_accumulate.ThreadPoolExecutor(1)
+    dead.shutdown()
+    monkeypatch.setitem(loop_accumulate._worker, "pool", dead)
+    monkeypatch.setitem(loop_accumulate._worker, "pid", -1)  # as seen from a forked child
+    x = tf.placeholder(tf.float64, [4, 5, 3])
+    w = tf.placeholder(tf.float64, [3, 3])
+    _, acc, _ = _sum_loop(x, w)
+    xv, wv = np.random.RandomState(10).rand(4, 5, 3), np.random.RandomState(11).rand(3, 3)
+    with tf.Session() as s:
+        np.testing.assert_allclose(s.run(acc, {x: xv, w: wv}), _expected(xv, wv), rtol=1e-12)
+    assert loop_accumulate._worker["pool"] is not dead
