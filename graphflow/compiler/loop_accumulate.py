@@ -29,8 +29,10 @@ same order, bit for bit.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -95,15 +97,39 @@ def offloads(plan: Any) -> bool:
     return any(isinstance(node.opdef, OffloadedSum) for node in plan.order)
 
 
+#: Runnable tasks of other processes (1-minute load average less this process's own recent
+#: use of the cores) from which a loop's products leave BLAS's threads: one other process at
+#: 100% of a core already made threaded products wait (10-76 ms steps, benchmarks/README.md).
+OTHERS_BUSY = 0.75
+_LOADAVG_WINDOW_S = 60.0  # the kernel's 1-minute load average decays with this time constant
+_own: dict[str, float] = {"wall": -1.0, "cpu": 0.0, "load": 0.0}
+
+
+def own_load() -> float:
+    """This process's recent use of the cores (all its threads' CPU time per second), averaged
+    as the kernel averages the load: what its own threads, BLAS's spinning ones included, add
+    to the load average."""
+    now, cpu = time.monotonic(), time.process_time()
+    if _own["wall"] >= 0 and now > _own["wall"]:
+        span = now - _own["wall"]
+        keep = math.exp(-span / _LOADAVG_WINDOW_S)
+        used = min(float(_cpu_workers.WORKERS), max(0.0, (cpu - _own["cpu"]) / span))
+        _own["load"] = _own["load"] * keep + used * (1.0 - keep)
+    _own["wall"], _own["cpu"] = now, cpu
+    return _own["load"]
+
+
 def cores_taken() -> bool:
-    """Whether the 1-minute load average says other processes hold the cores (at least one
-    runnable task more than there are cores): then OpenBLAS's worker threads, which spin and
-    wait for each other in every product, often wait a whole scheduler slice instead (products
-    of 0.2 ms took 4-37 ms, benchmarks/README.md)."""
+    """Whether other processes hold the cores (the 1-minute load average less `own_load` is at
+    least OTHERS_BUSY): then OpenBLAS's worker threads, which spin and wait for each other in
+    every product, often wait a whole scheduler slice instead (products of 0.2 ms took 4-37
+    ms, benchmarks/README.md). This process's own threads do not count: a benchmark alone on
+    the machine keeps BLAS's threads."""
     try:
-        return os.getloadavg()[0] >= _cpu_workers.WORKERS + 1
+        load = os.getloadavg()[0]
     except OSError:  # pragma: no cover - no load average on this system
         return False
+    return load - own_load() >= OTHERS_BUSY
 
 
 class blas_for_loop:  # noqa: N801 - used as a function: `with blas_for_loop(active):`

@@ -199,7 +199,8 @@ def test_loops_run_blas_on_one_thread_when_the_cores_are_taken(monkeypatch):
 
     monkeypatch.setattr(type(registry.get("MatMul")), "cpu_kernel", lambda self, node: product)
     xv = np.random.RandomState(7).rand(4, 4).astype(np.float32)
-    for load, pinned in ((0.2, False), (float(_cpu_workers.WORKERS + 1), True)):
+    monkeypatch.setattr(loop_accumulate, "own_load", lambda: 1.5)  # a benchmark's own threads
+    for load, pinned in ((2.0, False), (2.3, True), (float(_cpu_workers.WORKERS + 3), True)):
         monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda load=load: (load, load, load))
         assert loop_accumulate.cores_taken() is pinned
         seen.clear()
@@ -240,3 +241,18 @@ def test_a_forked_process_starts_its_own_worker(monkeypatch):
     with tf.Session() as s:
         np.testing.assert_allclose(s.run(acc, {x: xv, w: wv}), _expected(xv, wv), rtol=1e-12)
     assert loop_accumulate._worker["pool"] is not dead
+
+
+def test_own_load_follows_this_processs_cpu_use(monkeypatch):
+    from graphflow.compiler import loop_accumulate
+
+    clock = {"wall": 100.0, "cpu": 10.0}
+    monkeypatch.setattr(loop_accumulate.time, "monotonic", lambda: clock["wall"])
+    monkeypatch.setattr(loop_accumulate.time, "process_time", lambda: clock["cpu"])
+    monkeypatch.setitem(loop_accumulate._own, "wall", -1.0)
+    monkeypatch.setitem(loop_accumulate._own, "load", 0.0)
+    assert loop_accumulate.own_load() == 0.0  # the first call only takes a sample
+    clock["wall"], clock["cpu"] = 160.0, 70.0  # one core busy for a minute
+    assert loop_accumulate.own_load() == pytest.approx(1.0 - np.exp(-1.0))
+    clock["wall"] += 600.0  # ten idle minutes
+    assert loop_accumulate.own_load() == pytest.approx((1.0 - np.exp(-1.0)) * np.exp(-10.0))
