@@ -119,17 +119,41 @@ def own_load() -> float:
     return _own["load"]
 
 
+def others_running() -> int | None:
+    """How many threads of other processes are runnable now (`/proc/loadavg`'s count less this
+    process's threads in state R); None where /proc does not tell."""
+    try:
+        with open("/proc/loadavg") as f:
+            running = int(f.read().split()[3].split("/")[0])
+        tasks = os.listdir("/proc/self/task")
+    except (OSError, ValueError, IndexError):
+        return None
+    own = 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        own += stat[stat.rindex(")") + 2: stat.rindex(")") + 3] == "R"
+    return running - own
+
+
 def cores_taken() -> bool:
-    """Whether other processes hold the cores (the 1-minute load average less `own_load` is at
-    least OTHERS_BUSY): then OpenBLAS's worker threads, which spin and wait for each other in
-    every product, often wait a whole scheduler slice instead (products of 0.2 ms took 4-37
-    ms, benchmarks/README.md). This process's own threads do not count: a benchmark alone on
-    the machine keeps BLAS's threads."""
+    """Whether other processes hold the cores: the 1-minute load average less `own_load` is at
+    least OTHERS_BUSY, and some other process's thread is runnable right now (a load left by a
+    process that just ended, a TensorFlow run before a graphflow one, does not count). Then
+    OpenBLAS's worker threads, which spin and wait for each other in every product, often wait a
+    whole scheduler slice instead (products of 0.2 ms took 4-37 ms, benchmarks/README.md). This
+    process's own threads do not count: a benchmark alone on the machine keeps BLAS's threads."""
     try:
         load = os.getloadavg()[0]
     except OSError:  # pragma: no cover - no load average on this system
         return False
-    return load - own_load() >= OTHERS_BUSY
+    if load - own_load() < OTHERS_BUSY:
+        return False
+    now = others_running()
+    return now is None or now >= 1
 
 
 class blas_for_loop:  # noqa: N801 - used as a function: `with blas_for_loop(active):`

@@ -200,6 +200,7 @@ def test_loops_run_blas_on_one_thread_when_the_cores_are_taken(monkeypatch):
     monkeypatch.setattr(type(registry.get("MatMul")), "cpu_kernel", lambda self, node: product)
     xv = np.random.RandomState(7).rand(4, 4).astype(np.float32)
     monkeypatch.setattr(loop_accumulate, "own_load", lambda: 1.5)  # a benchmark's own threads
+    monkeypatch.setattr(loop_accumulate, "others_running", lambda: 1)
     for load, pinned in ((2.0, False), (2.3, True), (float(_cpu_workers.WORKERS + 3), True)):
         monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda load=load: (load, load, load))
         assert loop_accumulate.cores_taken() is pinned
@@ -256,3 +257,27 @@ def test_own_load_follows_this_processs_cpu_use(monkeypatch):
     assert loop_accumulate.own_load() == pytest.approx(1.0 - np.exp(-1.0))
     clock["wall"] += 600.0  # ten idle minutes
     assert loop_accumulate.own_load() == pytest.approx((1.0 - np.exp(-1.0)) * np.exp(-10.0))
+
+
+def test_a_load_left_by_an_ended_process_does_not_count(monkeypatch):
+    from graphflow.compiler import loop_accumulate
+
+    monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+    monkeypatch.setattr(loop_accumulate, "own_load", lambda: 0.0)
+    for running, taken in ((0, False), (1, True), (None, True)):
+        monkeypatch.setattr(loop_accumulate, "others_running", lambda running=running: running)
+        assert loop_accumulate.cores_taken() is taken
+
+
+def test_others_running_subtracts_this_processs_running_threads(monkeypatch):
+    import io
+
+    from graphflow.compiler import loop_accumulate
+
+    files = {"/proc/loadavg": "2.10 1.50 1.20 5/300 4242\n",
+             "/proc/self/task/1/stat": "1 (python (main)) R 0 1 1",
+             "/proc/self/task/2/stat": "2 (OpenBLAS) S 0 1 1",
+             "/proc/self/task/3/stat": "3 (worker) R 0 1 1"}
+    monkeypatch.setattr(loop_accumulate, "open", lambda path: io.StringIO(files[path]), raising=False)
+    monkeypatch.setattr(loop_accumulate.os, "listdir", lambda path: ["1", "2", "3"])
+    assert loop_accumulate.others_running() == 3  # 5 runnable, 2 of them this process's
