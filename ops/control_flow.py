@@ -209,7 +209,7 @@ def bind_while(node: Any, state: Any) -> Any:
         captured = inputs[n:]
         values = list(inputs[:n])
         args = inputs
-        taken = loop_accumulate.cores_taken()
+        taken = loop_accumulate.cores_taken_lately()
         start_loop_run(inline=taken)
         plans = [cond.plan_for(args), None]
         test, step = plans[0].function, None

@@ -156,6 +156,20 @@ def cores_taken() -> bool:
     return now is None or now >= 1
 
 
+#: How long one `cores_taken` answer serves the loops that start (a loop nested in another
+#: starts once per outer iteration: the check, 5-50 us, must not run each time).
+TAKEN_TTL_S = 0.5
+_taken: dict[str, Any] = {"at": -1e9, "value": False}
+
+
+def cores_taken_lately() -> bool:
+    """`cores_taken`, asked at most once per TAKEN_TTL_S."""
+    now = time.monotonic()
+    if now - _taken["at"] >= TAKEN_TTL_S:
+        _taken["value"], _taken["at"] = cores_taken(), now
+    return _taken["value"]
+
+
 class blas_for_loop:  # noqa: N801 - used as a function: `with blas_for_loop(active):`
     """One BLAS thread per product while `active`: a loop whose body offloads sums (the two
     cores then each run one product), or any loop on a machine whose cores are taken

@@ -25,6 +25,7 @@ def idle_machine(monkeypatch):
     from graphflow.compiler import loop_accumulate
 
     monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(loop_accumulate, "TAKEN_TTL_S", 0.0)  # every loop asks afresh
 
 
 def _bodies(compiled):
@@ -281,3 +282,15 @@ def test_others_running_subtracts_this_processs_running_threads(monkeypatch):
     monkeypatch.setattr(loop_accumulate, "open", lambda path: io.StringIO(files[path]), raising=False)
     monkeypatch.setattr(loop_accumulate.os, "listdir", lambda path: ["1", "2", "3"])
     assert loop_accumulate.others_running() == 3  # 5 runnable, 2 of them this process's
+
+
+def test_the_answer_serves_loops_for_a_while(monkeypatch):
+    from graphflow.compiler import loop_accumulate
+
+    asked = []
+    monkeypatch.setattr(loop_accumulate, "cores_taken", lambda: asked.append(1) or True)
+    monkeypatch.setattr(loop_accumulate, "TAKEN_TTL_S", 3600.0)
+    monkeypatch.setitem(loop_accumulate._taken, "at", -1e9)  # both restored after the test
+    monkeypatch.setitem(loop_accumulate._taken, "value", False)
+    assert loop_accumulate.cores_taken_lately() and loop_accumulate.cores_taken_lately()
+    assert len(asked) == 1
