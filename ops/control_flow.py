@@ -172,55 +172,86 @@ def _shape_check(node: Any, n: int) -> Any:
 def bind_while(node: Any, state: Any) -> Any:
     """The kernel of a While node: a Python loop calling the predicate's then the body's
     sub-plan (about a microsecond per iteration besides the body's own kernels: the plans'
-    functions are called directly, their errors mapped to the failing op afterwards)."""
+    functions are called directly, their errors mapped to the failing op afterwards).
+
+    Loop vars the plan does not need (ops.control_flow_liveness) are not carried: the body plan
+    returns the live vars' next values only, the dead ones keep their initial value (also what
+    the While outputs for them: nothing reads it). Sums a body hands to the worker thread
+    (graphflow.compiler.loop_accumulate) are waited for before the loop returns. Such a loop,
+    and any loop while other processes hold the cores, runs BLAS on one thread per product
+    (`loop_accumulate.blas_for_loop`)."""
     from graphflow.backends.sub_plan import SubPlan
+    from graphflow.compiler import loop_accumulate
+
+    from .control_flow_liveness import live_loop_vars
 
     n = len(node.attrs["output_shapes"])
-    cond = SubPlan(node.attrs["cond_graph"], state, f"{node.name} (cond)")
-    body = SubPlan(node.attrs["body_graph"], state, f"{node.name} (body)")
+    record = bool(node.attrs.get("record_history"))
+    cond_graph, body_graph = node.attrs["cond_graph"], node.attrs["body_graph"]
+    # a recorded history keeps every loop var (the backward loop may read any of them)
+    live = list(range(n)) if record else live_loop_vars(
+        cond_graph, body_graph, n, node.attrs.get("unused_outputs", ()))
+    pruned = len(live) < n
+    cond = SubPlan(cond_graph, state, f"{node.name} (cond)")
+    # a recorded history holds each iteration's loop vars: no sum may change one in place
+    body = SubPlan(body_graph, state, f"{node.name} (body)",
+                   outputs=[*live, *range(n, len(body_graph.outputs))] if pruned else None,
+                   loop_vars=0 if record else n)
     truth = cond.truth
     several = n > 1
+    count = len(live)
     # loop vars whose shape may change between iterations: plans are looked up again
     varying = any(i < n for i in (*cond.dynamic, *body.dynamic))
-    record = bool(node.attrs.get("record_history"))
     check = _shape_check(node, n)
+    start_loop_run, drain = loop_accumulate.start_loop_run, loop_accumulate.drain
 
     def loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any] | None]:
         captured = inputs[n:]
+        values = list(inputs[:n])
         args = inputs
+        taken = loop_accumulate.cores_taken_lately()
+        start_loop_run(inline=taken)
         plans = [cond.plan_for(args), None]
         test, step = plans[0].function, None
         history: LoopHistory | None = LoopHistory() if record else None
-        saves = False
+        blas = None
         try:
             while truth(test(args)[0]):
                 if step is None or varying:  # a body plan only for shapes that run it
                     plans[1] = body.plan_for(args)
                     step = plans[1].function
-                    saves = len(plans[1].fetched) > n
-                if saves:  # the body also returns the values its gradient must not redraw
-                    out = step(args)
-                    if history is not None:
-                        history.append((*args[:n], *out[n:]))
-                    args = (*out[:n], *captured)
+                    if blas is None and (taken or loop_accumulate.offloads(plans[1])):
+                        blas = loop_accumulate.blas_for_loop(True)
+                        blas.__enter__()
+                out = step(args)
+                if history is not None:  # with the values its gradient must not redraw
+                    history.append((*args[:n], *out[n:]))
+                if pruned:
+                    for k, value in zip(live, out[:count]):
+                        values[k] = value
+                    args = (*values, *captured)
                 else:
-                    if history is not None:
-                        history.append(args[:n])
-                    args = (*step(args), *captured)
+                    args = (*out[:n], *captured)
                 if check is not None:
                     check(args)
                 if varying:
                     plans[0] = cond.plan_for(args)
                     test = plans[0].function
+            _drained(node, drain)
         except errors.OpError:
+            _drained(node, drain, quiet=True)
             raise
         except Exception as e:  # a kernel inside failed: name the op inside the body
+            _drained(node, drain, quiet=True)
             for plan in plans:
                 mapped = plan.op_error(e) if plan is not None else None
                 if mapped is not None:
                     raise mapped from e
             raise
-        return args[:n], history
+        finally:
+            if blas is not None:
+                blas.__exit__(None, None, None)
+        return (tuple(values) if pruned else args[:n]), history
 
     if node.attrs.get("history"):
         def run_recording(*inputs: Any) -> Any:
@@ -234,3 +265,14 @@ def bind_while(node: Any, state: Any) -> Any:
         return values if several else values[0]
 
     return run_while
+
+
+def _drained(node: Any, drain: Any, quiet: bool = False) -> None:
+    """Waits for the sums the loop's body handed to the worker; a failure among them is the
+    loop's InvalidArgumentError (ignored when `quiet`: another error is on its way)."""
+    try:
+        drain()
+    except Exception as e:
+        if not quiet:
+            raise errors.InvalidArgumentError(
+                None, node.op, f"a sum inside loop '{node.name}' failed: {e}") from e

@@ -4,7 +4,11 @@ from the `expr` strings of a group of rows; `numpy` is the reference and the unf
 
 In `expr`, the operands are `x`, `y`, `z`; `math` is the Python math module (numba- and
 CUDA-compilable). Rows marked `transcendental` stay numpy ufunc calls on the CPU, where numpy's
-vectorized libm beats numba's scalar one by far (see PERFORMANCE.md).
+vectorized libm beats numba's scalar one by far (see PERFORMANCE.md), except where a row has a
+`float32_cpu_expr`: a call of a vectorizable function of `graphflow.ops._fast_math` (Tanh,
+Sigmoid and Exp, within 2 ulp of the exact values), which the CPU fuser inlines into its
+generated loops for float32 operands. Their numpy reference and unfused kernel stay numpy's,
+float64 keeps the exact libm, and the CUDA kernels keep the device's math functions (`expr`).
 
 Gradients are compositions of other rows (never special "XxxGrad" kernels), so that second
 derivatives exist and the fuser can merge backward chains like forward ones. Where TF's fused
@@ -134,10 +138,17 @@ class Row:
     #: numpy needs several passes over memory for this row (e.g. a comparison then a
     #: select), so one generated loop beats it even for the op alone.
     multipass: bool = False
+    #: The row's expression in a generated CPU loop over float32 operands, calling a
+    #: vectorizable function of `graphflow.ops._fast_math` (None: `expr`, if it fuses at all).
+    float32_cpu_expr: str | None = None
 
     @property
     def fuses_on_cpu(self) -> bool:
         return self.cpu_fusable and not self.transcendental
+
+    def fuses_on_cpu_in(self, dtype: Any) -> bool:
+        """Whether the CPU fuser may inline this row over operands of numpy dtype `dtype`."""
+        return self.fuses_on_cpu or (self.float32_cpu_expr is not None and np.dtype(dtype) == np.float32)
 
 
 def _g(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -195,17 +206,19 @@ ROWS: list[Row] = [
     Row("Rsqrt", 1, "1.0 / math.sqrt(x)", lambda x: np.reciprocal(np.sqrt(x)),
         _g(lambda m, dy, x, z: [_no_nan(-0.5 * z * z * z, dy)]), kinds="f", transcendental=True),
     Row("Exp", 1, "math.exp(x)", np.exp, _g(lambda m, dy, x, z: [dy * z]), kinds="f",
-        transcendental=True),
+        transcendental=True, float32_cpu_expr="exp_f32(np.float32(x))"),
     Row("Expm1", 1, "math.expm1(x)", np.expm1, _g(lambda m, dy, x, z: [dy * (z + 1.0)]),
         kinds="f", transcendental=True),
     Row("Log", 1, "math.log(x)", np.log, _g(lambda m, dy, x, z: [dy / x]), kinds="f",
         transcendental=True),
     Row("Log1p", 1, "math.log1p(x)", np.log1p, _g(lambda m, dy, x, z: [dy / (x + 1.0)]),
         kinds="f", transcendental=True),
+    # alone, float32 Sigmoid is one generated loop rather than _sigmoid's four numpy passes
     Row("Sigmoid", 1, "1.0 / (1.0 + math.exp(-x))", _sigmoid,
-        _g(lambda m, dy, x, z: [dy * z * (1.0 - z)]), kinds="f", transcendental=True),
+        _g(lambda m, dy, x, z: [dy * z * (1.0 - z)]), kinds="f", transcendental=True,
+        multipass=True, float32_cpu_expr="sigmoid_f32(np.float32(x))"),
     Row("Tanh", 1, "math.tanh(x)", np.tanh, _g(lambda m, dy, x, z: [dy * (1.0 - z * z)]),
-        kinds="f", transcendental=True),
+        kinds="f", transcendental=True, float32_cpu_expr="tanh_f32(np.float32(x))"),
     Row("Sin", 1, "math.sin(x)", np.sin, _g(lambda m, dy, x, z: [dy * m.cos(x)]), kinds="f",
         transcendental=True),
     Row("Cos", 1, "math.cos(x)", np.cos, _g(lambda m, dy, x, z: [-dy * m.sin(x)]), kinds="f",

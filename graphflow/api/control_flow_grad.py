@@ -221,6 +221,7 @@ def _history(op: Operation) -> Tensor:
 def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
     """Gradients of a While op with respect to its initial loop values and captured inputs."""
     from graphflow.gradients import gradients
+    from graphflow.ops.control_flow_liveness import zero_gradient_vars
 
     from ._build import out as make
     from .control_flow import while_loop
@@ -228,7 +229,11 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
 
     n = len(op.get_attr("output_shapes"))
     loop_outputs, captured = op.outputs[:n], list(op.inputs[n:])
+    body_g: FuncGraph = op.get_attr("body_graph")
     var_idx = [i for i in range(n) if _differentiable(loop_outputs[i].dtype)]
+    # vars whose gradient stays zero through every iteration get no backward loop var
+    zero = zero_gradient_vars(body_g, n, var_idx, [i for i in var_idx if dys[i] is None])
+    var_idx = [i for i in var_idx if i not in zero]
     cap_idx = [j for j, c in enumerate(captured)
                if _differentiable(c.dtype) and not getattr(c, "_is_loop_history", False)]
     if not var_idx or all(dys[i] is None for i in var_idx):
@@ -237,7 +242,6 @@ def while_grad(op: Operation, *dys: Tensor | None) -> list[Tensor | None]:
         # the backward loop reads the forward loop's record, which carries no gradient
         raise TypeError(f"Second-order gradient for while loops not supported. (differentiating "
                         f"the gradient loop '{op.name}')")
-    body_g: FuncGraph = op.get_attr("body_graph")
     history = _history(op)
     saved = body_g.outputs[n:]
     draws = {t for o in _saved_ops(body_g) for t in o.outputs}  # the rest: the VJP's frontier

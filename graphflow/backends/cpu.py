@@ -37,10 +37,13 @@ class CpuBackend(Backend):
     #: the generated loops check run-time shapes (cpu_fused), so plans general in the batch
     #: size fuse too
     fuses_unknown_dims = True
+    #: a loop's carried `acc + a @ b` runs on a worker thread (graphflow.compiler.loop_accumulate)
+    offloads_loop_accumulations = True
     general_plans = True
 
     def fusable(self, node: Node) -> bool:
-        return ELEMENTWISE[node.type].fuses_on_cpu
+        # Tanh, Sigmoid, Exp over float32 inline vectorizable approximations (ops/_fast_math.py)
+        return ELEMENTWISE[node.type].fuses_on_cpu_in(node.in_specs[0].dtype.np)
 
     def worth_fusing(self, members: list[Node]) -> bool:
         size = members[0].out_specs[0].shape.num_elements()

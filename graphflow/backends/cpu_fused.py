@@ -22,13 +22,22 @@ Kernels are compiled lazily on first call and shared by every plan with the same
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from graphflow.compiler.fused_op import FUSED, Program, check_program, is_dynamic, scalar_steps
+from graphflow.compiler.fused_op import (
+    FUSED,
+    Program,
+    check_program,
+    is_dynamic,
+    scalar_steps,
+    uses_float32_cpu_exprs,
+)
 from graphflow.generated_source import load_generated
 
 _lock = threading.Lock()
@@ -57,6 +66,14 @@ def _index(in_shape: tuple[int | None, ...], shape: tuple[int | None, ...]) -> s
     return ", ".join(parts) if parts else "()"
 
 
+@functools.cache
+def _fast_math_source() -> str:
+    """The source of `graphflow.ops._fast_math` (numpy and numba imports, njit functions)."""
+    from graphflow.ops import _fast_math
+
+    return inspect.getsource(_fast_math)
+
+
 def kernel_source(program: Program) -> str:
     """The Python source of the numba kernel `kernel(*inputs, *outputs)` for `program`: table
     expressions, integers and names made of them only (`check_program`)."""
@@ -67,6 +84,10 @@ def kernel_source(program: Program) -> str:
     lines = ["import math", "", "import numpy as np", "from numba import njit", "", "",
              '@njit(cache=True, nogil=True, error_model="numpy")',
              f"def kernel({', '.join(args)}):"]
+    if uses_float32_cpu_exprs(program):
+        # the vectorizable float32 functions' own text, so that the file's name (its hash),
+        # hence numba's cache of the kernel, changes whenever they do
+        lines = [_fast_math_source(), "", *lines]
     body: list[str] = []
     loads: dict[int, str] = {}
     if flat:
@@ -89,7 +110,7 @@ def kernel_source(program: Program) -> str:
         indent, out_index = "    " * (rank + 1), ", ".join(f"i{a}" for a in range(rank))
     for k, load in loads.items():
         body.append(f"x{k} = {load}")
-    body.extend(scalar_steps(program))
+    body.extend(scalar_steps(program, float32_cpu=True))
     for k, step in enumerate(program.outputs):
         body.append(f"o{k}[{out_index}] = t{step}")
     lines.extend(indent + b for b in body)

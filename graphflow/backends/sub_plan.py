@@ -53,10 +53,19 @@ class SubPlan:
         func: the FuncGraph (its `inputs` are fed, `outputs` fetched, `control_outputs` run).
         state: the session's BackendState (its `backend` binds the plans).
         label: what GF_DEBUG prints above the sub-plan (e.g. "while/While body").
+        outputs: the positions in `func.outputs` the plan returns, in order (default: all); a
+            loop leaves out the loop variables no one needs (ops.control_flow_liveness).
+        loop_vars: a loop body's: how many of its first inputs are loop vars, whose next
+            values are the outputs at the same positions of `func.outputs` (the compiler may
+            then run carried sums on a worker thread: graphflow.compiler.loop_accumulate).
     """
 
-    def __init__(self, func: Any, state: BackendState, label: str) -> None:
+    def __init__(self, func: Any, state: BackendState, label: str,
+                 outputs: Sequence[int] | None = None, loop_vars: int = 0) -> None:
         self.func = func
+        positions = list(range(len(func.outputs))) if outputs is None else list(outputs)
+        self.outputs = [func.outputs[k] for k in positions]
+        self._loop_carried = {at: k for at, k in enumerate(positions) if k < loop_vars}
         self.state = state
         self.backend = state.backend
         self.label = label
@@ -97,7 +106,8 @@ class SubPlan:
                 recorded = _recorded_shapes(values[i])
                 if recorded is not None:
                     specs[i] = HistorySpec(specs[i].shape, specs[i].dtype, entry_shapes=recorded)
-        plan = compile_plan(func.outputs, func.control_outputs, func.inputs, specs, self.backend)
+        plan = compile_plan(self.outputs, func.control_outputs, func.inputs, specs, self.backend,
+                            loop_carried=self._loop_carried)
         plan = self.backend.bind_sub_plan(plan, self.state)
         level = debug.debug_level()
         if level:

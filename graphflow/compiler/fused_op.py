@@ -70,17 +70,44 @@ def check_program(program: Program) -> None:
         raise TypeError(f"fused program outputs must be step indices: {program.outputs!r}")
 
 
-def scalar_steps(program: Program) -> list[str]:
+def step_dtypes(program: Program) -> list[str]:
+    """The numpy dtype name of each step's result: a row keeps its operands' dtype (Select its
+    second operand's), comparisons and logic give bool."""
+    dtypes: list[str] = []
+    for op_type, operands in program.steps:
+        row = ELEMENTWISE[op_type]
+        kind, k = operands[1 if op_type == "Select" else 0]
+        dtypes.append("bool" if row.bool_out else
+                      np.dtype(program.in_dtypes[k]).name if kind == "in" else dtypes[k])
+    return dtypes
+
+
+def uses_float32_cpu_exprs(program: Program) -> bool:
+    """Whether `scalar_steps(program, float32_cpu=True)` calls `graphflow.ops._fast_math`."""
+    return any(ELEMENTWISE[op_type].float32_cpu_expr is not None and dtype == "float32"
+               for (op_type, _), dtype in zip(program.steps, step_dtypes(program)))
+
+
+def scalar_steps(program: Program, float32_cpu: bool = False) -> list[str]:
     """The program as scalar assignments `t{j} = <row expression>` over inputs named `x{k}`:
     the loop body every backend's generated kernel shares (numba CPU and numba CUDA compile the
     same Python expressions). Only table expressions and integers reach the text
-    (`check_program`)."""
+    (`check_program`).
+
+    Args:
+        program: the fused program.
+        float32_cpu: use the rows' `float32_cpu_expr` (vectorizable functions of
+            `graphflow.ops._fast_math`, which the kernel's module must define) for steps over
+            float32 operands: the CPU's generated loops do, the CUDA kernels keep `expr`.
+    """
     check_program(program)
+    dtypes = step_dtypes(program) if float32_cpu else [""] * len(program.steps)
     lines = []
-    for j, (op_type, operands) in enumerate(program.steps):
+    for j, ((op_type, operands), dtype) in enumerate(zip(program.steps, dtypes)):
+        row = ELEMENTWISE[op_type]
         names = dict(zip("xyz", (f"x{k}" if kind == "in" else f"t{k}" for kind, k in operands)))
-        expr = re.sub(r"\b[xyz]\b", lambda m, names=names: names[m.group(0)],
-                      ELEMENTWISE[op_type].expr)
+        template = row.float32_cpu_expr if row.float32_cpu_expr and dtype == "float32" else row.expr
+        expr = re.sub(r"\b[xyz]\b", lambda m, names=names: names[m.group(0)], template)
         lines.append(f"t{j} = ({expr})")
     return lines
 

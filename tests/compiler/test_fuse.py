@@ -67,13 +67,80 @@ def test_no_cycle_through_an_outside_node(graph):
     assert _types(plan) == ["_FusedElementwise", "Max", "_FusedElementwise"]
 
 
-def test_transcendental_ops_stay_numpy_calls(graph):
+def test_float32_tanh_fuses_and_float64_tanh_stays_a_numpy_call(graph):
     x = tf.placeholder(tf.float32, [1024])
     y = tf.tanh(x * 2.0 + 1.0) * 3.0 - 1.0
     xv = np.linspace(-2, 2, 1024).astype(np.float32)
     value, plan = _run(y, {x: xv})
+    assert _types(plan) == ["_FusedElementwise"]
+    (node,) = [n for n in plan.order if n.type == "_FusedElementwise"]
+    assert "tanh_f32(" in cpu_fused.kernel_source(node.attrs["program"])
+    np.testing.assert_allclose(value, np.tanh(xv * 2 + 1) * 3 - 1, rtol=2e-6, atol=2e-6)
+
+    x64 = tf.placeholder(tf.float64, [1024])  # float64 keeps numpy's exact libm tanh
+    x64v = xv.astype(np.float64)
+    value, plan = _run(tf.tanh(x64 * 2.0 + 1.0) * 3.0 - 1.0, {x64: x64v})
     assert _types(plan) == ["_FusedElementwise", "Tanh", "_FusedElementwise"]
-    np.testing.assert_allclose(value, np.tanh(xv * 2 + 1) * 3 - 1, rtol=1e-6)
+    np.testing.assert_allclose(value, np.tanh(x64v * 2.0 + 1) * 3 - 1, rtol=1e-15)
+
+
+# halved: the graph doubles them (exactly) into exp's overflow and underflow, tanh's saturation
+_SPECIAL = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-40, -1e-40, 44.4, -44.4, 47.5,
+                     -52.5, 4.525, -4.525], np.float32)
+
+
+def _ulps32(got, want):
+    _, exponent = np.frexp(want.astype(np.float64))
+    return np.abs(got.astype(np.float64) - want) / np.ldexp(1.0, np.maximum(exponent - 24, -149))
+
+
+def test_fused_transcendental_rows_agree_with_the_unfused_numpy_rows(graph, monkeypatch):
+    """Exp, Sigmoid and Tanh inside one generated float32 loop against the reference backend
+    (numpy's float32 ufuncs, one call per op): within the approximations' bounds (and 1 ulp of
+    numpy's own error), same NaNs, infinities and signed zeros."""
+    x = tf.placeholder(tf.float32, [4, 40])
+    twice = x * 2.0
+    outs = [tf.tanh(twice), tf.sigmoid(twice), tf.exp(twice)]
+    xv = np.concatenate([_SPECIAL, np.random.default_rng(1).normal(0, 6, 160 - _SPECIAL.size)
+                         .astype(np.float32)]).reshape(4, 40)
+    with np.errstate(all="ignore"):
+        fused, plan = _run(outs, {x: xv})
+        (node,) = [n for n in plan.order if n.type == "_FusedElementwise"]
+        kernel = cpu_fused.kernel_source(node.attrs["program"])
+        monkeypatch.setenv("GF_BACKEND", "reference")
+        reference, _ = _run(outs, {x: xv})
+    assert _types(plan) == ["_FusedElementwise"]
+    assert all(f"{name}_f32(" in kernel for name in ("tanh", "sigmoid", "exp"))
+    for got, want, bound in zip(fused, reference, (6.5, 3.5, 3.5)):
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        limits = np.isinf(want) | (want == 0)
+        np.testing.assert_array_equal(got[limits], want[limits])
+        np.testing.assert_array_equal(np.signbit(got[limits]), np.signbit(want[limits]))
+        finite = ~(limits | np.isnan(want))
+        assert _ulps32(got[finite], want[finite]).max() <= bound
+
+
+def test_a_lone_float32_sigmoid_is_one_loop_over_many_elements(graph):
+    # numpy's Sigmoid takes four passes over memory, the generated loop one
+    x = tf.placeholder(tf.float32, [64, 32])
+    small = tf.placeholder(tf.float32, [8])
+    big, plan = _run(tf.sigmoid(x), {x: np.zeros((64, 32), np.float32)})
+    assert _types(plan) == ["_FusedElementwise"] and (big == 0.5).all()
+    alone, plan = _run(tf.sigmoid(small), {small: np.zeros(8, np.float32)})
+    assert _types(plan) == ["Sigmoid"] and (alone == 0.5).all()
+
+
+def test_float32_transcendental_gradients_fuse_and_match_the_reference(graph, monkeypatch):
+    x = tf.placeholder(tf.float32, [16, 64])
+    y = tf.tanh(x * 0.5) * tf.sigmoid(x) + tf.exp(-tf.square(x))
+    grad = tf.gradients(tf.reduce_sum(y), x)[0]
+    xv = np.random.default_rng(2).normal(0, 2, (16, 64)).astype(np.float32)
+    fused, plan = _run(grad, {x: xv})
+    assert "Tanh" not in _types(plan) and "Sigmoid" not in _types(plan)
+    monkeypatch.setenv("GF_BACKEND", "reference")
+    reference, _ = _run(grad, {x: xv})
+    np.testing.assert_allclose(fused, reference, rtol=2e-5, atol=2e-6)
 
 
 def test_fused_maximum_propagates_nan_like_numpy(graph):
@@ -167,13 +234,13 @@ def test_random_programs_match_numpy(steps, seed):
 
 
 # ---- the pass alone, with each backend's fusion policy (golden listings) ---------------------
-def _pinned_in_a_chain():
+def _pinned_in_a_chain(dtype=tf.float32):
     from graphflow.backends import get_backend
 
     from .ir_helpers import compilation, listing, lowered
 
-    x = tf.placeholder(tf.float32, [2, 3], name="x")
-    b = tf.placeholder(tf.float32, [3], name="b")
+    x = tf.placeholder(dtype, [2, 3], name="x")
+    b = tf.placeholder(dtype, [3], name="b")
     h = tf.maximum(x * 0.5 + b, 0.0)
     with tf.device("/cpu:0"):
         pinned = tf.exp(h, name="pinned")
@@ -206,7 +273,8 @@ def test_device_policy_fuses_any_group_but_not_across_the_host(graph):
 
 
 def test_cpu_policy_leaves_small_groups_to_numpy(graph):
-    listing = _pinned_in_a_chain()("cpu")
+    # float64: its Exp stays a numpy call (a float32 Exp would fuse into one 5-op group)
+    listing = _pinned_in_a_chain(tf.float64)("cpu")
     assert "_FusedElementwise" not in listing
     assert [line.split(" = ")[1].split("(")[0] for line in listing.splitlines()] == [
         "_Feed", "_Feed", "Const{0.5}", "Mul", "Add", "Const{0.0}", "Maximum", "Exp", "Const{3.0}",
