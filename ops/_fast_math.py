@@ -10,7 +10,7 @@ float64 functions (tests/ops/test_fast_math.py keeps the bounds): exp_f32 within
 sigmoid_f32 within 2.5 ulp, tanh_f32 within 5.3 ulp (99.4% of values within 1.5 ulp; the
 largest errors are near saturation, x in [7, 9.1], where the result's ulp is 2^-24). For
 comparison, numpy's own float32 tanh is within 1.4 ulp and its exp within 2.5, TensorFlow's
-float32 tanh and sigmoid (Eigen's approximations) within about 6 ulp. NaN, +-inf, -0.0,
+float32 tanh and sigmoid (Eigen's approximations) within 6.2 ulp. NaN, +-inf, -0.0,
 overflow to inf and underflow to 0 (and subnormal results) behave as numpy's float32 ufuncs.
 
 Method (our own coefficients, fitted by iteratively reweighted least squares for minimal

@@ -5,6 +5,8 @@ edges (NaN, infinities, signed zeros, overflow, underflow to subnormals and 0)."
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from numba import njit
@@ -69,29 +71,52 @@ def _tanh_is_odd(lo_bits, hi_bits):
     return True
 
 
-def _float32_range(lo: float, hi: float, chunk: int = 1 << 22):
-    """Every float32 in [lo, hi] (0 <= lo <= hi), in chunks, by bit pattern."""
-    first = int(np.float32(lo).view(np.int32))
-    last = int(np.float32(hi).view(np.int32))
-    for start in range(first, last + 1, chunk):
-        yield np.arange(start, min(start + chunk, last + 1), dtype=np.int32).view(np.float32)
+@njit
+def _exact_tanh(x):
+    return math.tanh(x)
+
+
+@njit
+def _exact_sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@njit
+def _exact_exp(x):
+    return math.exp(x) if x < 709.0 else math.inf
+
+
+_FUNCTIONS = {"tanh": (tanh_f32, _exact_tanh), "sigmoid": (sigmoid_f32, _exact_sigmoid),
+              "exp": (exp_f32, _exact_exp)}
+
+
+@njit
+def _scan(fn, exact, lo_bits, hi_bits, sign):
+    """(largest error in ulps, where) of fn against `exact` (float64 libm) over the float32
+    values sign * x with bit patterns in [lo_bits, hi_bits); the ulp is float32's spacing at
+    the exact value (2^-149 in the subnormal range)."""
+    worst, where = 0.0, 0.0
+    for bits in range(lo_bits, hi_bits):
+        x = np.int32(bits).view(np.float32) * sign
+        want = exact(np.float64(x))
+        _, exponent = math.frexp(want)
+        err = abs(np.float64(fn(x)) - want) / math.ldexp(1.0, max(exponent - 24, -149))
+        if err > worst:
+            worst, where = err, np.float64(x)
+    return worst, where
 
 
 def _worst(name: str, lo: float, hi: float, signs=(1, -1)) -> tuple[float, float]:
-    worst, where = 0.0, 0.0
-    for positive in _float32_range(lo, hi):
-        for sign in signs:
-            x = positive * np.float32(sign)
-            err = _ulps(_apply(name, x), _exact(name, x))
-            k = int(err.argmax())
-            if err[k] > worst:
-                worst, where = float(err[k]), float(x[k])
-    return worst, where
+    """Largest error of the named function over every float32 x with lo <= |x| <= hi."""
+    fn, exact = _FUNCTIONS[name]
+    lo_bits = int(np.float32(lo).view(np.int32))
+    hi_bits = int(np.float32(hi).view(np.int32)) + 1
+    return max(_scan(fn, exact, lo_bits, hi_bits, np.float32(sign)) for sign in signs)
 
 
 # Bounds from the exhaustive scans (measured: tanh 5.24 at 8.80, sigmoid 2.48, exp 1.02
 # ulp); numpy's own float32 tanh is within 1.4 ulp, its exp 2.5, TensorFlow's tanh and
-# sigmoid (Eigen's approximations) within 6 ulp on the same values.
+# sigmoid (Eigen's approximations) within 6.2 ulp on the same values.
 @pytest.mark.slow
 @pytest.mark.parametrize("name, bound", [("tanh", 5.5), ("sigmoid", 2.5)])
 def test_every_float32_in_minus_20_to_20_is_within_the_bound(name, bound):
