@@ -158,14 +158,14 @@ class ApplyUpdate(OpDef):
                 raise _shape_error(op, rule, rule.grad_name, shape, grad.shape)
             scalars = [args[i] for i in scalar_at]
             for i, s in zip(scalar_at, scalars):
-                if np.ndim(s):
+                if np.shape(s):
                     raise errors.InvalidArgumentError(
                         None, op, f"{values[i]} is not a scalar: {format_dims(np.shape(s))}")
             if kernel is not None and grad.size:
                 new = [np.empty(shape, dtype) for _ in names]
-                kernel(*[np.ascontiguousarray(c).reshape(-1) for c in current],
-                       np.ascontiguousarray(grad).reshape(-1), *[n.reshape(-1) for n in new],
-                       *[to_scalar(s) for s in scalars])
+                # reshape(-1) is a view of a contiguous array (a copy of another: inputs only)
+                kernel(*[c.reshape(-1) for c in current], grad.reshape(-1),
+                       *[n.reshape(-1) for n in new], *[to_scalar(s) for s in scalars])
             else:
                 inputs = dict(zip(rule.refs, current))
                 inputs[rule.grad_name] = grad
