@@ -55,10 +55,38 @@ def update_kernel(rule: UpdateRule, body: str, dtype: str) -> Any:
                          lambda: kernel_source(rule, body, dtype), "cuda_apply_update")
 
 
-def build_apply(node: Any, state: Any) -> Callable[..., Any] | None:
+class _HostView:
+    """The session's device store seen from the host: a read downloads, a write uploads."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def __getitem__(self, name: str) -> Any:
+        from .device import to_host
+
+        return to_host(self._store[name])
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        from .device import to_device
+
+        self._store[name] = to_device(value)
+
+
+def _through_the_host(node: Any, state: Any) -> Callable[..., Any]:
+    """The op's CPU kernel on host copies of the variables and values (float16 and the other
+    dtypes without a CUDA kernel): the store keeps device arrays."""
+    from types import SimpleNamespace
+
+    from .device import to_device, to_host
+
+    apply = node.opdef.bind(node, SimpleNamespace(variables=_HostView(state.variables)))
+    return lambda *args: to_device(apply(*(to_host(a) for a in args)))
+
+
+def build_apply(node: Any, state: Any) -> Callable[..., Any]:
     """The kernel of a fused update node: reads the stored variable and slots, launches the
-    rule's kernel, stores the new arrays and returns the variable's. None (runs on the host)
-    for dtypes without a kernel."""
+    rule's kernel, stores the new arrays and returns the variable's. Dtypes without a kernel
+    (float16) run the CPU kernel on host copies."""
     from graphflow.framework import errors
     from graphflow.framework.tensor_shape import format_dims
     from graphflow.ops.state import uninitialized
@@ -68,7 +96,7 @@ def build_apply(node: Any, state: Any) -> Callable[..., Any] | None:
 
     dtype = node.in_specs[0].dtype.np
     if dtype.name not in DTYPES:
-        return None
+        return _through_the_host(node, state)
     rule = RULES[node.type]
     kernel = update_kernel(rule, rule.body_for(node.attrs), dtype.name)
     store, names, op = state.variables, node.ref_vars, node.op

@@ -73,6 +73,27 @@ def test_each_rule_updates_variable_and_slots_on_the_device(monkeypatch, op_type
     np.testing.assert_allclose(new_var, expected["var"], rtol=1e-5, atol=1e-6)
 
 
+def test_a_float16_variable_updates_through_the_host(monkeypatch):
+    """No float16 kernel: the update runs on host copies and the store keeps device arrays."""
+    monkeypatch.setenv("GF_BACKEND", "cuda")
+    graph = tf.Graph()
+    with graph.as_default():
+        w = tf.Variable(np.ones((2, 2), np.float16), name="w")
+        accum = tf.Variable(np.zeros((2, 2), np.float16), name="accum")
+        update = apply_update("ApplyMomentum", w, accum, np.float16(0.5),
+                              np.full((2, 2), 2.0, np.float16), np.float16(0.9))
+    with tf.Session(graph=graph) as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(2):
+            sess.run(update)
+        got = sess.run({"w": w, "accum": accum})
+        stored = sess._state.variables["w"]
+    assert hasattr(stored, "copy_to_host")  # still a device array
+    np.testing.assert_array_equal(got["accum"], np.full((2, 2), 3.8, np.float16))  # 2, 0.9*2+2
+    np.testing.assert_array_equal(got["w"], np.full((2, 2), 1.0 - 0.5 * 2.0 - 0.5 * 3.8,
+                                                    np.float16))
+
+
 def _train(backend, monkeypatch, make_optimizer):
     monkeypatch.setenv("GF_BACKEND", backend)
     rng = np.random.RandomState(0)
