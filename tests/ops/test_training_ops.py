@@ -1,9 +1,12 @@
 """The fused optimizer update ops (ops/training_ops.py): each rule against a float64 formula
 written here from TF1's documentation (not from the rule text), the numba kernels against the
-numpy reference in float32, TF1's errors, and the storage guarantee (an array fetched or read
-before an update never changes)."""
+numpy reference in float32, three steps against values recorded from TensorFlow's kernels, TF1's
+errors, and the storage guarantee (an array fetched or read before an update never changes)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -206,3 +209,29 @@ def test_fetched_and_earlier_read_arrays_never_change():
         np.testing.assert_array_equal(slot, slot_copy)
         new = sess.run(update, feed)  # the op's output is the variable's new value
         np.testing.assert_array_equal(sess.run(w), new)
+
+
+RECORDED = json.loads((Path(__file__).parent / "data" / "training_ops_tf.json").read_text())
+
+
+@pytest.mark.parametrize("key", sorted(RECORDED["cases"]))
+def test_three_steps_match_tensorflows_kernels(key):
+    """float32 against TensorFlow's ResourceApply* kernels (tests/ops/record_training_ops.py)."""
+    case, op_type = RECORDED["cases"][key], key.split("{", 1)[0]
+    rule = RULES[op_type]
+    graph = tf.Graph()
+    with graph.as_default():
+        variables = {r: tf.Variable(np.asarray(case["start"][r], np.float32), name=r)
+                     for r in rule.refs}
+        grad = tf.placeholder(tf.float32, [3, 4])
+        args = [variables[n] if n in rule.refs else grad if n == rule.grad_name
+                else np.float32(RECORDED["scalars"][n]) for n in rule.inputs]
+        update = apply_update(op_type, *args, **case["attrs"])
+    with tf.Session(graph=graph) as sess:
+        sess.run(tf.global_variables_initializer())
+        for g in case["grads"]:
+            sess.run(update, {grad: np.asarray(g, np.float32)})
+        got = sess.run(variables)
+    for r in rule.refs:
+        np.testing.assert_allclose(got[r], np.asarray(case["result"][r], np.float32),
+                                   rtol=1e-6, atol=1e-7, err_msg=r)
