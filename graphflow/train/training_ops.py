@@ -51,7 +51,14 @@ def apply_update(op_type: str, *args: Any, name: str | None = None, **attrs: Any
 
 
 def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None) -> Tensor:
-    """var -= alpha * delta."""
+    """var -= alpha * delta.
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyGradientDescent", var, alpha, delta, name=name,
                         use_locking=use_locking)
 
@@ -59,7 +66,14 @@ def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None) -> T
 def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False,
                    name=None) -> Tensor:
     """accum = accum * momentum + grad; var -= lr * accum (Nesterov: lr * (grad + momentum *
-    accum))."""
+    accum)).
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyMomentum", var, accum, lr, grad, momentum, name=name,
                         use_locking=use_locking, use_nesterov=use_nesterov)
 
@@ -67,14 +81,28 @@ def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nester
 def apply_keras_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False,
                          name=None) -> Tensor:
     """accum = accum * momentum - lr * grad; var += accum (Nesterov: momentum * accum - lr *
-    grad)."""
+    grad).
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyKerasMomentum", var, accum, lr, grad, momentum, name=name,
                         use_locking=use_locking, use_nesterov=use_nesterov)
 
 
 def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
                use_locking=False, use_nesterov=False, name=None) -> Tensor:
-    """Adam's step with lr_t = lr * sqrt(1 - beta2_power) / (1 - beta1_power)."""
+    """Adam's step with lr_t = lr * sqrt(1 - beta2_power) / (1 - beta1_power).
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyAdam", var, m, v, beta1_power, beta2_power, lr, beta1, beta2,
                         epsilon, grad, name=name, use_locking=use_locking,
                         use_nesterov=use_nesterov)
@@ -82,41 +110,83 @@ def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, g
 
 def apply_ada_max(var, m, v, beta1_power, lr, beta1, beta2, epsilon, grad, use_locking=False,
                   name=None) -> Tensor:
-    """AdaMax: v = max(beta2 * v, |grad|); var -= lr / (1 - beta1_power) * m / (v + epsilon)."""
+    """AdaMax: v = max(beta2 * v, |grad|); var -= lr / (1 - beta1_power) * m / (v + epsilon).
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyAdaMax", var, m, v, beta1_power, lr, beta1, beta2, epsilon, grad,
                         name=name, use_locking=use_locking)
 
 
 def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False,
                    name=None) -> Tensor:
-    """RMSProp: mom = momentum * mom + lr * grad / sqrt(ms + epsilon); var -= mom."""
+    """RMSProp: mom = momentum * mom + lr * grad / sqrt(ms + epsilon); var -= mom.
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyRMSProp", var, ms, mom, lr, rho, momentum, epsilon, grad, name=name,
                         use_locking=use_locking)
 
 
 def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad,
                             use_locking=False, name=None) -> Tensor:
-    """Centered RMSProp: the denominator is sqrt(ms - mg^2 + epsilon)."""
+    """Centered RMSProp: the denominator is sqrt(ms - mg^2 + epsilon).
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyCenteredRMSProp", var, mg, ms, mom, lr, rho, momentum, epsilon,
                         grad, name=name, use_locking=use_locking)
 
 
 def apply_adagrad(var, accum, lr, grad, use_locking=False, update_slots=True,
                   name=None) -> Tensor:
-    """accum += grad^2; var -= lr * grad / sqrt(accum)."""
+    """accum += grad^2; var -= lr * grad / sqrt(accum).
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyAdagrad", var, accum, lr, grad, name=name, use_locking=use_locking,
                         update_slots=update_slots)
 
 
 def apply_adagrad_v2(var, accum, lr, epsilon, grad, use_locking=False, update_slots=True,
                      name=None) -> Tensor:
-    """accum += grad^2; var -= lr * grad / (sqrt(accum) + epsilon)."""
+    """accum += grad^2; var -= lr * grad / (sqrt(accum) + epsilon).
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyAdagradV2", var, accum, lr, epsilon, grad, name=name,
                         use_locking=use_locking, update_slots=update_slots)
 
 
 def apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, use_locking=False,
                    name=None) -> Tensor:
-    """Adadelta's step scaled by lr (TF1's ApplyAdadelta)."""
+    """Adadelta's step scaled by lr (TF1's ApplyAdadelta).
+
+    Args:
+        TF1's inputs and attributes of the op, in its order (see `apply_update`).
+
+    Returns:
+        The variable's new value.
+    """
     return apply_update("ApplyAdadelta", var, accum, accum_update, lr, rho, epsilon, grad,
                         name=name, use_locking=use_locking)
