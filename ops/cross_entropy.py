@@ -120,6 +120,27 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
         backprop[rows, labels] -= 1.0
         return -logp[rows, labels], backprop
 
+    def cpu_kernel(self, node):
+        """One numba pass per row (ops/_cross_entropy_numba.py) for float32/float64 logits."""
+        dtype = node.in_specs[0].dtype.np
+        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            return None
+        from ._cross_entropy_numba import sparse_cross_entropy
+
+        reference, attrs = self.reference, node.attrs
+
+        def kernel(logits, labels):
+            logits, labels = np.ascontiguousarray(logits), np.ascontiguousarray(labels)
+            if logits.ndim != 2 or not logits.size or labels.shape != logits.shape[:1]:
+                return reference(attrs, logits, labels)
+            loss = np.empty(logits.shape[0], dtype)
+            backprop = np.empty(logits.shape, dtype)
+            if sparse_cross_entropy(logits, labels, loss, backprop) >= 0:
+                return reference(attrs, logits, labels)  # raises, naming the bad label
+            return loss, backprop
+
+        return kernel
+
     def grad(self, op, dloss, dbackprop):
         from graphflow.api import softmax as softmax_api
 

@@ -173,9 +173,15 @@ class _FillLike(OpDef):
     fill = 0
 
     def infer(self, inputs, attrs):
-        if inputs[0].dtype == dtypes.string and self.fill:  # strings have a zero (b""), no one
+        x = inputs[0]
+        if x.dtype == dtypes.string and self.fill:  # strings have a zero (b""), no one
             raise TypeError(f"{self.type} does not support dtype string")
-        return [Spec(inputs[0].shape, inputs[0].dtype)]
+        size = x.shape.num_elements()
+        if size is None or size > MAX_PROPAGATED_ELEMENTS or x.dtype.np.kind not in "biufc":
+            return [Spec(x.shape, x.dtype)]
+        # the value is known once the shape is: the compiler folds it, and what is computed
+        # from it (the loss gradient's seed and its broadcasts), into constants
+        return [Spec(x.shape, x.dtype, np.full(x.shape.as_list(), self.fill, x.dtype.np))]
 
     def reference(self, attrs, x):
         dtype = np.asarray(x).dtype

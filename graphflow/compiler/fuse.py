@@ -99,17 +99,29 @@ def _groups(nodes: Sequence[Node], fetched: Sequence[Value], policy: FusionPolic
         return None if g is None else find(g)
 
     def reenters(trial: set[int], starts: list[Node]) -> bool:
-        """Whether a member of the groups `trial` is upstream of an outside node in `starts`."""
+        """Whether a member of the groups `trial` is upstream of an outside node in `starts`.
+
+        Another group runs as one unit, so a node of it is downstream of every input of the
+        whole group (G -> exp -> H -> G is a cycle of units though no single node closes it):
+        reaching a grouped node walks on from all of its group's inputs, even when the node
+        itself comes before `trial` (its group's other members may come after)."""
         first = min(info[g].first for g in trial)
         seen: set[int] = set()
+        expanded: set[int] = set()
         stack = [s for s in starts if root_of(s) not in trial]
         while stack:
             n = stack.pop()
-            if n.id in seen or position.get(n.id, -1) < first:
+            if n.id in seen:
                 continue
             seen.add(n.id)
-            if root_of(n) in trial:
+            root = root_of(n)
+            if root in trial:
                 return True
+            if root is not None and root not in expanded:
+                expanded.add(root)
+                stack.extend(src for src, _ in info[root].external)
+            if position.get(n.id, -1) < first:
+                continue
             stack.extend(src for src, _ in n.inputs)
             stack.extend(n.control)
         return False

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphflow.api import math as gmath
-from graphflow.framework.graph import get_default_graph
 from graphflow.framework.tensor import Tensor
-from graphflow.framework.variables import Variable, assign, assign_sub
+from graphflow.framework.variables import Variable
 
 from .optimizer import Optimizer
+from .training_ops import apply_adadelta
 
 
 class AdadeltaOptimizer(Optimizer):
@@ -20,6 +19,7 @@ class AdadeltaOptimizer(Optimizer):
         update        = sqrt(accum_update + epsilon) / sqrt(accum + epsilon) * grad
         accum_update <- rho * accum_update + (1 - rho) * update^2
         var          <- var - learning_rate * update
+    as one `ApplyAdadelta` op per variable (TF1's op and names).
     """
 
     def __init__(self, learning_rate: Any = 0.001, rho: Any = 0.95, epsilon: Any = 1e-8,
@@ -36,9 +36,5 @@ class AdadeltaOptimizer(Optimizer):
         lr = self._hyper(self._learning_rate, var.dtype)
         rho = self._hyper(self._rho, var.dtype)
         eps = self._hyper(self._epsilon, var.dtype)
-        accum, accum_update = self.get_slot(var, "accum"), self.get_slot(var, "accum_update")
-        accum_t = assign(accum, rho * accum + (1.0 - rho) * gmath.square(grad))
-        update = gmath.sqrt(accum_update + eps) * gmath.rsqrt(accum_t + eps) * grad
-        update_t = assign(accum_update, rho * accum_update + (1.0 - rho) * gmath.square(update))
-        with get_default_graph().control_dependencies([update_t.op]):  # both writes, one step
-            return assign_sub(var, lr * update).op
+        return apply_adadelta(var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update"),
+                              lr, rho, eps, grad, use_locking=self._use_locking).op

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphflow.api import math as gmath
 from graphflow.framework.tensor import Tensor
-from graphflow.framework.variables import Variable, assign_add, assign_sub
+from graphflow.framework.variables import Variable
 
 from .optimizer import Optimizer
+from .training_ops import apply_adagrad
 
 
 class AdagradOptimizer(Optimizer):
@@ -17,6 +17,7 @@ class AdagradOptimizer(Optimizer):
     Update rule (slot "accumulator", starting at `initial_accumulator_value`):
         accum <- accum + grad^2
         var   <- var - learning_rate * grad / sqrt(accum)
+    as one `ApplyAdagrad` op per variable (TF1's op and names).
     """
 
     def __init__(self, learning_rate: Any, initial_accumulator_value: float = 0.1,
@@ -34,5 +35,5 @@ class AdagradOptimizer(Optimizer):
 
     def _apply_dense(self, grad: Tensor, var: Variable) -> Any:
         lr = self._hyper(self._learning_rate, var.dtype)
-        accum_t = assign_add(self.get_slot(var, "accumulator"), gmath.square(grad))
-        return assign_sub(var, lr * grad * gmath.rsqrt(accum_t)).op
+        return apply_adagrad(var, self.get_slot(var, "accumulator"), lr, grad,
+                             use_locking=self._use_locking).op

@@ -9,6 +9,7 @@ from graphflow.framework.tensor import Tensor
 from graphflow.framework.variables import Variable, assign, assign_sub
 
 from .optimizer import Optimizer
+from .training_ops import apply_adam
 
 
 class AdamOptimizer(Optimizer):
@@ -19,6 +20,9 @@ class AdamOptimizer(Optimizer):
         m   <- beta1 * m + (1 - beta1) * grad
         v   <- beta2 * v + (1 - beta2) * grad^2
         var <- var - lr * sqrt(1 - beta2_power) / (1 - beta1_power) * m / (sqrt(v) + epsilon)
+
+    TF1's rule runs as one `ApplyAdam` op per variable (`Adam/update_<var>/ApplyAdam`, as in
+    TF1), which updates the variable and both slots in one pass.
 
     With `amsgrad=True` a slot "vhat" keeps the running maximum of v and the step follows
     `torch.optim.Adam(amsgrad=True)`, epsilon added after the bias correction:
@@ -47,6 +51,12 @@ class AdamOptimizer(Optimizer):
         dtype = var.dtype
         lr = self._hyper(self._learning_rate, dtype)
         eps = self._hyper(self._epsilon, dtype)
+        if self._fused:
+            return apply_adam(var, self.get_slot(var, "m"), self.get_slot(var, "v"),
+                              self._non_slot_value("beta1_power", dtype),
+                              self._non_slot_value("beta2_power", dtype), lr,
+                              self._hyper(self._beta1, dtype), self._hyper(self._beta2, dtype), eps,
+                              grad, use_locking=self._use_locking).op
         m_t, v_t = adam_moments(self, grad, var, self._hyper(self._beta1, dtype),
                                 self._hyper(self._beta2, dtype))
         if self._amsgrad:
@@ -59,6 +69,13 @@ class AdamOptimizer(Optimizer):
         else:
             step = lr * gmath.sqrt(correction2) / correction1 * m_t / (gmath.sqrt(v_t) + eps)
         return self._apply_step(var, step, lr)
+
+    @property
+    def _fused(self) -> bool:
+        """Whether the update is TF1's, one ApplyAdam op: not AMSGrad, and not a subclass that
+        moves epsilon or changes the step (AdamW)."""
+        return not (self._amsgrad or self._epsilon_after_bias_correction
+                    or type(self)._apply_step is not AdamOptimizer._apply_step)
 
     def _apply_step(self, var: Variable, step: Tensor, lr: Tensor) -> Any:
         """var <- var - step (AdamW adds its weight decay here)."""

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from graphflow.framework.tensor import Tensor
-from graphflow.framework.variables import Variable, assign_sub
+from graphflow.framework.variables import Variable
 
 from .optimizer import Optimizer
+from .training_ops import apply_gradient_descent
 
 
 class GradientDescentOptimizer(Optimizer):
     """Plain gradient descent.
 
-    Update rule: `var <- var - learning_rate * grad`.
+    Update rule: `var <- var - learning_rate * grad`, one `ApplyGradientDescent` op per variable
+    (named `GradientDescent/update_<var>/ApplyGradientDescent`, as in TF1).
 
     Args:
         learning_rate: a float, tensor, Variable or schedule tensor.
@@ -28,4 +30,4 @@ class GradientDescentOptimizer(Optimizer):
 
     def _apply_dense(self, grad: Tensor, var: Variable) -> Any:
         lr = self._hyper(self._learning_rate, var.dtype)
-        return assign_sub(var, lr * grad).op
+        return apply_gradient_descent(var, lr, grad, use_locking=self._use_locking).op

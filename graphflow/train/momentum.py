@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from graphflow.framework.tensor import Tensor
-from graphflow.framework.variables import Variable, assign, assign_sub
+from graphflow.framework.variables import Variable
 
 from .optimizer import Optimizer
+from .training_ops import apply_momentum
 
 
 class MomentumOptimizer(Optimizer):
@@ -17,6 +18,7 @@ class MomentumOptimizer(Optimizer):
         accum <- momentum * accum + grad
         var   <- var - learning_rate * accum                         (classic)
         var   <- var - learning_rate * (grad + momentum * accum)      (use_nesterov=True)
+    as one `ApplyMomentum` op per variable (TF1's op and names).
     """
 
     def __init__(self, learning_rate: Any, momentum: Any, use_locking: bool = False,
@@ -33,7 +35,5 @@ class MomentumOptimizer(Optimizer):
     def _apply_dense(self, grad: Tensor, var: Variable) -> Any:
         lr = self._hyper(self._learning_rate, var.dtype)
         momentum = self._hyper(self._momentum, var.dtype)
-        accum = self.get_slot(var, "momentum")
-        accum_t = assign(accum, accum * momentum + grad)
-        step = grad + momentum * accum_t if self._use_nesterov else accum_t
-        return assign_sub(var, lr * step).op
+        return apply_momentum(var, self.get_slot(var, "momentum"), lr, grad, momentum,
+                              use_locking=self._use_locking, use_nesterov=self._use_nesterov).op

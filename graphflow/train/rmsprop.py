@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphflow.api import math as gmath
 from graphflow.framework.tensor import Tensor
-from graphflow.framework.variables import Variable, assign, assign_sub
+from graphflow.framework.variables import Variable
 
 from .optimizer import Optimizer
+from .training_ops import apply_centered_rms_prop, apply_rms_prop
 
 
 class RMSPropOptimizer(Optimizer):
@@ -21,6 +21,7 @@ class RMSPropOptimizer(Optimizer):
         denominator = rms - mg^2 + epsilon   (centered)   or   rms + epsilon
         mom <- momentum * mom + learning_rate * grad / sqrt(denominator)
         var <- var - mom
+    as one `ApplyRMSProp` (`ApplyCenteredRMSProp`) op per variable, TF1's op and names.
     """
 
     def __init__(self, learning_rate: Any, decay: Any = 0.9, momentum: Any = 0.0,
@@ -43,11 +44,8 @@ class RMSPropOptimizer(Optimizer):
         momentum = self._hyper(self._momentum, var.dtype)
         eps = self._hyper(self._epsilon, var.dtype)
         rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
-        rms_t = assign(rms, decay * rms + (1.0 - decay) * gmath.square(grad))
-        denominator = rms_t + eps
         if self._centered:
-            mg = self.get_slot(var, "mg")
-            mg_t = assign(mg, decay * mg + (1.0 - decay) * grad)
-            denominator = rms_t - gmath.square(mg_t) + eps
-        mom_t = assign(mom, momentum * mom + lr * grad * gmath.rsqrt(denominator))
-        return assign_sub(var, mom_t).op
+            return apply_centered_rms_prop(var, self.get_slot(var, "mg"), rms, mom, lr, decay,
+                                           momentum, eps, grad, use_locking=self._use_locking).op
+        return apply_rms_prop(var, rms, mom, lr, decay, momentum, eps, grad,
+                              use_locking=self._use_locking).op

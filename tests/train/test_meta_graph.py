@@ -4,6 +4,7 @@ model code, restored, trained further and gives the numbers the original process
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -70,8 +71,12 @@ RESUME = textwrap.dedent("""
 def test_import_meta_graph_resumes_training_in_a_new_process(graph, tmp_path):
     path, (loss, w, step) = _build_and_train(str(tmp_path))
     np.savez(tmp_path / "data.npz", x=X, y=Y)
+    # the child imports the graphflow under test (this checkout), not an installed one
+    root = os.path.dirname(os.path.dirname(os.path.abspath(tf.__file__)))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     out = subprocess.run([sys.executable, "-c", RESUME, path, str(tmp_path / "data.npz")],
-                         capture_output=True, text=True, check=True, cwd=str(tmp_path))
+                         capture_output=True, text=True, check=True, cwd=str(tmp_path), env=env)
     result = json.loads(out.stdout)
     got_loss, got_w, got_step = result["values"]
     assert got_step == step == 8

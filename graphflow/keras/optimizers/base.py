@@ -184,14 +184,25 @@ class Optimizer:
             updates = []
             for index, (grad, var) in enumerate(zip(grads, params)):
                 slots = {name: self._slots[name][index] for name in self._slots}
-                new_value = self._apply(grad, var, slots, lr, local_step, updates)
                 constraint = getattr(var, "constraint", None)
+                if constraint is None:  # a constraint applies to the new value: op by op
+                    fused = self._fused_update(grad, var, slots, lr, local_step)
+                    if fused is not None:
+                        updates.append(fused)
+                        continue
+                new_value = self._apply(grad, var, slots, lr, local_step, updates)
                 if constraint is not None:
                     new_value = constraint(new_value)
                 updates.append(_tf.assign(var, new_value))
             with graph.control_dependencies(updates):
                 step = _tf.assign_add(self.iterations, _tf.constant(1, "int64"))
         return updates + [step]
+
+    def _fused_update(self, grad: Any, var: Any, slots: dict[str, Any], lr: Any, step: Any) -> Any:
+        """The weight's update as one fused op (graphflow.train.training_ops, what tf_keras
+        runs: ResourceApplyAdam, ...), or None where the rule has none: then `_apply` builds it
+        op by op."""
+        return None
 
     def _apply(self, grad: Any, var: Any, slots: dict[str, Any], lr: Any, step: Any,
                updates: list[Any]) -> Any:

@@ -7,6 +7,12 @@ from typing import Any
 
 import graphflow as _tf
 from graphflow.keras.optimizers.base import Optimizer, assign_slot
+from graphflow.train import training_ops
+
+
+def _typed(var: Any, *values: Any) -> list[Any]:
+    """Hyperparameters as tensors of the weight's dtype (what the fused ops take)."""
+    return [_tf.cast(v, var.dtype) for v in values]
 
 
 class SGD(Optimizer):
@@ -20,6 +26,13 @@ class SGD(Optimizer):
             raise ValueError("`momentum` must be between [0, 1].")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
         self.slot_names = ("momentum",) if self.momentum else ()
+
+    def _fused_update(self, grad, var, slots, lr, step):
+        if not self.momentum:
+            return training_ops.apply_gradient_descent(var, *_typed(var, lr), grad)
+        lr, momentum = _typed(var, lr, self.momentum)
+        return training_ops.apply_keras_momentum(var, slots["momentum"], lr, grad, momentum,
+                                                 use_nesterov=self.nesterov)
 
     def _apply(self, grad, var, slots, lr, step, updates):
         if not self.momentum:
@@ -42,6 +55,17 @@ class RMSprop(Optimizer):
         super().__init__(name, learning_rate, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), epsilon, centered
         self.slot_names = ("rms",) + (("momentum",) if momentum else ()) + (("mg",) if centered else ())
+
+    def _fused_update(self, grad, var, slots, lr, step):
+        if not self.momentum:  # tf_keras' rule without momentum has epsilon outside the root
+            return None
+        lr, rho, momentum, epsilon = _typed(var, lr, self.rho, self.momentum, self.epsilon)
+        if self.centered:
+            return training_ops.apply_centered_rms_prop(var, slots["mg"], slots["rms"],
+                                                        slots["momentum"], lr, rho, momentum,
+                                                        epsilon, grad)
+        return training_ops.apply_rms_prop(var, slots["rms"], slots["momentum"], lr, rho, momentum,
+                                           epsilon, grad)
 
     def _apply(self, grad, var, slots, lr, step, updates):
         rms = assign_slot(updates, slots["rms"], self.rho * slots["rms"] + (1 - self.rho) * _tf.square(grad))
@@ -74,6 +98,10 @@ class Adagrad(Optimizer):
         self._slots["accumulator"] = [self._slot(v, "accumulator", self.initial_accumulator_value)
                                       for v in params]
 
+    def _fused_update(self, grad, var, slots, lr, step):
+        return training_ops.apply_adagrad_v2(var, slots["accumulator"],
+                                             *_typed(var, lr, self.epsilon), grad)
+
     def _apply(self, grad, var, slots, lr, step, updates):
         accum = assign_slot(updates, slots["accumulator"], slots["accumulator"] + _tf.square(grad))
         return var - lr * grad / (_tf.sqrt(accum) + self.epsilon)
@@ -93,6 +121,10 @@ class Adadelta(Optimizer):
                  name: str = "Adadelta", **kwargs: Any) -> None:
         super().__init__(name, learning_rate, **kwargs)
         self.rho, self.epsilon = float(rho), epsilon
+
+    def _fused_update(self, grad, var, slots, lr, step):
+        return training_ops.apply_adadelta(var, slots["accum_grad"], slots["accum_var"],
+                                           *_typed(var, lr, self.rho, self.epsilon), grad)
 
     def _apply(self, grad, var, slots, lr, step, updates):
         accum = assign_slot(updates, slots["accum_grad"],
@@ -116,6 +148,14 @@ class Adam(Optimizer):
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), epsilon, amsgrad
         self.slot_names = ("m", "v", "vhat") if amsgrad else ("m", "v")
 
+    def _fused_update(self, grad, var, slots, lr, step):
+        if self.amsgrad:
+            return None
+        powers = _tf.pow(self.beta_1, step), _tf.pow(self.beta_2, step)
+        return training_ops.apply_adam(
+            var, slots["m"], slots["v"],
+            *_typed(var, *powers, lr, self.beta_1, self.beta_2, self.epsilon), grad)
+
     def _apply(self, grad, var, slots, lr, step, updates):
         lr_t = lr * _tf.sqrt(1.0 - _tf.pow(self.beta_2, step)) / (1.0 - _tf.pow(self.beta_1, step))
         m = assign_slot(updates, slots["m"], self.beta_1 * slots["m"] + (1 - self.beta_1) * grad)
@@ -138,6 +178,12 @@ class Adamax(Optimizer):
                  epsilon: float = 1e-7, name: str = "Adamax", **kwargs: Any) -> None:
         super().__init__(name, learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), epsilon
+
+    def _fused_update(self, grad, var, slots, lr, step):
+        return training_ops.apply_ada_max(
+            var, slots["m"], slots["v"],
+            *_typed(var, _tf.pow(self.beta_1, step), lr, self.beta_1, self.beta_2, self.epsilon),
+            grad)
 
     def _apply(self, grad, var, slots, lr, step, updates):
         m = assign_slot(updates, slots["m"], self.beta_1 * slots["m"] + (1 - self.beta_1) * grad)
