@@ -14,10 +14,12 @@ import graphflow as tf
 
 
 def _train_op():
+    """A training step that also fetches its loss (the update alone does not need `loss`: the
+    gradient of a square reads w, and the gradient's seed of ones is a folded constant)."""
     step = tf.train.get_or_create_global_step()
     w = tf.Variable(1.0, name="w")
     loss = tf.square(w, name="loss")
-    return tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+    return [tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step), loss]
 
 
 def test_writes_timelines_at_tf1s_steps(graph, tmp_path):
