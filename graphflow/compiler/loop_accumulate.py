@@ -46,43 +46,56 @@ from .ir import Node, Value
 from .rewrite import rewrite
 
 _lock = threading.Lock()
-_worker: dict[str, Any] = {"pool": None, "pid": None, "pending": []}
+_worker: dict[str, Any] = {"pool": None, "pid": None}
 _runs = itertools.count(1)
-_current_run = [0]
+
+
+class _ThreadState(threading.local):
+    """Per calling thread (sessions may run loops from several threads at once): the loop run
+    its accumulators belong to, whether its sums run inline, and the sums it handed over."""
+
+    run = 0
+    inline = False
+
+    def __init__(self) -> None:
+        self.pending: list[Future] = []
+
+
+_state = _ThreadState()
 
 
 def start_loop_run(inline: bool = False) -> None:
     """Marks the entry of a loop run: accumulators start again from the loop's initial value.
     `inline`: sums run on the calling thread (when the cores are taken, a worker thread only
     adds hand-overs: 10% more CPU time and wall time measured at load 8)."""
-    _current_run[0] = next(_runs)
-    _inline[0] = inline
-
-
-_inline = [False]
+    _state.run = next(_runs)
+    _state.inline = inline
 
 
 def _submit(job: Any, *args: Any) -> None:
-    if _inline[0]:
+    if _state.inline:
+        # after this thread's earlier sums (an enclosing loop's, handed over before): an inline
+        # sum may read or write the arrays they write
+        drain()
         job(*args)
         return
     with _lock:
         # a forked child inherits the pool but not its thread: it starts its own
         if _worker["pool"] is None or _worker["pid"] != os.getpid():
             _worker["pool"] = ThreadPoolExecutor(1, thread_name_prefix="graphflow-accumulate")
-            _worker["pid"], _worker["pending"] = os.getpid(), []
+            _worker["pid"] = os.getpid()
+            _state.pending = []
         future: Future = _worker["pool"].submit(job, *args)
-        _worker["pending"].append(future)
+    _state.pending.append(future)
 
 
 def drain() -> None:
-    """Waits for every accumulation handed to the worker.
+    """Waits for every accumulation this thread handed to the worker.
 
     Raises:
         Exception: the first failure of one of them (after all finished).
     """
-    with _lock:
-        pending, _worker["pending"] = _worker["pending"], []
+    pending, _state.pending = _state.pending, []
     failure = None
     for future in pending:
         error = future.exception()
@@ -231,12 +244,12 @@ class OffloadedSum(OpDef):
         last: list[Any] = [None, 0]  # the array this kernel returned, and in which loop run
 
         def offloaded_sum(acc: np.ndarray, *xs: Any) -> np.ndarray:
-            if acc is last[0] and last[1] == _current_run[0]:
+            if acc is last[0] and last[1] == _state.run:
                 _submit(_accumulate, acc, None, produce, xs)  # in place, after the earlier sums
                 return acc
             out = np.empty(acc.shape, acc.dtype)
             _submit(_accumulate, out, acc, produce, xs)
-            last[0], last[1] = out, _current_run[0]
+            last[0], last[1] = out, _state.run
             return out
 
         return offloaded_sum

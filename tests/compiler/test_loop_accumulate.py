@@ -295,3 +295,53 @@ def test_the_answer_serves_loops_for_a_while(monkeypatch):
     monkeypatch.setitem(loop_accumulate._taken, "value", False)
     assert loop_accumulate.cores_taken_lately() and loop_accumulate.cores_taken_lately()
     assert len(asked) == 1
+
+
+def test_loops_running_in_several_threads_keep_their_own_sums():
+    """Sessions may run loops from several threads at once: a loop's end waits for its own
+    thread's sums (not for whichever sums another thread's loop left to collect)."""
+    import threading
+
+    x = tf.placeholder(tf.float64, [4, 5, 3])
+    w = tf.placeholder(tf.float64, [3, 3])
+    _, acc, _ = _sum_loop(x, w)
+    rng = np.random.RandomState(4)
+    feeds = [(rng.rand(4, 5, 3), rng.rand(3, 3)) for _ in range(4)]
+    failures: list = []
+    with tf.Session() as s:
+        def worker(k):
+            xv, wv = feeds[k]
+            try:
+                for _ in range(15):
+                    np.testing.assert_allclose(s.run(acc, {x: xv, w: wv}), _expected(xv, wv),
+                                               rtol=1e-12)
+            except Exception as e:  # noqa: BLE001 - reported by the main thread
+                failures.append(e)
+
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not failures, failures[0]
+
+
+def test_an_inline_sum_runs_after_the_sums_handed_over_before():
+    """A nested loop may start inline (the cores became taken) while its enclosing loop's sums
+    are still on the worker: the inline sum waits for them (order-sensitive record here)."""
+    import time
+
+    from graphflow.compiler import loop_accumulate
+
+    record = []
+
+    def slow(value):
+        time.sleep(0.05)
+        record.append(value)
+
+    loop_accumulate.start_loop_run(inline=False)
+    loop_accumulate._submit(slow, 1)
+    loop_accumulate.start_loop_run(inline=True)
+    loop_accumulate._submit(record.append, 2)
+    loop_accumulate.drain()
+    assert record == [1, 2]
