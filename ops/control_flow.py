@@ -34,6 +34,7 @@ import numpy as np
 from graphflow.framework import dtypes, errors
 from graphflow.framework.tensor_shape import TensorShape
 
+from ._machine_load import cores_taken_lately
 from .control_flow_history import LoopHistory
 from .registry import OpDef, Spec, register
 
@@ -209,7 +210,7 @@ def bind_while(node: Any, state: Any) -> Any:
         captured = inputs[n:]
         values = list(inputs[:n])
         args = inputs
-        taken = loop_accumulate.cores_taken_lately()
+        taken = cores_taken_lately()
         start_loop_run(inline=taken)
         plans = [cond.plan_for(args), None]
         test, step = plans[0].function, None

@@ -4,8 +4,10 @@ numpy, which beats any numba loop; the gradient is two more matmuls.
 The CPU kernel runs products below `_cpu_workers.MIN_THREADED_MATMUL_WORK` multiply-adds (4M) on
 one BLAS thread: waking OpenBLAS's pool costs more than it saves there, and on a busy 2-core
 machine a call can wait a scheduler slice for the second thread. Larger products (an MLP's
-128x256 @ 256x256, an LSTM's 128x156 @ 156x512) keep BLAS's threads: 10-40% faster steps measured
-on the 2-core machine even with other sessions running (numbers in `_cpu_workers`).
+128x256 @ 256x256, an LSTM's 128x156 @ 156x512) keep BLAS's threads (10-40% faster steps
+measured on the 2-core machine, numbers in `_cpu_workers`), except while other processes hold the
+cores (`_machine_load.cores_taken_lately`): then a product's second BLAS thread waits scheduler
+slices, and one thread is 4-30x faster (an MLP step 2.3 against 10-32 ms, benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 from graphflow.framework.tensor_shape import TensorShape
 
 from . import _cpu_workers
+from ._machine_load import cores_taken_lately
 from ._rules import broadcast_dims, same_dtype
 from .registry import OpDef, Sample, Spec, register
 
@@ -63,7 +66,7 @@ class _MatMulBase(OpDef):
             a = _mT(a) if ta else a  # a view: BLAS reads it through its transpose flag
             b = _mT(b) if tb else b
             multiply_adds = max(a.size * b.shape[-1], b.size * a.shape[-2])  # batches broadcast
-            if multiply_adds >= _cpu_workers.MIN_THREADED_MATMUL_WORK:
+            if multiply_adds >= _cpu_workers.MIN_THREADED_MATMUL_WORK and not cores_taken_lately():
                 return np.matmul(a, b)
             with single_threaded():
                 return np.matmul(a, b)

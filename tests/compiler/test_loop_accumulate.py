@@ -22,10 +22,10 @@ def fresh_graph():
 def idle_machine(monkeypatch):
     """Loops see idle cores (sums on the worker thread) unless a test says otherwise: the load
     of the machine running the tests must not choose the path they exercise."""
-    from graphflow.compiler import loop_accumulate
+    from graphflow.ops import _machine_load
 
-    monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    monkeypatch.setattr(loop_accumulate, "TAKEN_TTL_S", 0.0)  # every loop asks afresh
+    monkeypatch.setattr(_machine_load.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(_machine_load, "TAKEN_TTL_S", 0.0)  # every loop asks afresh
 
 
 def _bodies(compiled):
@@ -184,8 +184,7 @@ def test_sum_in_a_body_that_runs_an_inner_loop(compiled):
 
 
 def test_loops_run_blas_on_one_thread_when_the_cores_are_taken(monkeypatch):
-    from graphflow.compiler import loop_accumulate
-    from graphflow.ops import _cpu_workers
+    from graphflow.ops import _cpu_workers, _machine_load
 
     seen = []
 
@@ -200,11 +199,11 @@ def test_loops_run_blas_on_one_thread_when_the_cores_are_taken(monkeypatch):
 
     monkeypatch.setattr(type(registry.get("MatMul")), "cpu_kernel", lambda self, node: product)
     xv = np.random.RandomState(7).rand(4, 4).astype(np.float32)
-    monkeypatch.setattr(loop_accumulate, "own_load", lambda: 1.5)  # a benchmark's own threads
-    monkeypatch.setattr(loop_accumulate, "others_running", lambda: 1)
+    monkeypatch.setattr(_machine_load, "own_load", lambda: 1.5)  # a benchmark's own threads
+    monkeypatch.setattr(_machine_load, "others_running", lambda: 1)
     for load, pinned in ((2.0, False), (2.3, True), (float(_cpu_workers.WORKERS + 3), True)):
-        monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda load=load: (load, load, load))
-        assert loop_accumulate.cores_taken() is pinned
+        monkeypatch.setattr(_machine_load.os, "getloadavg", lambda load=load: (load, load, load))
+        assert _machine_load.cores_taken() is pinned
         seen.clear()
         with tf.Session() as s:
             np.testing.assert_allclose(s.run(y, {x: xv}), xv @ xv, rtol=1e-5)
@@ -214,9 +213,10 @@ def test_loops_run_blas_on_one_thread_when_the_cores_are_taken(monkeypatch):
 
 def test_sums_run_inline_when_the_cores_are_taken(monkeypatch, compiled):
     from graphflow.compiler import loop_accumulate
+    from graphflow.ops import _machine_load
 
-    monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda: (99.0, 99.0, 99.0))
-    monkeypatch.setattr(loop_accumulate, "others_running", lambda: 2)  # not this machine's count
+    monkeypatch.setattr(_machine_load.os, "getloadavg", lambda: (99.0, 99.0, 99.0))
+    monkeypatch.setattr(_machine_load, "others_running", lambda: 2)  # not this machine's count
     monkeypatch.setitem(loop_accumulate._worker, "pool", None)  # restored after the test
     x = tf.placeholder(tf.float64, [4, 5, 3])
     w = tf.placeholder(tf.float64, [3, 3])
@@ -244,57 +244,6 @@ def test_a_forked_process_starts_its_own_worker(monkeypatch):
     with tf.Session() as s:
         np.testing.assert_allclose(s.run(acc, {x: xv, w: wv}), _expected(xv, wv), rtol=1e-12)
     assert loop_accumulate._worker["pool"] is not dead
-
-
-def test_own_load_follows_this_processs_cpu_use(monkeypatch):
-    from graphflow.compiler import loop_accumulate
-
-    clock = {"wall": 100.0, "cpu": 10.0}
-    monkeypatch.setattr(loop_accumulate.time, "monotonic", lambda: clock["wall"])
-    monkeypatch.setattr(loop_accumulate.time, "process_time", lambda: clock["cpu"])
-    monkeypatch.setitem(loop_accumulate._own, "wall", -1.0)
-    monkeypatch.setitem(loop_accumulate._own, "load", 0.0)
-    assert loop_accumulate.own_load() == 0.0  # the first call only takes a sample
-    clock["wall"], clock["cpu"] = 160.0, 70.0  # one core busy for a minute
-    assert loop_accumulate.own_load() == pytest.approx(1.0 - np.exp(-1.0))
-    clock["wall"] += 600.0  # ten idle minutes
-    assert loop_accumulate.own_load() == pytest.approx((1.0 - np.exp(-1.0)) * np.exp(-10.0))
-
-
-def test_a_load_left_by_an_ended_process_does_not_count(monkeypatch):
-    from graphflow.compiler import loop_accumulate
-
-    monkeypatch.setattr(loop_accumulate.os, "getloadavg", lambda: (3.0, 3.0, 3.0))
-    monkeypatch.setattr(loop_accumulate, "own_load", lambda: 0.0)
-    for running, taken in ((0, False), (1, True), (None, True)):
-        monkeypatch.setattr(loop_accumulate, "others_running", lambda running=running: running)
-        assert loop_accumulate.cores_taken() is taken
-
-
-def test_others_running_subtracts_this_processs_running_threads(monkeypatch):
-    import io
-
-    from graphflow.compiler import loop_accumulate
-
-    files = {"/proc/loadavg": "2.10 1.50 1.20 5/300 4242\n",
-             "/proc/self/task/1/stat": "1 (python (main)) R 0 1 1",
-             "/proc/self/task/2/stat": "2 (OpenBLAS) S 0 1 1",
-             "/proc/self/task/3/stat": "3 (worker) R 0 1 1"}
-    monkeypatch.setattr(loop_accumulate, "open", lambda path: io.StringIO(files[path]), raising=False)
-    monkeypatch.setattr(loop_accumulate.os, "listdir", lambda path: ["1", "2", "3"])
-    assert loop_accumulate.others_running() == 3  # 5 runnable, 2 of them this process's
-
-
-def test_the_answer_serves_loops_for_a_while(monkeypatch):
-    from graphflow.compiler import loop_accumulate
-
-    asked = []
-    monkeypatch.setattr(loop_accumulate, "cores_taken", lambda: asked.append(1) or True)
-    monkeypatch.setattr(loop_accumulate, "TAKEN_TTL_S", 3600.0)
-    monkeypatch.setitem(loop_accumulate._taken, "at", -1e9)  # both restored after the test
-    monkeypatch.setitem(loop_accumulate._taken, "value", False)
-    assert loop_accumulate.cores_taken_lately() and loop_accumulate.cores_taken_lately()
-    assert len(asked) == 1
 
 
 def test_loops_running_in_several_threads_keep_their_own_sums():
