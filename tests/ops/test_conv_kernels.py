@@ -13,6 +13,7 @@ import graphflow as tf
 # (input NHWC, filter [kh, kw, C, OC or M], strides (h, w), dilations (h, w), padding)
 CASES = [
     ((1, 5, 5, 1), (1, 1, 1, 2), (1, 1), (1, 1), "VALID"),   # pointwise: a plain product
+    ((4, 6, 5, 32), (1, 1, 32, 24), (1, 1), (1, 1), "SAME"),  # the separable blocks' 1x1
     ((3, 6, 7, 3), (1, 1, 3, 17), (2, 2), (1, 1), "SAME"),
     ((2, 9, 8, 17), (3, 3, 17, 5), (1, 1), (2, 2), "SAME"),
     ((1, 7, 6, 3), (5, 5, 3, 1), (1, 1), (1, 1), "VALID"),
