@@ -21,6 +21,12 @@ CASES = [
     ((5, 8, 8, 1), (5, 5, 1, 3), (1, 1), (1, 1), "SAME"),
     ((2, 7, 9, 3), (3, 3, 3, 2), (2, 1), (1, 2), "VALID"),
     ((3, 6, 5, 2), (3, 3, 2, 3), (1, 2), (1, 1), [[0, 0], [1, 2], [2, 0], [0, 0]]),
+    # 3x3 with one output channel (a multiplier of 1): the depthwise 3x3 loops, the stride-1
+    # input gradient as a forward pass with the filter turned, and its explicit-padding fallback
+    ((2, 6, 5, 8), (3, 3, 8, 1), (1, 1), (1, 1), "SAME"),
+    ((2, 7, 6, 5), (3, 3, 5, 1), (1, 1), (2, 1), "VALID"),
+    ((1, 6, 6, 4), (3, 3, 4, 1), (1, 1), (1, 1), [[0, 0], [3, 1], [0, 2], [0, 0]]),
+    ((2, 7, 8, 3), (3, 3, 3, 1), (2, 2), (1, 1), "SAME"),
 ]
 
 
