@@ -74,8 +74,15 @@ def _pointwise_product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = No
     `_cpu_workers.MIN_THREADED_MATMUL_WORK` multiply-adds (they hand over inside one call and
     split the pixel rows), one thread below. The filter gradient, a product over the pixels
     ([C, pixels] @ [pixels, OC]), stays on one thread: OpenBLAS splits such a long inner
-    dimension badly (64x4096 @ 4096x64: 0.54 ms on two threads against 0.42 ms on one)."""
-    if a.shape[0] * a.shape[1] * b.shape[1] >= _cpu_workers.MIN_THREADED_MATMUL_WORK:
+    dimension badly (64x4096 @ 4096x64: 0.54 ms on two threads against 0.42 ms on one).
+
+    Where other processes hold the cores (`loop_accumulate.cores_taken_lately`) one thread
+    too: OpenBLAS's threads spin and wait for each other in every product, and a worker that
+    is not scheduled made whole separable steps take 56-67 ms instead of 8-10."""
+    from graphflow.compiler import loop_accumulate  # lazily: ops never import the compiler early
+
+    if (a.shape[0] * a.shape[1] * b.shape[1] >= _cpu_workers.MIN_THREADED_MATMUL_WORK
+            and not loop_accumulate.cores_taken_lately()):
         return np.matmul(a, b, out=out)
     with _cpu_workers.single_threaded_blas():
         return np.matmul(a, b, out=out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graphflow.compiler import loop_accumulate
 from graphflow.ops import _conv_cpu, _cpu_workers, _fft_conv
 
 
@@ -17,5 +18,6 @@ def kernel_split(request, monkeypatch):
         monkeypatch.setattr(_conv_cpu, "CHUNK_BYTES", 256)
         monkeypatch.setattr(_cpu_workers, "MIN_SPLIT_WORK", 0)
         monkeypatch.setattr(_cpu_workers, "MIN_THREADED_MATMUL_WORK", 0)
+        monkeypatch.setattr(loop_accumulate, "cores_taken_lately", lambda: False)
     if request.param == "transforms":
         monkeypatch.setattr(_fft_conv, "MIN_SAVING", 0.0)
