@@ -7,7 +7,8 @@ BLAS), so the packed block is still in that core's cache when the product reads 
 whole batch first writes a buffer of N*oh*ow*kh*kw*C values (40 MB for the 14x14x32 -> 64 5x5
 layer at batch 64) that the product reads back from memory. A reused buffer, since a fresh large
 array is fresh pages whose faults cost about as much as the packing. A 1x1 convolution with
-stride 1 and no padding (the pointwise half of a separable convolution) is a plain product.
+stride 1 and no padding (the pointwise half of a separable convolution) is a plain product,
+threaded like a MatMul of its size (`_pointwise_product`).
 Stride-1 convolutions with large kernels and enough channels run by transforms instead
 (`_fft_conv`, chosen per shape by `_fft_conv.fft_grid`).
 
@@ -23,9 +24,10 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from . import _fft_conv
+from . import _cpu_workers, _fft_conv
 from ._conv_numba import col2im, col2im_t, im2col, im2col_t
 from ._cpu_workers import WORKERS, split_images
+from ._machine_load import cores_taken_lately
 from ._sliding_windows import Window
 
 #: Bytes of packed windows per product on one core: about its L2 cache, the best of 0.25 to
@@ -67,6 +69,24 @@ def _pointwise(win: Window, pads: tuple[int, int, int, int]) -> bool:
     return win.kh == win.kw == win.sh == win.sw == 1 and not any(pads)
 
 
+def _pointwise_product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """`a @ b` for a 1x1 convolution or its input gradient ([pixels, C] rows times a small
+    matrix), with the thread policy of a MatMul of that size: BLAS's own threads from
+    `_cpu_workers.MIN_THREADED_MATMUL_WORK` multiply-adds (they hand over inside one call and
+    split the pixel rows), one thread below. The filter gradient, a product over the pixels
+    ([C, pixels] @ [pixels, OC]), stays on one thread: OpenBLAS splits such a long inner
+    dimension badly (64x4096 @ 4096x64: 0.54 ms on two threads against 0.42 ms on one).
+
+    Where other processes hold the cores (`_machine_load.cores_taken_lately`) one thread
+    too: OpenBLAS's threads spin and wait for each other in every product, and a worker that
+    is not scheduled made whole separable steps take 56-67 ms instead of 8-10."""
+    if (a.shape[0] * a.shape[1] * b.shape[1] >= _cpu_workers.MIN_THREADED_MATMUL_WORK
+            and not cores_taken_lately()):
+        return np.matmul(a, b, out=out)
+    with _cpu_workers.single_threaded_blas():
+        return np.matmul(a, b, out=out)
+
+
 def _steps(lo: int, hi: int, per_image: int, itemsize: int) -> tuple[int, list[tuple[int, int]]]:
     """Images per product (their packed windows fit CHUNK_BYTES) and the ranges of [lo, hi)."""
     step = max(1, min(hi - lo, CHUNK_BYTES // max(1, per_image * itemsize)))
@@ -103,13 +123,12 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.nd
     k = win.kh * win.kw * c
     filters = np.ascontiguousarray(f).reshape(k, oc)
     rows, flat = oh * ow, out.reshape(-1, oc)
-    pointwise, geometry = _pointwise(win, pads), _geometry(win, pads, oh, ow)
-    pixels = x.reshape(-1, c)
+    if _pointwise(win, pads):
+        _pointwise_product(x.reshape(-1, c), filters, out=flat)
+        return out
+    geometry = _geometry(win, pads, oh, ow)
 
     def work(worker: int, lo: int, hi: int) -> None:
-        if pointwise:
-            np.matmul(pixels[lo * rows:hi * rows], filters, out=flat[lo * rows:hi * rows])
-            return
         step, ranges = _steps(lo, hi, rows * k, x.itemsize)
         with scratch.take(worker, step * rows * k, x.dtype) as buffer:
             for n0, n1 in ranges:
@@ -131,8 +150,10 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
     oh, ow, pads = win.out_and_pads(h, w)
     k, rows = kh * kw * c, oh * ow
     grads = dy.reshape(-1, oc)
-    pointwise, geometry = _pointwise(win, pads), _geometry(win, pads, oh, ow)
-    pixels = x.reshape(-1, c)
+    if _pointwise(win, pads):
+        with _cpu_workers.single_threaded_blas():
+            return (x.reshape(-1, c).T @ grads).reshape(kh, kw, c, oc)
+    geometry = _geometry(win, pads, oh, ow)
 
     totals: dict[int, np.ndarray] = {}  # one partial sum per worker
 
@@ -140,9 +161,6 @@ def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
         if worker not in totals:
             totals[worker] = np.zeros((k, oc), x.dtype)
         total, part = totals[worker], np.empty((k, oc), x.dtype)
-        if pointwise:
-            total += pixels[lo * rows:hi * rows].T @ grads[lo * rows:hi * rows]
-            return
         step, ranges = _steps(lo, hi, rows * k, x.itemsize)
         with scratch.take(worker, step * rows * k, x.dtype) as buffer:
             for n0, n1 in ranges:
@@ -170,13 +188,12 @@ def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window,
     filters_t = np.ascontiguousarray(f).reshape(k, oc).T
     grads = dy.reshape(-1, oc)
     dx = np.empty((n, h, w, c), dy.dtype)
-    pointwise, geometry = _pointwise(win, pads), _geometry(win, pads, oh, ow)
-    pixels, few_channels = dx.reshape(-1, c), c < FEW_CHANNELS
+    if _pointwise(win, pads):
+        _pointwise_product(grads, filters_t, out=dx.reshape(-1, c))
+        return dx
+    geometry, few_channels = _geometry(win, pads, oh, ow), c < FEW_CHANNELS
 
     def work(worker: int, lo: int, hi: int) -> None:
-        if pointwise:
-            np.matmul(grads[lo * rows:hi * rows], filters_t, out=pixels[lo * rows:hi * rows])
-            return
         step, ranges = _steps(lo, hi, rows * k, dy.itemsize)
         with scratch.take(worker, step * rows * k, dy.dtype) as buffer:
             for n0, n1 in ranges:

@@ -1,6 +1,9 @@
 """The CPU kernels of DepthwiseConv2dNative and its two backprops: the numba loops of
 `_depthwise_numba`, the batch split over the cores (`_cpu_workers`).
 
+3x3 filters (the separable convolutions') run `depthwise_forward_3x3`, which sums the nine taps
+in registers; with stride 1 the input gradient is that same forward loop over the output
+gradient with the filter turned by 180 degrees and the padding mirrored (`_flipped_3x3`).
 Channel multiplier M > 1 runs the multiplier-1 loops once per m on a strided channel view
 (output channel c * M + m); M = 1, the separable convolutions' case, sees contiguous arrays.
 Every function takes NHWC arrays of one float dtype; the op classes transpose NCHW.
@@ -11,12 +14,28 @@ from __future__ import annotations
 import numpy as np
 
 from ._cpu_workers import split_images
-from ._depthwise_numba import depthwise_filter_grad, depthwise_forward, depthwise_input_grad
+from ._depthwise_numba import (
+    depthwise_filter_grad,
+    depthwise_forward,
+    depthwise_forward_3x3,
+    depthwise_input_grad,
+)
 from ._sliding_windows import Window
 
 
 def _strides(win: Window, pads: tuple[int, int, int, int]) -> tuple[int, ...]:
     return (win.sh, win.sw, win.dh, win.dw, pads[0], pads[2])
+
+
+def _flipped_3x3(win: Window, pads: tuple[int, int, int, int]) -> tuple[int, ...] | None:
+    """The forward geometry that computes a stride-1 3x3 input gradient (the output gradient
+    padded by the window span minus the forward padding), None where it does not apply."""
+    if (win.kh, win.kw, win.sh, win.sw) != (3, 3, 1, 1):
+        return None
+    top, left = 2 * win.dh - pads[0], 2 * win.dw - pads[2]
+    if top < 0 or left < 0:  # explicit padding wider than the window: the general gather
+        return None
+    return (1, 1, win.dh, win.dw, top, left)
 
 
 def depthwise(x: np.ndarray, f: np.ndarray, win: Window) -> np.ndarray:
@@ -28,10 +47,11 @@ def depthwise(x: np.ndarray, f: np.ndarray, win: Window) -> np.ndarray:
     geometry = _strides(win, pads)
     taps = [np.ascontiguousarray(f[:, :, :, q]) for q in range(m)]
     views = [out.reshape(n, oh, ow, c) if m == 1 else out[..., q] for q in range(m)]
+    forward = depthwise_forward_3x3 if (win.kh, win.kw) == (3, 3) else depthwise_forward
 
     def work(worker: int, lo: int, hi: int) -> None:
         for q in range(m):
-            depthwise_forward(x, taps[q], lo, hi, *geometry, views[q])
+            forward(x, taps[q], lo, hi, *geometry, views[q])
 
     split_images(n, work, out.size * win.kh * win.kw)
     return out.reshape(n, oh, ow, c * m)
@@ -46,6 +66,13 @@ def depthwise_backprop_input(sizes, f: np.ndarray, dy: np.ndarray, win: Window) 
     geometry = _strides(win, pads)
     taps = [np.ascontiguousarray(f[:, :, :, q]) for q in range(m)]
     grads = dy.reshape(n, oh, ow, c, m)
+    flipped = _flipped_3x3(win, pads)
+    if m == 1 and flipped is not None:
+        turned = np.ascontiguousarray(taps[0][::-1, ::-1])
+        split_images(n, lambda worker, lo, hi: depthwise_forward_3x3(
+            grads[..., 0].reshape(n, oh, ow, c), turned, lo, hi, *flipped, dx),
+            dy.size * win.kh * win.kw)
+        return dx
     if m == 1:
         split_images(n, lambda worker, lo, hi: depthwise_input_grad(
             grads[..., 0].reshape(n, oh, ow, c), taps[0], lo, hi, *geometry, dx),

@@ -86,3 +86,38 @@ def depthwise_filter_grad(x: np.ndarray, dy: np.ndarray, n0: int, n1: int, sh: i
                             continue
                         for ch in range(c):
                             df[i, j, ch] += x[b, y, xx, ch] * dy[b, oy, ox, ch]
+
+
+@njit(cache=True, nogil=True)
+def depthwise_forward_3x3(x: np.ndarray, f: np.ndarray, n0: int, n1: int, sh: int, sw: int,
+                          dh: int, dw: int, top: int, left: int,
+                          out: np.ndarray) -> None:  # pragma: no cover
+    """`depthwise_forward` for a 3x3 filter: each output pixel sums its nine taps in registers
+    and is stored once (the general loop loads and stores the output row once per tap, which
+    bounds it), reading a zero-padded copy of one image at a time (small enough to stay in the
+    L1/L2 cache) so that no tap is ever out of range. `top` and `left` must be >= 0."""
+    _, h, w, c = x.shape
+    _, oh, ow, _ = out.shape
+    pad = np.zeros((max((oh - 1) * sh + 2 * dh + 1, top + h),
+                    max((ow - 1) * sw + 2 * dw + 1, left + w), c), x.dtype)
+    f00, f01, f02 = f[0, 0], f[0, 1], f[0, 2]
+    f10, f11, f12 = f[1, 0], f[1, 1], f[1, 2]
+    f20, f21, f22 = f[2, 0], f[2, 1], f[2, 2]
+    for b in range(n0, n1):
+        for y in range(h):  # the border of `pad` stays zero: only the interior is rewritten
+            for xx in range(w):
+                src, dst = x[b, y, xx], pad[top + y, left + xx]
+                for ch in range(c):
+                    dst[ch] = src[ch]
+        for oy in range(oh):
+            y0, y1, y2 = oy * sh, oy * sh + dh, oy * sh + 2 * dh
+            for ox in range(ow):
+                x0, x1, x2 = ox * sw, ox * sw + dw, ox * sw + 2 * dw
+                a0, a1, a2 = pad[y0, x0], pad[y0, x1], pad[y0, x2]
+                b0, b1, b2 = pad[y1, x0], pad[y1, x1], pad[y1, x2]
+                c0, c1, c2 = pad[y2, x0], pad[y2, x1], pad[y2, x2]
+                o = out[b, oy, ox]
+                for ch in range(c):
+                    o[ch] = (a0[ch] * f00[ch] + a1[ch] * f01[ch] + a2[ch] * f02[ch]
+                             + b0[ch] * f10[ch] + b1[ch] * f11[ch] + b2[ch] * f12[ch]
+                             + c0[ch] * f20[ch] + c1[ch] * f21[ch] + c2[ch] * f22[ch])

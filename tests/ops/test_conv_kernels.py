@@ -13,6 +13,7 @@ import graphflow as tf
 # (input NHWC, filter [kh, kw, C, OC or M], strides (h, w), dilations (h, w), padding)
 CASES = [
     ((1, 5, 5, 1), (1, 1, 1, 2), (1, 1), (1, 1), "VALID"),   # pointwise: a plain product
+    ((4, 6, 5, 32), (1, 1, 32, 24), (1, 1), (1, 1), "SAME"),  # the separable blocks' 1x1
     ((3, 6, 7, 3), (1, 1, 3, 17), (2, 2), (1, 1), "SAME"),
     ((2, 9, 8, 17), (3, 3, 17, 5), (1, 1), (2, 2), "SAME"),
     ((1, 7, 6, 3), (5, 5, 3, 1), (1, 1), (1, 1), "VALID"),
@@ -20,6 +21,12 @@ CASES = [
     ((5, 8, 8, 1), (5, 5, 1, 3), (1, 1), (1, 1), "SAME"),
     ((2, 7, 9, 3), (3, 3, 3, 2), (2, 1), (1, 2), "VALID"),
     ((3, 6, 5, 2), (3, 3, 2, 3), (1, 2), (1, 1), [[0, 0], [1, 2], [2, 0], [0, 0]]),
+    # 3x3 with one output channel (a multiplier of 1): the depthwise 3x3 loops, the stride-1
+    # input gradient as a forward pass with the filter turned, and its explicit-padding fallback
+    ((2, 6, 5, 8), (3, 3, 8, 1), (1, 1), (1, 1), "SAME"),
+    ((2, 7, 6, 5), (3, 3, 5, 1), (1, 1), (2, 1), "VALID"),
+    ((1, 6, 6, 4), (3, 3, 4, 1), (1, 1), (1, 1), [[0, 0], [3, 1], [0, 2], [0, 0]]),
+    ((2, 7, 8, 3), (3, 3, 3, 1), (2, 2), (1, 1), "SAME"),
 ]
 
 
