@@ -87,10 +87,7 @@ def build_apply(node: Any, state: Any) -> Callable[..., Any]:
     """The kernel of a fused update node: reads the stored variable and slots, launches the
     rule's kernel, stores the new arrays and returns the variable's. Dtypes without a kernel
     (float16) run the CPU kernel on host copies."""
-    from graphflow.framework import errors
-    from graphflow.framework.tensor_shape import format_dims
-    from graphflow.ops.state import uninitialized
-    from graphflow.ops.training_ops import _shape_error
+    from graphflow.ops.training_ops import UpdateOperands
 
     from .device import empty, flat
 
@@ -99,31 +96,13 @@ def build_apply(node: Any, state: Any) -> Callable[..., Any]:
         return _through_the_host(node, state)
     rule = RULES[node.type]
     kernel = update_kernel(rule, rule.body_for(node.attrs), dtype.name)
-    store, names, op = state.variables, node.ref_vars, node.op
-    values = [n for n in rule.inputs if n not in rule.refs]
-    grad_at = values.index(rule.grad_name)
-    scalar_at = [i for i, n in enumerate(values) if n != rule.grad_name]
+    operands = UpdateOperands(rule, node, state.variables)
+    store, names = state.variables, node.ref_vars
     launches: dict[int, Callable[..., Any]] = {}
 
     def apply(*args: Any) -> Any:
-        current = []
-        for name in names:
-            try:
-                current.append(store[name])
-            except KeyError:
-                raise uninitialized(name, op) from None
+        current, grad, scalars = operands.read(args)
         shape = tuple(current[0].shape)
-        for ref, value in zip(rule.refs[1:], current[1:]):
-            if tuple(value.shape) != shape:
-                raise _shape_error(op, rule, ref, shape, value.shape)
-        grad = args[grad_at]
-        if tuple(grad.shape) != shape:
-            raise _shape_error(op, rule, rule.grad_name, shape, grad.shape)
-        scalars = [args[i] for i in scalar_at]
-        for i, s in zip(scalar_at, scalars):
-            if len(s.shape):
-                raise errors.InvalidArgumentError(
-                    None, op, f"{values[i]} is not a scalar: {format_dims(tuple(s.shape))}")
         new = [empty(shape, dtype) for _ in names]
         size = int(grad.size)
         if size:

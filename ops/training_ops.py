@@ -100,6 +100,47 @@ def _shape_error(op: Any, rule: UpdateRule, name: str, var_shape: Sequence[int],
         f"{format_dims(tuple(var_shape))} {format_dims(tuple(shape))}")
 
 
+class UpdateOperands:
+    """Where one fused update op's operands are: its stored variables (var and slots, by store
+    name) and, among the op's other inputs (`values`, the kernel's arguments in order), the
+    gradient and the scalars. Shared by the CPU and CUDA kernels."""
+
+    def __init__(self, rule: UpdateRule, node: Any, store: Any) -> None:
+        self.rule, self.op, self.store, self.names = rule, node.op, store, node.ref_vars
+        self.values = [n for n in rule.inputs if n not in rule.refs]
+        self.grad_at = self.values.index(rule.grad_name)
+        self.scalar_at = [i for i, n in enumerate(self.values) if n != rule.grad_name]
+
+    def read(self, args: Sequence[Any]) -> tuple[list[Any], Any, list[Any]]:
+        """The stored arrays, the gradient and the scalars of one call (numpy or device arrays),
+        checked as TF1 checks them.
+
+        Raises:
+            FailedPreconditionError: a variable or slot is not initialized.
+            InvalidArgumentError: shapes differ from the variable's, or a scalar is not one.
+        """
+        rule, op = self.rule, self.op
+        current = []
+        for name in self.names:
+            try:
+                current.append(self.store[name])
+            except KeyError:
+                raise uninitialized(name, op) from None
+        shape = tuple(current[0].shape)
+        for ref, value in zip(rule.refs[1:], current[1:]):
+            if tuple(value.shape) != shape:
+                raise _shape_error(op, rule, ref, shape, value.shape)
+        grad = args[self.grad_at]
+        if tuple(grad.shape) != shape:
+            raise _shape_error(op, rule, rule.grad_name, shape, grad.shape)
+        scalars = [args[i] for i in self.scalar_at]
+        for i, s in zip(self.scalar_at, scalars):
+            if np.shape(s):
+                raise errors.InvalidArgumentError(
+                    None, op, f"{self.values[i]} is not a scalar: {format_dims(tuple(np.shape(s)))}")
+        return current, grad, scalars
+
+
 class ApplyUpdate(OpDef):
     """The shared definition of the fused update ops (one `UpdateRule` each)."""
 
@@ -132,35 +173,17 @@ class ApplyUpdate(OpDef):
         return evaluate(self.rule, self.rule.body_for(attrs), dict(zip(self.rule.inputs, xs)), dtype)
 
     def bind(self, node: Any, state: Any) -> Callable[..., Any]:
-        rule, attrs, op = self.rule, node.attrs, node.op
+        rule, attrs = self.rule, node.attrs
         body = rule.body_for(attrs)
-        store, names = state.variables, node.ref_vars
+        operands = UpdateOperands(rule, node, state.variables)
+        store, names, values = state.variables, node.ref_vars, operands.values
         dtype = node.in_specs[0].dtype.np
-        values = [n for n in rule.inputs if n not in rule.refs]  # the kernel's arguments
-        grad_at = values.index(rule.grad_name)
-        scalar_at = [i for i, n in enumerate(values) if n != rule.grad_name]
         kernel = cpu_kernel_for(rule, body, dtype.name) if dtype.name in KERNEL_DTYPES else None
         to_scalar = dtype.type
 
         def apply(*args: Any) -> Any:
-            current = []
-            for name in names:
-                try:
-                    current.append(store[name])
-                except KeyError:
-                    raise uninitialized(name, op) from None
+            current, grad, scalars = operands.read(args)
             shape = current[0].shape
-            for ref, value in zip(rule.refs[1:], current[1:]):
-                if value.shape != shape:
-                    raise _shape_error(op, rule, ref, shape, value.shape)
-            grad = args[grad_at]
-            if grad.shape != shape:
-                raise _shape_error(op, rule, rule.grad_name, shape, grad.shape)
-            scalars = [args[i] for i in scalar_at]
-            for i, s in zip(scalar_at, scalars):
-                if np.shape(s):
-                    raise errors.InvalidArgumentError(
-                        None, op, f"{values[i]} is not a scalar: {format_dims(np.shape(s))}")
             if kernel is not None and grad.size:
                 new = [np.empty(shape, dtype) for _ in names]
                 # reshape(-1) is a view of a contiguous array (a copy of another: inputs only)
@@ -169,7 +192,7 @@ class ApplyUpdate(OpDef):
             else:
                 inputs = dict(zip(rule.refs, current))
                 inputs[rule.grad_name] = grad
-                inputs.update((values[i], s) for i, s in zip(scalar_at, scalars))
+                inputs.update((values[i], s) for i, s in zip(operands.scalar_at, scalars))
                 new = list(evaluate(rule, body, inputs, dtype))
             for name, value in zip(names, new):
                 store[name] = value
