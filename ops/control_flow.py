@@ -193,9 +193,13 @@ def bind_while(node: Any, state: Any) -> Any:
         cond_graph, body_graph, n, node.attrs.get("unused_outputs", ()))
     pruned = len(live) < n
     cond = SubPlan(cond_graph, state, f"{node.name} (cond)")
-    # a recorded history holds each iteration's loop vars: no sum may change one in place
+    # The body's extra outputs (what a gradient appended: intermediates, random draws and
+    # assignments) exist for the history alone. A loop that records none neither returns nor
+    # computes them: its body plan is the one it had before any gradient was built (an LSTM's
+    # fused cell writes the next loop values, not every activation).
+    # A recorded history holds each iteration's loop vars: no sum may change one in place.
     body = SubPlan(body_graph, state, f"{node.name} (body)",
-                   outputs=[*live, *range(n, len(body_graph.outputs))] if pruned else None,
+                   outputs=[*live, *range(n, len(body_graph.outputs))] if record else live,
                    loop_vars=0 if record else n)
     truth = cond.truth
     several = n > 1
