@@ -131,3 +131,38 @@ def test_random_draws_inside_an_inference_loop_are_the_training_runs_draws():
             results.append(got if fetches is y else got[0])
     np.testing.assert_array_equal(results[0], results[1])
     assert np.all(np.abs(results[0]) < 1) and np.ptp(results[0]) > 0
+
+
+def test_a_loop_whose_shapes_settle_looks_its_plans_up_once_per_run(monkeypatch):
+    """The batch is left open ([None, 5] loop vars), but the body plan specialized to the fed
+    batch returns c and h with the shapes it was called with: one look-up per run."""
+    x, state = _lstm(tf.float32)
+    lookups: list[str] = []
+    original = SubPlan.plan_for
+
+    def counted(self, values):
+        lookups.append(self.label)
+        return original(self, values)
+
+    monkeypatch.setattr(SubPlan, "plan_for", counted)
+    rng = np.random.RandomState(2)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        kernel, bias = s.run(tf.trainable_variables())
+        for batch in (4, 2, 4):
+            xv = rng.rand(batch, 6, 3).astype(np.float32)
+            del lookups[:]
+            h = s.run(state.h, {x: xv})
+            assert sorted(lookups) == ["rnn/while/While (body)", "rnn/while/While (cond)"]
+            np.testing.assert_allclose(h, _numpy_lstm(xv.astype(np.float64), kernel, bias)[1],
+                                       rtol=1e-5, atol=1e-6)
+
+
+def test_a_loop_var_that_grows_each_iteration_is_looked_up_each_iteration():
+    def body(i, v):
+        return i + 1, tf.concat([v, v[-1:] * 2.0], 0)
+
+    _, v = tf.while_loop(lambda i, v: i < 12, body, [0, tf.ones([1], tf.float64)],
+                         shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])])
+    with tf.Session() as s:
+        np.testing.assert_array_equal(s.run(v), 2.0 ** np.arange(13))
