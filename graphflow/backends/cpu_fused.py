@@ -49,7 +49,9 @@ def _one_element(shape: tuple[int | None, ...]) -> bool:
 
 
 def _is_flat(program: Program) -> bool:
-    return all(s == program.shape or _one_element(s) for s in program.in_shapes)
+    # an input read at an offset (a piece of a wider array) needs the nested loops' indexing
+    return not any(program.in_offsets) and all(
+        s == program.shape or _one_element(s) for s in program.in_shapes)
 
 
 def _broadcasts(d: int | None, along: int | None) -> bool:
@@ -58,11 +60,14 @@ def _broadcasts(d: int | None, along: int | None) -> bool:
     return d == 1 and along != 1
 
 
-def _index(in_shape: tuple[int | None, ...], shape: tuple[int | None, ...]) -> str:
-    """The subscript of an input of `in_shape` inside the nested loops over `shape`."""
+def _index(in_shape: tuple[int | None, ...], shape: tuple[int | None, ...], start: int = 0) -> str:
+    """The subscript of an input of `in_shape` inside the nested loops over `shape`; `start`:
+    where its values begin along its last axis (a piece of a wider array)."""
     offset = len(shape) - len(in_shape)
     parts = ["0" if _broadcasts(d, shape[offset + j]) else f"i{offset + j}"
              for j, d in enumerate(in_shape)]
+    if start:
+        parts[-1] += f" + {int(start)}"
     return ", ".join(parts) if parts else "()"
 
 
@@ -100,11 +105,12 @@ def kernel_source(program: Program) -> str:
         indent, out_index = "        ", "i"
     else:
         rank = len(program.shape)
-        for k, s in enumerate(program.in_shapes):
-            if _one_element(s):
+        starts = program.in_offsets or (0,) * len(program.in_shapes)
+        for k, (s, start) in enumerate(zip(program.in_shapes, starts)):
+            if _one_element(s) and not start:
                 lines.append(f"    x{k} = a{k}[{', '.join(['0'] * len(s)) or '()'}]")
             else:
-                loads[k] = f"a{k}[{_index(s, program.shape)}]"
+                loads[k] = f"a{k}[{_index(s, program.shape, start)}]"
         for axis in range(rank):
             lines.append("    " * (axis + 1) + f"for i{axis} in range(o0.shape[{axis}]):")
         indent, out_index = "    " * (rank + 1), ", ".join(f"i{a}" for a in range(rank))
