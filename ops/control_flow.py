@@ -21,7 +21,7 @@ While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both ta
        draws and assignments, and the intermediates its vector-Jacobian product reads), which
        the backward loop reads in reverse. The kernel fills it only when the plan consumes it
        (attr `record_history`, set by the compiler's "histories" pass), so a forward-only run
-       costs what it did before.
+       costs what it did before: its body plan neither returns nor computes those values.
 Gradients: graphflow.api.control_flow_grad.
 """
 
