@@ -91,9 +91,11 @@ def test_a_split_read_in_place_equals_the_same_ops_run_one_by_one():
     av, bv = rng.randn(3, 8).astype(np.float32), rng.randn(8).astype(np.float32)
     with tf.Session() as s:
         got = s.run(out, {a: av, b: bv})
+        strided = s.run(out, {a: np.asfortranarray(av), b: np.repeat(bv, 2)[::2]})
     y = av + bv
     p, q = y[:, :4], y[:, 4:]
     np.testing.assert_array_equal(got, (p * q + p) * q - p)
+    np.testing.assert_array_equal(strided, got)  # feeds not in C order are read as they are
 
 
 def test_a_split_without_bias_and_a_bias_add_used_elsewhere():
@@ -153,3 +155,19 @@ def test_the_reference_reads_the_pieces_and_bad_offsets_are_rejected():
         bad = Program(**{**program.__dict__, "in_offsets": offsets})
         with pytest.raises(TypeError, match="offsets"):
             check_program(bad)
+
+
+@pytest.mark.parametrize("shape", [(12,), (2, 3, 8)])
+def test_pieces_of_other_ranks_are_read_at_their_offsets(shape):
+    a = tf.placeholder(tf.float32, shape)
+    p, q = tf.split(a, 2, axis=-1)
+    out = (tf.tanh(p) * q + p) * q
+    plan = _plan([out], [a], [list(shape)])
+    (fused,) = [n for n in plan.order if n.type == "_FusedElementwise"]
+    assert fused.attrs["program"].in_offsets == (0, shape[-1] // 2)
+    av = np.random.RandomState(4).randn(*shape).astype(np.float32)
+    with tf.Session() as s:
+        got = s.run(out, {a: av})
+    half = shape[-1] // 2
+    p64, q64 = av[..., :half].astype(np.float64), av[..., half:].astype(np.float64)
+    np.testing.assert_allclose(got, (np.tanh(p64) * q64 + p64) * q64, rtol=1e-5, atol=1e-6)
