@@ -5,8 +5,10 @@ element, evaluates the rows' scalar expressions in registers and writes only the
 Two loop shapes:
   * flat: every input is either of the full shape or has one element, so one 1-D loop over
     `size` elements serves any rank (inputs are passed as 1-D views);
-  * nested: some input broadcasts along some axes (a bias [K] against [N, K]); one loop per
-    axis, and each input is indexed with 0 along its broadcast axes.
+  * nested: some input broadcasts along some axes (a bias [K] against [N, K]), or is a piece
+    of a wider array read at an offset along its last axis (`Program.in_offsets`, a Split's
+    piece read in place); one loop per axis, and each input is indexed with 0 along its
+    broadcast axes and with its offset added along the last one.
 
 A program of a plan general in the batch size has dimensions known only at run time (None):
 its loops are the same (they iterate over the outputs' run-time shape); the host wrapper reads
