@@ -100,6 +100,8 @@ def program_runner(program: Program, threads: int = THREADS_PER_BLOCK) -> Callab
     tuple for several outputs)."""
     from .device import empty, flat
 
+    if any(program.in_offsets):  # graphflow.compiler.fuse_slices: the CPU backend's only
+        raise NotImplementedError("CUDA fused kernels read whole inputs, not pieces at offsets")
     kernel = compiled_kernel(program)
     size = int(np.prod(program.shape, dtype=np.int64))
     configured = configure(kernel, *launch_config(size, threads))

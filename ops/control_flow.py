@@ -21,7 +21,7 @@ While: inputs `*loop_vars, *captured`; attrs `cond_graph`, `body_graph` (both ta
        draws and assignments, and the intermediates its vector-Jacobian product reads), which
        the backward loop reads in reverse. The kernel fills it only when the plan consumes it
        (attr `record_history`, set by the compiler's "histories" pass), so a forward-only run
-       costs what it did before.
+       costs what it did before: its body plan neither returns nor computes those values.
 Gradients: graphflow.api.control_flow_grad.
 """
 
@@ -194,15 +194,25 @@ def bind_while(node: Any, state: Any) -> Any:
         cond_graph, body_graph, n, node.attrs.get("unused_outputs", ()))
     pruned = len(live) < n
     cond = SubPlan(cond_graph, state, f"{node.name} (cond)")
-    # a recorded history holds each iteration's loop vars: no sum may change one in place
+    # The body's extra outputs (what a gradient appended: intermediates, random draws and
+    # assignments) exist for the history alone. A loop that records none neither returns nor
+    # computes them: its body plan is the one it had before any gradient was built (an LSTM's
+    # fused cell writes the next loop values, not every activation).
+    # A recorded history holds each iteration's loop vars: no sum may change one in place.
     body = SubPlan(body_graph, state, f"{node.name} (body)",
-                   outputs=[*live, *range(n, len(body_graph.outputs))] if pruned else None,
+                   outputs=[*live, *range(n, len(body_graph.outputs))] if record else live,
                    loop_vars=0 if record else n)
     truth = cond.truth
     several = n > 1
     count = len(live)
-    # loop vars whose shape may change between iterations: plans are looked up again
-    varying = any(i < n for i in (*cond.dynamic, *body.dynamic))
+    # loop vars whose shape may change between iterations: plans are looked up again, unless
+    # the body plan is known to return them with the shapes it was called with
+    # (a dead var keeps its initial value, so its shape never changes)
+    dynamic = sorted({i for i in (*cond.dynamic, *body.dynamic) if i < n and i in live})
+    varying = bool(dynamic)
+    carried = [(k, live.index(k)) for k in dynamic]
+    # a LoopHistory carried as a loop var selects plans by the shapes of its slots: always looked up
+    listed = sorted({i for i in (*cond.variants, *body.variants) if i < n and i in live})
     check = _shape_check(node, n)
     start_loop_run, drain = loop_accumulate.start_loop_run, loop_accumulate.drain
 
@@ -216,11 +226,14 @@ def bind_while(node: Any, state: Any) -> Any:
         test, step = plans[0].function, None
         history: LoopHistory | None = LoopHistory() if record else None
         blas = None
+        stable = False  # the plans of this iteration serve the next ones too
         try:
             while truth(test(args)[0]):
-                if step is None or varying:  # a body plan only for shapes that run it
+                if step is None or varying and not stable:  # a body plan only for shapes that run it
                     plans[1] = body.plan_for(args)
                     step = plans[1].function
+                    stable = _keeps_shapes(plans[1], carried, args) and not any(
+                        isinstance(args[i], LoopHistory) for i in listed)
                     if blas is None and (taken or loop_accumulate.offloads(plans[1])):
                         blas = loop_accumulate.blas_for_loop(True)
                         blas.__enter__()
@@ -235,7 +248,7 @@ def bind_while(node: Any, state: Any) -> Any:
                     args = (*out[:n], *captured)
                 if check is not None:
                     check(args)
-                if varying:
+                if varying and not stable:
                     plans[0] = cond.plan_for(args)
                     test = plans[0].function
             _drained(node, drain)
@@ -266,6 +279,20 @@ def bind_while(node: Any, state: Any) -> Any:
         return values if several else values[0]
 
     return run_while
+
+
+def _keeps_shapes(plan: Any, carried: list[tuple[int, int]], args: tuple[Any, ...]) -> bool:
+    """Whether the body plan `plan`, called on `args`, returns every loop var `k` of `carried`
+    (at its output position) with the shape it has in `args`, a shape the plan's compilation
+    knew in full (a plan specialized to the shapes of `args`, not the generic one). Then the
+    next iteration has the shapes of this one and needs no new look-up of its plans (the
+    look-ups cost a few microseconds per iteration of an LSTM whose batch is left open)."""
+    for k, position in carried:
+        source, index = plan.fetched[position]
+        shape = source.out_specs[index].shape
+        if not shape.is_fully_defined() or tuple(shape.as_list()) != tuple(args[k].shape):
+            return False
+    return True
 
 
 def _drained(node: Any, drain: Any, quiet: bool = False) -> None:

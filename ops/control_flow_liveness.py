@@ -2,12 +2,14 @@
 
 A loop variable is dead in a plan when the plan uses neither its final value (the outer
 compiler's "histories" pass records the unused outputs in attr `unused_outputs`) nor anything
-that depends on it inside the loop: the predicate, another needed loop variable's next value,
-the body's extra outputs or its effects (`control_outputs`). `dynamic_rnn`'s outputs TensorArray
-in a run that fetches only the final state, or the gradient TensorList of a fed input in a
-training step (the backward loop accumulates it each iteration, and nothing reads it), are dead:
-the body plan then neither computes nor returns them, the loop passes their initial value
-through, and the While's output for them is that initial value (which nothing reads).
+that depends on it inside the loop: the predicate, another needed loop variable's next value or
+the body's effects (`control_outputs`). Only a loop that records no history drops variables, and
+such a loop does not compute the body's extra outputs either (ops.control_flow.bind_while).
+`dynamic_rnn`'s outputs TensorArray in a run that fetches only the final state, or the
+gradient TensorList of a fed input in a training step (the backward loop accumulates it each
+iteration, and nothing reads it), are dead: the body plan then neither computes nor returns
+them, the loop passes their initial value through, and the While's output for them is that
+initial value (which nothing reads).
 
 A variable whose next value depends on a stateful op (a random draw, an assignment, a nested
 loop) stays live: its effects keep running as before.
@@ -70,8 +72,10 @@ def live_loop_vars(cond: Any, body: Any, n: int, unused: Sequence[int]) -> list[
     cond_inputs = {id(t): i for i, t in enumerate(cond.inputs)}
     body_inputs = {id(t): i for i, t in enumerate(body.inputs)}
     needed, _ = _cone([t.op for t in cond.outputs], cond_inputs)
-    # the body's extra outputs and its effects run in every iteration whatever the plan uses
-    extra, _ = _cone([*(t.op for t in body.outputs[n:]), *body.control_outputs], body_inputs)
+    # the body's effects run in every iteration whatever the plan uses; its extra outputs
+    # (what a gradient records) are not computed by a loop that records no history, the only
+    # kind of loop that drops variables
+    extra, _ = _cone(body.control_outputs, body_inputs)
     needed |= extra
     cones = [_cone([body.outputs[k].op], body_inputs) for k in range(n)]
     live = {k for k in range(n) if k not in unused_set or cones[k][1]}

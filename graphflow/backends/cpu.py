@@ -39,6 +39,8 @@ class CpuBackend(Backend):
     fuses_unknown_dims = True
     #: a loop's carried `acc + a @ b` runs on a worker thread (graphflow.compiler.loop_accumulate)
     offloads_loop_accumulations = True
+    #: fused loops read a Split's pieces inside the split array (graphflow.compiler.fuse_slices)
+    fuses_split_pieces = True
     general_plans = True
 
     def fusable(self, node: Node) -> bool:

@@ -5,8 +5,10 @@ element, evaluates the rows' scalar expressions in registers and writes only the
 Two loop shapes:
   * flat: every input is either of the full shape or has one element, so one 1-D loop over
     `size` elements serves any rank (inputs are passed as 1-D views);
-  * nested: some input broadcasts along some axes (a bias [K] against [N, K]); one loop per
-    axis, and each input is indexed with 0 along its broadcast axes.
+  * nested: some input broadcasts along some axes (a bias [K] against [N, K]), or is a piece
+    of a wider array read at an offset along its last axis (`Program.in_offsets`, a Split's
+    piece read in place); one loop per axis, and each input is indexed with 0 along its
+    broadcast axes and with its offset added along the last one.
 
 A program of a plan general in the batch size has dimensions known only at run time (None):
 its loops are the same (they iterate over the outputs' run-time shape); the host wrapper reads
@@ -49,7 +51,9 @@ def _one_element(shape: tuple[int | None, ...]) -> bool:
 
 
 def _is_flat(program: Program) -> bool:
-    return all(s == program.shape or _one_element(s) for s in program.in_shapes)
+    # an input read at an offset (a piece of a wider array) needs the nested loops' indexing
+    return not any(program.in_offsets) and all(
+        s == program.shape or _one_element(s) for s in program.in_shapes)
 
 
 def _broadcasts(d: int | None, along: int | None) -> bool:
@@ -58,11 +62,14 @@ def _broadcasts(d: int | None, along: int | None) -> bool:
     return d == 1 and along != 1
 
 
-def _index(in_shape: tuple[int | None, ...], shape: tuple[int | None, ...]) -> str:
-    """The subscript of an input of `in_shape` inside the nested loops over `shape`."""
+def _index(in_shape: tuple[int | None, ...], shape: tuple[int | None, ...], start: int = 0) -> str:
+    """The subscript of an input of `in_shape` inside the nested loops over `shape`; `start`:
+    where its values begin along its last axis (a piece of a wider array)."""
     offset = len(shape) - len(in_shape)
     parts = ["0" if _broadcasts(d, shape[offset + j]) else f"i{offset + j}"
              for j, d in enumerate(in_shape)]
+    if start:
+        parts[-1] += f" + {int(start)}"
     return ", ".join(parts) if parts else "()"
 
 
@@ -100,11 +107,12 @@ def kernel_source(program: Program) -> str:
         indent, out_index = "        ", "i"
     else:
         rank = len(program.shape)
-        for k, s in enumerate(program.in_shapes):
-            if _one_element(s):
+        starts = program.in_offsets or (0,) * len(program.in_shapes)
+        for k, (s, start) in enumerate(zip(program.in_shapes, starts)):
+            if _one_element(s) and not start:
                 lines.append(f"    x{k} = a{k}[{', '.join(['0'] * len(s)) or '()'}]")
             else:
-                loads[k] = f"a{k}[{_index(s, program.shape)}]"
+                loads[k] = f"a{k}[{_index(s, program.shape, start)}]"
         for axis in range(rank):
             lines.append("    " * (axis + 1) + f"for i{axis} in range(o0.shape[{axis}]):")
         indent, out_index = "    " * (rank + 1), ", ".join(f"i{a}" for a in range(rank))

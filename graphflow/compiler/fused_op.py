@@ -30,6 +30,18 @@ class Program:
     in_shapes: tuple[tuple[int | None, ...], ...]  # static shapes of the inputs (broadcast to `shape`)
     in_dtypes: tuple[str, ...]
     out_dtypes: tuple[str, ...]
+    #: per input (empty: none), where along the last axis its values start in the array the
+    #: kernel is given: input k is `array[..., off:off + in_shapes[k][-1]]` of a wider array (a
+    #: piece of a Split read in place, graphflow.compiler.fuse_slices)
+    in_offsets: tuple[int, ...] = ()
+
+
+def input_views(program: Program, xs: Any) -> list[Any]:
+    """The program's inputs as the arrays its rows read: the pieces `in_offsets` select."""
+    if not program.in_offsets:
+        return list(xs)
+    return [x if not off and np.shape(x)[-1:] == s[-1:] else np.asarray(x)[..., off:off + s[-1]]
+            for x, s, off in zip(xs, program.in_shapes, program.in_offsets)]
 
 
 def single_row(row: str, in_shapes: tuple[tuple[int, ...], ...], in_dtypes: tuple[str, ...],
@@ -68,6 +80,10 @@ def check_program(program: Program) -> None:
             raise TypeError(f"fused program operands must be ('in'|'step', index): {operands!r}")
     if not all(_is_index(k) for k in program.outputs):
         raise TypeError(f"fused program outputs must be step indices: {program.outputs!r}")
+    offsets = program.in_offsets
+    if offsets and (len(offsets) != len(program.in_shapes) or not all(_is_index(k) for k in offsets)
+                    or any(k and not (s and s[-1] is not None) for k, s in zip(offsets, program.in_shapes))):
+        raise TypeError(f"fused program offsets must be one integer per input: {offsets!r}")
 
 
 def step_dtypes(program: Program) -> list[str]:
@@ -120,6 +136,7 @@ class FusedElementwise(OpDef):
 
     def reference(self, attrs: Any, *xs: Any) -> Any:
         program: Program = attrs["program"]
+        xs = input_views(program, xs)
         results: list[Any] = []
         for op_type, operands in program.steps:
             args = [xs[k] if kind == "in" else results[k] for kind, k in operands]

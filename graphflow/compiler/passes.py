@@ -20,6 +20,7 @@ from graphflow.ops.registry import Spec
 from .dce import eliminate_dead_code
 from .fold import fold_constants
 from .fuse import FusionPolicy, fuse_elementwise
+from .fuse_slices import read_split_pieces_in_place
 from .histories import mark_recorded_histories
 from .ir import Node, Value
 from .loop_accumulate import offload_loop_accumulations
@@ -83,6 +84,8 @@ def _accumulate(c: Compilation, policy: CompilePolicy) -> None:
 
 def _fuse(c: Compilation, policy: CompilePolicy) -> None:
     c.nodes, c.fetched = fuse_elementwise(c.nodes, c.fetched, policy)
+    if getattr(policy, "fuses_split_pieces", False):
+        c.nodes, c.fetched = read_split_pieces_in_place(c.nodes, c.fetched)
 
 
 def _dce(c: Compilation, _: CompilePolicy) -> None:
