@@ -3,8 +3,8 @@
 OpenBLAS's worker threads spin and wait for each other inside every product: when another
 process holds a core, a product's second thread often waits a whole scheduler slice (products of
 0.2 ms took 4-37 ms, an MLP step 10-76 ms instead of 2, benchmarks/README.md). So the kernels
-that would use BLAS's threads (MatMul above `_cpu_workers.MIN_THREADED_MATMUL_WORK`, loop bodies)
-ask `cores_taken_lately()` and run on one BLAS thread while it says yes. The answer comes from
+that would use BLAS's threads (MatMul above `_cpu_workers.MIN_THREADED_MATMUL_WORK`, 1x1
+convolutions) ask `cores_taken_lately()` and run on one BLAS thread while it says yes. The answer comes from
 the 1-minute load average less this process's own recent use of the cores, confirmed by a
 look at the threads runnable now, and serves TAKEN_TTL_S seconds.
 """
@@ -77,15 +77,19 @@ def cores_taken() -> bool:
     return now is None or now >= 1
 
 
-#: How long one `cores_taken` answer serves (a product or a loop start asks it each time; the
+#: How long one `cores_taken` answer serves (every large product asks it; the
 #: check takes 5-50 us).
 TAKEN_TTL_S = 0.5
-_taken: dict[str, Any] = {"at": -1e9, "value": False}
+_taken: dict[str, Any] = {"at": -1e9, "value": False, "last": False}
 
 
 def cores_taken_lately() -> bool:
-    """`cores_taken`, asked at most once per TAKEN_TTL_S."""
+    """Whether `cores_taken` said yes at its last two askings (one asking per TAKEN_TTL_S): a
+    runnable thread of another process seen once may be a kernel worker's moment while the load
+    average still counts a process that just ended (a benchmark's previous run), which made a
+    quiet machine's MLP step run single-threaded now and then (2.3 against 1.2 ms)."""
     now = time.monotonic()
     if now - _taken["at"] >= TAKEN_TTL_S:
-        _taken["value"], _taken["at"] = cores_taken(), now
+        answer = cores_taken()
+        _taken["value"], _taken["last"], _taken["at"] = answer and _taken["last"], answer, now
     return _taken["value"]

@@ -34,7 +34,6 @@ import numpy as np
 from graphflow.framework import dtypes, errors
 from graphflow.framework.tensor_shape import TensorShape
 
-from ._machine_load import cores_taken_lately
 from .control_flow_history import LoopHistory
 from .registry import OpDef, Spec, register
 
@@ -177,12 +176,8 @@ def bind_while(node: Any, state: Any) -> Any:
 
     Loop vars the plan does not need (ops.control_flow_liveness) are not carried: the body plan
     returns the live vars' next values only, the dead ones keep their initial value (also what
-    the While outputs for them: nothing reads it). Sums a body hands to the worker thread
-    (graphflow.compiler.loop_accumulate) are waited for before the loop returns. Such a loop,
-    and any loop while other processes hold the cores, runs BLAS on one thread per product
-    (`loop_accumulate.blas_for_loop`)."""
+    the While outputs for them: nothing reads it)."""
     from graphflow.backends.sub_plan import SubPlan
-    from graphflow.compiler import loop_accumulate
 
     from .control_flow_liveness import live_loop_vars
 
@@ -198,10 +193,8 @@ def bind_while(node: Any, state: Any) -> Any:
     # assignments) exist for the history alone. A loop that records none neither returns nor
     # computes them: its body plan is the one it had before any gradient was built (an LSTM's
     # fused cell writes the next loop values, not every activation).
-    # A recorded history holds each iteration's loop vars: no sum may change one in place.
     body = SubPlan(body_graph, state, f"{node.name} (body)",
-                   outputs=[*live, *range(n, len(body_graph.outputs))] if record else live,
-                   loop_vars=0 if record else n)
+                   outputs=[*live, *range(n, len(body_graph.outputs))] if record else live)
     truth = cond.truth
     several = n > 1
     count = len(live)
@@ -214,18 +207,14 @@ def bind_while(node: Any, state: Any) -> Any:
     # a LoopHistory carried as a loop var selects plans by the shapes of its slots: always looked up
     listed = sorted({i for i in (*cond.variants, *body.variants) if i < n and i in live})
     check = _shape_check(node, n)
-    start_loop_run, drain = loop_accumulate.start_loop_run, loop_accumulate.drain
 
     def loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any] | None]:
         captured = inputs[n:]
         values = list(inputs[:n])
         args = inputs
-        taken = cores_taken_lately()
-        start_loop_run(inline=taken)
         plans = [cond.plan_for(args), None]
         test, step = plans[0].function, None
         history: LoopHistory | None = LoopHistory() if record else None
-        blas = None
         stable = False  # the plans of this iteration serve the next ones too
         try:
             while truth(test(args)[0]):
@@ -234,9 +223,6 @@ def bind_while(node: Any, state: Any) -> Any:
                     step = plans[1].function
                     stable = _keeps_shapes(plans[1], carried, args) and not any(
                         isinstance(args[i], LoopHistory) for i in listed)
-                    if blas is None and (taken or loop_accumulate.offloads(plans[1])):
-                        blas = loop_accumulate.blas_for_loop(True)
-                        blas.__enter__()
                 out = step(args)
                 if history is not None:  # with the values its gradient must not redraw
                     history.append((*args[:n], *out[n:]))
@@ -251,20 +237,14 @@ def bind_while(node: Any, state: Any) -> Any:
                 if varying and not stable:
                     plans[0] = cond.plan_for(args)
                     test = plans[0].function
-            _drained(node, drain)
         except errors.OpError:
-            _drained(node, drain, quiet=True)
             raise
         except Exception as e:  # a kernel inside failed: name the op inside the body
-            _drained(node, drain, quiet=True)
             for plan in plans:
                 mapped = plan.op_error(e) if plan is not None else None
                 if mapped is not None:
                     raise mapped from e
             raise
-        finally:
-            if blas is not None:
-                blas.__exit__(None, None, None)
         return (tuple(values) if pruned else args[:n]), history
 
     if node.attrs.get("history"):
@@ -293,14 +273,3 @@ def _keeps_shapes(plan: Any, carried: list[tuple[int, int]], args: tuple[Any, ..
         if not shape.is_fully_defined() or tuple(shape.as_list()) != tuple(args[k].shape):
             return False
     return True
-
-
-def _drained(node: Any, drain: Any, quiet: bool = False) -> None:
-    """Waits for the sums the loop's body handed to the worker; a failure among them is the
-    loop's InvalidArgumentError (ignored when `quiet`: another error is on its way)."""
-    try:
-        drain()
-    except Exception as e:
-        if not quiet:
-            raise errors.InvalidArgumentError(
-                None, node.op, f"a sum inside loop '{node.name}' failed: {e}") from e

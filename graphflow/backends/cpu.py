@@ -37,8 +37,6 @@ class CpuBackend(Backend):
     #: the generated loops check run-time shapes (cpu_fused), so plans general in the batch
     #: size fuse too
     fuses_unknown_dims = True
-    #: a loop's carried `acc + a @ b` runs on a worker thread (graphflow.compiler.loop_accumulate)
-    offloads_loop_accumulations = True
     #: fused loops read a Split's pieces inside the split array (graphflow.compiler.fuse_slices)
     fuses_split_pieces = True
     general_plans = True

@@ -55,17 +55,13 @@ class SubPlan:
         label: what GF_DEBUG prints above the sub-plan (e.g. "while/While body").
         outputs: the positions in `func.outputs` the plan returns, in order (default: all); a
             loop leaves out the loop variables no one needs (ops.control_flow_liveness).
-        loop_vars: a loop body's: how many of its first inputs are loop vars, whose next
-            values are the outputs at the same positions of `func.outputs` (the compiler may
-            then run carried sums on a worker thread: graphflow.compiler.loop_accumulate).
     """
 
     def __init__(self, func: Any, state: BackendState, label: str,
-                 outputs: Sequence[int] | None = None, loop_vars: int = 0) -> None:
+                 outputs: Sequence[int] | None = None) -> None:
         self.func = func
         positions = list(range(len(func.outputs))) if outputs is None else list(outputs)
         self.outputs = [func.outputs[k] for k in positions]
-        self._loop_carried = {at: k for at, k in enumerate(positions) if k < loop_vars}
         self.state = state
         self.backend = state.backend
         self.label = label
@@ -106,8 +102,7 @@ class SubPlan:
                 recorded = _recorded_shapes(values[i])
                 if recorded is not None:
                     specs[i] = HistorySpec(specs[i].shape, specs[i].dtype, entry_shapes=recorded)
-        plan = compile_plan(self.outputs, func.control_outputs, func.inputs, specs, self.backend,
-                            loop_carried=self._loop_carried)
+        plan = compile_plan(self.outputs, func.control_outputs, func.inputs, specs, self.backend)
         plan = self.backend.bind_sub_plan(plan, self.state)
         level = debug.debug_level()
         if level:

@@ -1,7 +1,7 @@
 """The compiler: from (fetches, feeds) of the user's graph to an unbound ExecutionPlan.
 
 Passes, in pipeline order (`passes.PASSES`, each a pure function over IR node lists):
-    lower (prune + CSE + placement) -> fold -> simplify -> accumulate -> fuse -> dce -> histories -> schedule
+    lower (prune + CSE + placement) -> fold -> simplify -> fuse -> dce -> histories -> schedule
     -> memory
 and then the plan. `GF_DISABLE_PASSES=fold,simplify,fuse` switches optional passes off (for
 debugging); GF_DEBUG=3 prints the IR after each pass. The plan comes back unbound: a backend
@@ -11,7 +11,7 @@ a backend shapes compilation only through its `CompilePolicy`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from graphflow.framework.tensor import Operation, Tensor
 from graphflow.ops.registry import Spec
@@ -24,8 +24,7 @@ from .plan import ExecutionPlan
 
 def compile_plan(fetch_tensors: Sequence[Tensor], target_ops: Sequence[Operation],
                  feeds: Sequence[Tensor], feed_specs: Sequence[Spec],
-                 policy: CompilePolicy, loop_carried: Mapping[int, int] | None = None
-                 ) -> ExecutionPlan:
+                 policy: CompilePolicy) -> ExecutionPlan:
     """Compiles one run signature into an ExecutionPlan, not yet bound to a backend.
 
     Args:
@@ -33,8 +32,6 @@ def compile_plan(fetch_tensors: Sequence[Tensor], target_ops: Sequence[Operation
         target_ops: the ops the run executes for their effects.
         feeds: the fed tensors; `feed_specs` their concrete specs (shapes of the fed values).
         policy: the backend's compile policy (skipped passes, fusion policy).
-        loop_carried: a loop body's: fetched position -> index of the feed whose next value
-            it is (graphflow.compiler.loop_accumulate); None elsewhere.
 
     Returns:
         The plan; its node ids are numbered from 0 for this compilation.
@@ -44,8 +41,7 @@ def compile_plan(fetch_tensors: Sequence[Tensor], target_ops: Sequence[Operation
     """
     skipped = disabled_passes() | set(policy.skipped_passes)
     trace = debug.debug_level() >= 3
-    compilation = Compilation(fetch_tensors, target_ops, feeds, feed_specs,
-                              loop_carried=dict(loop_carried or {}))
+    compilation = Compilation(fetch_tensors, target_ops, feeds, feed_specs)
     with numbering():
         for step in PASSES:
             if step.optional and step.name in skipped:

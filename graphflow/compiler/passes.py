@@ -23,7 +23,6 @@ from .fuse import FusionPolicy, fuse_elementwise
 from .fuse_slices import read_split_pieces_in_place
 from .histories import mark_recorded_histories
 from .ir import Node, Value
-from .loop_accumulate import offload_loop_accumulations
 from .lower import lower
 from .memory import last_uses
 from .schedule import schedule
@@ -51,8 +50,6 @@ class Compilation:
     fetched: list[Value] = field(default_factory=list)
     ops: list[Operation] = field(default_factory=list)  # the framework ops the run needs
     releases: dict[int, list[Value]] = field(default_factory=dict)
-    #: a loop body's: fetched position -> index of the feed (loop var) it is the next value of
-    loop_carried: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,11 +72,6 @@ def _fold(c: Compilation, _: CompilePolicy) -> None:
 
 def _simplify(c: Compilation, _: CompilePolicy) -> None:
     c.nodes, c.fetched = simplify(c.nodes, c.fetched)
-
-
-def _accumulate(c: Compilation, policy: CompilePolicy) -> None:
-    if getattr(policy, "offloads_loop_accumulations", False):
-        c.nodes, c.fetched = offload_loop_accumulations(c.nodes, c.fetched, c.loop_carried)
 
 
 def _fuse(c: Compilation, policy: CompilePolicy) -> None:
@@ -109,7 +101,6 @@ PASSES: tuple[Pass, ...] = (
     Pass("lower", _lower),  # prune + CSE + placement
     Pass("fold", _fold, optional=True),
     Pass("simplify", _simplify, optional=True),
-    Pass("accumulate", _accumulate, optional=True),  # loop bodies: carried sums on a 2nd core
     Pass("fuse", _fuse, optional=True),
     Pass("dce", _dce),
     Pass("histories", _histories),  # loops record iterations only for a consumed gradient

@@ -48,16 +48,22 @@ def test_others_running_subtracts_this_processs_running_threads(monkeypatch):
     assert _machine_load.others_running() == 3  # 5 runnable, 2 of them this process's
 
 
-def test_the_answer_serves_loops_for_a_while(monkeypatch):
+def test_the_answer_serves_for_a_while_and_needs_two_yeses_in_a_row(monkeypatch):
     from graphflow.ops import _machine_load
 
+    answers = iter([True, False, True, True, True])
     asked = []
-    monkeypatch.setattr(_machine_load, "cores_taken", lambda: asked.append(1) or True)
+    monkeypatch.setattr(_machine_load, "cores_taken", lambda: asked.append(1) or next(answers))
     monkeypatch.setattr(_machine_load, "TAKEN_TTL_S", 3600.0)
-    monkeypatch.setitem(_machine_load._taken, "at", -1e9)  # both restored after the test
-    monkeypatch.setitem(_machine_load._taken, "value", False)
-    assert _machine_load.cores_taken_lately() and _machine_load.cores_taken_lately()
-    assert len(asked) == 1
+    for key, value in (("at", -1e9), ("value", False), ("last", False)):
+        monkeypatch.setitem(_machine_load._taken, key, value)  # restored after the test
+    assert not _machine_load.cores_taken_lately()  # a first yes alone does not count
+    assert not _machine_load.cores_taken_lately() and len(asked) == 1  # served for TAKEN_TTL_S
+    seen = []
+    for _ in range(4):
+        _machine_load._taken["at"] = -1e9  # the period is over: ask again
+        seen.append(_machine_load.cores_taken_lately())
+    assert seen == [False, False, True, True]  # no, yes, then yes after yes
 
 
 def test_products_leave_blas_threads_while_the_cores_are_taken(monkeypatch):
