@@ -4,9 +4,10 @@ OpenBLAS's worker threads spin and wait for each other inside every product: whe
 process holds a core, a product's second thread often waits a whole scheduler slice (products of
 0.2 ms took 4-37 ms, an MLP step 10-76 ms instead of 2, benchmarks/README.md). So the kernels
 that would use BLAS's threads (MatMul above `_cpu_workers.MIN_THREADED_MATMUL_WORK`, 1x1
-convolutions) ask `cores_taken_lately()` and run on one BLAS thread while it says yes. The answer comes from
-the 1-minute load average less this process's own recent use of the cores, confirmed by a
-look at the threads runnable now, and serves TAKEN_TTL_S seconds.
+convolutions) ask `cores_taken_lately()` and run on one BLAS thread while it says yes. The
+answer comes from the 1-minute load average less this process's own recent use of the cores,
+confirmed by a look at the threads runnable now, twice in a row; one answer serves
+TAKEN_TTL_S seconds.
 """
 
 from __future__ import annotations
