@@ -11,6 +11,7 @@ from graphflow.compiler.ir import Node
 from graphflow.ops.elementwise import ELEMENTWISE
 
 from .base import Backend, BackendState, Kernel, reference_kernel
+from .host_memory import keep_freed_memory
 
 #: A numba call costs about 1.5 us against about 0.5 us for a numpy ufunc on a small array, so
 #: small groups only pay off over many elements (measured with benchmarks/overhead.py).
@@ -40,6 +41,9 @@ class CpuBackend(Backend):
     #: fused loops read a Split's pieces inside the split array (graphflow.compiler.fuse_slices)
     fuses_split_pieces = True
     general_plans = True
+
+    def __init__(self) -> None:
+        keep_freed_memory()  # large arrays of one run are reused by the next without page faults
 
     def fusable(self, node: Node) -> bool:
         # Tanh, Sigmoid, Exp over float32 inline vectorizable approximations (ops/_fast_math.py)
