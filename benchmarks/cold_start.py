@@ -42,18 +42,10 @@ def child() -> dict:
         import graphflow as tf
     imported, imported_cpu = time.perf_counter(), time.process_time()
     import numpy as np
+    from mlp_graph import build_mlp
 
-    rng = np.random.RandomState(0)
-    x = tf.placeholder(tf.float32, [None, 784])
-    y = tf.placeholder(tf.int64, [None])
-    h = x
-    for m, n in [(784, 256), (256, 256)]:
-        w = tf.Variable(tf.truncated_normal([m, n], stddev=0.05))
-        h = tf.nn.relu(tf.matmul(h, w) + tf.Variable(tf.zeros([n])))
-    logits = tf.matmul(h, tf.Variable(tf.truncated_normal([256, 10], stddev=0.05)))
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-    train = tf.train.AdamOptimizer(1e-3).minimize(loss)
-    feed = {x: rng.rand(128, 784).astype(np.float32), y: rng.randint(0, 10, 128).astype(np.int64)}
+    mlp = build_mlp(tf)
+    train, feed = mlp.train, mlp.feed(np.random.RandomState(0))
     clocks = []
     with tf.Session() as sess:
         clocks.append((time.perf_counter(), time.process_time()))

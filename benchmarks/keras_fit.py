@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 import numpy as np
+from mlp_graph import build_mlp
 
 IMPL = os.environ.get("TF1_IMPL", "graphflow")
 if IMPL == "tf":
@@ -58,16 +59,8 @@ def hand_epoch(x: np.ndarray, y: np.ndarray) -> Any:
     `sess.run(train)` over shuffled batches."""
     graph = tf.Graph()
     with graph.as_default():
-        tf.set_random_seed(0)
-        xs = tf.placeholder(tf.float32, [None, DIN])
-        ys = tf.placeholder(tf.int64, [None])
-        h = xs
-        for m, n in [(DIN, HIDDEN), (HIDDEN, HIDDEN)]:
-            w = tf.Variable(tf.truncated_normal([m, n], stddev=0.05))
-            h = tf.nn.relu(tf.matmul(h, w) + tf.Variable(tf.zeros([n])))
-        logits = tf.matmul(h, tf.Variable(tf.truncated_normal([HIDDEN, CLASSES], stddev=0.05)))
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=ys, logits=logits))
-        train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+        mlp = build_mlp(tf, DIN, HIDDEN, CLASSES)
+        xs, ys, train = mlp.x, mlp.y, mlp.train
         sess = tf.Session(graph=graph)
         sess.run(tf.global_variables_initializer())
 

@@ -19,6 +19,7 @@ import tempfile
 import time
 
 import numpy as np
+from mlp_graph import build_mlp
 
 import graphflow as tf
 
@@ -29,18 +30,9 @@ def _norm(t):
 
 def build(rng: np.random.RandomState):
     """The mlp training step and its summaries; returns (feed, train op, merged summary)."""
-    tf.set_random_seed(0)
-    x = tf.placeholder(tf.float32, [None, 784])
-    y = tf.placeholder(tf.int64, [None])
-    h, weights = x, []
-    for m, n in [(784, 256), (256, 256)]:
-        w = tf.Variable(tf.truncated_normal([m, n], stddev=0.05))
-        weights.append(w)
-        h = tf.nn.relu(tf.matmul(h, w) + tf.Variable(tf.zeros([n])))
-    w_out = tf.Variable(tf.truncated_normal([256, 10], stddev=0.05))
-    logits = tf.matmul(h, w_out) + tf.Variable(tf.zeros([10]))
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-    train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+    mlp = build_mlp(tf, output_bias=True)
+    y, h, logits, loss = mlp.y, mlp.hidden, mlp.logits, mlp.loss
+    weights, w_out = mlp.weights[:2], mlp.weights[2]
     accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), y), tf.float32))
     scalars = {"loss": loss, "accuracy": accuracy, "logits_mean": tf.reduce_mean(logits),
                "logits_max": tf.reduce_max(logits), "hidden_mean": tf.reduce_mean(h),
@@ -51,8 +43,7 @@ def build(rng: np.random.RandomState):
         tf.summary.scalar(name, value)
     tf.summary.histogram("w1", weights[0])
     tf.summary.histogram("w2", weights[1])
-    feed = {x: rng.rand(128, 784).astype(np.float32), y: rng.randint(0, 10, 128).astype(np.int64)}
-    return feed, train, tf.summary.merge_all()
+    return mlp.feed(rng), mlp.train, tf.summary.merge_all()
 
 
 def main() -> None:

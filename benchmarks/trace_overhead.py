@@ -13,6 +13,7 @@ import json
 import time
 
 import numpy as np
+from mlp_graph import build_mlp
 
 import graphflow as tf
 
@@ -36,19 +37,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100)
     args = parser.parse_args()
-    rng = np.random.RandomState(0)
-    tf.set_random_seed(0)
-    x = tf.placeholder(tf.float32, [None, 784])
-    y = tf.placeholder(tf.int64, [None])
-    h = x
-    for m, n in [(784, 256), (256, 256)]:
-        w = tf.Variable(tf.truncated_normal([m, n], stddev=0.05))
-        h = tf.nn.relu(tf.matmul(h, w) + tf.Variable(tf.zeros([n])))
-    w_out = tf.Variable(tf.truncated_normal([256, 10], stddev=0.05))
-    logits = tf.matmul(h, w_out) + tf.Variable(tf.zeros([10]))
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-    train = tf.train.AdamOptimizer(1e-3).minimize(loss)
-    feed = {x: rng.rand(128, 784).astype(np.float32), y: rng.randint(0, 10, 128).astype(np.int64)}
+    mlp = build_mlp(tf, output_bias=True)
+    train, feed = mlp.train, mlp.feed(np.random.RandomState(0))
     options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

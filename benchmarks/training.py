@@ -18,6 +18,7 @@ import json
 import os
 
 import numpy as np
+from mlp_graph import build_mlp
 from overhead import median_seconds, tf
 
 
@@ -28,24 +29,12 @@ def _nothing() -> None:
 def mlp_step(batch: int = 128, din: int = 784, hidden: int = 256, classes: int = 10,
              settle=_nothing, repeats: int = 100) -> float:
     """Median seconds per Adam step; `settle()` runs after each step (a GPU synchronize)."""
-    rng = np.random.RandomState(0)
     with tf.Graph().as_default():
-        tf.set_random_seed(0)
-        x = tf.placeholder(tf.float32, [None, din])
-        y = tf.placeholder(tf.int64, [None])
-        h = x
-        for m, n in [(din, hidden), (hidden, hidden)]:
-            w = tf.Variable(tf.truncated_normal([m, n], stddev=0.05))
-            h = tf.nn.relu(tf.matmul(h, w) + tf.Variable(tf.zeros([n])))
-        logits = tf.matmul(h, tf.Variable(tf.truncated_normal([hidden, classes], stddev=0.05)))
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y,
-                                                                            logits=logits))
-        train = tf.train.AdamOptimizer(1e-3).minimize(loss)
-        feed = {x: rng.rand(batch, din).astype(np.float32),
-                y: rng.randint(0, classes, batch).astype(np.int64)}
+        mlp = build_mlp(tf, din, hidden, classes)
+        feed = mlp.feed(np.random.RandomState(0), batch)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            return median_seconds(lambda: (sess.run(train, feed), settle()), repeats)
+            return median_seconds(lambda: (sess.run(mlp.train, feed), settle()), repeats)
 
 
 def cnn_step(batch: int = 64, settle=_nothing, repeats: int = 20) -> float:
