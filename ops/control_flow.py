@@ -180,6 +180,8 @@ def bind_while(node: Any, state: Any) -> Any:
     from graphflow.backends.sub_plan import SubPlan
     from graphflow.compiler import debug
 
+    from . import _cpu_workers, _machine_load
+    from .control_flow_batch_split import batch_split_form, join_rows, split_rows
     from .control_flow_counters import host_counters, wrapped
     from .control_flow_liveness import live_loop_vars
 
@@ -269,15 +271,43 @@ def bind_while(node: Any, state: Any) -> Any:
             raise
         return (tuple(values) if pruned else args[:n]), history
 
+    # an inference loop whose body works row by row runs as two loops over halves of the batch
+    # on the two cores (ops.control_flow_batch_split); counted on the host, so they agree
+    split = None if host is None or record or not _cpu_workers.WORKERS > 1 else \
+        batch_split_form(body_graph, n, returned, counted)
+
+    def run_split(inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        if _cpu_workers.workers_for(2, _cpu_workers.MIN_SPLIT_WORK) < 2 or _machine_load.cores_taken_lately():
+            return None
+        halves = split_rows(split, inputs, n)
+        if halves is None:
+            return None
+        body.plan_for(halves[1])  # compiled here, not by both threads at once
+        results: list[Any] = [None, None]
+
+        def run_halves(worker: int, lo: int, hi: int) -> None:
+            for half in range(lo, hi):
+                results[half] = loop(halves[half])[0]
+
+        _cpu_workers.split_images(2, run_halves, _cpu_workers.MIN_SPLIT_WORK, most=1)
+        return join_rows(split, inputs, n, halves, results)
+
+    def run_loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
+        if split is not None:
+            values = run_split(inputs)
+            if values is not None:
+                return values, None
+        return loop(inputs)
+
     if node.attrs.get("history"):
         def run_recording(*inputs: Any) -> Any:
-            values, history = loop(inputs)
+            values, history = run_loop(inputs)
             return (*values, history)
 
         return run_recording
 
     def run_while(*inputs: Any) -> Any:
-        values, _ = loop(inputs)
+        values, _ = run_loop(inputs)
         return values if several else values[0]
 
     return run_while
