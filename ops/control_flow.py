@@ -176,7 +176,10 @@ def bind_while(node: Any, state: Any) -> Any:
 
     Loop vars the plan does not need (ops.control_flow_liveness) are not carried: the body plan
     returns the live vars' next values only, the dead ones keep their initial value (also what
-    the While outputs for them: nothing reads it)."""
+    the While outputs for them: nothing reads it). On a host backend the usual integer counters
+    and their predicate run on Python ints (ops.control_flow_counters), and an inference loop
+    whose body works row by row runs as two loops over halves of the batch on the two cores
+    while no other process holds them (ops.control_flow_batch_split)."""
     from graphflow.backends.sub_plan import SubPlan
     from graphflow.compiler import debug
 
@@ -282,7 +285,8 @@ def bind_while(node: Any, state: Any) -> Any:
         halves = split_rows(split, inputs, n)
         if halves is None:
             return None
-        body.plan_for(halves[1])  # compiled here, not by both threads at once
+        for half in halves:  # compiled here, not by both threads at once
+            body.plan_for(half)
         results: list[Any] = [None, None]
 
         def run_halves(worker: int, lo: int, hi: int) -> None:

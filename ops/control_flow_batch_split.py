@@ -1,5 +1,6 @@
 """Running a `While` whose body works row by row as two loops over halves of the batch, one
-per core (CPU backend, inference runs).
+per core (host backends, inference runs, while `_machine_load.cores_taken_lately` says no
+other process holds the cores).
 
 An RNN's body (dynamic_rnn over an LSTM or GRU cell) computes row r of its next state from row
 r of its state and of the step's input alone: a product `[B, K] @ [K, N]` with a shared weight,
@@ -10,14 +11,14 @@ run on both cores, and the cores hand over once per run instead of in every prod
 own threads share each product but leave the cell's loop, about a fifth of an LSTM step, to
 one core).
 
-`batch_split_form` proves the row-by-row property on the body graph before anything runs: every
-op on the way to the carried values must be one of a few row-wise kinds (module docstring of
-each rule below), and anything else (a Shape, a reduction, a product with the batch on the
-right, a shared operand as wide as the batch, an op with control inputs or effects) leaves the
-loop whole. The loop's predicate must run on the host's counters (ops.control_flow_counters),
-so both halves iterate the same number of times. The values are those of the whole loop: every
-row of every op is computed from the same operands (the products' rows are BLAS's rows of the
-same operands; the tests compare them).
+`batch_split_form` proves the row-by-row property on the body graph before anything runs:
+every op on the way to the carried values must be one of a few row-wise kinds (`_op_kind`),
+and anything else (a Shape, a reduction, a product with the batch on the right, a shared
+operand as wide as the batch, an op with control inputs or effects) leaves the loop whole. The
+loop's predicate must run on the host's counters (ops.control_flow_counters), so both halves
+iterate the same number of times. Every row of every op is computed from the same operands as
+in the whole loop; a product of fewer rows may in principle round differently inside BLAS (in
+the tests, LSTM states of batches of 80 and 81 rows are bit for bit the whole loop's).
 """
 
 from __future__ import annotations
