@@ -36,6 +36,11 @@ from .tensor_list_value import TensorListValue
 #: busy for longer than the hand-over.
 MIN_HALF_ROWS = 32
 
+#: Fewest multiply-adds of a half's products per iteration worth a split (about 40 us of a
+#: core). The halves run their kernels side by side but their plans' Python one at a time (the
+#: GIL): about 15 us an iteration for an LSTM body, which the other half's products must cover.
+MIN_HALF_STEP_WORK = 2_000_000
+
 _BATCHED, _SHARED, _BATCHED_LIST = "batched", "shared", "batched list"
 
 
@@ -46,10 +51,12 @@ class BatchSplit:
     Attributes:
         loop_vars: the carried loop vars (rows along axis 0).
         lists: captured inputs that are lists whose elements are split by rows.
+        row_work: multiply-adds per row and iteration of the body's products (K * N each).
     """
 
     loop_vars: tuple[int, ...]
     lists: tuple[int, ...]
+    row_work: int
 
 
 def _rank(tensor: Any) -> int | None:
@@ -72,6 +79,9 @@ def _elementwise_kind(op: Any, kinds: list[str]) -> str | None:
             return None
         if kind == _SHARED and r == rank and tensor.shape.as_list()[0] != 1:
             return None
+    # TF1's Select takes a vector condition along the first axis: only a scalar one is safe
+    if op.type == "Select" and kinds[0] == _SHARED and _rank(op.inputs[0]) != 0:
+        return None
     return _BATCHED
 
 
@@ -157,14 +167,21 @@ def batch_split_form(body: Any, n: int, returned: list[int], counted: set[int]) 
 
     if any(kind_of(body.outputs[k]) != _BATCHED for k in returned):
         return None
-    return BatchSplit(tuple(returned), tuple(sorted(lists)))
+    row_work = 0
+    for op in body.get_operations():  # the products on the way (kinds holds their outputs)
+        if op.type == "MatMul" and kinds.get(id(op.outputs[0])) == _BATCHED:
+            k, n_cols = op.inputs[1].shape.as_list()[::-1] if op.attrs.get("transpose_b") \
+                else op.inputs[1].shape.as_list()
+            row_work += (k or 0) * (n_cols or 0)
+    return BatchSplit(tuple(returned), tuple(sorted(lists)), row_work)
 
 
 def split_rows(form: BatchSplit, inputs: tuple[Any, ...], n: int, min_rows: int = MIN_HALF_ROWS
                ) -> list[tuple[Any, ...]] | None:
     """The loop's inputs for each half of the batch, or None where the values at hand do not
-    split (a batch under `2 * min_rows`, values whose first dims differ, a list with an
-    unwritten slot or an element of another first dim).
+    split (a batch under `2 * min_rows`, products too small to pay for it (MIN_HALF_STEP_WORK),
+    values whose first dims differ, a list with an unwritten slot or an element of another
+    first dim).
 
     Args:
         form: the loop's BatchSplit.
@@ -176,7 +193,7 @@ def split_rows(form: BatchSplit, inputs: tuple[Any, ...], n: int, min_rows: int 
     if len(rows) != 1:
         return None
     (batch,) = rows
-    if batch < 2 * min_rows:
+    if batch < 2 * min_rows or batch // 2 * form.row_work < MIN_HALF_STEP_WORK:
         return None
     for j in form.lists:
         value = inputs[n + j]

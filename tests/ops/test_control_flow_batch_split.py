@@ -23,6 +23,7 @@ def halves_run(monkeypatch):
     """The cores count as free (as on a quiet machine); returns the list of the batch sizes of
     the split runs (one entry per split run)."""
     monkeypatch.setattr(_machine_load, "cores_taken_lately", lambda: False)
+    monkeypatch.setattr(batch_split, "MIN_HALF_STEP_WORK", 0)  # the tests' cells are tiny
     runs: list[int] = []
     original = batch_split.split_rows
 
@@ -66,6 +67,7 @@ def test_lstm_inference_split_in_halves_equals_the_whole_loop(halves_run, monkey
     _, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(6), x, dtype=tf.float32)
     form = _form_of_loop()
     assert form is not None and form.loop_vars == (3, 4) and form.lists == (2,)
+    assert form.row_work == (3 + 6) * 24  # [B, 9] @ [9, 24] per iteration
     xv = np.random.RandomState(batch).rand(batch, 7, 3).astype(np.float32)
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
@@ -147,3 +149,18 @@ def test_bodies_that_mix_rows_keep_the_loop_whole(halves_run, body, numpy_body):
     for _ in range(3):
         want = numpy_body(want)
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_loops_with_small_products_stay_whole(halves_run, monkeypatch):
+    """Both halves' plans run their Python one at a time (the GIL): products too small to
+    cover it would make the split slower than the whole loop."""
+    monkeypatch.setattr(batch_split, "MIN_HALF_STEP_WORK", 2_000_000)
+    x = tf.placeholder(tf.float32, [None, 3, 28])
+    _, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(32), x, dtype=tf.float32)
+    xv = np.random.RandomState(5).rand(600, 3, 28).astype(np.float32)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        s.run(state.h, {x: xv[:128]})  # 64 rows a half: 64 * 60 * 128 = 0.5M multiply-adds
+        assert halves_run == []
+        s.run(state.h, {x: xv})  # 300 rows a half: 2.3M
+        assert halves_run == [600]
