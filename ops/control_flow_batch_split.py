@@ -115,8 +115,10 @@ def _op_kind(op: Any, kinds: list[str]) -> str | None:
     if kind == "Split":
         return _BATCHED if kinds == [_BATCHED] and _axis(op) not in (None, 0) else None
     if kind == "TensorListGetItem":  # an element of a list split by rows, at a shared index
-        return _BATCHED if kinds[0] == _BATCHED_LIST and all(k == _SHARED for k in kinds[1:]) \
-            else None
+        dims = op.attrs.get("element_shape")  # a static batch would make a half's plan wrong
+        ok = kinds[0] == _BATCHED_LIST and all(k == _SHARED for k in kinds[1:]) \
+            and dims is not None and len(dims) >= 1 and dims[0] in (None, -1)
+        return _BATCHED if ok else None
     return None
 
 
@@ -146,9 +148,12 @@ def batch_split_form(body: Any, n: int, returned: list[int], counted: set[int]) 
         position = positions.get(id(tensor))
         if position is not None:
             if position < n:
+                # a carried value's batch must be left open: the halves' plans are compiled
+                # for their own row counts, which a static batch in the body would contradict
                 found = _SHARED if position in counted else (
                     _BATCHED if position in returned and (_rank(tensor) or 0) >= 1
-                    and tensor.dtype.np.kind != "O" else None)
+                    and tensor.dtype.np.kind != "O" and tensor.shape.as_list()[0] is None
+                    else None)
             elif tensor.dtype.np.kind == "O":
                 found = _BATCHED_LIST
                 lists.add(position - n)

@@ -164,3 +164,19 @@ def test_loops_with_small_products_stay_whole(halves_run, monkeypatch):
         assert halves_run == []
         s.run(state.h, {x: xv})  # 300 rows a half: 2.3M
         assert halves_run == [600]
+
+
+def test_a_static_batch_keeps_the_loop_whole(halves_run):
+    """The halves' plans are compiled for their own row counts: a batch fixed in the graph
+    (the element shape of the input list, the loop vars' shapes) would contradict them."""
+    x = tf.placeholder(tf.float32, [80, 7, 3])
+    _, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(6), x, dtype=tf.float32)
+    assert _form_of_loop() is None
+    xv = np.random.RandomState(6).rand(80, 7, 3).astype(np.float32)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        kernel, bias = s.run(tf.trainable_variables())
+        h = s.run(state.h, {x: xv})
+    assert halves_run == []
+    np.testing.assert_allclose(h, _numpy_lstm(xv.astype(np.float64), kernel, bias)[1],
+                               rtol=1e-5, atol=1e-6)
