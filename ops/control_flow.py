@@ -27,6 +27,7 @@ Gradients: graphflow.api.control_flow_grad.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -184,7 +185,7 @@ def bind_while(node: Any, state: Any) -> Any:
     from graphflow.compiler import debug
 
     from . import _cpu_workers, _machine_load
-    from .control_flow_batch_split import batch_split_form, join_rows, split_rows
+    from . import control_flow_batch_split as batch_split
     from .control_flow_counters import host_counters, wrapped
     from .control_flow_liveness import live_loop_vars
 
@@ -277,24 +278,29 @@ def bind_while(node: Any, state: Any) -> Any:
     # an inference loop whose body works row by row runs as two loops over halves of the batch
     # on the two cores (ops.control_flow_batch_split); counted on the host, so they agree
     split = None if host is None or record or not _cpu_workers.WORKERS > 1 else \
-        batch_split_form(body_graph, n, returned, counted)
+        batch_split.batch_split_form(body_graph, n, returned, counted)
 
     def run_split(inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        if _cpu_workers.workers_for(2, _cpu_workers.MIN_SPLIT_WORK) < 2 or _machine_load.cores_taken_lately():
+        if _cpu_workers.workers_for(2, _cpu_workers.MIN_SPLIT_WORK) < 2 \
+                or not batch_split.HEALTH.allowed() or _machine_load.cores_taken_lately():
             return None
-        halves = split_rows(split, inputs, n)
+        halves = batch_split.split_rows(split, inputs, n)
         if halves is None:
             return None
         for half in halves:  # compiled here, not by both threads at once
             body.plan_for(half)
         results: list[Any] = [None, None]
+        ends: list[Any] = [None, None]
 
         def run_halves(worker: int, lo: int, hi: int) -> None:
             for half in range(lo, hi):
                 results[half] = loop(halves[half])[0]
+                ends[half] = (worker, time.monotonic())
 
+        start = time.monotonic()
         _cpu_workers.split_images(2, run_halves, _cpu_workers.MIN_SPLIT_WORK, most=1)
-        return join_rows(split, inputs, n, halves, results)
+        batch_split.HEALTH.record(start, ends)
+        return batch_split.join_rows(split, inputs, n, halves, results)
 
     def run_loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
         if split is not None:

@@ -23,6 +23,8 @@ the tests, LSTM states of batches of 80 and 81 rows are bit for bit the whole lo
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +42,12 @@ MIN_HALF_ROWS = 32
 #: core). The halves run their kernels side by side but their plans' Python one at a time (the
 #: GIL): about 15 us an iteration for an LSTM body, which the other half's products must cover.
 MIN_HALF_STEP_WORK = 2_000_000
+
+#: A split run whose halves did not run side by side (one thread ran both, or one half ended
+#: this fraction of a half's time after the other: the other core was busy after all) pauses
+#: splitting for PAUSE_S seconds. The cores-taken check guesses from the load; this sees it.
+LAG_FRACTION = 0.25
+PAUSE_S = 1.0
 
 _BATCHED, _SHARED, _BATCHED_LIST = "batched", "shared", "batched list"
 
@@ -231,3 +239,37 @@ def join_rows(form: BatchSplit, inputs: tuple[Any, ...], n: int, halves: list[tu
         for half in halves:
             whole._read |= half[n + j]._read  # noqa: SLF001 - the same value's bookkeeping
     return tuple(values)
+
+
+class SplitHealth:
+    """Whether split runs lately ran their halves side by side (see LAG_FRACTION). Shared by
+    every loop of the process: it is the machine's state, not a loop's."""
+
+    def __init__(self) -> None:
+        self._paused_until = -1.0
+        self._lock = threading.Lock()
+
+    def allowed(self) -> bool:
+        """False while splitting is paused."""
+        return time.monotonic() >= self._paused_until
+
+    def record(self, start: float, ends: list[tuple[int, float]]) -> bool:
+        """Judges one split run and pauses splitting after a bad one.
+
+        Args:
+            start: `time.monotonic()` when the halves were handed out.
+            ends: per half, (the worker that ran it, `time.monotonic()` when it ended).
+
+        Returns:
+            Whether the halves ran side by side.
+        """
+        (worker_a, end_a), (worker_b, end_b) = ends
+        half = max(1e-6, min(end_a, end_b) - start)
+        healthy = worker_a != worker_b and abs(end_a - end_b) <= LAG_FRACTION * half
+        if not healthy:
+            with self._lock:
+                self._paused_until = max(self._paused_until, time.monotonic() + PAUSE_S)
+        return healthy
+
+
+HEALTH = SplitHealth()

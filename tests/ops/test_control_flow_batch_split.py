@@ -24,6 +24,9 @@ def halves_run(monkeypatch):
     the split runs (one entry per split run)."""
     monkeypatch.setattr(_machine_load, "cores_taken_lately", lambda: False)
     monkeypatch.setattr(batch_split, "MIN_HALF_STEP_WORK", 0)  # the tests' cells are tiny
+    # a split whose halves this busy machine did not run side by side pauses none of the tests'
+    monkeypatch.setattr(batch_split, "PAUSE_S", 0.0)
+    monkeypatch.setattr(batch_split, "HEALTH", batch_split.SplitHealth())
     runs: list[int] = []
     original = batch_split.split_rows
 
@@ -180,3 +183,18 @@ def test_a_static_batch_keeps_the_loop_whole(halves_run):
     assert halves_run == []
     np.testing.assert_allclose(h, _numpy_lstm(xv.astype(np.float64), kernel, bias)[1],
                                rtol=1e-5, atol=1e-6)
+
+
+def test_a_split_whose_halves_did_not_run_side_by_side_pauses_splitting(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(batch_split.time, "monotonic", lambda: now[0])
+    health = batch_split.SplitHealth()
+    assert health.allowed()
+    assert health.record(100.0, [(0, 104.0), (1, 104.5)])  # 0.5 s apart after 4 s: fine
+    assert health.allowed()
+    assert not health.record(100.0, [(0, 104.0), (1, 106.0)])  # the worker lagged 50%
+    assert not health.allowed()
+    now[0] += batch_split.PAUSE_S
+    assert health.allowed()
+    assert not health.record(now[0], [(0, now[0] + 1), (0, now[0] + 2)])  # one thread ran both
+    assert not health.allowed()
