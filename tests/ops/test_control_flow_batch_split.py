@@ -198,3 +198,29 @@ def test_a_split_whose_halves_did_not_run_side_by_side_pauses_splitting(monkeypa
     assert health.allowed()
     assert not health.record(now[0], [(0, now[0] + 1), (0, now[0] + 2)])  # one thread ran both
     assert not health.allowed()
+
+
+def test_tensor_array_reads_and_a_failing_half_as_in_the_whole_loop(halves_run):
+    """A TensorArray read (clear_after_read) at the counter, split by rows; a read past the
+    end fails in a half with the whole loop's error, and the session stays usable."""
+    x = tf.placeholder(tf.float64, [None, 5, 2])
+    n = tf.placeholder(tf.int32, [])
+    w = tf.constant(np.random.RandomState(7).rand(5, 3) - 0.5)
+    inputs = tf.TensorArray(tf.float64, size=5).unstack(tf.transpose(x, [1, 0, 2]))
+
+    def body(i, h):
+        return i + 1, tf.tanh(tf.concat([inputs.read(i), h], 1) @ w)
+
+    h0 = tf.zeros_like(x[:, 0, :1]) + tf.zeros([3], tf.float64)  # [batch, 3], the batch left open
+    _, h = tf.while_loop(lambda i, h: i < n, body, [tf.constant(0), h0],
+                         shape_invariants=[tf.TensorShape([]), tf.TensorShape([None, 3])])
+    assert _form_of_loop() is not None
+    xv = np.random.RandomState(8).rand(64, 5, 2)
+    want = np.zeros((64, 3))
+    for t in range(5):
+        want = np.tanh(np.concatenate([xv[:, t], want], 1) @ (np.random.RandomState(7).rand(5, 3) - 0.5))
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="TensorListGetItem|read"):
+            s.run(h, {x: xv, n: 6})
+        np.testing.assert_allclose(s.run(h, {x: xv, n: 5}), want, rtol=1e-12)
+    assert halves_run == [64, 64]
