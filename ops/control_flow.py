@@ -27,6 +27,7 @@ Gradients: graphflow.api.control_flow_grad.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -176,9 +177,16 @@ def bind_while(node: Any, state: Any) -> Any:
 
     Loop vars the plan does not need (ops.control_flow_liveness) are not carried: the body plan
     returns the live vars' next values only, the dead ones keep their initial value (also what
-    the While outputs for them: nothing reads it)."""
+    the While outputs for them: nothing reads it). On a host backend the usual integer counters
+    and their predicate run on Python ints (ops.control_flow_counters), and an inference loop
+    whose body works row by row runs as two loops over halves of the batch on the two cores
+    while no other process holds them (ops.control_flow_batch_split)."""
     from graphflow.backends.sub_plan import SubPlan
+    from graphflow.compiler import debug
 
+    from . import _cpu_workers, _machine_load
+    from . import control_flow_batch_split as batch_split
+    from .control_flow_counters import host_counters, wrapped
     from .control_flow_liveness import live_loop_vars
 
     n = len(node.attrs["output_shapes"])
@@ -187,23 +195,34 @@ def bind_while(node: Any, state: Any) -> Any:
     # a recorded history keeps every loop var (the backward loop may read any of them)
     live = list(range(n)) if record else live_loop_vars(
         cond_graph, body_graph, n, node.attrs.get("unused_outputs", ()))
-    pruned = len(live) < n
     cond = SubPlan(cond_graph, state, f"{node.name} (cond)")
+    # the usual counters (`i < n` and `i + 1`) as Python ints: no predicate plan, no 0-d
+    # kernels (ops.control_flow_counters); a backend that moves values keeps them on its device
+    host = None if state.backend.moves_values else host_counters(cond_graph, body_graph, n, live)
+    counters = host.counters if host is not None else ()
+    if host is not None and debug.debug_level():
+        debug.write(f"graphflow sub-plan of {node.name} (cond): {host.describe()}")
+    counted = {counter.var for counter in counters}
+    # the loop vars whose next values the body plan returns (the counters' the loop computes)
+    returned = [k for k in live if k not in counted]
+    pruned = len(returned) < n
     # The body's extra outputs (what a gradient appended: intermediates, random draws and
     # assignments) exist for the history alone. A loop that records none neither returns nor
     # computes them: its body plan is the one it had before any gradient was built (an LSTM's
     # fused cell writes the next loop values, not every activation).
     body = SubPlan(body_graph, state, f"{node.name} (body)",
-                   outputs=[*live, *range(n, len(body_graph.outputs))] if record else live)
+                   outputs=[*returned, *range(n, len(body_graph.outputs))] if record else returned)
     truth = cond.truth
+    predicate = host.predicate if host is not None else None
     several = n > 1
-    count = len(live)
+    count = len(returned)
     # loop vars whose shape may change between iterations: plans are looked up again, unless
     # the body plan is known to return them with the shapes it was called with
-    # (a dead var keeps its initial value, so its shape never changes)
-    dynamic = sorted({i for i in (*cond.dynamic, *body.dynamic) if i < n and i in live})
+    # (a dead var keeps its initial value, so its shape never changes; a counter is 0-d)
+    looked_up = body.dynamic if host is not None else (*cond.dynamic, *body.dynamic)
+    dynamic = sorted({i for i in looked_up if i < n and i in returned})
     varying = bool(dynamic)
-    carried = [(k, live.index(k)) for k in dynamic]
+    carried = [(k, returned.index(k)) for k in dynamic]
     # a LoopHistory carried as a loop var selects plans by the shapes of its slots: always looked up
     listed = sorted({i for i in (*cond.variants, *body.variants) if i < n and i in live})
     check = _shape_check(node, n)
@@ -212,12 +231,14 @@ def bind_while(node: Any, state: Any) -> Any:
         captured = inputs[n:]
         values = list(inputs[:n])
         args = inputs
-        plans = [cond.plan_for(args), None]
-        test, step = plans[0].function, None
+        plans = [None if host is not None else cond.plan_for(args), None]
+        test, step = None if host is not None else plans[0].function, None
+        ints = host.start(values) if host is not None else None
+        fixed = host.fixed(captured) if host is not None else None
         history: LoopHistory | None = LoopHistory() if record else None
         stable = False  # the plans of this iteration serve the next ones too
         try:
-            while truth(test(args)[0]):
+            while predicate(ints, fixed) if test is None else truth(test(args)[0]):
                 if step is None or varying and not stable:  # a body plan only for shapes that run it
                     plans[1] = body.plan_for(args)
                     step = plans[1].function
@@ -225,16 +246,23 @@ def bind_while(node: Any, state: Any) -> Any:
                         isinstance(args[i], LoopHistory) for i in listed)
                 out = step(args)
                 if history is not None:  # with the values its gradient must not redraw
-                    history.append((*args[:n], *out[n:]))
+                    history.append((*args[:n], *out[count:]))
                 if pruned:
-                    for k, value in zip(live, out[:count]):
+                    for k, value in zip(returned, out):
                         values[k] = value
+                    for counter in counters:
+                        k, increment, dtype, low, high = counter
+                        value = ints[k] + increment
+                        if not low <= value <= high:  # the int32/int64 sum wraps around
+                            value = wrapped(value, counter)
+                        ints[k] = value
+                        values[k] = np.asarray(value, dtype)
                     args = (*values, *captured)
                 else:
                     args = (*out[:n], *captured)
                 if check is not None:
                     check(args)
-                if varying and not stable:
+                if varying and not stable and test is not None:
                     plans[0] = cond.plan_for(args)
                     test = plans[0].function
         except errors.OpError:
@@ -247,15 +275,49 @@ def bind_while(node: Any, state: Any) -> Any:
             raise
         return (tuple(values) if pruned else args[:n]), history
 
+    # an inference loop whose body works row by row runs as two loops over halves of the batch
+    # on the two cores (ops.control_flow_batch_split); counted on the host, so they agree
+    split = None if host is None or record or not _cpu_workers.WORKERS > 1 else \
+        batch_split.batch_split_form(body_graph, n, returned, counted)
+
+    def run_split(inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        if _cpu_workers.workers_for(2, _cpu_workers.MIN_SPLIT_WORK) < 2 \
+                or not batch_split.HEALTH.allowed() or _machine_load.cores_taken_lately():
+            return None
+        halves = batch_split.split_rows(split, inputs, n)
+        if halves is None:
+            return None
+        for half in halves:  # compiled here, not by both threads at once
+            body.plan_for(half)
+        results: list[Any] = [None, None]
+        ends: list[Any] = [None, None]
+
+        def run_halves(worker: int, lo: int, hi: int) -> None:
+            for half in range(lo, hi):
+                results[half] = loop(halves[half])[0]
+                ends[half] = (worker, time.monotonic())
+
+        start = time.monotonic()
+        _cpu_workers.split_images(2, run_halves, _cpu_workers.MIN_SPLIT_WORK, most=1)
+        batch_split.HEALTH.record(start, ends)
+        return batch_split.join_rows(split, inputs, n, halves, results)
+
+    def run_loop(inputs: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
+        if split is not None:
+            values = run_split(inputs)
+            if values is not None:
+                return values, None
+        return loop(inputs)
+
     if node.attrs.get("history"):
         def run_recording(*inputs: Any) -> Any:
-            values, history = loop(inputs)
+            values, history = run_loop(inputs)
             return (*values, history)
 
         return run_recording
 
     def run_while(*inputs: Any) -> Any:
-        values, _ = loop(inputs)
+        values, _ = run_loop(inputs)
         return values if several else values[0]
 
     return run_while

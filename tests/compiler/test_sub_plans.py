@@ -58,13 +58,25 @@ def test_shape_changing_loop_compiles_per_signature(compiled):
 
 def test_gf_debug_prints_the_loop_sub_plans(monkeypatch, capsys):
     monkeypatch.setenv("GF_DEBUG", "1")
-    out = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [tf.constant(0)], name="counting")
+    out = tf.while_loop(lambda v: v < 100.0, lambda v: v * 3.0, [tf.constant(1.0)], name="growing")
     with tf.Session() as s:
-        assert s.run(out) == 3
+        assert s.run(out) == 243.0
     err = capsys.readouterr().err
-    assert "graphflow sub-plan of counting/While (cond):" in err
-    assert "graphflow sub-plan of counting/While (body):" in err
-    assert "Less(" in err and "Add" in err
+    assert "graphflow sub-plan of growing/While (cond):" in err
+    assert "graphflow sub-plan of growing/While (body):" in err
+    assert "Less(" in err and "Mul" in err
+
+
+def test_gf_debug_shows_a_counters_predicate_run_on_the_host(monkeypatch, capsys):
+    monkeypatch.setenv("GF_DEBUG", "1")
+    _, out = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * 2.0),
+                           [tf.constant(0), tf.constant(1.0)], name="counting")
+    with tf.Session() as s:
+        assert s.run(out) == 8.0
+    err = capsys.readouterr().err
+    assert "graphflow sub-plan of counting/While (cond): on Python ints: while (v[0] < 3): " \
+           "v[0] += 1" in err
+    assert "graphflow sub-plan of counting/While (body):" in err and "Mul" in err
 
 
 def test_a_loop_growing_every_iteration_switches_to_one_generic_plan(compiled):

@@ -70,8 +70,8 @@ def test_inference_body_returns_only_the_live_loop_vars(body_plans):
         h = s.run(state.h, {x: xv})
         kernel, bias = s.run(tf.trainable_variables())
     (body,) = body_plans
-    # time, the two counters' successor, c and h; not the unused outputs TensorArray
-    assert len(body.outputs) < n
+    # c and h: not the unused outputs TensorArray, nor the two counters (the loop advances them)
+    assert len(body.outputs) == 2
     assert all(t in loop.get_attr("body_graph").outputs[:n] for t in body.outputs)
     plans = list(body._plans.values())
     assert plans and all(len(p.fetched) == len(body.outputs) for p in plans)
@@ -97,8 +97,9 @@ def test_training_run_of_the_same_graph_records_and_stays_exact(body_plans):
                 if op.type == "While" and "grad" not in op.name)
     body_graph, n = loop.get_attr("body_graph"), len(loop.get_attr("output_shapes"))
     forward = [len(b.outputs) for b in body_plans if b.func is body_graph]
-    # the inference run: live loop vars only; the training run: every var and the intermediates
-    assert forward == [n - 1, len(body_graph.outputs)] and len(body_graph.outputs) > n
+    # the inference run: live loop vars only; the training run: every var and the intermediates;
+    # neither returns the two counters (time and iterations: the loop advances them itself)
+    assert forward == [n - 3, len(body_graph.outputs) - 2] and len(body_graph.outputs) > n
     np.testing.assert_array_equal(h_alone, h)
 
     def loss_of(k, b):
@@ -135,7 +136,8 @@ def test_random_draws_inside_an_inference_loop_are_the_training_runs_draws():
 
 def test_a_loop_whose_shapes_settle_looks_its_plans_up_once_per_run(monkeypatch):
     """The batch is left open ([None, 5] loop vars), but the body plan specialized to the fed
-    batch returns c and h with the shapes it was called with: one look-up per run."""
+    batch returns c and h with the shapes it was called with: one look-up per run (of the body
+    plan alone: the loop evaluates the counters' predicate itself)."""
     x, state = _lstm(tf.float32)
     lookups: list[str] = []
     original = SubPlan.plan_for
@@ -153,7 +155,7 @@ def test_a_loop_whose_shapes_settle_looks_its_plans_up_once_per_run(monkeypatch)
             xv = rng.rand(batch, 6, 3).astype(np.float32)
             del lookups[:]
             h = s.run(state.h, {x: xv})
-            assert sorted(lookups) == ["rnn/while/While (body)", "rnn/while/While (cond)"]
+            assert lookups == ["rnn/while/While (body)"]
             np.testing.assert_allclose(h, _numpy_lstm(xv.astype(np.float64), kernel, bias)[1],
                                        rtol=1e-5, atol=1e-6)
 
