@@ -1,6 +1,8 @@
-"""The backward pass of `max_pool(relu(conv + bias))` on the CUDA backend: the compiler fuses it
-into `_MaxPoolReluGrad` (graphflow/compiler/fuse_pool_relu_grad.py), which runs on the device
-(cuda/pool_relu_grad.py) and gives the reference backend's gradients. Tiny shapes.
+"""`max_pool(relu(conv + bias))` and its gradients on the CUDA backend: the compiler fuses the
+forward pass into `_BiasReluMaxPool` (graphflow/compiler/fuse_bias_relu_pool.py) and the backward
+pass into `_MaxPoolReluGrad` (fuse_pool_relu_grad.py); both run on the device
+(cuda/bias_relu_pool.py, cuda/pool_relu_grad.py) and give the reference backend's values. Tiny
+shapes.
 
 Collected only when named explicitly: tests/cuda/test_pool_relu_grad_sim.py runs this file in a
 child process under numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1).
@@ -30,7 +32,7 @@ def _gradients():
                            [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
         loss = tf.reduce_sum(p * tf.constant(rng.randn(2, 2, 2, 3).astype(np.float32)))
         grads = tf.gradients(loss, [x, b])
-    return graph, x, grads
+    return graph, x, [p, *grads]
 
 
 def _run(backend, monkeypatch, value):
@@ -47,7 +49,8 @@ def test_the_fused_gradient_runs_on_the_device(monkeypatch):
     value = np.random.RandomState(1).randn(2, 4, 3, 2).astype(np.float32)
     got, types, host = _run("cuda", monkeypatch, value)
     assert "_MaxPoolReluGrad" in types and "MaxPoolGrad" not in types, types
-    assert "_MaxPoolReluGrad" not in host, host
+    assert "_BiasReluMaxPool" in types and "MaxPool" not in types, types
+    assert not {"_MaxPoolReluGrad", "_BiasReluMaxPool"} & host, host
     want, _, _ = _run("reference", monkeypatch, value)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
