@@ -58,8 +58,10 @@ def fuse_bias_relu_pools(nodes: Sequence[Node], fetched: Sequence[Value]
     programs = {n.id: n for n in nodes if _bias_relu(n)}
     pools: dict[int, Node] = {}  # the program's id -> the first MaxPool of it
     for node in nodes:
+        # (a MaxPool with control inputs stays: the fused node takes the program's place, which
+        # may come before them)
         if _pool_of(node, set(programs)) and node.inputs[0][0].id not in pools \
-                and node.host == node.inputs[0][0].host:
+                and node.host == node.inputs[0][0].host and not node.control:
             pools[node.inputs[0][0].id] = node
     if not pools:
         return list(nodes), list(fetched)
@@ -73,7 +75,7 @@ def fuse_bias_relu_pools(nodes: Sequence[Node], fetched: Sequence[Value]
         pool = pools.get(node.id)
         if pool is not None:
             attrs: dict[str, Any] = dict(pool.attrs)
-            new = Node(opdef, node.name, attrs, inputs, (*control, *pool.control), node.in_specs,
+            new = Node(opdef, node.name, attrs, inputs, control, node.in_specs,
                        opdef.infer(node.in_specs, attrs), op=node.op, host=node.host)
             remap[(node, 0)] = (new, 0)
             remap[(pool, 0)] = (new, 1)

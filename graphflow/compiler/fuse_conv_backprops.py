@@ -95,8 +95,10 @@ def fuse_conv_backprops(nodes: Sequence[Node], fetched: Sequence[Value]
     dropped: set[int] = set()
     for ig, fg in _pairs(nodes):
         early, late = sorted((ig, fg), key=lambda n: position[n.id])
-        # the fused node takes the earlier place: its inputs must come before it there
-        if all(position[v[0].id] < position[early.id] for v in (fg.inputs[0], ig.inputs[1])):
+        # the fused node takes the earlier place: its inputs (and the later member's control
+        # inputs) must come before it there
+        before = [v[0] for v in (fg.inputs[0], ig.inputs[1])] + list(late.control)
+        if all(position[n.id] < position[early.id] for n in before):
             first[early.id] = (ig, fg)
             dropped.add(late.id)
     if not first:
@@ -120,7 +122,7 @@ def fuse_conv_backprops(nodes: Sequence[Node], fetched: Sequence[Value]
                            for v in (fg.inputs[0], ig.inputs[1], fg.inputs[2]))  # x, f, dy
             specs = (fg.in_specs[0], ig.in_specs[1], fg.in_specs[2])
             attrs: dict[str, Any] = {k: fg.attrs.get(k) for k in _ATTRS}
-            control = tuple(replaced.get(c.id, c) for c in (*ig.control, *fg.control))
+            control = tuple(replaced.get(c.id, c) for c in dict.fromkeys((*ig.control, *fg.control)))
             new = Node(opdef, fg.name, attrs, values, control, specs, opdef.infer(specs, attrs),
                        op=fg.op, host=fg.host)
             remap[(ig, 0)] = (new, 0)

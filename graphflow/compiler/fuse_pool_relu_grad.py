@@ -72,8 +72,9 @@ def _pool_grad(relu: Node, uses: Counter) -> Node | None:
 
 
 def _is_bias_sum(node: Node, value: Value, channels: int) -> bool:
-    """Whether `node` is a SumToShape of `value` to [channels] (a channel-wise bias gradient)."""
-    if node.type != "SumToShape" or node.inputs[0] != value or node.host:
+    """Whether `node` is a SumToShape of `value` to [channels] (a channel-wise bias gradient)
+    without control inputs (they would be lost with it)."""
+    if node.type != "SumToShape" or node.inputs[0] != value or node.host or node.control:
         return False
     shape = node.out_specs[0].shape
     return shape.is_fully_defined() and shape.as_list() == [channels]
@@ -97,7 +98,7 @@ def fuse_pool_relu_grads(nodes: Sequence[Node], fetched: Sequence[Value]
         attrs: dict[str, Any] = {**pool.attrs, "bias_gradient": bool(sums)}
         opdef = REGISTRY["_MaxPoolReluGrad"]
         out_specs = opdef.infer(pool.in_specs, attrs)
-        new = Node(opdef, relu.name, attrs, pool.inputs, (*pool.control, *relu.control),
+        new = Node(opdef, relu.name, attrs, pool.inputs, tuple(dict.fromkeys((*pool.control, *relu.control))),
                    pool.in_specs, out_specs, op=relu.op, host=relu.host)
         fused[relu.id] = new
         remap[(relu, 0)] = (new, 0)
