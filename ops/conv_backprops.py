@@ -17,6 +17,7 @@ import numpy as np
 from ._sliding_windows import float_kernel_io, window_from_attrs
 from .conv import (
     DEFAULTS,
+    Conv2D,
     Conv2DBackpropFilter,
     Conv2DBackpropInput,
     _check_inputs,
@@ -81,8 +82,6 @@ class Conv2DBackprops(OpDef):
             if s.attrs.get("data_format", "NHWC") != "NHWC":
                 continue
             x, f = s.inputs
-            from .conv import Conv2D
-
             y = Conv2D().reference(s.attrs, x, f)
             out.append(Sample([x, f, rng.normal(size=y.shape)], s.attrs, check_grad=False))
         return out
