@@ -278,26 +278,35 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, grid: tuple[int, int],
 def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window, grid: tuple[int, int],
                       workspace: Workspace) -> np.ndarray:
     """The gradient [N, H, W, C] (`sizes`, NHWC) of the convolution with respect to its input."""
+    n, _, _, _ = sizes
+    l1, l2 = grid
+    with workspace.take() as buffer:
+        spec = buffer("output", (n, l1 * (l2 // 2 + 1), 2 * f.shape[3]), dy.dtype)
+        _transform([(dy, spec)], l1, l2)
+        return _input_grad_of_spectrum(sizes, f, spec, win, grid, buffer, "input")
+
+
+def _input_grad_of_spectrum(sizes, f: np.ndarray, spec: np.ndarray, win: Window,
+                            grid: tuple[int, int], buffer, product_name: str) -> np.ndarray:
+    """The input gradient from the output gradient's spectrum `spec` [N, K, 2OC]; the product's
+    spectrum goes to workspace buffer `product_name`."""
     n, h, w, c = sizes
     oc = f.shape[3]
     _, _, pads = win.out_and_pads(h, w)
     l1, l2 = grid
     k = l1 * (l2 // 2 + 1)
     real, imag = _filter_spectrum(f, win, pads, l1, l2)
-    dx = np.empty((n, h, w, c), dy.dtype)
-    with workspace.take() as buffer:
-        # dx = dy * g per frequency: [dyr | dyi] @ [[gr^T, gi^T], [-gi^T, gr^T]]
-        blocks = buffer("filter", (k, 2 * oc, 2 * c), dy.dtype)
-        real_t, imag_t = real.transpose(0, 2, 1), imag.transpose(0, 2, 1)
-        blocks[:, :oc, :c] = real_t
-        blocks[:, oc:, c:] = real_t
-        blocks[:, :oc, c:] = imag_t
-        np.negative(imag_t, out=blocks[:, oc:, :c])
-        spec = buffer("output", (n, k, 2 * oc), dy.dtype)
-        _transform([(dy, spec)], l1, l2)
-        product = buffer("input", (n, k, 2 * c), dy.dtype)
-        _per_frequency(spec.transpose(1, 0, 2), blocks, product.transpose(1, 0, 2))
-        _inverse(product, l1, l2, dx)
+    dx = np.empty((n, h, w, c), spec.dtype)
+    # dx = dy * g per frequency: [dyr | dyi] @ [[gr^T, gi^T], [-gi^T, gr^T]]
+    blocks = buffer("filter", (k, 2 * oc, 2 * c), spec.dtype)
+    real_t, imag_t = real.transpose(0, 2, 1), imag.transpose(0, 2, 1)
+    blocks[:, :oc, :c] = real_t
+    blocks[:, oc:, c:] = real_t
+    blocks[:, :oc, c:] = imag_t
+    np.negative(imag_t, out=blocks[:, oc:, :c])
+    product = buffer(product_name, (n, k, 2 * c), spec.dtype)
+    _per_frequency(spec.transpose(1, 0, 2), blocks, product.transpose(1, 0, 2))
+    _inverse(product, l1, l2, dx)
     return dx
 
 
@@ -305,23 +314,53 @@ def conv2d_input_grad(sizes, f: np.ndarray, dy: np.ndarray, win: Window, grid: t
 def conv2d_filter_grad(x: np.ndarray, filter_shape, dy: np.ndarray, win: Window,
                        grid: tuple[int, int], workspace: Workspace) -> np.ndarray:
     """The gradient [kh, kw, C, OC] of the convolution with respect to its filter."""
-    n, h, w, c = x.shape
-    kh, kw, _, oc = filter_shape
-    _, _, pads = win.out_and_pads(h, w)
+    n, _, _, c = x.shape
+    oc = filter_shape[3]
     l1, l2 = grid
     k = l1 * (l2 // 2 + 1)
     with workspace.take() as buffer:
         x_spec = buffer("input", (n, k, 2 * c), x.dtype)
         dy_spec = buffer("output", (n, k, 2 * oc), x.dtype)
         _transform([(x, x_spec), (dy, dy_spec)], l1, l2)
-        # r = sum over images of x * conj(dy): [xr | xi]^T @ [dyr | dyi] holds its four parts
-        parts = buffer("filter", (k, 2 * c, 2 * oc), x.dtype)
-        _per_frequency(x_spec.transpose(1, 2, 0), dy_spec.transpose(1, 0, 2), parts)
-        real = parts[:, :c, :oc] + parts[:, c:, oc:]
-        imag = parts[:, c:, :oc] - parts[:, :c, oc:]
+        return _filter_grad_of_spectra(x.shape, filter_shape, x_spec, dy_spec, win, grid, buffer)
+
+
+@_blas_on_one_thread
+def conv2d_backprops(x: np.ndarray, f: np.ndarray, dy: np.ndarray, win: Window,
+                     grid: tuple[int, int], workspace: Workspace) -> tuple[np.ndarray, np.ndarray]:
+    """Both gradients of the convolution of `x` with `f`, (input gradient, filter gradient),
+    transforming the output gradient `dy` once for both (`_Conv2DBackprops`,
+    ops/conv_backprops.py): one transform of N x OC images less than the two kernels apart."""
+    n, _, _, c = x.shape
+    oc = f.shape[3]
+    l1, l2 = grid
+    k = l1 * (l2 // 2 + 1)
+    with workspace.take() as buffer:
+        x_spec = buffer("input", (n, k, 2 * c), x.dtype)
+        dy_spec = buffer("output", (n, k, 2 * oc), x.dtype)
+        _transform([(x, x_spec), (dy, dy_spec)], l1, l2)
+        dx = _input_grad_of_spectrum(x.shape, f, dy_spec, win, grid, buffer, "product")
+        df = _filter_grad_of_spectra(x.shape, f.shape, x_spec, dy_spec, win, grid, buffer)
+    return dx, df
+
+
+def _filter_grad_of_spectra(x_shape, filter_shape, x_spec: np.ndarray, dy_spec: np.ndarray,
+                            win: Window, grid: tuple[int, int], buffer) -> np.ndarray:
+    """The filter gradient from the input's and the output gradient's spectra."""
+    _, h, w, c = x_shape
+    kh, kw, _, oc = filter_shape
+    _, _, pads = win.out_and_pads(h, w)
+    l1, l2 = grid
+    k = l1 * (l2 // 2 + 1)
+    # r = sum over images of x * conj(dy): [xr | xi]^T @ [dyr | dyi] holds its four parts
+    parts = buffer("filter", (k, 2 * c, 2 * oc), x_spec.dtype)
+    _per_frequency(x_spec.transpose(1, 2, 0), dy_spec.transpose(1, 0, 2), parts)
+    real = parts[:, :c, :oc] + parts[:, c:, oc:]
+    imag = parts[:, c:, :oc] - parts[:, :c, oc:]
     # each tap's value: the real part of the inverse transform at its offset
     angle = _tap_phases(win, pads, l1, l2)
     scale = np.tile(_half_spectrum_weights(l2), l1) / (l1 * l2)
-    cos, sin = (np.cos(angle) * scale).astype(x.dtype), (np.sin(angle) * scale).astype(x.dtype)
+    dtype = x_spec.dtype
+    cos, sin = (np.cos(angle) * scale).astype(dtype), (np.sin(angle) * scale).astype(dtype)
     taps = cos @ real.reshape(k, c * oc) - sin @ imag.reshape(k, c * oc)
     return taps.reshape(kh, kw, c, oc)

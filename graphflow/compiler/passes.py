@@ -17,6 +17,7 @@ from typing import Protocol
 from graphflow.framework.tensor import Operation, Tensor
 from graphflow.ops.registry import Spec
 
+from . import fuse_bias_relu_pool, fuse_conv_backprops, fuse_pool_relu_grad
 from .dce import eliminate_dead_code
 from .fold import fold_constants
 from .fuse import FusionPolicy, fuse_elementwise
@@ -102,6 +103,9 @@ PASSES: tuple[Pass, ...] = (
     Pass("fold", _fold, optional=True),
     Pass("simplify", _simplify, optional=True),
     Pass("fuse", _fuse, optional=True),
+    Pass("fuse_pool_relu_grad", fuse_pool_relu_grad.run_pass, optional=True),  # after "fuse"
+    Pass("fuse_bias_relu_pool", fuse_bias_relu_pool.run_pass, optional=True),  # after "fuse"
+    Pass("fuse_conv_backprops", fuse_conv_backprops.run_pass, optional=True),  # after "fuse"
     Pass("dce", _dce),
     Pass("histories", _histories),  # loops record iterations only for a consumed gradient
     Pass("schedule", _schedule),

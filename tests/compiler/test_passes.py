@@ -14,9 +14,11 @@ from graphflow.compiler.passes import PASSES
 
 
 def test_the_pipeline_order():
-    assert [p.name for p in PASSES] == ["lower", "fold", "simplify", "fuse", "dce",
-                                        "histories", "schedule", "memory"]
-    assert {p.name for p in PASSES if p.optional} == {"fold", "simplify", "fuse"}
+    assert [p.name for p in PASSES] == ["lower", "fold", "simplify", "fuse", "fuse_pool_relu_grad",
+                                        "fuse_bias_relu_pool", "fuse_conv_backprops", "dce", "histories",
+                                        "schedule", "memory"]
+    assert {p.name for p in PASSES if p.optional} == {"fold", "simplify", "fuse", "fuse_pool_relu_grad",
+                                                      "fuse_bias_relu_pool", "fuse_conv_backprops"}
 
 
 def _model():
@@ -69,7 +71,8 @@ def test_debug_3_prints_the_ir_after_every_pass(graph, monkeypatch, capsys):
 
 
 def test_disabled_and_skipped_passes_are_not_run(graph, monkeypatch, capsys):
-    monkeypatch.setenv("GF_DISABLE_PASSES", "fold,fuse")
+    monkeypatch.setenv("GF_DISABLE_PASSES",
+                       "fold,fuse,fuse_pool_relu_grad,fuse_bias_relu_pool,fuse_conv_backprops")
     err = _debug_run(monkeypatch, capsys, 3)
     assert re.findall(r"graphflow IR after (\w+):", err) == ["lower", "simplify", "dce", "histories",
                                                              "schedule", "memory"]

@@ -1,0 +1,108 @@
+"""The "fuse_bias_relu_pool" pass: the forward pass `max_pool(relu(z + bias))` of a convolution
+layer as one `_BiasReluMaxPool` node (ops/bias_relu_pool.py) with both values as outputs.
+
+Matches a MaxPool (NHWC, rank 4, the channels known) of a fused program that is exactly
+`Relu(Add(z, bias))` or `Relu(BiasAdd(z, bias))` of a 4-D z and a bias [C] of z's dtype
+(float32/float64). The fused program's other consumers (the backward pass keeps the ReLU's
+output) read the new node's first output.
+
+Why: on the CNN benchmark's first layer the ReLU's output ([64, 28, 28, 32] float32, 6.4 MB) is
+written by the bias + ReLU loop and read back whole by MaxPool; the fused kernel pools each
+image while it is in cache.
+
+Consumes the nodes after "fuse" (does nothing where "fuse" is off: the reference interpreter
+stays op by op); produces the same nodes with each matched fused program replaced in place and
+the MaxPool's consumers reading the new node's second output ("dce" drops the MaxPool).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graphflow.ops.registry import REGISTRY
+
+from .ir import Node, Value
+
+_FLOATS = ("float32", "float64")
+
+
+def _bias_relu(node: Node) -> bool:
+    """Whether `node` is a fused program computing exactly relu(z + bias), z 4-D, bias [C]."""
+    if node.type != "_FusedElementwise":
+        return False
+    program = node.attrs["program"]
+    if program.in_offsets or program.outputs != (1,) or len(program.steps) != 2:
+        return False
+    (first, operands), second = program.steps
+    if first not in ("Add", "BiasAdd") or operands != (("in", 0), ("in", 1)) \
+            or second != ("Relu", (("step", 0),)):
+        return False
+    z, bias = node.in_specs
+    return (z.rank == 4 and bias.rank == 1 and z.dims[3] is not None and bias.dims == (z.dims[3],)
+            and z.dtype == bias.dtype == node.out_specs[0].dtype and z.dtype.name in _FLOATS)
+
+
+def _pool_of(node: Node, relu_ids: set[int]) -> bool:
+    """Whether `node` is an NHWC MaxPool of a matched program's output."""
+    if node.type != "MaxPool" or node.attrs.get("data_format", "NHWC") != "NHWC":
+        return False
+    source, k = node.inputs[0]
+    return k == 0 and source.id in relu_ids
+
+
+def fuse_bias_relu_pools(nodes: Sequence[Node], fetched: Sequence[Value]
+                         ) -> tuple[list[Node], list[Value]]:
+    """The nodes with each matched program + MaxPool as one `_BiasReluMaxPool` node (see the
+    module docstring), and the fetched values remapped."""
+    programs = {n.id: n for n in nodes if _bias_relu(n)}
+    pools: dict[int, Node] = {}  # the program's id -> the first MaxPool of it
+    for node in nodes:
+        # (a MaxPool with control inputs stays: the fused node takes the program's place, which
+        # may come before them)
+        if _pool_of(node, set(programs)) and node.inputs[0][0].id not in pools \
+                and node.host == node.inputs[0][0].host and not node.control:
+            pools[node.inputs[0][0].id] = node
+    if not pools:
+        return list(nodes), list(fetched)
+    opdef = REGISTRY["_BiasReluMaxPool"]
+    remap: dict[Value, Value] = {}
+    replaced: dict[int, Node] = {}
+    out: list[Node] = []
+    for node in nodes:
+        inputs = tuple(_follow(v, remap, replaced) for v in node.inputs)
+        control = tuple(replaced.get(c.id, c) for c in node.control)
+        pool = pools.get(node.id)
+        if pool is not None:
+            attrs: dict[str, Any] = dict(pool.attrs)
+            new = Node(opdef, node.name, attrs, inputs, control, node.in_specs,
+                       opdef.infer(node.in_specs, attrs), op=node.op, host=node.host)
+            remap[(node, 0)] = (new, 0)
+            remap[(pool, 0)] = (new, 1)
+        elif inputs != node.inputs or control != node.control:
+            new = node.replace(inputs=inputs, control=control)
+        else:
+            new = node
+        if new is not node:
+            replaced[node.id] = new
+        out.append(new)
+    return out, [_follow(v, remap, replaced) for v in fetched]
+
+
+def _follow(value: Value, remap: dict[Value, Value], replaced: dict[int, Node]) -> Value:
+    """`value` after the rewrite: a fused output, or the same output of a rewritten node."""
+    if value in remap:
+        return remap[value]
+    node, k = value
+    return replaced.get(node.id, node), k
+
+
+def run_pass(compilation: Any, policy: Any) -> None:
+    """The pipeline's entry (graphflow.compiler.passes.PASSES): does nothing where "fuse" is
+    off (a backend's skipped pass, or GF_DISABLE_PASSES)."""
+    from .passes import disabled_passes
+
+    if "fuse" in getattr(policy, "skipped_passes", ()) or "fuse" in disabled_passes():
+        return
+    compilation.nodes, compilation.fetched = fuse_bias_relu_pools(compilation.nodes,
+                                                                  compilation.fetched)
