@@ -147,7 +147,8 @@ class UpdateOperands:
             raise _shape_error(op, rule, rule.grad_name, shape, grad.shape)
         scalars = [args[i] for i in self.scalar_at]
         for i, s in zip(self.scalar_at, scalars):
-            if np.shape(s):
+            # numpy's and device arrays' own ndim: np.shape costs 0.2 us a scalar
+            if (s.ndim if hasattr(s, "ndim") else np.ndim(s)):
                 raise errors.InvalidArgumentError(
                     None, op, f"{self.values[i]} is not a scalar: {format_dims(tuple(np.shape(s)))}")
         return current, grad, scalars
@@ -201,9 +202,11 @@ class ApplyUpdate(OpDef):
             shape = current[0].shape
             if kernel is not None and grad.size:
                 # reshape(-1) is a view of a contiguous array (a copy of another: inputs only)
-                flat_grad, flat_scalars = grad.reshape(-1), [to_scalar(s) for s in scalars]
+                flat_grad = grad if grad.ndim == 1 else grad.reshape(-1)
+                flat_scalars = [s if type(s) is to_scalar else to_scalar(s) for s in scalars]
                 if IN_PLACE and stored_only(current, store, names):
-                    in_place(*[c.reshape(-1) for c in current], flat_grad, *flat_scalars)
+                    in_place(*[c if c.ndim == 1 else c.reshape(-1) for c in current], flat_grad,
+                             *flat_scalars)
                     return current[0]
                 new = [np.empty(shape, dtype) for _ in names]
                 kernel(*[c.reshape(-1) for c in current], flat_grad,
