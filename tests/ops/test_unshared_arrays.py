@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import graphflow as tf
-from graphflow.ops import training_ops
+from graphflow.ops import _unshared_arrays, training_ops
 from graphflow.ops._unshared_arrays import stored_only
 from graphflow.train.training_ops import apply_update
 
@@ -20,9 +20,11 @@ def _store(**arrays):
     return store, [store[n] for n in arrays], list(arrays)
 
 
-def test_an_array_only_the_store_holds_may_be_overwritten():
+def test_an_array_only_the_store_holds_may_be_overwritten(monkeypatch):
     store, current, names = _store(w=np.zeros((3, 4), np.float32), m=np.ones(5, np.float32))
     assert stored_only(current, store, names)
+    monkeypatch.setattr(_unshared_arrays, "GIL", False)  # free-threaded Python: never
+    assert not stored_only(current, store, names)
 
 
 @pytest.mark.parametrize("holder", ["view", "name", "list", "memoryview", "frombuffer"])
