@@ -39,7 +39,7 @@ KERNEL_DTYPES = ("float32", "float64")
 IN_PLACE = True
 
 _lock = threading.Lock()
-_cpu_kernels: dict[tuple[str, str, str], Callable[..., Any]] = {}
+_cpu_kernels: dict[tuple[str, str, str, bool], Callable[..., Any]] = {}
 
 
 def kernel_arguments(rule: UpdateRule) -> list[str]:
