@@ -9,8 +9,9 @@ Prints one JSON line:
                 kernels and an Assign copy per slot) with the numpy cross-entropy, "after"
                 one ApplyAdam per variable and the numba cross-entropy
   apply_adam_us_fresh / _in_place   the ApplyAdam loop alone on the 784x256 variable, writing
-                new arrays (what the op does: stored arrays are never mutated) or into the
-                stored arrays (what TF1's ref variables do), median of 300 calls
+                new arrays (what the op does while anything else holds the stored arrays) or
+                into the stored arrays (what it does otherwise, ops/_unshared_arrays.py, and
+                what TF1's ref variables do), median of 300 calls
 CPU time, not wall time, so other processes on the machine disturb it less; run with
 OPENBLAS_NUM_THREADS=1 to take the products' threads (identical in both forms) out of it.
 """
@@ -28,9 +29,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import graphflow as tf  # noqa: E402
-from graphflow.generated_source import load_generated  # noqa: E402
 from graphflow.ops import registry  # noqa: E402
-from graphflow.ops.training_ops import RULES, cpu_kernel_for, cpu_source  # noqa: E402
+from graphflow.ops.training_ops import RULES, cpu_kernel_for  # noqa: E402
 from graphflow.train.adam import AdamOptimizer  # noqa: E402
 
 
@@ -84,13 +84,8 @@ def step_cpu_ms(rounds: int = 7) -> dict[str, float]:
 def apply_adam_us() -> dict[str, float]:
     rule = RULES["ApplyAdam"]
     kernel = cpu_kernel_for(rule, rule.body, "float32")
-    # the same loop storing into its inputs: with distinct output arrays LLVM's vectorized loop
-    # checks at run time that they do not overlap the inputs, and aliased ones would take its
-    # scalar fallback, so the in-place variant is its own source
-    source = cpu_source(rule, rule.body, "float32")
-    for ref in rule.refs:
-        source = source.replace(f"{ref}_out[i] =", f"{ref}_in[i] =")
-    in_place_kernel = load_generated(source, "apply_update_in_place").kernel
+    # the loop storing into its inputs (what the op runs when nothing else holds the arrays)
+    in_place_kernel = cpu_kernel_for(rule, rule.body, "float32", in_place=True)
     rng = np.random.default_rng(0)
     var, m, v, grad = (rng.random(784 * 256, np.float32) for _ in range(4))
     scalars = [np.float32(s) for s in (0.9, 0.999, 1e-3, 0.9, 0.999, 1e-8)]
@@ -102,7 +97,7 @@ def apply_adam_us() -> dict[str, float]:
         state.update(zip(("var", "m", "v"), new))  # the old arrays are freed, as in the store
 
     def in_place() -> None:
-        in_place_kernel(var, m, v, grad, var, m, v, *scalars)  # outputs unused
+        in_place_kernel(var, m, v, grad, *scalars)
 
     out = {}
     for name, fn in (("fresh", fresh), ("in_place", in_place)):

@@ -18,12 +18,28 @@ from graphflow.framework.tensor_shape import TensorShape
 
 from . import _cpu_workers
 from ._machine_load import cores_taken_lately
+from ._openblas_threads import numpy_openblas
 from ._rules import broadcast_dims, same_dtype
 from .registry import OpDef, Sample, Spec, register
 
 
 def _mT(x: np.ndarray) -> np.ndarray:
     return np.swapaxes(x, -1, -2)
+
+
+#: Multiply-adds up to which numpy's OpenBLAS runs a product on one thread by itself (its gemm
+#: interface: 2 x 65536 x GEMM_MULTITHREAD_THRESHOLD 4; measured with 0.3.31: 128x256 @ 256x10
+#: and 128x128 @ 128x32 take the same time with one thread or two): no thread count to set
+#: around them, which costs about 2.5 us a product (the MLP's three 10-class products).
+OPENBLAS_ONE_THREAD_WORK = 524_288
+_alone: dict[str, int] = {}
+
+
+def _one_thread_work() -> int:
+    """Multiply-adds up to which numpy's BLAS stays on one thread by itself (0: not known)."""
+    if "work" not in _alone:
+        _alone["work"] = OPENBLAS_ONE_THREAD_WORK if numpy_openblas() is not None else 0
+    return _alone["work"]
 
 
 class _MatMulBase(OpDef):
@@ -61,12 +77,14 @@ class _MatMulBase(OpDef):
     def cpu_kernel(self, node):
         ta, tb = node.attrs.get(self.a_attr, False), node.attrs.get(self.b_attr, False)
         single_threaded = _cpu_workers.single_threaded_blas
+        alone = _one_thread_work()
 
         def matmul(a, b):
             a = _mT(a) if ta else a  # a view: BLAS reads it through its transpose flag
             b = _mT(b) if tb else b
             multiply_adds = max(a.size * b.shape[-1], b.size * a.shape[-2])  # batches broadcast
-            if multiply_adds >= _cpu_workers.MIN_THREADED_MATMUL_WORK and not cores_taken_lately():
+            if multiply_adds <= alone or (multiply_adds >= _cpu_workers.MIN_THREADED_MATMUL_WORK
+                                          and not cores_taken_lately()):
                 return np.matmul(a, b)
             with single_threaded():
                 return np.matmul(a, b)

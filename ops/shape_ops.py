@@ -311,6 +311,27 @@ class SumToShape(OpDef):
     def reference(self, attrs, dy, shape):
         return sum_to(dy, shape)
 
+    def cpu_kernel(self, node):
+        """A bias gradient's case (every axis but the last summed, C-contiguous float input)
+        as one numba loop, bit-identical to the reference (ops/_sum_rows_numba.py)."""
+        dtype = node.in_specs[0].dtype.np
+        if dtype not in (np.float32, np.float64):
+            return None
+        from ._sum_rows_numba import sum_rows
+
+        def sum_to_shape(dy, shape):
+            target = tuple(np.asarray(shape).tolist())
+            if (type(dy) is np.ndarray and target and dy.ndim >= max(2, len(target))
+                    and 0 < target[-1] == dy.shape[-1] and dy.shape != target
+                    and all(d == 1 for d in target[:-1]) and dy.dtype == dtype
+                    and dy.flags.c_contiguous):
+                out = np.empty(target[-1], dtype)
+                sum_rows(dy.reshape(-1, target[-1]), out)
+                return out.reshape(target)
+            return sum_to(dy, shape)
+
+        return sum_to_shape
+
     def grad(self, op, dz):
         from graphflow.api import array
 
@@ -320,4 +341,6 @@ class SumToShape(OpDef):
         i = lambda *v: np.array(v, np.int32)  # noqa: E731
         return [Sample([rng.normal(size=(2, 3, 4)), i(3, 1)]),
                 Sample([rng.normal(size=(2, 3)), i()]),
-                Sample([rng.normal(size=(3,)), i(3)])]
+                Sample([rng.normal(size=(3,)), i(3)]),
+                Sample([rng.normal(size=(5, 3)), i(3)]),  # bias gradients (sum_rows)
+                Sample([rng.normal(size=(2, 2, 3, 4)), i(1, 1, 4)])]

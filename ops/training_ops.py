@@ -5,10 +5,11 @@ ApplyAdadelta.
 One op updates a variable and its slots in one pass: `Adam/update_w/ApplyAdam` reads w, m and v
 and the gradient, and writes all three, where the op-by-op form ran about ten kernels and
 copied each slot in an Assign. The rules themselves (ops/_update_rules.py) are shared with the
-CUDA kernels. Storage semantics stay those of ops/state.py: the new values are fresh arrays
-that replace the stored ones, so an array read earlier, in this run or returned to the user,
-never changes (an in-place update saves about 15% of the kernel's own time on the MLP's largest
-variable, see benchmarks/README.md, not worth weakening that guarantee).
+CUDA kernels. Storage semantics stay those of ops/state.py: an array read earlier, in this run
+or returned to the user, never changes. The CPU kernels write the new values into the stored
+arrays only where nobody else holds them (ops/_unshared_arrays.py counts the holders; the MLP
+step's updates take about 20% less time so, the new arrays' cache misses), and otherwise into
+fresh arrays that replace the stored ones.
 
 Inputs and attributes are TF1's (`training_ops.apply_adam(var, m, v, beta1_power, beta2_power,
 lr, beta1, beta2, epsilon, grad, use_locking=False, use_nesterov=False)`); the output is the
@@ -26,15 +27,19 @@ import numpy as np
 from graphflow.framework import errors
 from graphflow.framework.tensor_shape import TensorShape, format_dims
 
+from ._unshared_arrays import stored_only
 from ._update_rules import RULES, UpdateRule, indent
 from .registry import OpDef, Spec, register
 from .state import _incompatible_shapes_text, uninitialized
 
 #: dtypes with a numba kernel; others (float16, integers) run the numpy reference
 KERNEL_DTYPES = ("float32", "float64")
+#: Whether the CPU kernels overwrite stored arrays that nobody else holds (ops/_unshared_arrays.py);
+#: False: always fresh arrays (a switch for benchmarks' before/after)
+IN_PLACE = True
 
 _lock = threading.Lock()
-_cpu_kernels: dict[tuple[str, str, str], Callable[..., Any]] = {}
+_cpu_kernels: dict[tuple[str, str, str, bool], Callable[..., Any]] = {}
 
 
 def kernel_arguments(rule: UpdateRule) -> list[str]:
@@ -44,24 +49,29 @@ def kernel_arguments(rule: UpdateRule) -> list[str]:
             + list(rule.scalars))
 
 
-def _element_lines(rule: UpdateRule, spaces: int) -> tuple[str, str]:
-    """The loads of one element into the rule's names and the stores of the results."""
+def _element_lines(rule: UpdateRule, spaces: int, in_place: bool = False) -> tuple[str, str]:
+    """The loads of one element into the rule's names and the stores of the results (into the
+    inputs when `in_place`)."""
     pad = " " * spaces
     loads = [f"{pad}{r} = {r}_in[i]" for r in rule.refs] + [f"{pad}{rule.grad_name} = grad_in[i]"]
-    stores = [f"{pad}{r}_out[i] = {r}" for r in rule.refs]
+    stores = [f"{pad}{r}_{'in' if in_place else 'out'}[i] = {r}" for r in rule.refs]
     return "\n".join(loads), "\n".join(stores)
 
 
-def cpu_source(rule: UpdateRule, body: str, dtype: str) -> str:
-    """The numba source of one rule's CPU loop over flat arrays of `dtype`."""
-    loads, stores = _element_lines(rule, 8)
+def cpu_source(rule: UpdateRule, body: str, dtype: str, in_place: bool = False) -> str:
+    """The numba source of one rule's CPU loop over flat arrays of `dtype`; `in_place`: the loop
+    stores into its inputs (no output arrays: with distinct outputs LLVM's vectorized loop
+    checks that they do not overlap the inputs, and aliased ones would take its scalar
+    fallback) and holds the GIL while it runs (ops/_unshared_arrays.py says why)."""
+    loads, stores = _element_lines(rule, 8, in_place)
+    arguments = [a for a in kernel_arguments(rule) if not (in_place and a.endswith("_out"))]
     return f'''from numba import njit
 from numba import {dtype} as _dtype
 from numpy import absolute, maximum, sqrt
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def kernel({", ".join(kernel_arguments(rule))}):
+@njit(cache=True, nogil={not in_place}, error_model="numpy")
+def kernel({", ".join(arguments)}):
     one = _dtype(1.0)
 {indent(rule.prep, 4) if rule.prep else "    pass"}
     for i in range(var_in.shape[0]):
@@ -71,16 +81,18 @@ def kernel({", ".join(kernel_arguments(rule))}):
 '''
 
 
-def cpu_kernel_for(rule: UpdateRule, body: str, dtype: str) -> Callable[..., Any]:
+def cpu_kernel_for(rule: UpdateRule, body: str, dtype: str, in_place: bool = False
+                   ) -> Callable[..., Any]:
     """The compiled CPU loop of a rule variant (loaded once per process)."""
     from graphflow.generated_source import load_generated
 
-    key = (rule.op_type, body, dtype)
+    key = (rule.op_type, body, dtype, in_place)
     with _lock:
         kernel = _cpu_kernels.get(key)
         if kernel is None:
-            kernel = _cpu_kernels[key] = load_generated(cpu_source(rule, body, dtype),
-                                                        "apply_update").kernel
+            kernel = _cpu_kernels[key] = load_generated(
+                cpu_source(rule, body, dtype, in_place),
+                "apply_update_in_place" if in_place else "apply_update").kernel
         return kernel
 
 
@@ -135,7 +147,8 @@ class UpdateOperands:
             raise _shape_error(op, rule, rule.grad_name, shape, grad.shape)
         scalars = [args[i] for i in self.scalar_at]
         for i, s in zip(self.scalar_at, scalars):
-            if np.shape(s):
+            # numpy's and device arrays' own ndim: np.shape costs 0.2 us a scalar
+            if (s.ndim if hasattr(s, "ndim") else np.ndim(s)):
                 raise errors.InvalidArgumentError(
                     None, op, f"{self.values[i]} is not a scalar: {format_dims(tuple(np.shape(s)))}")
         return current, grad, scalars
@@ -178,17 +191,26 @@ class ApplyUpdate(OpDef):
         operands = UpdateOperands(rule, node, state.variables)
         store, names, values = state.variables, node.ref_vars, operands.values
         dtype = node.in_specs[0].dtype.np
-        kernel = cpu_kernel_for(rule, body, dtype.name) if dtype.name in KERNEL_DTYPES else None
+        kernel = in_place = None
+        if dtype.name in KERNEL_DTYPES:
+            kernel = cpu_kernel_for(rule, body, dtype.name)
+            in_place = cpu_kernel_for(rule, body, dtype.name, in_place=True)
         to_scalar = dtype.type
 
         def apply(*args: Any) -> Any:
             current, grad, scalars = operands.read(args)
             shape = current[0].shape
             if kernel is not None and grad.size:
-                new = [np.empty(shape, dtype) for _ in names]
                 # reshape(-1) is a view of a contiguous array (a copy of another: inputs only)
-                kernel(*[c.reshape(-1) for c in current], grad.reshape(-1),
-                       *[n.reshape(-1) for n in new], *[to_scalar(s) for s in scalars])
+                flat_grad = grad if grad.ndim == 1 else grad.reshape(-1)
+                flat_scalars = [s if type(s) is to_scalar else to_scalar(s) for s in scalars]
+                if IN_PLACE and stored_only(current, store, names):
+                    in_place(*[c if c.ndim == 1 else c.reshape(-1) for c in current], flat_grad,
+                             *flat_scalars)
+                    return current[0]
+                new = [np.empty(shape, dtype) for _ in names]
+                kernel(*[c.reshape(-1) for c in current], flat_grad,
+                       *[n.reshape(-1) for n in new], *flat_scalars)
             else:
                 inputs = dict(zip(rule.refs, current))
                 inputs[rule.grad_name] = grad

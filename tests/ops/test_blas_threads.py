@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from graphflow.compiler.ir import Node
-from graphflow.ops import _cpu_workers, _openblas_threads
+from graphflow.ops import _cpu_workers, _openblas_threads, matmul
 from graphflow.ops.registry import REGISTRY
 
 OPENBLAS = _openblas_threads.numpy_openblas()
@@ -70,6 +70,7 @@ def _kernel(node_type: str, **attrs):
 @pytest.mark.parametrize(("ta", "tb"), [(False, False), (False, True), (True, False), (True, True)])
 def test_matmul_cpu_kernel_matches_float64(monkeypatch, single_threaded_calls, ta, tb, large):
     used = single_threaded_calls
+    monkeypatch.setattr(matmul, "_alone", {"work": 0})  # as with a BLAS of unknown threading
     if large:
         monkeypatch.setattr(_cpu_workers, "MIN_THREADED_MATMUL_WORK", 0)
     rng = np.random.default_rng(3)
@@ -90,15 +91,17 @@ def test_batch_matmul_cpu_kernel_broadcasts_batches():
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
-@pytest.mark.parametrize(("shape_a", "shape_b", "threaded"), [
-    ((128, 256), (256, 256), True),  # 8.4M multiply-adds: BLAS's threads pay off
-    ((128, 256), (256, 10), False),  # 0.3M: one thread
-    ((128, 128), (128, 128), False),  # 2.1M: one thread
+@pytest.mark.parametrize(("shape_a", "shape_b", "policy"), [
+    ((128, 256), (256, 256), "threads"),  # 8.4M multiply-adds: BLAS's threads pay off
+    ((128, 256), (256, 10), "alone"),  # 0.3M: numpy's OpenBLAS stays on one thread by itself
+    ((128, 128), (128, 32), "alone"),  # 0.52M: the most it keeps on one thread
+    ((128, 128), (128, 128), "single"),  # 2.1M: one thread, set around the product
 ])
-def test_matmul_threads_by_product_size(single_threaded_calls, shape_a, shape_b, threaded):
+def test_matmul_threads_by_product_size(single_threaded_calls, shape_a, shape_b, policy):
     used = single_threaded_calls
     rng = np.random.default_rng(5)
     a, b = rng.standard_normal(shape_a).astype(np.float32), rng.standard_normal(shape_b).astype(np.float32)
     got = _kernel("MatMul")(a, b)
     np.testing.assert_allclose(got, a.astype(np.float64) @ b.astype(np.float64), rtol=1e-4, atol=1e-3)
-    assert used == ([] if threaded else [True])
+    openblas = OPENBLAS is not None
+    assert used == ([] if policy == "threads" or (policy == "alone" and openblas) else [True])
