@@ -20,6 +20,7 @@ from graphflow.ops.registry import Spec
 from .dce import eliminate_dead_code
 from .fold import fold_constants
 from .fuse import FusionPolicy, fuse_elementwise
+from .fuse_batch_norm_relu import fuse_batch_norm_relu_pass
 from .fuse_slices import read_split_pieces_in_place
 from .histories import mark_recorded_histories
 from .ir import Node, Value
@@ -101,6 +102,7 @@ PASSES: tuple[Pass, ...] = (
     Pass("lower", _lower),  # prune + CSE + placement
     Pass("fold", _fold, optional=True),
     Pass("simplify", _simplify, optional=True),
+    Pass("fuse_batch_norm_relu", fuse_batch_norm_relu_pass, optional=True),
     Pass("fuse", _fuse, optional=True),
     Pass("dce", _dce),
     Pass("histories", _histories),  # loops record iterations only for a consumed gradient

@@ -1,0 +1,68 @@
+"""numba kernels of a fused batch normalization followed by a ReLU, and of their gradient, on
+the [outer, rows, inner] views of graphflow.ops._batch_norm_numba (channel last: [1, N*H*W, C];
+channel in the middle: [N, C, H*W]).
+
+The ReLU rides on the batch norm's passes instead of taking two more passes of its own over the
+data: forward, the output pass clamps as it stores; backward, the statistics pass and the input
+gradient pass read the output gradient through the ReLU's mask (TF1's ReluGrad: dy where the
+ReLU's output is positive, else dy * 0, so a NaN or infinite dy still gives NaN). Statistics
+accumulate in float64 as the unfused kernels do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def scale_shift_relu(v: np.ndarray, channels_last: bool, factor: np.ndarray, shift: np.ndarray,
+                     out: np.ndarray) -> None:  # pragma: no cover
+    """out = relu(v * factor[channel] + shift[channel]), NaN kept as TF's Relu keeps it."""
+    a, b, c = v.shape
+    if channels_last:
+        for i in range(a):
+            for j in range(b):
+                for k in range(c):
+                    y = v[i, j, k] * factor[k] + shift[k]
+                    out[i, j, k] = y if y > 0 else (y if y != y else 0)
+    else:
+        for i in range(a):
+            for j in range(b):
+                f, s = factor[j], shift[j]
+                for k in range(c):
+                    y = v[i, j, k] * f + s
+                    out[i, j, k] = y if y > 0 else (y if y != y else 0)
+
+
+@njit(cache=True, nogil=True)
+def masked_backprop_sums(dy: np.ndarray, relu_out: np.ndarray, v: np.ndarray, channels_last: bool,
+                         mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """(sum g, sum g * (x - mean)) per channel in float64, g = dy masked by relu_out > 0."""
+    a, b, c = v.shape
+    depth = mean.shape[0]
+    sum_g = np.zeros(depth)
+    sum_g_xc = np.zeros(depth)
+    for i in range(a):
+        for j in range(b):
+            for k in range(c):
+                ch = k if channels_last else j
+                g = dy[i, j, k] if relu_out[i, j, k] > 0 else dy[i, j, k] * 0
+                sum_g[ch] += g
+                sum_g_xc[ch] += g * (v[i, j, k] - mean[ch])
+    return sum_g, sum_g_xc
+
+
+@njit(cache=True, nogil=True)
+def masked_input_grad(dy: np.ndarray, relu_out: np.ndarray, v: np.ndarray, channels_last: bool,
+                      mean: np.ndarray, factor: np.ndarray, mean_dy: np.ndarray, slope: np.ndarray,
+                      out: np.ndarray) -> None:  # pragma: no cover
+    """out = factor * (g - mean_dy - (x - mean) * slope) per channel, g = dy masked by
+    relu_out > 0 (the training-mode dx of batch norm behind the ReLU)."""
+    a, b, c = v.shape
+    for i in range(a):
+        for j in range(b):
+            for k in range(c):
+                ch = k if channels_last else j
+                g = dy[i, j, k] if relu_out[i, j, k] > 0 else dy[i, j, k] * 0
+                out[i, j, k] = factor[ch] * (g - mean_dy[ch] - (v[i, j, k] - mean[ch]) * slope[ch])
