@@ -28,6 +28,7 @@ from .lower import lower
 from .memory import last_uses
 from .schedule import schedule
 from .simplify import simplify
+from .sink_control_inputs import sink_control_inputs_pass
 
 
 class CompilePolicy(FusionPolicy, Protocol):
@@ -100,6 +101,7 @@ def _memory(c: Compilation, _: CompilePolicy) -> None:
 
 PASSES: tuple[Pass, ...] = (
     Pass("lower", _lower),  # prune + CSE + placement
+    Pass("sink_control_inputs", sink_control_inputs_pass, optional=True),
     Pass("fold", _fold, optional=True),
     Pass("simplify", _simplify, optional=True),
     Pass("fuse_batch_norm_relu", fuse_batch_norm_relu_pass, optional=True),
