@@ -1,6 +1,7 @@
 """Compiler pass "sink_control_inputs": a pure node whose value shape inference already knows (a
 Shape, Size or Rank of a static shape, and the arithmetic on such values) hands its control
-inputs to its consumers, so that "fold" can turn it into a constant.
+inputs to its consumers, so that "fold" can turn it into a constant; so does a shape-keeping
+reshape, broadcast or SumToShape of a computed value, so that "simplify" can drop it.
 
 Why: gradients built under `tf.control_dependencies(...)` (TF1's idiom of running the batch norm
 UPDATE_OPS with the training step) carry those control inputs on every op, shape queries
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ir import Node, Value
+from .simplify import _SHAPE_KEEPING
 
 
 def _known_value(node: Node) -> bool:
@@ -28,6 +30,20 @@ def _known_value(node: Node) -> bool:
     return (not node.stateful and len(node.out_specs) == 1 and not node.opdef.list_output
             and not node.is_const and node.out_specs[0].value is not None
             and node.out_specs[0].dtype.name != "variant")
+
+
+def _forwards_computed_value(node: Node) -> bool:
+    """Whether "simplify" would drop `node` but for its control inputs (a reshape, broadcast or
+    reverse broadcast that keeps the shape: a gradient's SumToShape of a same-shaped operand),
+    its input computed by a pure op that returns a new array. Not a variable's value (nor a view
+    of one): there the control inputs may order the read itself, as `tf.identity` under
+    `tf.control_dependencies` does in TF1."""
+    if node.type not in _SHAPE_KEEPING or not node.inputs:
+        return False
+    src, index = node.inputs[0]
+    before, after = src.out_specs[index].shape, node.out_specs[0].shape
+    return (before.is_fully_defined() and before == after and not src.stateful
+            and not src.opdef.aliases_input and not src.is_const and src.type != "_Feed")
 
 
 def sink_control_inputs(nodes: Sequence[Node], fetched: Sequence[Value]
@@ -53,7 +69,7 @@ def sink_control_inputs(nodes: Sequence[Node], fetched: Sequence[Value]
         for src, _ in node.inputs:
             for kept in handed.get(src.id, ()):
                 control[kept.id] = kept
-        if _known_value(node) and control:
+        if control and (_known_value(node) or _forwards_computed_value(node)):
             handed[node.id] = tuple(control.values())
             control = {}
         new_control = tuple(control.values())

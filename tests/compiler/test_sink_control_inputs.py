@@ -68,3 +68,26 @@ def test_the_separable_gradients_lose_their_shape_kernels(graph, monkeypatch):
             results.append(sess.run(tf.global_variables()))
     for with_pass, without in zip(*results):
         np.testing.assert_array_equal(with_pass, without)
+
+
+def test_shape_keeping_nodes_of_computed_values_are_dropped_but_not_of_variables(graph):
+    x = tf.placeholder(tf.float32, [4, 3])
+    v = tf.Variable(np.ones((4, 3), np.float32))
+    bump = tf.assign_add(v, tf.ones([4, 3]))
+    with tf.control_dependencies([bump]):
+        kept = tf.reshape(v, [4, 3])  # may order the variable's read: stays
+        dropped = tf.reshape(x * 2.0, [4, 3])  # a computed value: the reshape goes
+        out = kept + dropped
+    with compilation():
+        nodes, fetched = lowered([out], {x: [4, 3]})
+        sunk, fetched = sink_control_inputs(nodes, fetched)
+        from graphflow.compiler.simplify import simplify
+
+        simplified, _ = simplify(sunk, fetched)
+    reshapes = [n for n in simplified if n.type == "Reshape"]
+    assert len(reshapes) == 1 and reshapes[0].control
+    add = next(n for n in simplified if n.type == "Add")
+    assert [c.type for c in add.control] == ["AssignAdd"]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        np.testing.assert_allclose(sess.run(out, {x: np.ones((4, 3), np.float32)}), 4.0)
