@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._batch_norm_numba import channel_mean_variance, scale_shift
+
 
 @njit(cache=True, nogil=True)
 def scale_shift_relu(v: np.ndarray, channels_last: bool, factor: np.ndarray, shift: np.ndarray,
@@ -66,3 +68,32 @@ def masked_input_grad(dy: np.ndarray, relu_out: np.ndarray, v: np.ndarray, chann
                 ch = k if channels_last else j
                 g = dy[i, j, k] if relu_out[i, j, k] > 0 else dy[i, j, k] * 0
                 out[i, j, k] = factor[ch] * (g - mean_dy[ch] - (v[i, j, k] - mean[ch]) * slope[ch])
+
+
+@njit(cache=True, nogil=True)
+def normalize_training(v: np.ndarray, channels_last: bool, scale: np.ndarray, offset: np.ndarray,
+                       epsilon: float, relu: bool, out: np.ndarray, running_mean: np.ndarray,
+                       running_var: np.ndarray, saved_mean: np.ndarray,
+                       saved_var: np.ndarray) -> None:  # pragma: no cover
+    """A training-mode batch norm (exponential_avg_factor 1) in one call: the statistics, the
+    per-channel coefficients and the statistics outputs (the same float64 formulas as
+    graphflow.ops.fused_batch_norm's host code, so the same bits), then the output pass
+    (`relu`: clamped). Saves that host code's dozen numpy calls per op."""
+    mean, variance = channel_mean_variance(v, channels_last)
+    depth = mean.shape[0]
+    count = v.size // max(depth, 1)
+    bessel = count / (count - 1) if count > 1 else 1.0
+    multiplier = np.empty(depth, v.dtype)
+    shift = np.empty(depth, v.dtype)
+    for ch in range(depth):
+        factor = np.float64(scale[ch]) / np.sqrt(variance[ch] + epsilon)
+        multiplier[ch] = factor
+        shift[ch] = np.float64(offset[ch]) - mean[ch] * factor
+        running_mean[ch] = mean[ch]
+        running_var[ch] = variance[ch] * bessel
+        saved_mean[ch] = mean[ch]
+        saved_var[ch] = variance[ch]
+    if relu:
+        scale_shift_relu(v, channels_last, multiplier, shift, out)
+    else:
+        scale_shift(v, channels_last, multiplier, shift, out)

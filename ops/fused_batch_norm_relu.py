@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fused_batch_norm import _FusedBatchNormBase, _view, batch_norm_gradients, channel_axis
+from .fused_batch_norm import (
+    _FusedBatchNormBase,
+    _view,
+    batch_norm_gradients,
+    batch_norm_kernel,
+    channel_axis,
+)
 from .fused_batch_norm_grad import _coefficients, _composed, _FusedBatchNormGradBase
 from .registry import REGISTRY, OpDef, Sample, register
 
@@ -87,24 +93,7 @@ class FusedBatchNormRelu(OpDef):
         dtype = node.out_specs[0].dtype.np
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
             return None
-        from ._batch_norm_numba import channel_mean_variance
-        from ._batch_norm_relu_numba import scale_shift_relu
-
-        attrs = dict(node.attrs)
-        batch_norm = _batch_norm(attrs)
-        axis = channel_axis(attrs)
-        training = bool(attrs.get("is_training", True))
-
-        def kernel(x, scale, offset, mean, variance):
-            view = _view(np.asarray(x, dtype), axis)
-            stats = channel_mean_variance(view, axis == 3) if training else None
-            multiplier, shift, rest = batch_norm._outputs(attrs, x, scale, offset, mean, variance,
-                                                          stats)
-            out = np.empty(view.shape, dtype)
-            scale_shift_relu(view, axis == 3, multiplier.astype(dtype), shift.astype(dtype), out)
-            return (out.reshape(np.shape(x)), *rest)
-
-        return kernel
+        return batch_norm_kernel(_batch_norm(node.attrs), node, relu=True)
 
     def grad(self, op, dy, d_mean, d_var, d_saved_mean, d_saved_var, *unused):
         from graphflow.api.math import zeros_like
