@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._batch_norm_numba import channel_mean_variance, scale_shift
+from ._batch_norm_numba import backprop_sums, channel_mean_variance, scale_shift, training_input_grad
 
 
 @njit(cache=True, nogil=True)
@@ -97,3 +97,36 @@ def normalize_training(v: np.ndarray, channels_last: bool, scale: np.ndarray, of
         scale_shift_relu(v, channels_last, multiplier, shift, out)
     else:
         scale_shift(v, channels_last, multiplier, shift, out)
+
+
+@njit(cache=True, nogil=True)
+def training_gradient(dy: np.ndarray, relu_out: np.ndarray, masked: bool, v: np.ndarray,
+                      channels_last: bool, mean: np.ndarray, variance: np.ndarray,
+                      scale: np.ndarray, epsilon: float, dx: np.ndarray, d_scale: np.ndarray,
+                      d_offset: np.ndarray) -> None:  # pragma: no cover
+    """A training-mode batch norm gradient in one call: the sums, the coefficients (the same
+    float64 formulas as graphflow.ops.fused_batch_norm_grad's `_coefficients`, so the same
+    bits) and dx; dy is read through the ReLU's mask when `masked` (`relu_out` is then the
+    ReLU's output; otherwise any array, unread)."""
+    mean64 = mean.astype(np.float64)
+    if masked:
+        sum_dy, sum_dy_xc = masked_backprop_sums(dy, relu_out, v, channels_last, mean64)
+    else:
+        sum_dy, sum_dy_xc = backprop_sums(dy, v, channels_last, mean64)
+    depth = mean.shape[0]
+    count = v.size // max(depth, 1)
+    n = max(count, 1)
+    factor = np.empty(depth)
+    mean_dy = np.empty(depth)
+    slope = np.empty(depth)
+    for ch in range(depth):
+        inv = 1.0 / np.sqrt(np.float64(variance[ch]) + epsilon)
+        factor[ch] = np.float64(scale[ch]) * inv
+        mean_dy[ch] = sum_dy[ch] / n
+        slope[ch] = sum_dy_xc[ch] / n * inv * inv
+        d_scale[ch] = sum_dy_xc[ch] * inv
+        d_offset[ch] = sum_dy[ch]
+    if masked:
+        masked_input_grad(dy, relu_out, v, channels_last, mean64, factor, mean_dy, slope, dx)
+    else:
+        training_input_grad(dy, v, channels_last, mean64, factor, mean_dy, slope, dx)

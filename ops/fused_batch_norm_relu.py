@@ -17,12 +17,11 @@ import numpy as np
 
 from .fused_batch_norm import (
     _FusedBatchNormBase,
-    _view,
     batch_norm_gradients,
     batch_norm_kernel,
     channel_axis,
 )
-from .fused_batch_norm_grad import _coefficients, _composed, _FusedBatchNormGradBase
+from .fused_batch_norm_grad import _composed, _FusedBatchNormGradBase, batch_norm_grad_kernel
 from .registry import REGISTRY, OpDef, Sample, register
 
 #: The batch norm ops the pass fuses, by type: their gradient op types.
@@ -137,26 +136,7 @@ class FusedBatchNormReluGrad(OpDef):
         dtype = node.out_specs[0].dtype.np
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
             return None
-        from ._batch_norm_relu_numba import masked_backprop_sums, masked_input_grad
-
-        attrs = dict(node.attrs)
-        axis = channel_axis(attrs)
-        pack = self._gradient_op(attrs)._pack
-
-        def kernel(dy, relu_out, x, scale, mean, variance, *reserve):
-            view = _view(np.asarray(x, dtype), axis)
-            grads = _view(np.asarray(dy, dtype), axis)
-            mask = _view(np.asarray(relu_out, dtype), axis)
-            mean64 = np.asarray(mean, np.float64)
-            sum_g, sum_g_xc = masked_backprop_sums(grads, mask, view, axis == 3, mean64)
-            count = view.size // max(np.shape(x)[axis], 1)
-            factor, mean_g, slope, d_scale, d_offset = _coefficients(
-                attrs, count, scale, variance, sum_g, sum_g_xc)
-            dx = np.empty(view.shape, dtype)
-            masked_input_grad(grads, mask, view, axis == 3, mean64, factor, mean_g, slope, dx)
-            return pack(dx.reshape(np.shape(x)), d_scale, d_offset, scale)
-
-        return kernel
+        return batch_norm_grad_kernel(self._gradient_op(node.attrs), node, masked=True)
 
     def grad(self, op, d_dx, d_scale, d_offset, *unused):
         """Second derivatives: the ReLU's mask (no gradient of its own) then the batch norm
