@@ -42,16 +42,19 @@ def _batch_norm(attrs) -> _FusedBatchNormBase:
     return REGISTRY[attrs.get("batch_norm_type", "FusedBatchNormV3")]
 
 
-def _samples(rng, shapes_and_formats, with_grad_inputs: bool):
-    """Training-mode cases whose normalized values (and, for the gradient, ReLU outputs) stay
-    away from the ReLU's kink, so finite differences see no jump."""
+def _samples(rng, cases_wanted, with_grad_inputs: bool):
+    """Cases (shape, data format, batch norm type, training, exponential_avg_factor) whose
+    normalized values (and, for the gradient, ReLU outputs) stay away from the ReLU's kink, so
+    finite differences see no jump."""
     cases = []
-    for shape, data_format, bn_type in shapes_and_formats:
+    for shape, data_format, bn_type, training, avg_factor in cases_wanted:
         depth = shape[channel_axis({"data_format": data_format})]
-        attrs = {"epsilon": 1e-3, "data_format": data_format, "is_training": True,
-                 "exponential_avg_factor": 1.0, "batch_norm_type": bn_type}
+        attrs = {"epsilon": 1e-3, "data_format": data_format, "is_training": training,
+                 "exponential_avg_factor": avg_factor, "batch_norm_type": bn_type}
         scale, offset = rng.uniform(0.5, 1.5, size=depth), rng.normal(size=depth) * 0.3
         stats = [np.zeros(0), np.zeros(0)]
+        if not training or avg_factor != 1.0:  # the given statistics are read
+            stats = [rng.normal(size=depth) * 0.2, rng.uniform(0.5, 1.5, size=depth)]
         for _ in range(100):  # redraw until no normalized value lies within 0.05 of the kink
             x = rng.normal(size=shape)
             y = REGISTRY[bn_type].reference(attrs, x, scale, offset, *stats)[0]
@@ -105,9 +108,12 @@ class FusedBatchNormRelu(OpDef):
                                     grad_type)
 
     def samples(self, rng):
-        return _samples(rng, [((2, 3, 3, 4), "NHWC", "FusedBatchNormV3"),
-                              ((3, 2, 2, 3), "NCHW", "FusedBatchNormV3"),
-                              ((2, 2, 3, 2), "NHWC", "FusedBatchNormV2")], with_grad_inputs=False)
+        return _samples(rng, [((2, 3, 3, 4), "NHWC", "FusedBatchNormV3", True, 1.0),
+                              ((3, 2, 2, 3), "NCHW", "FusedBatchNormV3", True, 1.0),
+                              ((2, 2, 3, 2), "NHWC", "FusedBatchNormV2", True, 1.0),
+                              ((2, 2, 3, 3), "NHWC", "FusedBatchNormV3", False, 1.0),
+                              ((2, 3, 2, 2), "NHWC", "FusedBatchNormV3", True, 0.3)],
+                        with_grad_inputs=False)
 
 
 @register
@@ -155,6 +161,8 @@ class FusedBatchNormReluGrad(OpDef):
         return [d_dy, None, d_x, d_sc, d_mean, d_var] + [None] * (len(op.inputs) - 6)
 
     def samples(self, rng):
-        return _samples(rng, [((2, 3, 3, 4), "NHWC", "FusedBatchNormV3"),
-                              ((2, 3, 2, 2), "NCHW", "FusedBatchNormV3"),
-                              ((2, 2, 2, 3), "NHWC", "FusedBatchNormV2")], with_grad_inputs=True)
+        return _samples(rng, [((2, 3, 3, 4), "NHWC", "FusedBatchNormV3", True, 1.0),
+                              ((2, 3, 2, 2), "NCHW", "FusedBatchNormV3", True, 1.0),
+                              ((2, 2, 2, 3), "NHWC", "FusedBatchNormV2", True, 1.0),
+                              ((2, 2, 3, 2), "NCHW", "FusedBatchNormV3", False, 1.0)],
+                        with_grad_inputs=True)
