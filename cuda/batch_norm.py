@@ -116,7 +116,10 @@ def scale_shift_relu(x, depth, inner, multiplier, shift, out):
 @cuda.jit
 def relu_mask(dy, relu_out, out):
     for i in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        out[i] = dy[i] if relu_out[i] > 0 else dy[i] * 0
+        g = dy[i]
+        # g * (g - g) is g * 0 (NaN for an infinite or NaN g, as TF's ReluGrad) without the
+        # integer literal that would make the float32 program multiply in float64
+        out[i] = g if relu_out[i] > 0 else g * (g - g)
 
 
 @cuda.jit
