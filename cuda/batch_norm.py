@@ -106,6 +106,23 @@ def scale_shift(x, depth, inner, multiplier, shift, out):
 
 
 @cuda.jit
+def scale_shift_relu(x, depth, inner, multiplier, shift, out):
+    for i in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
+        c = (i // inner) % depth
+        y = x[i] * multiplier[c] + shift[c]
+        out[i] = y if y > 0 else (y if y != y else 0)
+
+
+@cuda.jit
+def relu_mask(dy, relu_out, out):
+    for i in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
+        g = dy[i]
+        # g * (g - g) is g * 0 (NaN for an infinite or NaN g, as TF's ReluGrad) without the
+        # integer literal that would make the float32 program multiply in float64
+        out[i] = g if relu_out[i] > 0 else g * (g - g)
+
+
+@cuda.jit
 def input_grad(dy, x, depth, inner, mean, factor, mean_dy, slope, out):
     for i in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
         c = (i // inner) % depth
@@ -165,6 +182,11 @@ def _geometry(node: Any, data_input: int) -> tuple[tuple[int, ...], int, int, in
 def build_fused_batch_norm(node: Any) -> Callable[..., Any] | None:
     """FusedBatchNorm(V2/V3)(x, scale, offset, mean, variance): the statistics kernel, then the
     elementwise pass; None for an unknown shape (it then runs on the host)."""
+    return _forward(node, relu=False)
+
+
+def _forward(node: Any, relu: bool) -> Callable[..., Any] | None:
+    """The forward kernels' runner (`relu`: the elementwise pass clamps at 0 as it stores)."""
     from .device import empty, flat, to_device
 
     geometry = _geometry(node, 0)
@@ -178,7 +200,8 @@ def build_fused_batch_norm(node: Any) -> Callable[..., Any] | None:
     factor = float(attrs.get("exponential_avg_factor", 1.0))
     size = count * depth
     stats = configure(_kernel("forward_stats"), max(depth, 1), THREADS)
-    elementwise = configure(_kernel("scale_shift"), *launch_config(size))
+    elementwise = configure(_kernel("scale_shift_relu" if relu else "scale_shift"),
+                            *launch_config(size))
     extra = len(node.out_specs) - 5
 
     def run(x: Any, scale: Any, offset: Any, mean: Any, variance: Any) -> tuple[Any, ...]:
@@ -199,12 +222,45 @@ def build_fused_batch_norm(node: Any) -> Callable[..., Any] | None:
     return lambda x, scale, offset, mean, variance: run(flat(x), scale, offset, mean, variance)
 
 
+def build_fused_batch_norm_relu(node: Any) -> Callable[..., Any] | None:
+    """_FusedBatchNormRelu(x, scale, offset, mean, variance): as FusedBatchNorm, output 0
+    through the ReLU."""
+    return _forward(node, relu=True)
+
+
+def build_fused_batch_norm_relu_grad(node: Any) -> Callable[..., Any] | None:
+    """_FusedBatchNormReluGrad(dy, relu_out, x, scale, mean, variance[, reserve]): dy masked by
+    the ReLU's output into a scratch array, then FusedBatchNormGrad's two kernels."""
+    from .device import empty, flat
+
+    gradient = _backward(node, data_input=2)
+    if gradient is None:
+        return None
+    shape, dtype = node.in_specs[2].shape.as_list(), node.out_specs[0].dtype.np
+    size = int(np.prod(shape, dtype=np.int64))
+    mask = configure(_kernel("relu_mask"), *launch_config(size))
+
+    def run(dy: Any, relu_out: Any, *rest: Any) -> tuple:
+        masked = empty(tuple(shape), dtype)
+        if size:
+            mask(flat(dy), flat(relu_out), flat(masked))
+        return gradient(masked, *rest)
+
+    return run
+
+
 def build_fused_batch_norm_grad(node: Any) -> Callable[..., Any] | None:
     """FusedBatchNormGrad(V2/V3)(dy, x, scale, mean, variance[, reserve]): the per-channel sums,
     then the elementwise input gradient; None for an unknown shape."""
+    return _backward(node, data_input=1)
+
+
+def _backward(node: Any, data_input: int) -> Callable[..., Any] | None:
+    """The gradient kernels' runner; `data_input`: the position of x among the node's inputs
+    (its shape sets the geometry)."""
     from .device import empty, flat, to_device
 
-    geometry = _geometry(node, 1)
+    geometry = _geometry(node, data_input)
     if geometry is None:
         return None
     shape, depth, inner, count = geometry
@@ -233,13 +289,14 @@ def build_fused_batch_norm_grad(node: Any) -> Callable[..., Any] | None:
 
 
 def launch_signatures() -> list[Any]:
-    """The four kernels for float32 data with float32 statistics and float64 with float64."""
+    """The six kernels for float32 data with float32 statistics and float64 with float64."""
     from numba import types
 
     from .launch_signatures import Launch, array
 
     module_kernels = {name: _kernel(name).py_func for name in
-                      ("forward_stats", "backward_stats", "scale_shift", "input_grad")}
+                      ("forward_stats", "backward_stats", "scale_shift", "scale_shift_relu",
+                       "relu_mask", "input_grad")}
     i64, f64, b1 = types.int64, types.float64, types.boolean
     launches = []
     for d in ("float32", "float64"):
@@ -251,6 +308,9 @@ def launch_signatures() -> list[Any]:
                    (a, a, a, a, a, i64, i64, i64, f64, b1, a, a, a, a, a)),
             Launch(f"batch_norm_scale_shift-{d}", module_kernels["scale_shift"],
                    (a, i64, i64, a, a, a)),
+            Launch(f"batch_norm_scale_shift_relu-{d}", module_kernels["scale_shift_relu"],
+                   (a, i64, i64, a, a, a)),
+            Launch(f"batch_norm_relu_mask-{d}", module_kernels["relu_mask"], (a, a, a)),
             Launch(f"batch_norm_input_grad-{d}", module_kernels["input_grad"],
                    (a, a, i64, i64, a, a, a, a, a)),
         ]

@@ -1,27 +1,51 @@
-"""The CPU kernel behind SumToShape's most common case, a bias gradient: the rows of a
-C-contiguous (rows, channels) view summed into one row (a dense layer's (batch, units) ->
-(units,), a convolution's NHWC output -> (channels,)).
+"""numba kernels of sums over leading or middle axes of a C-contiguous array: the commonest
+reverse broadcast, a bias gradient ([N, H, W, C] -> [C], viewed as [rows, columns]), and global
+average pooling's Mean over [H, W] (viewed as [N, H*W, C]).
 
-numpy's `add.reduce(dy, axis=0)` adds the rows in order too, but its reduction machinery and the
-reference's shape bookkeeping cost about 10 us a call on the MLP's 128x256 gradients, for
-about 3 us of additions; this loop makes the same additions in the same order (bit-identical
-results) in about 2.5 us.
+Rows are added one after another into one output row, starting from the first row as numpy's
+reduction does (so a column of -0.0 sums to -0.0), the order numpy uses when the last axis is
+not summed: the results are bit for bit numpy's. numpy pays for its reduction machinery and a
+strided pass per row: about 10 us for the MLP's [128, 256] against 2.5 us here, about 70 us for
+[4096, 32] float32 against 16.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def sum_rows(x, out):  # pragma: no cover - compiled
-    """out[j] = x[0, j] + x[1, j] + ... in row order (out is zeros for no rows)."""
-    rows, channels = x.shape
+def sum_rows(x: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """out[k] = x[0, k] + x[1, k] + ..., rows added in order (zeros for no rows)."""
+    rows, columns = x.shape
     if rows == 0:
         out[:] = 0
         return
-    for j in range(channels):
-        out[j] = x[0, j]
+    first = x[0]
+    for k in range(columns):
+        out[k] = first[k]
     for i in range(1, rows):
-        for j in range(channels):
-            out[j] += x[i, j]
+        row = x[i]
+        for k in range(columns):
+            out[k] += row[k]
+
+
+@njit(cache=True, nogil=True)
+def sum_middle(x: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """out[o, k] = x[o, 0, k] + x[o, 1, k] + ..., the middle index added in order (numpy's order
+    for a sum over axes that are neither the last nor split: global average pooling's
+    [N, H*W, C]); zeros for an empty middle axis."""
+    outer, middle, inner = x.shape
+    for o in range(outer):
+        row = out[o]
+        if middle == 0:
+            row[:] = 0
+            continue
+        first = x[o, 0]
+        for k in range(inner):
+            row[k] = first[k]
+        for m in range(1, middle):
+            src = x[o, m]
+            for k in range(inner):
+                row[k] += src[k]

@@ -132,21 +132,7 @@ class _FusedBatchNormBase(OpDef):
         dtype = node.out_specs[0].dtype.np
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
             return None
-        from ._batch_norm_numba import channel_mean_variance, scale_shift
-
-        attrs = dict(node.attrs)
-        axis = channel_axis(attrs)
-        training = bool(attrs.get("is_training", True))
-
-        def kernel(x, scale, offset, mean, variance):
-            view = _view(np.asarray(x, dtype), axis)
-            stats = channel_mean_variance(view, axis == 3) if training else None
-            multiplier, shift, rest = self._outputs(attrs, x, scale, offset, mean, variance, stats)
-            out = np.empty(view.shape, dtype)
-            scale_shift(view, axis == 3, multiplier.astype(dtype), shift.astype(dtype), out)
-            return (out.reshape(np.shape(x)), *rest)
-
-        return kernel
+        return batch_norm_kernel(self, node, relu=False)
 
     def grad(self, op, dy, d_mean, d_var, d_saved_mean, d_saved_var, *unused):
         return batch_norm_gradients(op, dy, d_mean, d_var, d_saved_mean, d_saved_var,
@@ -166,6 +152,44 @@ class _FusedBatchNormBase(OpDef):
         return [case((2, 3, 3, 4), "NHWC", True), case((3, 2, 2, 3), "NCHW", True, scale_by=2.0),
                 case((2, 2, 3, 3), "NHWC", False), case((2, 3, 2, 2), "NCHW", False),
                 case((2, 2, 2, 3), "NHWC", True, factor=0.3), case((1, 1, 1, 2), "NHWC", True)]
+
+
+def batch_norm_kernel(opdef: _FusedBatchNormBase, node, relu: bool):
+    """The CPU kernel of `opdef` (a fused batch norm version) for float32/float64 `node`, its
+    output 0 through a ReLU when `relu` (_FusedBatchNormRelu). Training with
+    exponential_avg_factor 1 (TF1's layers) runs in one numba call; the other modes compute the
+    coefficients on the host (`_forward_outputs`)."""
+    from ._batch_norm_numba import channel_mean_variance, scale_shift
+    from ._batch_norm_relu_numba import normalize_training, scale_shift_relu
+
+    dtype = node.out_specs[0].dtype.np
+    stat_dtype = node.out_specs[1].dtype.np
+    attrs = dict(node.attrs)
+    axis = channel_axis(attrs)
+    training = bool(attrs.get("is_training", True))
+    epsilon = float(attrs.get("epsilon", 1e-4))
+    output_pass = scale_shift_relu if relu else scale_shift
+    extra = opdef.num_outputs - 5
+
+    def one_call(x, scale, offset, mean, variance):
+        view = _view(np.asarray(x, dtype), axis)
+        depth = view.shape[2] if axis == 3 else view.shape[1]
+        out = np.empty(view.shape, dtype)
+        stats = [np.empty(depth, stat_dtype) for _ in range(4)]
+        normalize_training(view, axis == 3, np.asarray(scale), np.asarray(offset), epsilon, relu,
+                           out, *stats)
+        return (out.reshape(np.shape(x)), *stats, *[np.zeros((0,), stat_dtype)] * extra)
+
+    def kernel(x, scale, offset, mean, variance):
+        view = _view(np.asarray(x, dtype), axis)
+        stats = channel_mean_variance(view, axis == 3) if training else None
+        multiplier, shift, rest = opdef._outputs(attrs, x, scale, offset, mean, variance, stats)
+        out = np.empty(view.shape, dtype)
+        output_pass(view, axis == 3, multiplier.astype(dtype), shift.astype(dtype), out)
+        return (out.reshape(np.shape(x)), *rest)
+
+    fast = training and float(attrs.get("exponential_avg_factor", 1.0)) == 1.0
+    return one_call if fast else kernel
 
 
 def batch_norm_gradients(op, dy, d_mean, d_var, d_saved_mean, d_saved_var, grad_type):

@@ -58,6 +58,64 @@ def _composed(op, dy, x, scale, mean, variance):
     return dx, sum_dy_xc * inv, d_offset
 
 
+def batch_norm_grad_kernel(opdef, node, masked: bool):
+    """The CPU kernel of a fused batch norm gradient `node` of float32/float64 data: kernel(dy,
+    x, scale, mean, variance, *reserve), or with `masked` (_FusedBatchNormReluGrad)
+    kernel(dy, relu_out, x, ...) reading dy through the ReLU's mask. Training mode runs in one
+    numba call; inference computes the coefficients on the host."""
+    from ._batch_norm_numba import backprop_sums, training_input_grad
+    from ._batch_norm_relu_numba import (
+        masked_backprop_sums,
+        masked_input_grad,
+        training_gradient,
+    )
+
+    dtype = node.out_specs[0].dtype.np
+    stat_dtype = node.out_specs[1].dtype.np
+    attrs = dict(node.attrs)
+    axis = channel_axis(attrs)
+    epsilon = float(attrs.get("epsilon", 1e-4))
+
+    def split(args):
+        """(dy, relu_out or None, x, scale, mean, variance) from the kernel's arguments."""
+        return (args[0], args[1], *args[2:6]) if masked else (args[0], None, *args[1:5])
+
+    def one_call(*args):
+        dy, relu_out, x, scale, mean, variance = split(args)
+        view = _view(np.asarray(x, dtype), axis)
+        grads = _view(np.asarray(dy, dtype), axis)
+        mask = grads if relu_out is None else _view(np.asarray(relu_out, dtype), axis)
+        depth = view.shape[2] if axis == 3 else view.shape[1]
+        dx = np.empty(view.shape, dtype)
+        d_scale, d_offset = np.empty(depth, stat_dtype), np.empty(depth, stat_dtype)
+        training_gradient(grads, mask, masked, view, axis == 3, np.asarray(mean),
+                          np.asarray(variance), np.asarray(scale), epsilon, dx, d_scale, d_offset)
+        zero = np.zeros((), stat_dtype)
+        return dx.reshape(np.shape(x)), d_scale, d_offset, zero, zero.copy()
+
+    def kernel(*args):
+        dy, relu_out, x, scale, mean, variance = split(args)
+        view = _view(np.asarray(x, dtype), axis)
+        grads = _view(np.asarray(dy, dtype), axis)
+        mean64 = np.asarray(mean, np.float64)
+        if relu_out is None:
+            sum_dy, sum_dy_xc = backprop_sums(grads, view, axis == 3, mean64)
+        else:
+            mask = _view(np.asarray(relu_out, dtype), axis)
+            sum_dy, sum_dy_xc = masked_backprop_sums(grads, mask, view, axis == 3, mean64)
+        count = view.size // max(np.shape(x)[axis], 1)
+        factor, mean_dy, slope, d_scale, d_offset = _coefficients(
+            attrs, count, scale, variance, sum_dy, sum_dy_xc)
+        dx = np.empty(view.shape, dtype)
+        if relu_out is None:
+            training_input_grad(grads, view, axis == 3, mean64, factor, mean_dy, slope, dx)
+        else:
+            masked_input_grad(grads, mask, view, axis == 3, mean64, factor, mean_dy, slope, dx)
+        return opdef._pack(dx.reshape(np.shape(x)), d_scale, d_offset, scale)
+
+    return one_call if attrs.get("is_training", True) else kernel
+
+
 class _FusedBatchNormGradBase(OpDef):
     defaults = {"epsilon": 1e-4, "data_format": "NHWC", "is_training": True}
 
@@ -99,24 +157,7 @@ class _FusedBatchNormGradBase(OpDef):
         dtype = node.out_specs[0].dtype.np
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
             return None
-        from ._batch_norm_numba import backprop_sums, training_input_grad
-
-        attrs = dict(node.attrs)
-        axis = channel_axis(attrs)
-
-        def kernel(dy, x, scale, mean, variance, *reserve):
-            view = _view(np.asarray(x, dtype), axis)
-            grads = _view(np.asarray(dy, dtype), axis)
-            mean64 = np.asarray(mean, np.float64)
-            sum_dy, sum_dy_xc = backprop_sums(grads, view, axis == 3, mean64)
-            count = view.size // max(np.shape(x)[axis], 1)
-            factor, mean_dy, slope, d_scale, d_offset = _coefficients(
-                attrs, count, scale, variance, sum_dy, sum_dy_xc)
-            dx = np.empty(view.shape, dtype)
-            training_input_grad(grads, view, axis == 3, mean64, factor, mean_dy, slope, dx)
-            return self._pack(dx.reshape(np.shape(x)), d_scale, d_offset, scale)
-
-        return kernel
+        return batch_norm_grad_kernel(self, node, masked=False)
 
     def grad(self, op, d_dx, d_scale, d_offset, *unused):
         """Second derivatives (TF1 defines them too): the op's formulas rebuilt from graph ops

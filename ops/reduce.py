@@ -75,6 +75,8 @@ class _Reduce(OpDef):
         x = rng.permutation(np.arange(1, 25)).reshape(2, 3, 4) / 8.0 * rng.choice([-1, 1], (2, 3, 4))
         return [Sample([x]), Sample([x], {"axis": 1}), Sample([x], {"axis": [0, -1],
                                                                   "keepdims": True}),
+                Sample([rng.normal(size=(2, 3, 2, 4))], {"axis": [1, 2]}),  # global pooling
+                Sample([rng.normal(size=(3, 2, 4))], {"axis": [0, 1], "keepdims": True}),
                 Sample([rng.normal(size=(5,)) + 3.0], {"axis": 0}),
                 Sample([np.arange(6, dtype=np.int32).reshape(2, 3)], {"axis": 0},
                        check_grad=False)]
@@ -97,11 +99,47 @@ class _Reduce(OpDef):
         return array.broadcast_to(dy, array.shape(x))
 
 
+def middle_axes_kernel(node, mean: bool):
+    """A CPU kernel for a Sum or Mean of float data over consecutive axes that leave the last
+    axis alone (global average pooling, a bias gradient): a numba row sum over the [outer,
+    middle, inner] view, bit for bit numpy's (which adds such rows in the same order); None
+    (numpy's reduction) for other axes, dtypes or unknown shapes."""
+    spec = node.in_specs[0]
+    dims = spec.shape.dims if spec.rank is not None else None
+    if dims is None or any(d is None for d in dims) or spec.dtype.np not in (
+            np.dtype(np.float32), np.dtype(np.float64)):
+        return None
+    axes = sorted(normalize_axes(node.attrs.get("axis"), len(dims)) or ())
+    if (not axes or axes != list(range(axes[0], axes[-1] + 1)) or axes[-1] == len(dims) - 1
+            or 0 in dims):
+        return None
+    from ._sum_rows_numba import sum_middle
+
+    outer = int(np.prod(dims[: axes[0]], dtype=np.int64))
+    middle = int(np.prod(dims[axes[0]: axes[-1] + 1], dtype=np.int64))
+    inner = int(np.prod(dims[axes[-1] + 1:], dtype=np.int64))
+    out_shape = tuple(node.out_specs[0].shape.as_list())
+    dtype = spec.dtype.np
+
+    def kernel(x):
+        x = np.ascontiguousarray(x, dtype)
+        out = np.empty((outer, inner), dtype)
+        sum_middle(x.reshape(outer, middle, inner), out)
+        if mean:
+            np.true_divide(out, middle, out=out)  # numpy's mean: the sum over the count
+        return out.reshape(out_shape)
+
+    return kernel
+
+
 @register
 class Sum(_Reduce):
     type = "Sum"
     kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.sum)
+
+    def cpu_kernel(self, node):
+        return middle_axes_kernel(node, mean=False)
 
     def grad(self, op, dy):
         return [self._grad_broadcast(op, dy)]
@@ -112,6 +150,9 @@ class Mean(_Reduce):
     type = "Mean"
     kernels = {"cuda": "graphflow.cuda.reduce:build_reduction"}
     np_fn = staticmethod(np.mean)
+
+    def cpu_kernel(self, node):
+        return middle_axes_kernel(node, mean=True)
 
     def empty_value(self, dtype):
         return np.nan if dtype.kind == "f" else 0  # TF1: 0 / 0 is NaN in floats, 0 in integers

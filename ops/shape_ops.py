@@ -312,25 +312,28 @@ class SumToShape(OpDef):
         return sum_to(dy, shape)
 
     def cpu_kernel(self, node):
-        """A bias gradient's case (every axis but the last summed, C-contiguous float input)
-        as one numba loop, bit-identical to the reference (ops/_sum_rows_numba.py)."""
-        dtype = node.in_specs[0].dtype.np
-        if dtype not in (np.float32, np.float64):
+        """A sum over leading axes only (a bias gradient: [N, H, W, C] -> [C]) of float data
+        runs a numba row sum, bit for bit numpy's; any other case numpy's sum."""
+        if node.in_specs[0].dtype.np not in (np.dtype(np.float32), np.dtype(np.float64)):
             return None
         from ._sum_rows_numba import sum_rows
 
-        def sum_to_shape(dy, shape):
-            target = tuple(np.asarray(shape).tolist())
-            if (type(dy) is np.ndarray and target and dy.ndim >= max(2, len(target))
-                    and 0 < target[-1] == dy.shape[-1] and dy.shape != target
-                    and all(d == 1 for d in target[:-1]) and dy.dtype == dtype
-                    and dy.flags.c_contiguous):
-                out = np.empty(target[-1], dtype)
-                sum_rows(dy.reshape(-1, target[-1]), out)
-                return out.reshape(target)
-            return sum_to(dy, shape)
+        def kernel(dy, shape):
+            target = tuple(int(d) for d in shape)
+            core = target
+            while core and core[0] == 1:
+                core = core[1:]
+            dims = np.shape(dy)
+            columns = int(np.prod(core, dtype=np.int64))
+            if (not isinstance(dy, np.ndarray) or dims == target or not dy.flags.c_contiguous
+                    or len(core) > len(dims) or dims[len(dims) - len(core):] != core
+                    or columns == 0 or dy.size == 0):
+                return sum_to(dy, target)
+            out = np.empty(columns, dy.dtype)
+            sum_rows(dy.reshape(-1, columns), out)
+            return out.reshape(target)
 
-        return sum_to_shape
+        return kernel
 
     def grad(self, op, dz):
         from graphflow.api import array
@@ -343,4 +346,6 @@ class SumToShape(OpDef):
                 Sample([rng.normal(size=(2, 3)), i()]),
                 Sample([rng.normal(size=(3,)), i(3)]),
                 Sample([rng.normal(size=(5, 3)), i(3)]),  # bias gradients (sum_rows)
-                Sample([rng.normal(size=(2, 2, 3, 4)), i(1, 1, 4)])]
+                Sample([rng.normal(size=(2, 2, 3, 4)), i(1, 1, 4)]),
+                Sample([rng.normal(size=(2, 3, 2, 5)), i(5)]),
+                Sample([rng.normal(size=(4, 3, 2)), i(1, 3, 2)])]

@@ -21,6 +21,7 @@ from . import fuse_bias_relu_pool, fuse_conv_backprops, fuse_pool_relu_grad
 from .dce import eliminate_dead_code
 from .fold import fold_constants
 from .fuse import FusionPolicy, fuse_elementwise
+from .fuse_batch_norm_relu import fuse_batch_norm_relu_pass
 from .fuse_slices import read_split_pieces_in_place
 from .histories import mark_recorded_histories
 from .ir import Node, Value
@@ -28,6 +29,7 @@ from .lower import lower
 from .memory import last_uses
 from .schedule import schedule
 from .simplify import simplify
+from .sink_control_inputs import sink_control_inputs_pass
 
 
 class CompilePolicy(FusionPolicy, Protocol):
@@ -100,8 +102,10 @@ def _memory(c: Compilation, _: CompilePolicy) -> None:
 
 PASSES: tuple[Pass, ...] = (
     Pass("lower", _lower),  # prune + CSE + placement
+    Pass("sink_control_inputs", sink_control_inputs_pass, optional=True),
     Pass("fold", _fold, optional=True),
     Pass("simplify", _simplify, optional=True),
+    Pass("fuse_batch_norm_relu", fuse_batch_norm_relu_pass, optional=True),
     Pass("fuse", _fuse, optional=True),
     Pass("fuse_pool_relu_grad", fuse_pool_relu_grad.run_pass, optional=True),  # after "fuse"
     Pass("fuse_bias_relu_pool", fuse_bias_relu_pool.run_pass, optional=True),  # after "fuse"

@@ -14,11 +14,13 @@ from graphflow.compiler.passes import PASSES
 
 
 def test_the_pipeline_order():
-    assert [p.name for p in PASSES] == ["lower", "fold", "simplify", "fuse", "fuse_pool_relu_grad",
+    assert [p.name for p in PASSES] == ["lower", "sink_control_inputs", "fold", "simplify",
+                                        "fuse_batch_norm_relu", "fuse", "fuse_pool_relu_grad",
                                         "fuse_bias_relu_pool", "fuse_conv_backprops", "dce", "histories",
                                         "schedule", "memory"]
-    assert {p.name for p in PASSES if p.optional} == {"fold", "simplify", "fuse", "fuse_pool_relu_grad",
-                                                      "fuse_bias_relu_pool", "fuse_conv_backprops"}
+    assert {p.name for p in PASSES if p.optional} == {
+        "sink_control_inputs", "fold", "simplify", "fuse_batch_norm_relu", "fuse", "fuse_pool_relu_grad",
+        "fuse_bias_relu_pool", "fuse_conv_backprops"}
 
 
 def _model():
@@ -74,8 +76,9 @@ def test_disabled_and_skipped_passes_are_not_run(graph, monkeypatch, capsys):
     monkeypatch.setenv("GF_DISABLE_PASSES",
                        "fold,fuse,fuse_pool_relu_grad,fuse_bias_relu_pool,fuse_conv_backprops")
     err = _debug_run(monkeypatch, capsys, 3)
-    assert re.findall(r"graphflow IR after (\w+):", err) == ["lower", "simplify", "dce", "histories",
-                                                             "schedule", "memory"]
+    assert re.findall(r"graphflow IR after (\w+):", err) == [
+        "lower", "sink_control_inputs", "simplify", "fuse_batch_norm_relu", "dce", "histories",
+        "schedule", "memory"]
     monkeypatch.delenv("GF_DISABLE_PASSES")
     err = _debug_run(monkeypatch, capsys, 3, backend="reference")  # it skips fusion
     assert "fuse" not in re.findall(r"graphflow IR after (\w+):", err)

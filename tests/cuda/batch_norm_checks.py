@@ -54,3 +54,42 @@ def test_forward_and_gradient_on_the_device(monkeypatch, data_format, training, 
         grad_attrs, weights.astype(np.float64), x_value.astype(np.float64), scale, *reserve, np.zeros(0))
     for k, e in enumerate((dx, dscale, doffset)):
         np.testing.assert_allclose(got[5 + k], e, rtol=1e-4, atol=1e-4, err_msg=f"gradient {k}")
+
+
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+def test_batch_norm_then_relu_runs_fused_on_the_device(monkeypatch, data_format):
+    """The compiler's _FusedBatchNormRelu / _FusedBatchNormReluGrad pair on the device, against
+    the unfused ops' numpy references."""
+    monkeypatch.setenv("GF_BACKEND", "cuda")
+    rng = np.random.default_rng(4)
+    shape = (2, 3, 2, 3) if data_format == "NHWC" else (2, 3, 2, 2)
+    depth = shape[3] if data_format == "NHWC" else shape[1]
+    x_value = rng.normal(size=shape).astype(np.float32)
+    scale, offset = rng.uniform(0.5, 1.5, depth).astype(np.float32), rng.normal(size=depth).astype(np.float32)
+    weights = rng.normal(size=shape).astype(np.float32)
+    attrs = {"epsilon": 1e-3, "data_format": data_format, "is_training": True,
+             "exponential_avg_factor": 1.0}
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, shape)
+        stats = [tf.constant(v) for v in (scale, offset, np.zeros(0, np.float32), np.zeros(0, np.float32))]
+        op = graph.create_op("FusedBatchNormV3", [x, *stats], attrs)
+        y = tf.nn.relu(op.outputs[0])
+        grads = tf.gradients(tf.reduce_sum(y * tf.constant(weights)), [x, stats[0], stats[1]])
+    with tf.Session(graph=graph) as sess:
+        got = sess.run([y, *grads], {x: x_value})
+        plans = list(sess._plans.values())
+    fused = {"_FusedBatchNormRelu", "_FusedBatchNormReluGrad"}
+    types = {n.type for plan in plans for n in plan.order}
+    assert fused <= types, types
+    assert not {n.type for plan in plans for n in plan.host_nodes} & fused
+    expected = registry.get("FusedBatchNormV3").reference(attrs, x_value.astype(np.float64), scale,
+                                                         offset, np.zeros(0), np.zeros(0))
+    pre = expected[0]
+    np.testing.assert_allclose(got[0], np.maximum(pre, 0), rtol=1e-4, atol=1e-5)
+    grad_attrs = {k: attrs[k] for k in ("epsilon", "data_format", "is_training")}
+    want = registry.get("FusedBatchNormGradV3").reference(
+        grad_attrs, weights.astype(np.float64) * (pre > 0), x_value.astype(np.float64), scale,
+        expected[3], expected[4], np.zeros(0))
+    for k in range(3):
+        np.testing.assert_allclose(got[1 + k], want[k], rtol=1e-4, atol=1e-4, err_msg=f"gradient {k}")
