@@ -327,7 +327,7 @@ class SumToShape(OpDef):
             columns = int(np.prod(core, dtype=np.int64))
             if (not isinstance(dy, np.ndarray) or dims == target or not dy.flags.c_contiguous
                     or len(core) > len(dims) or dims[len(dims) - len(core):] != core
-                    or columns == 0 or dy.size == 0):
+                    or not core or columns == 0 or dy.size == 0):  # a total: numpy's pairwise
                 return sum_to(dy, target)
             out = np.empty(columns, dy.dtype)
             sum_rows(dy.reshape(-1, columns), out)
