@@ -307,6 +307,12 @@ def bind_while(node: Any, state: Any) -> Any:
             values = run_split(inputs)
             if values is not None:
                 return values, None
+            if not batch_split.HEALTH.allowed():
+                # a split just found the other core busy: BLAS's threads would wait for it too,
+                # and threaded products keep OpenBLAS's idle workers spinning on it (~0.1 s
+                # after each), which is what most often makes a split lag
+                with _cpu_workers.single_threaded_blas():
+                    return loop(inputs)
         return loop(inputs)
 
     if node.attrs.get("history"):

@@ -25,6 +25,7 @@ def halves_run(monkeypatch):
     monkeypatch.setattr(_machine_load, "cores_taken_lately", lambda: False)
     monkeypatch.setattr(batch_split, "MIN_HALF_STEP_WORK", 0)  # the tests' cells are tiny
     # a split whose halves this busy machine did not run side by side pauses none of the tests'
+    monkeypatch.setattr(batch_split, "FIRST_PAUSE_S", 0.0)
     monkeypatch.setattr(batch_split, "PAUSE_S", 0.0)
     monkeypatch.setattr(batch_split, "HEALTH", batch_split.SplitHealth())
     runs: list[int] = []
@@ -194,10 +195,35 @@ def test_a_split_whose_halves_did_not_run_side_by_side_pauses_splitting(monkeypa
     assert health.allowed()
     assert not health.record(100.0, [(0, 104.0), (1, 106.0)])  # the worker lagged 50%
     assert not health.allowed()
-    now[0] += batch_split.PAUSE_S
+    now[0] += batch_split.FIRST_PAUSE_S
     assert health.allowed()
     assert not health.record(now[0], [(0, now[0] + 1), (0, now[0] + 2)])  # one thread ran both
     assert not health.allowed()
+    now[0] += batch_split.FIRST_PAUSE_S  # a second bad split in a row: twice the pause
+    assert not health.allowed()
+    now[0] += batch_split.FIRST_PAUSE_S
+    assert health.allowed()
+
+
+def test_pauses_double_up_to_the_cap_and_a_good_split_resets_them(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(batch_split.time, "monotonic", lambda: now[0])
+    health = batch_split.SplitHealth()
+    pauses = []
+    for _ in range(10):
+        assert not health.record(now[0], [(0, now[0]), (0, now[0])])
+        start = now[0]
+        while not health.allowed():
+            now[0] += 0.001
+        pauses.append(round(now[0] - start, 3))
+    assert pauses[:3] == [batch_split.FIRST_PAUSE_S, 2 * batch_split.FIRST_PAUSE_S,
+                          4 * batch_split.FIRST_PAUSE_S]
+    assert pauses[-1] == batch_split.PAUSE_S
+    assert health.record(now[0], [(0, now[0] + 1), (1, now[0] + 1)])  # side by side again
+    assert not health.record(now[0], [(0, now[0]), (0, now[0])])
+    assert not health.allowed()
+    now[0] += batch_split.FIRST_PAUSE_S
+    assert health.allowed()
 
 
 def test_tensor_array_reads_and_a_failing_half_as_in_the_whole_loop(halves_run):
