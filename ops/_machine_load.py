@@ -6,7 +6,7 @@ process holds a core, a product's second thread often waits a whole scheduler sl
 that would use BLAS's threads (MatMul above `_cpu_workers.MIN_THREADED_MATMUL_WORK`, 1x1
 convolutions) ask `cores_taken_lately()` and run on one BLAS thread while it says yes. The
 answer comes from the 1-minute load average less this process's own recent use of the cores,
-confirmed by a look at the threads runnable now, twice in a row; one answer serves
+confirmed by three looks at the threads runnable now, twice in a row; one answer serves
 TAKEN_TTL_S seconds.
 """
 
@@ -61,6 +61,16 @@ def others_running() -> int | None:
     return running - own
 
 
+#: Looks at the runnable threads per check, RUNNABLE_SAMPLE_GAP_S apart: all must show another
+#: process's thread. One look also counted moments: a kernel worker, or this process's own
+#: OpenBLAS thread going to sleep between the count of /proc/loadavg and the read of its state.
+#: In a short process the load average still holds the previous process's use (its own share
+#: grows only over a minute), so such a moment, seen twice, made quiet benchmark runs
+#: single-threaded (MLP step 2.5-2.9 ms against 1.1, separable 9.1 against 6.8).
+RUNNABLE_SAMPLES = 3
+RUNNABLE_SAMPLE_GAP_S = 0.0005
+
+
 def cores_taken() -> bool:
     """Whether other processes hold the cores: the 1-minute load average less `own_load` is at
     least OTHERS_BUSY, and some other process's thread is runnable right now (a load left by a
@@ -74,8 +84,15 @@ def cores_taken() -> bool:
         return False
     if load - own_load() < OTHERS_BUSY:
         return False
-    now = others_running()
-    return now is None or now >= 1
+    for sample in range(RUNNABLE_SAMPLES):  # a busy process stays runnable; a moment does not
+        if sample:
+            time.sleep(RUNNABLE_SAMPLE_GAP_S)
+        now = others_running()
+        if now is None:
+            return True
+        if now < 1:
+            return False
+    return True
 
 
 #: How long one `cores_taken` answer serves (every large product asks it; the

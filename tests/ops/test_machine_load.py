@@ -34,6 +34,18 @@ def test_a_load_left_by_an_ended_process_does_not_count(monkeypatch):
         assert _machine_load.cores_taken() is taken
 
 
+def test_a_runnable_thread_seen_for_a_moment_does_not_count(monkeypatch):
+    from graphflow.ops import _machine_load
+
+    monkeypatch.setattr(_machine_load.os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+    monkeypatch.setattr(_machine_load, "own_load", lambda: 0.0)
+    monkeypatch.setattr(_machine_load, "RUNNABLE_SAMPLE_GAP_S", 0.0)
+    for looks, taken in (([1, 1, 1], True), ([1, 0, 1], False), ([2, 1, 0], False), ([0], False)):
+        seen = iter(looks)
+        monkeypatch.setattr(_machine_load, "others_running", lambda seen=seen: next(seen))
+        assert _machine_load.cores_taken() is taken
+
+
 def test_others_running_subtracts_this_processs_running_threads(monkeypatch):
     import io
 
