@@ -22,6 +22,7 @@ from typing import Any
 
 from graphflow.ops.registry import REGISTRY
 
+from .after_fuse import follow, run_after_fuse
 from .ir import Node, Value
 
 _FLOATS = ("float32", "float64")
@@ -70,7 +71,7 @@ def fuse_bias_relu_pools(nodes: Sequence[Node], fetched: Sequence[Value]
     replaced: dict[int, Node] = {}
     out: list[Node] = []
     for node in nodes:
-        inputs = tuple(_follow(v, remap, replaced) for v in node.inputs)
+        inputs = tuple(follow(v, remap, replaced) for v in node.inputs)
         control = tuple(replaced.get(c.id, c) for c in node.control)
         pool = pools.get(node.id)
         if pool is not None:
@@ -86,23 +87,9 @@ def fuse_bias_relu_pools(nodes: Sequence[Node], fetched: Sequence[Value]
         if new is not node:
             replaced[node.id] = new
         out.append(new)
-    return out, [_follow(v, remap, replaced) for v in fetched]
-
-
-def _follow(value: Value, remap: dict[Value, Value], replaced: dict[int, Node]) -> Value:
-    """`value` after the rewrite: a fused output, or the same output of a rewritten node."""
-    if value in remap:
-        return remap[value]
-    node, k = value
-    return replaced.get(node.id, node), k
+    return out, [follow(v, remap, replaced) for v in fetched]
 
 
 def run_pass(compilation: Any, policy: Any) -> None:
-    """The pipeline's entry (graphflow.compiler.passes.PASSES): does nothing where "fuse" is
-    off (a backend's skipped pass, or GF_DISABLE_PASSES)."""
-    from .passes import disabled_passes
-
-    if "fuse" in getattr(policy, "skipped_passes", ()) or "fuse" in disabled_passes():
-        return
-    compilation.nodes, compilation.fetched = fuse_bias_relu_pools(compilation.nodes,
-                                                                  compilation.fetched)
+    """The pipeline's entry (graphflow.compiler.passes.PASSES), off wherever "fuse" is."""
+    run_after_fuse(compilation, policy, fuse_bias_relu_pools)

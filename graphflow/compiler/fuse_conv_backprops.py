@@ -24,6 +24,7 @@ from typing import Any
 
 from graphflow.ops.registry import REGISTRY
 
+from .after_fuse import follow, run_after_fuse
 from .ir import Node, Value
 
 _FLOATS = ("float32", "float64")
@@ -112,13 +113,13 @@ def fuse_conv_backprops(nodes: Sequence[Node], fetched: Sequence[Value]
             continue
         pair = first.get(node.id)
         if pair is None:
-            inputs = tuple(_follow(v, remap, replaced) for v in node.inputs)
+            inputs = tuple(follow(v, remap, replaced) for v in node.inputs)
             control = tuple(replaced.get(c.id, c) for c in node.control)
             new = node if inputs == node.inputs and control == node.control else node.replace(
                 inputs=inputs, control=control)
         else:
             ig, fg = pair
-            values = tuple(_follow(v, remap, replaced)
+            values = tuple(follow(v, remap, replaced)
                            for v in (fg.inputs[0], ig.inputs[1], fg.inputs[2]))  # x, f, dy
             specs = (fg.in_specs[0], ig.in_specs[1], fg.in_specs[2])
             attrs: dict[str, Any] = {k: fg.attrs.get(k) for k in _ATTRS}
@@ -130,23 +131,9 @@ def fuse_conv_backprops(nodes: Sequence[Node], fetched: Sequence[Value]
         if new is not node:
             replaced[node.id] = new
         out.append(new)
-    return out, [_follow(v, remap, replaced) for v in fetched]
-
-
-def _follow(value: Value, remap: dict[Value, Value], replaced: dict[int, Node]) -> Value:
-    """`value` after the rewrite: a fused output, or the same output of a rewritten node."""
-    if value in remap:
-        return remap[value]
-    node, k = value
-    return replaced.get(node.id, node), k
+    return out, [follow(v, remap, replaced) for v in fetched]
 
 
 def run_pass(compilation: Any, policy: Any) -> None:
-    """The pipeline's entry (graphflow.compiler.passes.PASSES): does nothing where "fuse" is
-    off (a backend's skipped pass, or GF_DISABLE_PASSES)."""
-    from .passes import disabled_passes
-
-    if "fuse" in getattr(policy, "skipped_passes", ()) or "fuse" in disabled_passes():
-        return
-    compilation.nodes, compilation.fetched = fuse_conv_backprops(compilation.nodes,
-                                                                 compilation.fetched)
+    """The pipeline's entry (graphflow.compiler.passes.PASSES), off wherever "fuse" is."""
+    run_after_fuse(compilation, policy, fuse_conv_backprops)

@@ -27,6 +27,7 @@ from typing import Any
 
 from graphflow.ops.registry import REGISTRY
 
+from .after_fuse import follow, run_after_fuse
 from .ir import Node, Value
 
 _FLOATS = ("float32", "float64")
@@ -110,7 +111,7 @@ def fuse_pool_relu_grads(nodes: Sequence[Node], fetched: Sequence[Value]
     replaced: dict[int, Node] = {}
     for node in nodes:
         new = fused.get(node.id, node)
-        inputs = tuple(_follow(v, remap, replaced) for v in new.inputs)
+        inputs = tuple(follow(v, remap, replaced) for v in new.inputs)
         control = tuple(replaced.get(c.id, c) for c in new.control)
         if inputs != new.inputs or control != new.control:
             new = new.replace(inputs=inputs, control=control)
@@ -121,23 +122,9 @@ def fuse_pool_relu_grads(nodes: Sequence[Node], fetched: Sequence[Value]
         if new is not node:
             replaced[node.id] = new
         out.append(new)
-    return out, [_follow(v, remap, replaced) for v in fetched]
-
-
-def _follow(value: Value, remap: dict[Value, Value], replaced: dict[int, Node]) -> Value:
-    """`value` after the rewrite: a fused output, or the same output of a rewritten node."""
-    if value in remap:
-        return remap[value]
-    node, k = value
-    return replaced.get(node.id, node), k
+    return out, [follow(v, remap, replaced) for v in fetched]
 
 
 def run_pass(compilation: Any, policy: Any) -> None:
-    """The pipeline's entry (graphflow.compiler.passes.PASSES): does nothing where "fuse" is
-    off (a backend's skipped pass, or GF_DISABLE_PASSES)."""
-    from .passes import disabled_passes
-
-    if "fuse" in getattr(policy, "skipped_passes", ()) or "fuse" in disabled_passes():
-        return
-    compilation.nodes, compilation.fetched = fuse_pool_relu_grads(compilation.nodes,
-                                                                  compilation.fetched)
+    """The pipeline's entry (graphflow.compiler.passes.PASSES), off wherever "fuse" is."""
+    run_after_fuse(compilation, policy, fuse_pool_relu_grads)
