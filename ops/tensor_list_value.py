@@ -72,6 +72,22 @@ class TensorListValue:
                             "false?).")
         self._read.add(index)
 
+    def take_written(self, index: int, clear_after_read: bool) -> Any:
+        """Slot `index`'s element when it is in range, written and (with `clear_after_read`)
+        not read before, its read recorded; None in every other case, which the caller leaves to
+        `read_items` (bounds, cleared-slot and zeros handling, with their errors)."""
+        items = self.items
+        if not 0 <= index < len(items):
+            return None
+        item = items[index]
+        if item is None or not clear_after_read:
+            return item
+        read = self._read
+        if index in read:
+            return None
+        read.add(index)
+        return item
+
     def __repr__(self) -> str:
         written = sum(item is not None for item in self.items)
         return (f"<TensorListValue {self.element_dtype.name} x{len(self.items)} ({written} written), "
