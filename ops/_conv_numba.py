@@ -72,31 +72,30 @@ def im2col_t(x: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int
              cols_t: np.ndarray) -> None:  # pragma: no cover - compiled
     """`im2col` transposed: column ((b - n0) * oh + oy) * ow + ox of `cols_t` [kh*kw*C, rows]
     <- the window of output (b, oy, ox). For few channels: each tap and channel is then one
-    contiguous run of `ow` values per output row (a copy when the stride is 1), where `im2col`
-    writes C values at a time."""
+    contiguous run of `ow` values per output row, where `im2col` writes C values at a time.
+
+    Each image is first copied into a zero-bordered buffer (small: it stays in the cache), so
+    every run is a plain strided copy: computing each tap's in-range outputs (two floor
+    divisions) and zero-filling around them per run cost more than the copying itself (86 ->
+    49 us for the 3x3 one-channel stem of the separable model, [64, 8, 8, 1]). `top` and
+    `left` must be >= 0."""
     _, h, w, c = x.shape
+    pad = np.zeros((max((oh - 1) * sh + (kh - 1) * dh + 1, top + h),
+                    max((ow - 1) * sw + (kw - 1) * dw + 1, left + w), c), x.dtype)
     for b in range(n0, n1):
+        for y in range(h):  # the border of `pad` stays zero: only the interior is rewritten
+            for xx in range(w):
+                for ch in range(c):
+                    pad[top + y, left + xx, ch] = x[b, y, xx, ch]
         for oy in range(oh):
             base = ((b - n0) * oh + oy) * ow
             for i in range(kh):
-                y = oy * sh - top + i * dh
+                py = oy * sh + i * dh
                 for j in range(kw):
-                    # the outputs whose tap (i, j) lands inside the row: ox in [lo, hi)
-                    shift = j * dw - left
-                    lo = min(ow, max(0, (-shift + sw - 1) // sw))
-                    hi = max(lo, min(ow, (w - 1 - shift) // sw + 1)) if w - 1 - shift >= 0 else lo
                     for ch in range(c):
                         row = (i * kw + j) * c + ch
-                        if y < 0 or y >= h:
-                            for ox in range(ow):
-                                cols_t[row, base + ox] = 0
-                            continue
-                        for ox in range(lo):
-                            cols_t[row, base + ox] = 0
-                        for ox in range(lo, hi):
-                            cols_t[row, base + ox] = x[b, y, ox * sw + shift, ch]
-                        for ox in range(hi, ow):
-                            cols_t[row, base + ox] = 0
+                        for ox in range(ow):
+                            cols_t[row, base + ox] = pad[py, ox * sw + j * dw, ch]
 
 
 @njit(cache=True, nogil=True)
