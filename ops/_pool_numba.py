@@ -37,6 +37,21 @@ def max_pool(x: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int
 
 
 @njit(cache=True, nogil=True)
+def max_pool_2x2(x: np.ndarray, n0: int, n1: int, out: np.ndarray) -> None:  # pragma: no cover
+    """`max_pool` for 2x2 windows at stride 2 that tile the image exactly: the four taps'
+    maximum in registers, stored once per pixel (the general loop loads and stores the output
+    per tap), with the same `max` calls in the same order, so NaN behaves identically."""
+    _, oh, ow, c = out.shape
+    for b in range(n0, n1):
+        for oy in range(oh):
+            for ox in range(ow):
+                top, bottom = x[b, 2 * oy, 2 * ox:2 * ox + 2], x[b, 2 * oy + 1, 2 * ox:2 * ox + 2]
+                o = out[b, oy, ox]
+                for ch in range(c):
+                    o[ch] = max(max(max(top[0, ch], top[1, ch]), bottom[0, ch]), bottom[1, ch])
+
+
+@njit(cache=True, nogil=True)
 def max_pool_grad(x: np.ndarray, dy: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int,
                   sw: int, top: int, left: int, dx: np.ndarray) -> None:  # pragma: no cover
     """dx[b] for b in [n0, n1): each window's dy added at its first maximum."""

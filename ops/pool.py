@@ -93,6 +93,9 @@ def _cpu_kernel(node, which: str):
         n, h, w, c = x.shape
         args, oh, ow = geometry(h, w)
         out = np.empty((n, oh, ow, c), dtype)
+        if which == "max" and args == (2, 2, 2, 2, 0, 0) and (h, w) == (2 * oh, 2 * ow):
+            split_images(n, lambda worker, lo, hi: kernels.max_pool_2x2(x, lo, hi, out), out.size * 4)
+            return out
         run = kernels.max_pool if which == "max" else kernels.avg_pool
         split_images(n, lambda worker, lo, hi: run(x, lo, hi, *args, out), out.size * args[0] * args[1])
         return out

@@ -82,8 +82,8 @@ def test_tiled_2x2_max_pool_gradient_goes_to_the_first_of_tied_maxima(fmt):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_tiled_2x2_max_pool_gradient_sends_nan_windows_where_the_general_loop_does(dtype):
-    from graphflow.ops._pool_numba import max_pool_grad, max_pool_grad_2x2
+def test_tiled_2x2_max_pool_and_gradient_treat_nan_as_the_general_loops_do(dtype):
+    from graphflow.ops._pool_numba import max_pool, max_pool_2x2, max_pool_grad, max_pool_grad_2x2
 
     rng = np.random.default_rng(3)
     x = rng.normal(size=(2, 4, 4, 9)).astype(dtype)
@@ -96,4 +96,8 @@ def test_tiled_2x2_max_pool_gradient_sends_nan_windows_where_the_general_loop_do
     max_pool_grad(x, dy, 0, 2, 2, 2, 2, 2, 0, 0, general)
     max_pool_grad_2x2(x, dy, 0, 2, tiled)
     np.testing.assert_array_equal(tiled, general)
+    pooled, pooled_tiled = np.full_like(dy, 5.0), np.full_like(dy, 5.0)
+    max_pool(x, 0, 2, 2, 2, 2, 2, 0, 0, pooled)
+    max_pool_2x2(x, 0, 2, pooled_tiled)
+    np.testing.assert_array_equal(pooled_tiled, pooled)  # NaN where the general loop has NaN
     assert tiled[0, 0, 0, 0] == dy[0, 0, 0, 0] and tiled[1, 1, 1, 4] == 0  # a leading NaN wins
