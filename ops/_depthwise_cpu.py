@@ -105,14 +105,16 @@ def depthwise_backprop_filter(x: np.ndarray, filter_shape, dy: np.ndarray,
     views = [grads.reshape(n, oh, ow, c) if m == 1 else grads[..., q] for q in range(m)]
 
     totals: dict[int, np.ndarray] = {}  # one partial sum per worker, [M, kh, kw, C]
-    rows = m == 1 and win.sw == 1  # contiguous runs along the width: the row loop
+    # contiguous runs along the width: the row loop, on [N, H, W*C] rows (reshaped once here:
+    # a transposed NCHW view is copied by the reshape)
+    rows = (x.reshape(n, h, w * c), dy.reshape(n, oh, ow * c)) if m == 1 and win.sw == 1 else None
 
     def work(worker: int, lo: int, hi: int) -> None:
         if worker not in totals:
             totals[worker] = np.zeros((m, kh, kw, c), x.dtype)
-        if rows:
-            depthwise_filter_grad_rows(x.reshape(n, h, w * c), dy.reshape(n, oh, ow * c), lo, hi,
-                                       win.sh, win.dh, win.dw, pads[0], pads[2], totals[worker][0])
+        if rows is not None:
+            depthwise_filter_grad_rows(*rows, lo, hi, win.sh, win.dh, win.dw, pads[0], pads[2],
+                                       totals[worker][0])
             return
         for q in range(m):
             depthwise_filter_grad(x, views[q], lo, hi, *geometry, totals[worker][q])
