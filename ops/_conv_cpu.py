@@ -8,7 +8,8 @@ whole batch first writes a buffer of N*oh*ow*kh*kw*C values (40 MB for the 14x14
 layer at batch 64) that the product reads back from memory. A reused buffer, since a fresh large
 array is fresh pages whose faults cost about as much as the packing. A 1x1 convolution with
 stride 1 and no padding (the pointwise half of a separable convolution) is a plain product,
-threaded like a MatMul of its size (`_pointwise_product`).
+threaded like a MatMul of its size (`_pointwise_product`); a 3x3 convolution of a one-channel
+input (a first layer) runs a direct loop (`conv3x3_one_channel`), forward only.
 Stride-1 convolutions with large kernels and enough channels run by transforms instead
 (`_fft_conv`, chosen per shape by `_fft_conv.fft_grid`).
 
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from . import _cpu_workers, _fft_conv
-from ._conv_numba import col2im, col2im_t, im2col, im2col_t
+from ._conv_numba import col2im, col2im_t, conv3x3_one_channel, im2col, im2col_t
 from ._cpu_workers import WORKERS, split_images
 from ._machine_load import cores_taken_lately
 from ._sliding_windows import Window
@@ -125,6 +126,11 @@ def conv2d(x: np.ndarray, f: np.ndarray, win: Window, scratch: Scratch) -> np.nd
     rows, flat = oh * ow, out.reshape(-1, oc)
     if _pointwise(win, pads):
         _pointwise_product(x.reshape(-1, c), filters, out=flat)
+        return out
+    if c == 1 and (win.kh, win.kw) == (3, 3):  # a first layer: nine taps, no product
+        direct = (win.sh, win.sw, win.dh, win.dw, pads[0], pads[2])
+        split_images(n, lambda worker, lo, hi: conv3x3_one_channel(x, filters, lo, hi, *direct, out),
+                     n * rows * k * oc)
         return out
     geometry = _geometry(win, pads, oh, ow)
 

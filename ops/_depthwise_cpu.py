@@ -4,6 +4,8 @@
 3x3 filters (the separable convolutions') run `depthwise_forward_3x3`, which sums the nine taps
 in registers; with stride 1 the input gradient is that same forward loop over the output
 gradient with the filter turned by 180 degrees and the padding mirrored (`_flipped_3x3`).
+With width stride 1 and M = 1 the filter gradient runs on whole rows
+(`depthwise_filter_grad_rows`).
 Channel multiplier M > 1 runs the multiplier-1 loops once per m on a strided channel view
 (output channel c * M + m); M = 1, the separable convolutions' case, sees contiguous arrays.
 Every function takes NHWC arrays of one float dtype; the op classes transpose NCHW.
@@ -16,6 +18,7 @@ import numpy as np
 from ._cpu_workers import split_images
 from ._depthwise_numba import (
     depthwise_filter_grad,
+    depthwise_filter_grad_rows,
     depthwise_forward,
     depthwise_forward_3x3,
     depthwise_input_grad,
@@ -102,10 +105,17 @@ def depthwise_backprop_filter(x: np.ndarray, filter_shape, dy: np.ndarray,
     views = [grads.reshape(n, oh, ow, c) if m == 1 else grads[..., q] for q in range(m)]
 
     totals: dict[int, np.ndarray] = {}  # one partial sum per worker, [M, kh, kw, C]
+    # contiguous runs along the width: the row loop, on [N, H, W*C] rows (reshaped once here:
+    # a transposed NCHW view is copied by the reshape)
+    rows = (x.reshape(n, h, w * c), dy.reshape(n, oh, ow * c)) if m == 1 and win.sw == 1 else None
 
     def work(worker: int, lo: int, hi: int) -> None:
         if worker not in totals:
             totals[worker] = np.zeros((m, kh, kw, c), x.dtype)
+        if rows is not None:
+            depthwise_filter_grad_rows(*rows, lo, hi, win.sh, win.dh, win.dw, pads[0], pads[2],
+                                       totals[worker][0])
+            return
         for q in range(m):
             depthwise_filter_grad(x, views[q], lo, hi, *geometry, totals[worker][q])
 

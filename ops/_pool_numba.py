@@ -37,6 +37,21 @@ def max_pool(x: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int, sw: int
 
 
 @njit(cache=True, nogil=True)
+def max_pool_2x2(x: np.ndarray, n0: int, n1: int, out: np.ndarray) -> None:  # pragma: no cover
+    """`max_pool` for 2x2 windows at stride 2 that tile the image exactly: the four taps'
+    maximum in registers, stored once per pixel (the general loop loads and stores the output
+    per tap), with the same `max` calls in the same order, so NaN behaves identically."""
+    _, oh, ow, c = out.shape
+    for b in range(n0, n1):
+        for oy in range(oh):
+            for ox in range(ow):
+                top, bottom = x[b, 2 * oy, 2 * ox:2 * ox + 2], x[b, 2 * oy + 1, 2 * ox:2 * ox + 2]
+                o = out[b, oy, ox]
+                for ch in range(c):
+                    o[ch] = max(max(max(top[0, ch], top[1, ch]), bottom[0, ch]), bottom[1, ch])
+
+
+@njit(cache=True, nogil=True)
 def max_pool_grad(x: np.ndarray, dy: np.ndarray, n0: int, n1: int, kh: int, kw: int, sh: int,
                   sw: int, top: int, left: int, dx: np.ndarray) -> None:  # pragma: no cover
     """dx[b] for b in [n0, n1): each window's dy added at its first maximum."""
@@ -69,6 +84,38 @@ def max_pool_grad(x: np.ndarray, dy: np.ndarray, n0: int, n1: int, kh: int, kw: 
                                 where_x[ch] = x0 + j
                 for ch in range(c):
                     dx[b, where_y[ch], where_x[ch], ch] += dy[b, oy, ox, ch]
+
+
+@njit(cache=True, nogil=True)
+def max_pool_grad_2x2(x: np.ndarray, dy: np.ndarray, n0: int, n1: int,
+                      dx: np.ndarray) -> None:  # pragma: no cover - compiled
+    """`max_pool_grad` for 2x2 windows at stride 2 that tile the image exactly (no padding, even
+    height and width): every input pixel lies in one window, so each of dx's pixels is written
+    once (dy or zero) instead of zeroed and scattered into, and the first-maximum search runs
+    on four registers per channel, which vectorizes over the channels (the general loop's
+    per-channel position arrays and scatter do not). Same rule: strict comparisons in row-major
+    order, so ties and NaN go where the general loop sends them."""
+    _, oh, ow, c = dy.shape
+    for b in range(n0, n1):
+        for oy in range(oh):
+            for ox in range(ow):
+                top, bottom = x[b, 2 * oy, 2 * ox:2 * ox + 2], x[b, 2 * oy + 1, 2 * ox:2 * ox + 2]
+                grad_top = dx[b, 2 * oy, 2 * ox:2 * ox + 2]
+                grad_bottom = dx[b, 2 * oy + 1, 2 * ox:2 * ox + 2]
+                g = dy[b, oy, ox]
+                for ch in range(c):
+                    best, k = top[0, ch], 0
+                    if top[1, ch] > best:
+                        best, k = top[1, ch], 1
+                    if bottom[0, ch] > best:
+                        best, k = bottom[0, ch], 2
+                    if bottom[1, ch] > best:
+                        k = 3
+                    d = g[ch]
+                    grad_top[0, ch] = d if k == 0 else 0
+                    grad_top[1, ch] = d if k == 1 else 0
+                    grad_bottom[0, ch] = d if k == 2 else 0
+                    grad_bottom[1, ch] = d if k == 3 else 0
 
 
 @njit(cache=True, nogil=True)

@@ -1,6 +1,7 @@
 """The CPU kernels of MaxPool, AvgPool and their gradients against naive float64 loops written
 here (one window at a time over its real pixels), on odd shapes, strides that do not divide,
-SAME / VALID, batch 1, channels 1 / 3 / 17, both layouts, float32 and float64."""
+SAME / VALID, batch 1, channels 1 / 3 / 17, both layouts, float32 and float64; ties and NaN in
+the 2x2 max-pool gradient's own loop."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from tests.ops.test_conv_kernels import _layout, _run
 # (input NHWC, window (h, w), strides (h, w), padding)
 CASES = [((1, 5, 6, 1), (2, 2), (2, 2), "SAME"), ((2, 7, 5, 3), (3, 2), (2, 3), "VALID"),
          ((3, 6, 6, 17), (3, 3), (1, 1), "SAME"), ((2, 9, 7, 3), (3, 3), (2, 2), "SAME"),
-         ((1, 4, 4, 2), (1, 1), (1, 1), "VALID")]
+         ((1, 4, 4, 2), (1, 1), (1, 1), "VALID"),
+         # 2x2 windows at stride 2 tiling the image (MaxPoolGrad's own loop), and not tiling it
+         ((2, 6, 8, 17), (2, 2), (2, 2), "VALID"), ((1, 4, 6, 5), (2, 2), (2, 2), "SAME"),
+         ((2, 5, 7, 3), (2, 2), (2, 2), "VALID")]
 
 
 def naive(x, k, s, padding, dy):
@@ -63,3 +67,37 @@ def test_pool_kernels_match_naive_loops(case, fmt, dtype, kernel_split):
     got = _run("AvgPoolGrad", [np.array(xl.shape, np.int32), dyl], attrs, dtype)
     np.testing.assert_allclose(got, _layout(davg, fmt), **tol)
     assert got.dtype == dtype
+
+
+@pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
+def test_tiled_2x2_max_pool_gradient_goes_to_the_first_of_tied_maxima(fmt):
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 3, (3, 4, 6, 19)).astype(np.float64)  # many ties in every window
+    four = (lambda a, b: [1, 1, a, b]) if fmt == "NCHW" else (lambda a, b: [1, a, b, 1])
+    attrs = {"ksize": four(2, 2), "strides": four(2, 2), "padding": "VALID", "data_format": fmt}
+    dy = rng.normal(size=(3, 2, 3, 19))
+    mx, _, dmax, _ = naive(x, (2, 2), (2, 2), "VALID", dy)
+    got = _run("MaxPoolGrad", [_layout(x, fmt), _layout(mx, fmt), _layout(dy, fmt)], attrs, np.float64)
+    np.testing.assert_array_equal(got, _layout(dmax, fmt))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_tiled_2x2_max_pool_and_gradient_treat_nan_as_the_general_loops_do(dtype):
+    from graphflow.ops._pool_numba import max_pool, max_pool_2x2, max_pool_grad, max_pool_grad_2x2
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 4, 4, 9)).astype(dtype)
+    x[0, 0, 0, 0] = x[0, 1, 1, 1] = x[1, 2, 3, 2] = np.nan  # NaN first, last, in the middle
+    x[0, 0, 1, 3] = x[0, 1, 0, 3] = np.nan
+    x[1, 0, 0, 4] = x[1, 0, 1, 4] = x[1, 1, 0, 4] = x[1, 1, 1, 4] = np.nan
+    x[1, 2, 2, 5] = np.inf
+    dy = rng.normal(size=(2, 2, 2, 9)).astype(dtype)
+    general, tiled = np.full_like(x, 5.0), np.full_like(x, 5.0)
+    max_pool_grad(x, dy, 0, 2, 2, 2, 2, 2, 0, 0, general)
+    max_pool_grad_2x2(x, dy, 0, 2, tiled)
+    np.testing.assert_array_equal(tiled, general)
+    pooled, pooled_tiled = np.full_like(dy, 5.0), np.full_like(dy, 5.0)
+    max_pool(x, 0, 2, 2, 2, 2, 2, 0, 0, pooled)
+    max_pool_2x2(x, 0, 2, pooled_tiled)
+    np.testing.assert_array_equal(pooled_tiled, pooled)  # NaN where the general loop has NaN
+    assert tiled[0, 0, 0, 0] == dy[0, 0, 0, 0] and tiled[1, 1, 1, 4] == 0  # a leading NaN wins
