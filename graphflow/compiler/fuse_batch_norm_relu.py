@@ -21,6 +21,7 @@ from graphflow.ops.registry import REGISTRY
 
 from .dce import eliminate_dead_code
 from .ir import Node, Value
+from .pattern_fusion import run_where_fusing
 
 _GRADIENT_TYPES = {grad: forward for forward, grad in BATCH_NORM_TYPES.items()}
 
@@ -103,6 +104,6 @@ def fuse_batch_norm_relu(nodes: Sequence[Node], fetched: Sequence[Value]
     return eliminate_dead_code(out, fetched), fetched
 
 
-def fuse_batch_norm_relu_pass(c: Any, _policy: Any) -> None:
-    """The pipeline step (graphflow.compiler.passes): rewrites `c.nodes` and `c.fetched`."""
-    c.nodes, c.fetched = fuse_batch_norm_relu(c.nodes, c.fetched)
+def fuse_batch_norm_relu_pass(c: Any, policy: Any) -> None:
+    """The pipeline step (graphflow.compiler.passes), off wherever "fuse" is."""
+    run_where_fusing(c, policy, fuse_batch_norm_relu)

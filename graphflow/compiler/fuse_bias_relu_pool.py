@@ -22,8 +22,8 @@ from typing import Any
 
 from graphflow.ops.registry import REGISTRY
 
-from .after_fuse import follow, run_after_fuse
 from .ir import Node, Value
+from .pattern_fusion import follow, run_where_fusing
 
 _FLOATS = ("float32", "float64")
 
@@ -92,4 +92,4 @@ def fuse_bias_relu_pools(nodes: Sequence[Node], fetched: Sequence[Value]
 
 def run_pass(compilation: Any, policy: Any) -> None:
     """The pipeline's entry (graphflow.compiler.passes.PASSES), off wherever "fuse" is."""
-    run_after_fuse(compilation, policy, fuse_bias_relu_pools)
+    run_where_fusing(compilation, policy, fuse_bias_relu_pools)

@@ -27,8 +27,8 @@ from typing import Any
 
 from graphflow.ops.registry import REGISTRY
 
-from .after_fuse import follow, run_after_fuse
 from .ir import Node, Value
+from .pattern_fusion import follow, run_where_fusing
 
 _FLOATS = ("float32", "float64")
 
@@ -127,4 +127,4 @@ def fuse_pool_relu_grads(nodes: Sequence[Node], fetched: Sequence[Value]
 
 def run_pass(compilation: Any, policy: Any) -> None:
     """The pipeline's entry (graphflow.compiler.passes.PASSES), off wherever "fuse" is."""
-    run_after_fuse(compilation, policy, fuse_pool_relu_grads)
+    run_where_fusing(compilation, policy, fuse_pool_relu_grads)

@@ -144,3 +144,24 @@ def test_nan_passes_through_as_in_the_unfused_ops(graph, monkeypatch):
     for fused, plain in zip(*results):
         np.testing.assert_array_equal(np.isnan(fused), np.isnan(plain))
         np.testing.assert_allclose(fused, plain, rtol=1e-6, atol=1e-6)
+
+
+def test_the_pass_stands_aside_wherever_fuse_is_off(graph, monkeypatch):
+    """The reference backend (which skips "fuse") and GF_DISABLE_PASSES=fuse run op by op."""
+    import types as pytypes
+
+    x = tf.placeholder(tf.float32, [2, 2, 2, 3])
+    _, y = _block(x)
+    reference = pytypes.SimpleNamespace(skipped_passes=frozenset({"fuse"}))
+    plain = pytypes.SimpleNamespace(skipped_passes=frozenset())
+
+    def fused_under(policy):
+        with compilation():
+            nodes, fetched = lowered([y], {x: [2, 2, 2, 3]})
+            c = pytypes.SimpleNamespace(nodes=nodes, fetched=fetched)
+            pass_module.fuse_batch_norm_relu_pass(c, policy)
+        return "_FusedBatchNormRelu" in _types(c.nodes)
+
+    assert fused_under(plain) and not fused_under(reference)
+    monkeypatch.setenv("GF_DISABLE_PASSES", "fuse")
+    assert not fused_under(plain)

@@ -1,7 +1,7 @@
-"""What the pattern-fusion passes after "fuse" share (fuse_pool_relu_grad, fuse_bias_relu_pool,
-fuse_conv_backprops): following a value through a rewrite, and the pipeline entry that steps
-aside wherever "fuse" is off (a backend's skipped pass, or GF_DISABLE_PASSES), so the reference
-backend and an unfused plan still run op by op.
+"""What the pattern-fusion passes share (fuse_batch_norm_relu before "fuse"; fuse_pool_relu_grad,
+fuse_bias_relu_pool and fuse_conv_backprops after it): following a value through a rewrite, and
+the pipeline entry that steps aside wherever "fuse" is off (a backend's skipped pass, or
+GF_DISABLE_PASSES), so the reference backend and an unfused plan still run op by op.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def follow(value: Value, remap: dict[Value, Value], replaced: dict[int, Node]) -
     return replaced.get(node.id, node), k
 
 
-def run_after_fuse(compilation: Any, policy: Any, rewrite: Rewrite) -> None:
+def run_where_fusing(compilation: Any, policy: Any, rewrite: Rewrite) -> None:
     """Applies `rewrite` to the compilation's nodes and fetched values, unless "fuse" is off."""
     from .passes import disabled_passes
 
