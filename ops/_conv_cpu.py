@@ -83,7 +83,7 @@ def _pointwise_product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = No
     is not scheduled made whole separable steps take 56-67 ms instead of 8-10."""
     if (a.shape[0] * a.shape[1] * b.shape[1] >= _cpu_workers.MIN_THREADED_MATMUL_WORK
             and not cores_taken_lately()):
-        return np.matmul(a, b, out=out)
+        return _cpu_workers.threaded_matmul(a, b, out=out)
     with _cpu_workers.single_threaded_blas():
         return np.matmul(a, b, out=out)
 

@@ -14,6 +14,12 @@ counter, so that overlapping calls from two sessions restore the count once
 (`single_threaded_blas`, also used by small MatMuls). numpy's
 OpenBLAS is toggled through its own functions (`_openblas_threads`), other BLAS libraries
 through threadpoolctl; without threadpoolctl the work runs on the calling thread.
+
+OpenBLAS's idle workers spin for about 0.1 s after each threaded product (ops._blas_spinners).
+Before our own threads run side by side, `park_spinning_blas` ends them, and BLAS stays on one
+thread (no thread count is set meanwhile: OpenBLAS starts its workers again on any such call,
+and a new worker spins) until a product asks for BLAS's threads again (`threaded_matmul`,
+`bring_back_blas_threads`).
 """
 
 from __future__ import annotations
@@ -25,6 +31,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
+
+from . import _blas_spinners
+from ._blas_spinners import note_threaded_product
 from ._openblas_threads import numpy_openblas
 
 try:  # optional: without it kernels stay correct, on one thread plus BLAS's own threads
@@ -36,7 +46,10 @@ WORKERS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity"
               (os.cpu_count() or 1))
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"pool": None, "pid": None, "blas": None, "active": 0, "saved": []}
+# parked: the thread counts to restore once BLAS's pool, ended by park_spinning_blas, is
+# wanted again (None while it runs)
+_state: dict[str, Any] = {"pool": None, "pid": None, "blas": None, "active": 0, "saved": [],
+                          "parked": None}
 
 
 def _blas_libraries() -> list[Any]:
@@ -54,7 +67,7 @@ def _blas_libraries() -> list[Any]:
 
 def _enter_single_threaded_blas() -> None:
     with _lock:
-        if _state["active"] == 0:
+        if _state["active"] == 0 and _state["parked"] is None:  # a parked pool: one thread
             libraries = _blas_libraries()
             _state["saved"] = [lib.num_threads for lib in libraries]
             for lib in libraries:
@@ -65,7 +78,7 @@ def _enter_single_threaded_blas() -> None:
 def _leave_single_threaded_blas() -> None:
     with _lock:
         _state["active"] -= 1
-        if _state["active"] == 0:
+        if _state["active"] == 0 and _state["parked"] is None:
             for lib, count in zip(_blas_libraries(), _state["saved"]):
                 lib.set_num_threads(count)
 
@@ -81,6 +94,57 @@ class single_threaded_blas:  # noqa: N801 - used as a function: `with single_thr
 
     def __exit__(self, *exc_info: Any) -> None:
         _leave_single_threaded_blas()
+
+
+def blas_on_one_thread() -> bool:
+    """Whether BLAS runs on one thread now (inside a `single_threaded_blas` block)."""
+    return _state["active"] > 0
+
+
+def park_spinning_blas() -> bool:
+    """Inside a `single_threaded_blas` block, before our own threads run side by side: ends
+    numpy's OpenBLAS workers where they may be spinning (a threaded product within
+    `_blas_spinners.SPIN_WINDOW_S`) and no other Python thread could be using BLAS. BLAS then
+    stays on one thread after the block, its workers ended, until `bring_back_blas_threads`.
+
+    Returns:
+        Whether the workers were ended.
+    """
+    if not _blas_spinners.may_spin() or not _blas_spinners.only_this_thread_runs_python():
+        return False
+    with _lock:
+        libraries = _blas_libraries()
+        if _state["active"] == 0 or _state["parked"] is not None or not all(
+                getattr(lib, "can_stop_workers", False) for lib in libraries):
+            return False
+        for lib in libraries:
+            lib.stop_workers()
+        _state["parked"] = list(_state["saved"])
+    _blas_spinners.forget_threaded_products()
+    return True
+
+
+def bring_back_blas_threads() -> None:
+    """Before a product that may run on BLAS's threads (outside any `single_threaded_blas`
+    block): restores the thread count of a pool `park_spinning_blas` ended (OpenBLAS starts
+    its workers again)."""
+    if _state["parked"] is None:
+        return
+    with _lock:
+        if _state["parked"] is not None and _state["active"] == 0:
+            for lib, count in zip(_blas_libraries(), _state["parked"]):
+                lib.set_num_threads(count)
+            _state["parked"] = None
+
+
+def threaded_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """`np.matmul(a, b, out=out)` allowed to run on BLAS's threads: a parked pool is brought
+    back first, and the time noted (its workers spin a while afterwards)."""
+    bring_back_blas_threads()
+    c = np.matmul(a, b, out=out)
+    if _state["active"] == 0:  # inside a single-threaded block it ran on one thread
+        note_threaded_product()
+    return c
 
 
 #: Multiply-adds (or element visits) below which a kernel runs on the calling thread (about
@@ -121,7 +185,10 @@ def split_images(n: int, work: Callable[[int, int, int], None], cost: int,
     """
     parts = workers_for(n, cost)
     if parts == 1 and cost >= MIN_SPLIT_WORK:  # one large image: BLAS's threads share it
+        bring_back_blas_threads()
         work(0, 0, n)
+        if _state["active"] == 0:
+            note_threaded_product()
         return
     _enter_single_threaded_blas()  # small products too: BLAS's threads cost more than they save
     try:
@@ -140,7 +207,8 @@ def split_images(n: int, work: Callable[[int, int, int], None], cost: int,
 
         with _lock:  # a forked child has the pool object but not its threads: a new one
             if _state["pool"] is None or _state["pid"] != os.getpid():
-                _state["pool"] = ThreadPoolExecutor(WORKERS - 1, thread_name_prefix="graphflow-conv")
+                _state["pool"] = ThreadPoolExecutor(
+                    WORKERS - 1, thread_name_prefix=_blas_spinners.OWN_WORKER_PREFIX)
                 _state["pid"] = os.getpid()
             pool = _state["pool"]
         futures = [pool.submit(take_ranges, worker) for worker in range(1, parts)]

@@ -5,7 +5,9 @@ numpy's wheels bundle OpenBLAS (as `libscipy_openblas64_*.so` in numpy.libs, old
 functions read and set its pool size; a prefix/suffix names them per build (scipy-openblas's
 `scipy_openblas_set_num_threads64_`). `numpy_openblas()` returns an object with threadpoolctl's
 `num_threads` / `set_num_threads` interface, or None where numpy's BLAS is not a loadable OpenBLAS
-(then callers leave BLAS's threads as they are).
+(then callers leave BLAS's threads as they are). Its `stop_workers` ends the library's worker
+threads through the exported `blas_thread_shutdown_` (see ops._blas_spinners for when that is
+safe).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class OpenBLASThreads:
         self._set = getattr(library, setter)
         self._set.argtypes = [ctypes.c_int]
         self._set.restype = None
+        # ends the worker threads; the next threaded product starts them again
+        self._shutdown = getattr(library, "blas_thread_shutdown_", None)
+        self.library = library
         self.filepath = filepath
 
     @property
@@ -49,6 +54,17 @@ class OpenBLASThreads:
     def set_num_threads(self, count: int) -> None:
         """Sets the pool size to `count` (>= 1)."""
         self._set(int(count))
+
+    @property
+    def can_stop_workers(self) -> bool:
+        """Whether the library exports its thread shutdown."""
+        return self._shutdown is not None
+
+    def stop_workers(self) -> None:
+        """Ends the worker threads (idle or spinning). Only while no other thread runs a
+        product on them: the shutdown takes them away from it, and it would wait forever."""
+        if self._shutdown is not None:
+            self._shutdown()
 
 
 def _candidate_paths() -> list[str]:
@@ -71,3 +87,9 @@ def numpy_openblas() -> OpenBLASThreads | None:
             if hasattr(library, getter) and hasattr(library, setter):
                 return OpenBLASThreads(library, getter, setter, os.path.realpath(path))
     return None
+
+
+def numpy_blas_library() -> ctypes.CDLL | None:
+    """The loaded OpenBLAS numpy was built with (for its other exported functions), or None."""
+    found = numpy_openblas()
+    return None if found is None else found.library

@@ -298,7 +298,11 @@ def bind_while(node: Any, state: Any) -> Any:
                 ends[half] = (worker, time.monotonic())
 
         start = time.monotonic()
-        _cpu_workers.split_images(2, run_halves, _cpu_workers.MIN_SPLIT_WORK, most=1)
+        with _cpu_workers.single_threaded_blas():
+            # OpenBLAS's workers spin about 0.1 s after a threaded product (a training step's)
+            # and would take a share of a core from the halves
+            _cpu_workers.park_spinning_blas()
+            _cpu_workers.split_images(2, run_halves, _cpu_workers.MIN_SPLIT_WORK, most=1)
         batch_split.HEALTH.record(start, ends)
         return batch_split.join_rows(split, inputs, n, halves, results)
 

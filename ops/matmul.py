@@ -8,6 +8,9 @@ machine a call can wait a scheduler slice for the second thread. Larger products
 measured on the 2-core machine, numbers in `_cpu_workers`), except while other processes hold the
 cores (`_machine_load.cores_taken_lately`): then a product's second BLAS thread waits scheduler
 slices, and one thread is 4-30x faster (an MLP step 2.3 against 10-32 ms, benchmarks/README.md).
+Products on one thread (the smaller ones, and every product inside a `single_threaded_blas` block
+such as an LSTM loop's halves) run in column blocks where that was measured faster for their
+shape (`_blocked_matmul`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import numpy as np
 from graphflow.framework.tensor_shape import TensorShape
 
 from . import _cpu_workers
+from ._blocked_matmul import one_thread_matmul
+from ._cpu_workers import threaded_matmul
 from ._machine_load import cores_taken_lately
 from ._openblas_threads import numpy_openblas
 from ._rules import broadcast_dims, same_dtype
@@ -83,11 +88,13 @@ class _MatMulBase(OpDef):
             a = _mT(a) if ta else a  # a view: BLAS reads it through its transpose flag
             b = _mT(b) if tb else b
             multiply_adds = max(a.size * b.shape[-1], b.size * a.shape[-2])  # batches broadcast
-            if multiply_adds <= alone or (multiply_adds >= _cpu_workers.MIN_THREADED_MATMUL_WORK
-                                          and not cores_taken_lately()):
+            if multiply_adds <= alone:  # BLAS keeps it on one thread by itself
                 return np.matmul(a, b)
+            if multiply_adds >= _cpu_workers.MIN_THREADED_MATMUL_WORK \
+                    and not _cpu_workers.blas_on_one_thread() and not cores_taken_lately():
+                return threaded_matmul(a, b)
             with single_threaded():
-                return np.matmul(a, b)
+                return one_thread_matmul(a, b)
 
         return matmul
 
