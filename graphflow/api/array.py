@@ -15,6 +15,7 @@ from graphflow.framework.tensor import Tensor
 from graphflow.framework.tensor_shape import TensorShape
 
 from ._build import op_scope, out
+from .static_shape import constant_value_as_shape
 
 
 def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tensor:
@@ -86,12 +87,12 @@ def _shape_tensor(shape: Any, name: str = "Const") -> Tensor:
 
 
 def with_shape_of(result: Tensor, shape: Tensor) -> Tensor:
-    """Refines `result`'s static shape when `shape` is `tf.shape(t)`: the result then has t's
-    static shape, even where t's shape is only partly known (TF's constant_value_as_shape)."""
-    if shape.op.type == "Shape":
-        source = shape.op.inputs[0].shape
-        if source.ndims is not None and result.shape.is_compatible_with(source):
-            result.set_shape(source)
+    """Refines `result`'s static shape by what the shape tensor `shape` is known to hold before
+    running (`static_shape.constant_value_as_shape`: `tf.shape(t)` gives t's static shape,
+    `tf.stack([tf.shape(x)[0], 128])` gives [?, 128]), as TF1's shape functions do."""
+    known = constant_value_as_shape(shape)
+    if known.ndims is not None and result.shape.is_compatible_with(known):
+        result.set_shape(known)
     return result
 
 

@@ -14,14 +14,16 @@ from graphflow.framework.random_seed import get_seed
 from graphflow.framework.tensor import Tensor
 
 from ._build import out
-from .array import _shape_tensor
+from .array import _shape_tensor, with_shape_of
 
 
 def _draw(op_type: str, shape: Any, dtype: Any, seed: int | None, name: str | None,
           extra: list[Tensor] | None = None) -> Tensor:
     seed1, seed2 = get_seed(seed)
-    return out(op_type, [_shape_tensor(shape), *(extra or [])],
-               {"dtype": dtypes.as_dtype(dtype), "seed": seed1, "seed2": seed2}, name)
+    shape = _shape_tensor(shape)
+    return with_shape_of(out(op_type, [shape, *(extra or [])],
+                             {"dtype": dtypes.as_dtype(dtype), "seed": seed1, "seed2": seed2}, name),
+                         shape)
 
 
 def _float(dtype: Any, what: str) -> dtypes.DType:
