@@ -72,11 +72,11 @@ def blocked(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray | None:
     layout_a, layout_b = _operand(a, gemm), _operand(b, gemm)
     if not gemm.AVAILABLE or layout_a is None or layout_b is None:
         return None
-    loop = gemm.sgemm_blocks if a.dtype.char == "f" else gemm.dgemm_blocks
     (m, k), n = a.shape, b.shape[1]
     out = np.empty((m, n), a.dtype)
-    loop(layout_a[0], layout_b[0], m, n, k, a.ctypes.data, layout_a[1], b.ctypes.data,
-         layout_b[1], b.strides[1], out.ctypes.data, n, out.strides[1], width)
+    gemm.gemm_blocks(a.dtype.char == "d", layout_a[0], layout_b[0], m, n, k, a.ctypes.data,
+                     layout_a[1], b.ctypes.data, layout_b[1], b.strides[1], out.ctypes.data, n,
+                     out.strides[1], width)
     return out
 
 

@@ -60,18 +60,13 @@ ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 
 
 @njit(cache=True, nogil=True)
-def sgemm_blocks(trans_a, trans_b, m, n, k, a, lda, b, ldb, b_column_bytes, c, ldc,
-                 c_column_bytes, width):
-    """float32 C = op(A) op(B) (row-major, C written in place), `width` columns at a time."""
+def gemm_blocks(double, trans_a, trans_b, m, n, k, a, lda, b, ldb, b_column_bytes, c, ldc,
+                c_column_bytes, width):
+    """C = op(A) op(B) (row-major, float64 if `double` else float32, C written in place),
+    `width` columns at a time; the operands are addresses (`ndarray.ctypes.data`)."""
     for j in range(0, n, width):
-        _sgemm(ROW_MAJOR, trans_a, trans_b, m, min(width, n - j), k, 1.0, a, lda,
-               b + j * b_column_bytes, ldb, 0.0, c + j * c_column_bytes, ldc)
-
-
-@njit(cache=True, nogil=True)
-def dgemm_blocks(trans_a, trans_b, m, n, k, a, lda, b, ldb, b_column_bytes, c, ldc,
-                 c_column_bytes, width):
-    """float64 C = op(A) op(B) (row-major, C written in place), `width` columns at a time."""
-    for j in range(0, n, width):
-        _dgemm(ROW_MAJOR, trans_a, trans_b, m, min(width, n - j), k, 1.0, a, lda,
-               b + j * b_column_bytes, ldb, 0.0, c + j * c_column_bytes, ldc)
+        columns, b_at, c_at = min(width, n - j), b + j * b_column_bytes, c + j * c_column_bytes
+        if double:
+            _dgemm(ROW_MAJOR, trans_a, trans_b, m, columns, k, 1.0, a, lda, b_at, ldb, 0.0, c_at, ldc)
+        else:
+            _sgemm(ROW_MAJOR, trans_a, trans_b, m, columns, k, 1.0, a, lda, b_at, ldb, 0.0, c_at, ldc)
