@@ -46,7 +46,7 @@ def const_node(name: str, value: np.ndarray, spec: Spec) -> Node:
 def fold_constants(nodes: Sequence[Node], fetched: Sequence[Value]) -> tuple[list[Node], list[Value]]:
     """Replaces foldable single-output nodes by Const nodes."""
 
-    def visit(node: Node, _: dict) -> Node | Value:
+    def visit(_: Node, node: Node) -> Node | Value:
         if (node.stateful or node.control or node.is_const or len(node.out_specs) != 1
                 or node.opdef.list_output):
             return node

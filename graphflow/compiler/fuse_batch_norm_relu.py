@@ -22,6 +22,7 @@ from graphflow.ops.registry import REGISTRY
 from .dce import eliminate_dead_code
 from .ir import Node, Value
 from .pattern_fusion import run_where_fusing
+from .rewrite import rewrite
 
 _GRADIENT_TYPES = {grad: forward for forward, grad in BATCH_NORM_TYPES.items()}
 
@@ -71,37 +72,25 @@ def fuse_batch_norm_relu(nodes: Sequence[Node], fetched: Sequence[Value]
     if not forward and not gradients:
         return list(nodes), list(fetched)
 
-    remap: dict[tuple[int, int], Value] = {}
-    renamed: dict[int, Node] = {}
-    out: list[Node] = []
-    for node in nodes:
-        inputs = tuple(remap.get((src.id, i), (src, i)) for src, i in node.inputs)
-        control = tuple(renamed.get(c.id, c) for c in node.control)
-        if node.id in relus:
-            remap[(node.id, 0)] = inputs[0]  # the fused node's output 0
-            renamed[node.id] = inputs[0][0]
-            continue
-        changes: dict = {}
-        if node.id in forward:
-            changes = {"opdef": REGISTRY["_FusedBatchNormRelu"],
-                       "attrs": {**node.attrs, "batch_norm_type": node.type}}
-        elif node.id in gradients:
-            relu_grad = inputs[0][0]
-            changes = {"opdef": REGISTRY["_FusedBatchNormReluGrad"],
-                       "attrs": {**node.attrs, "batch_norm_type": _GRADIENT_TYPES[node.type]},
-                       "in_specs": (*relu_grad.in_specs, *node.in_specs[1:])}
-            inputs = (*relu_grad.inputs, *inputs[1:])
+    def visit(original: Node, current: Node) -> Node | Value:
+        if original.id in relus:
+            return current.inputs[0]  # the fused node's output 0
+        if original.id in forward:
+            return current.replace(opdef=REGISTRY["_FusedBatchNormRelu"],
+                                   attrs={**current.attrs, "batch_norm_type": current.type})
+        if original.id in gradients:
+            relu_grad = current.inputs[0][0]
             # gradients built under tf.control_dependencies carry them on both ops
-            control = tuple({c.id: c for c in (*relu_grad.control, *control)}.values())
-        if changes or inputs != node.inputs or control != node.control:
-            new = node.replace(inputs=inputs, control=control, **changes)
-            for i in range(len(node.out_specs)):
-                remap[(node.id, i)] = (new, i)
-            renamed[node.id] = new
-            node = new
-        out.append(node)
-    fetched = [remap.get((n.id, i), (renamed.get(n.id, n), i)) for n, i in fetched]
-    return eliminate_dead_code(out, fetched), fetched
+            control = tuple({c.id: c for c in (*relu_grad.control, *current.control)}.values())
+            return current.replace(
+                opdef=REGISTRY["_FusedBatchNormReluGrad"],
+                attrs={**current.attrs, "batch_norm_type": _GRADIENT_TYPES[current.type]},
+                in_specs=(*relu_grad.in_specs, *current.in_specs[1:]),
+                inputs=(*relu_grad.inputs, *current.inputs[1:]), control=control)
+        return current
+
+    fused, fetched = rewrite(nodes, fetched, visit)
+    return eliminate_dead_code(fused, fetched), fetched
 
 
 def fuse_batch_norm_relu_pass(c: Any, policy: Any) -> None:

@@ -23,7 +23,8 @@ from typing import Any
 from graphflow.ops.registry import REGISTRY
 
 from .ir import Node, Value
-from .pattern_fusion import follow, run_where_fusing
+from .pattern_fusion import run_where_fusing
+from .rewrite import Replacement, rewrite
 
 _FLOATS = ("float32", "float64")
 
@@ -67,27 +68,21 @@ def fuse_bias_relu_pools(nodes: Sequence[Node], fetched: Sequence[Value]
     if not pools:
         return list(nodes), list(fetched)
     opdef = REGISTRY["_BiasReluMaxPool"]
-    remap: dict[Value, Value] = {}
-    replaced: dict[int, Node] = {}
-    out: list[Node] = []
-    for node in nodes:
-        inputs = tuple(follow(v, remap, replaced) for v in node.inputs)
-        control = tuple(replaced.get(c.id, c) for c in node.control)
-        pool = pools.get(node.id)
-        if pool is not None:
+    fused: dict[int, Node] = {}  # a matched MaxPool's id -> the fused node computing its value
+
+    def visit(original: Node, current: Node) -> Node | Replacement:
+        pool = pools.get(original.id)
+        if pool is not None:  # the program: the fused node takes its place
             attrs: dict[str, Any] = dict(pool.attrs)
-            new = Node(opdef, node.name, attrs, inputs, control, node.in_specs,
-                       opdef.infer(node.in_specs, attrs), op=node.op, host=node.host)
-            remap[(node, 0)] = (new, 0)
-            remap[(pool, 0)] = (new, 1)
-        elif inputs != node.inputs or control != node.control:
-            new = node.replace(inputs=inputs, control=control)
-        else:
-            new = node
-        if new is not node:
-            replaced[node.id] = new
-        out.append(new)
-    return out, [follow(v, remap, replaced) for v in fetched]
+            new = Node(opdef, current.name, attrs, current.inputs, current.control, current.in_specs,
+                       opdef.infer(current.in_specs, attrs), op=current.op, host=current.host)
+            fused[pool.id] = new
+            return new
+        if original.id in fused:  # the MaxPool: left unread, for "dce"
+            return Replacement(current, {0: (fused[original.id], 1)})
+        return current
+
+    return rewrite(nodes, fetched, visit)
 
 
 def run_pass(compilation: Any, policy: Any) -> None:

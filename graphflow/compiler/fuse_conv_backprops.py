@@ -14,7 +14,7 @@ does it once (about 1 ms of CPU of the two kernels' 7).
 Consumes the nodes after "fuse" (does nothing where "fuse" is off: the reference interpreter
 stays op by op); produces the same nodes with the earlier pair member replaced by the fused node
 (when the convolution's input and filter come before it), the later dropped, and their
-consumers reading its two outputs.
+consumers reading its two outputs (a control input on the later waits for the fused node).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from typing import Any
 from graphflow.ops.registry import REGISTRY
 
 from .ir import Node, Value
-from .pattern_fusion import follow, run_where_fusing
+from .pattern_fusion import run_where_fusing
+from .rewrite import Replacement, Rewriter
 
 _FLOATS = ("float32", "float64")
 _ATTRS = ("strides", "padding", "explicit_paddings", "data_format", "dilations")
@@ -93,7 +94,6 @@ def fuse_conv_backprops(nodes: Sequence[Node], fetched: Sequence[Value]
     docstring), and the fetched values remapped."""
     position = {n.id: i for i, n in enumerate(nodes)}
     first: dict[int, tuple[Node, Node]] = {}  # the earlier member's id -> its pair
-    dropped: set[int] = set()
     for ig, fg in _pairs(nodes):
         early, late = sorted((ig, fg), key=lambda n: position[n.id])
         # the fused node takes the earlier place: its inputs (and the later member's control
@@ -101,37 +101,31 @@ def fuse_conv_backprops(nodes: Sequence[Node], fetched: Sequence[Value]
         before = [v[0] for v in (fg.inputs[0], ig.inputs[1])] + list(late.control)
         if all(position[n.id] < position[early.id] for n in before):
             first[early.id] = (ig, fg)
-            dropped.add(late.id)
     if not first:
         return list(nodes), list(fetched)
     opdef = REGISTRY["_Conv2DBackprops"]
-    remap: dict[Value, Value] = {}
-    replaced: dict[int, Node] = {}
-    out: list[Node] = []
-    for node in nodes:
-        if node.id in dropped:
-            continue
-        pair = first.get(node.id)
+    later: dict[int, Value] = {}  # the later member's id -> the fused node's output it becomes
+
+    def visit(original: Node, current: Node) -> Node | Replacement:
+        if original.id in later:  # dropped, its readers reading the fused node
+            return Replacement(None, {0: later[original.id]})
+        pair = first.get(original.id)
         if pair is None:
-            inputs = tuple(follow(v, remap, replaced) for v in node.inputs)
-            control = tuple(replaced.get(c.id, c) for c in node.control)
-            new = node if inputs == node.inputs and control == node.control else node.replace(
-                inputs=inputs, control=control)
-        else:
-            ig, fg = pair
-            values = tuple(follow(v, remap, replaced)
-                           for v in (fg.inputs[0], ig.inputs[1], fg.inputs[2]))  # x, f, dy
-            specs = (fg.in_specs[0], ig.in_specs[1], fg.in_specs[2])
-            attrs: dict[str, Any] = {k: fg.attrs.get(k) for k in _ATTRS}
-            control = tuple(replaced.get(c.id, c) for c in dict.fromkeys((*ig.control, *fg.control)))
-            new = Node(opdef, fg.name, attrs, values, control, specs, opdef.infer(specs, attrs),
-                       op=fg.op, host=fg.host)
-            remap[(ig, 0)] = (new, 0)
-            remap[(fg, 0)] = (new, 1)
-        if new is not node:
-            replaced[node.id] = new
-        out.append(new)
-    return out, [follow(v, remap, replaced) for v in fetched]
+            return current
+        ig, fg = pair
+        # the later member's operands and control inputs come before this place (see above)
+        values = tuple(rebuild.read(v) for v in (fg.inputs[0], ig.inputs[1], fg.inputs[2]))  # x, f, dy
+        specs = (fg.in_specs[0], ig.in_specs[1], fg.in_specs[2])
+        attrs: dict[str, Any] = {k: fg.attrs.get(k) for k in _ATTRS}
+        control = tuple(rebuild.waited_for(c) for c in dict.fromkeys((*ig.control, *fg.control)))
+        new = Node(opdef, fg.name, attrs, values, control, specs, opdef.infer(specs, attrs),
+                   op=fg.op, host=fg.host)
+        own, other = (0, 1) if original is ig else (1, 0)  # ig reads output 0, fg output 1
+        later[(fg if original is ig else ig).id] = (new, other)
+        return Replacement(new, {0: (new, own)})
+
+    rebuild = Rewriter(visit)
+    return rebuild(nodes, fetched)
 
 
 def run_pass(compilation: Any, policy: Any) -> None:

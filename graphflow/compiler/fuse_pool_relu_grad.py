@@ -28,7 +28,8 @@ from typing import Any
 from graphflow.ops.registry import REGISTRY
 
 from .ir import Node, Value
-from .pattern_fusion import follow, run_where_fusing
+from .pattern_fusion import run_where_fusing
+from .rewrite import Replacement, rewrite
 
 _FLOATS = ("float32", "float64")
 
@@ -88,41 +89,31 @@ def fuse_pool_relu_grads(nodes: Sequence[Node], fetched: Sequence[Value]
     uses: Counter = Counter((src.id, i) for n in nodes for src, i in n.inputs)
     uses.update((n.id, i) for n, i in fetched)
     uses.update((c.id, 0) for n in nodes for c in n.control)  # a control edge keeps it too
-    fused: dict[int, Node] = {}  # the ReluGrad's id -> its replacement
-    remap: dict[Value, Value] = {}  # old value -> new value
+    matched: dict[int, list[Node]] = {}  # a matched ReluGrad's id -> its bias SumToShapes
     for relu in nodes:
-        pool = _pool_grad(relu, uses)
-        if pool is None:
-            continue
-        channels = _channels(relu)
-        sums = [n for n in nodes if n.inputs and _is_bias_sum(n, (relu, 0), channels)]
-        attrs: dict[str, Any] = {**pool.attrs, "bias_gradient": bool(sums)}
-        opdef = REGISTRY["_MaxPoolReluGrad"]
-        out_specs = opdef.infer(pool.in_specs, attrs)
-        new = Node(opdef, relu.name, attrs, pool.inputs, tuple(dict.fromkeys((*pool.control, *relu.control))),
-                   pool.in_specs, out_specs, op=relu.op, host=relu.host)
-        fused[relu.id] = new
-        remap[(relu, 0)] = (new, 0)
-        for s in sums:
-            remap[(s, 0)] = (new, 1)
-    if not fused:
+        if _pool_grad(relu, uses) is not None:
+            channels = _channels(relu)
+            matched[relu.id] = [n for n in nodes if n.inputs and _is_bias_sum(n, (relu, 0), channels)]
+    if not matched:
         return list(nodes), list(fetched)
-    out: list[Node] = []
-    replaced: dict[int, Node] = {}
-    for node in nodes:
-        new = fused.get(node.id, node)
-        inputs = tuple(follow(v, remap, replaced) for v in new.inputs)
-        control = tuple(replaced.get(c.id, c) for c in new.control)
-        if inputs != new.inputs or control != new.control:
-            new = new.replace(inputs=inputs, control=control)
-            if node.id in fused:  # its outputs were remapped to the node made above
-                for value, target in list(remap.items()):
-                    if target[0] is fused[node.id]:
-                        remap[value] = (new, target[1])
-        if new is not node:
-            replaced[node.id] = new
-        out.append(new)
-    return out, [follow(v, remap, replaced) for v in fetched]
+    opdef = REGISTRY["_MaxPoolReluGrad"]
+    fused: dict[int, Node] = {}  # a bias SumToShape's id -> the fused node computing its value
+
+    def visit(original: Node, current: Node) -> Node | Replacement:
+        sums = matched.get(original.id)
+        if sums is not None:  # the ReluGrad: the fused node, of the MaxPoolGrad's operands
+            pool = current.inputs[0][0]
+            attrs: dict[str, Any] = {**pool.attrs, "bias_gradient": bool(sums)}
+            new = Node(opdef, current.name, attrs, pool.inputs,
+                       tuple(dict.fromkeys((*pool.control, *current.control))), pool.in_specs,
+                       opdef.infer(pool.in_specs, attrs), op=current.op, host=current.host)
+            fused.update((s.id, new) for s in sums)
+            return new
+        if original.id in fused:  # a bias SumToShape: left unread, for "dce"
+            return Replacement(current, {0: (fused[original.id], 1)})
+        return current
+
+    return rewrite(nodes, fetched, visit)
 
 
 def run_pass(compilation: Any, policy: Any) -> None:

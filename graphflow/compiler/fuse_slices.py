@@ -27,6 +27,7 @@ from graphflow.ops.registry import Spec
 
 from .fused_op import FusedElementwise, Program
 from .ir import Node, Value
+from .rewrite import rewrite
 
 
 def _static(shape: TensorShape) -> tuple[int, ...] | None:
@@ -114,16 +115,10 @@ def read_split_pieces_in_place(nodes: Sequence[Node], fetched: Sequence[Value]
                                ) -> tuple[list[Node], list[Value]]:
     """The nodes with each fused node that reads Split pieces rewritten (see the module
     docstring), and the fetched values remapped to the rewritten nodes."""
-    out: list[Node] = []
-    remap: dict[int, Node] = {}
-    for node in nodes:
-        inputs = tuple((remap.get(src.id, src), i) for src, i in node.inputs)
-        control = tuple(remap.get(c.id, c) for c in node.control)
-        new = node if inputs == node.inputs and control == node.control else node.replace(
-            inputs=inputs, control=control)
-        if isinstance(new.opdef, FusedElementwise):
-            new = _rewrite(new) or new
-        if new is not node:
-            remap[node.id] = new
-        out.append(new)
-    return out, [(remap.get(n.id, n), i) for n, i in fetched]
+
+    def visit(_: Node, current: Node) -> Node:
+        if isinstance(current.opdef, FusedElementwise):
+            return _rewrite(current) or current
+        return current
+
+    return rewrite(nodes, fetched, visit)

@@ -14,7 +14,7 @@ _SHAPE_KEEPING = {"Reshape", "BroadcastTo", "SumToShape", "RestoreReducedDims"}
 def simplify(nodes: Sequence[Node], fetched: Sequence[Value]) -> tuple[list[Node], list[Value]]:
     """Returns the node list without nodes that only forward their first input."""
 
-    def visit(node: Node, _: dict) -> Node | Value:
+    def visit(_: Node, node: Node) -> Node | Value:
         if node.control or not node.inputs:
             return node
         if node.type in ("Identity", "StopGradient", "PlaceholderWithDefault"):

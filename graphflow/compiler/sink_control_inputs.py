@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ir import Node, Value
+from .rewrite import rewrite
 from .simplify import _SHAPE_KEEPING
 
 
@@ -57,28 +58,23 @@ def sink_control_inputs(nodes: Sequence[Node], fetched: Sequence[Value]
     Returns:
         (nodes, fetched): the same nodes, those whose control inputs changed replaced.
     """
-    renamed: dict[int, Node] = {}
     handed: dict[int, tuple[Node, ...]] = {}  # known-value node id -> the control inputs it passes on
-    out: list[Node] = []
-    for node in nodes:
-        inputs = tuple((renamed.get(src.id, src), i) for src, i in node.inputs)
+
+    def visit(original: Node, current: Node) -> Node:
         control: dict[int, Node] = {}
-        for c in node.control:
-            for kept in handed.get(c.id, (renamed.get(c.id, c),)):
+        for c, now in zip(original.control, current.control):
+            for kept in handed.get(c.id, (now,)):
                 control[kept.id] = kept
-        for src, _ in node.inputs:
+        for src, _ in original.inputs:
             for kept in handed.get(src.id, ()):
                 control[kept.id] = kept
-        if control and (_known_value(node) or _forwards_computed_value(node)):
-            handed[node.id] = tuple(control.values())
+        if control and (_known_value(original) or _forwards_computed_value(original)):
+            handed[original.id] = tuple(control.values())
             control = {}
         new_control = tuple(control.values())
-        if inputs != node.inputs or new_control != node.control:
-            new = node.replace(inputs=inputs, control=new_control)
-            renamed[node.id] = new
-            node = new
-        out.append(node)
-    return out, [(renamed.get(n.id, n), i) for n, i in fetched]
+        return current if new_control == current.control else current.replace(control=new_control)
+
+    return rewrite(nodes, fetched, visit)
 
 
 def sink_control_inputs_pass(c: Any, _policy: Any) -> None:

@@ -61,3 +61,27 @@ def test_what_does_not_fuse():
     assert "_Conv2DBackprops" not in types and "Conv2DBackpropFilter" in types
     nchw, _, nchw_grads = _net([2, 16, 10, 9], [5, 5, 16, 32], data_format="NCHW")
     assert "_Conv2DBackprops" not in _types(nchw_grads, [nchw], [[2, 16, 10, 9]])
+
+
+def test_a_control_input_on_the_later_backprop_waits_for_the_fused_node(monkeypatch):
+    """An op under `tf.control_dependencies([filter_grad])`: the filter gradient's node is
+    dropped for the fused one, so the op waits for that (it named the dropped node before, and
+    scheduling failed with a KeyError)."""
+    x, f, (dx, df) = _net([2, 10, 9, 16], [5, 5, 16, 32])
+    assert df.op.type == "Conv2DBackpropFilter"
+    with tf.control_dependencies([df.op]):
+        total = tf.reduce_sum(x) * 3.0
+    specs = [Spec(TensorShape([2, 10, 9, 16]), tf.float32)]
+    order = compile_plan([dx, total], [], [x], specs, get_backend("cpu")).order
+    (fused,) = [n for n in order if n.type == "_Conv2DBackprops"]
+    waiting = [n for n in order if n.control]
+    assert waiting and all(n.control == (fused,) for n in waiting)
+    assert order.index(fused) < min(order.index(n) for n in waiting)
+    xv = np.random.RandomState(1).randn(2, 10, 9, 16).astype(np.float32)
+    with tf.Session() as s:
+        got_dx, got_total = s.run([dx, total], {x: xv})
+    monkeypatch.setenv("GF_BACKEND", "reference")
+    with tf.Session() as s:
+        want_dx = s.run(dx, {x: xv})
+    np.testing.assert_allclose(got_dx, want_dx, atol=2e-5 * np.abs(want_dx).max())
+    np.testing.assert_allclose(got_total, xv.astype(np.float64).sum() * 3.0, rtol=1e-5)
