@@ -182,7 +182,8 @@ def test_a_replacement_may_keep_the_later_node_unread_and_map_outputs_across(gra
 
 
 def test_a_visit_reads_values_of_nodes_already_visited_through_its_rewriter(graph):
-    """A fused node placed at f (the last node) reading b's and c's values as they are now."""
+    """Visiting f (the last node), a pass can ask what b's and c's values and a control edge on
+    a are now: c was rebuilt (it reads the new a), b was kept, a became an Abs node."""
     with compilation():
         nodes, fetched = _lowered()
         b, c = (next(n for n in nodes if n.name == name) for name in ("b", "c"))
