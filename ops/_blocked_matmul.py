@@ -117,7 +117,7 @@ def one_thread_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     that was measured faster for this shape and layout (tuned on first use; see the module
     docstring)."""
     if a.ndim != 2 or b.ndim != 2 or b.shape[1] < MIN_COLUMNS or a.dtype != b.dtype \
-            or a.dtype.char not in "fd":
+            or a.dtype.char not in "fd" or not a.dtype.isnative:  # cblas reads native floats
         return np.matmul(a, b)
     layouts = tuple("C" if x.flags.c_contiguous else "F" if x.flags.f_contiguous else None
                     for x in (a, b))

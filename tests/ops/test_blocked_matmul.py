@@ -97,14 +97,16 @@ def test_one_thread_matmul_uses_the_recorded_choice(monkeypatch):
     assert len(_blocked_matmul._choices) == 2
 
 
-@pytest.mark.parametrize("case", ["narrow", "3-D", "ints", "mixed dtypes", "strided view"])
+@pytest.mark.parametrize("case", ["narrow", "3-D", "ints", "mixed dtypes", "strided view",
+                                  "big-endian"])
 def test_one_thread_matmul_leaves_other_products_whole(monkeypatch, case):
     monkeypatch.setattr(_blocked_matmul, "_tune", lambda a, b: pytest.fail("tuned"))
     rng = np.random.default_rng(1)
     a, b = rng.standard_normal((16, 20)), rng.standard_normal((20, 256))
     a, b = {"narrow": (a, b[:, :32]), "3-D": (a[None], b[None]),
             "ints": (a.astype(np.int64), b.astype(np.int64)), "mixed dtypes": (a.astype(np.float32), b),
-            "strided view": (a[:, ::2], b[::2])}[case]
+            "strided view": (a[:, ::2], b[::2]),
+            "big-endian": (a.astype(">f8"), b.astype(">f8"))}[case]
     np.testing.assert_array_equal(_blocked_matmul.one_thread_matmul(a, b), np.matmul(a, b))
     assert _blocked_matmul._choices == {}
 
