@@ -13,13 +13,14 @@ elementwise op is a kernel launch, so every row fuses and any group of two or mo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from graphflow.ops.elementwise import ELEMENTWISE
 
 from .fused_op import FUSED, Program
 from .ir import Node, Value
+from .rewrite import Replacement, Rewriter
 from .toposort import topological_order
 
 
@@ -200,32 +201,29 @@ def fuse_elementwise(nodes: Sequence[Node], fetched: Sequence[Value], policy: Fu
     order = topological_order(list(first), successors, key=lambda u: first[u])
 
     by_id = {n.id: n for n in nodes}
-    remap: dict[Value, Value] = {}
-    node_map: dict[int, Node] = {}
-    out: list[Node] = []
-    for u in order:
-        if u not in groups:
-            n = by_id[u]
-            inputs = tuple(remap.get(v, v) for v in n.inputs)
-            control = tuple(node_map.get(c.id, c) for c in n.control)
-            new = n if inputs == n.inputs and control == n.control else n.replace(
-                inputs=inputs, control=control)
-            node_map[n.id] = new
-            for i in range(len(n.out_specs)):
-                remap[(n, i)] = (new, i)
-            out.append(new)
-            continue
-        fused, outputs = _fused_node(groups[u], needed, remap)
-        out.append(fused)
-        for k, value in enumerate(outputs):
-            remap[value] = (fused, k)
-    return out, [remap.get(v, v) if v[1] >= 0 else (node_map.get(v[0].id, v[0]), -1)
-                 for v in fetched]
+    ordered = [n for u in order for n in (groups[u] if u in groups else [by_id[u]])]
+    made: dict[int, tuple[Node, list[Value]]] = {}  # group -> fused node, values it outputs
+
+    def visit(original: Node, current: Node) -> Node | Replacement:
+        u = unit_of.get(original.id)
+        if u is None:
+            return current
+        if u not in made:  # the group's first member: the fused node takes its place
+            made[u] = _fused_node(groups[u], needed, rewriter.read)
+        fused, outputs = made[u]
+        mapped = {0: (fused, outputs.index((original, 0)))} if (original, 0) in outputs else {}
+        # a member's value nobody outside the group reads is never read again (none is a
+        # control input or a target: those are pinned out of groups)
+        return Replacement(fused if original is groups[u][0] else None, mapped)
+
+    rewriter = Rewriter(visit)
+    return rewriter(ordered, fetched)
 
 
-def _fused_node(members: list[Node], needed: set[Value], remap: dict[Value, Value]
+def _fused_node(members: list[Node], needed: set[Value], read: Callable[[Value], Value]
                 ) -> tuple[Node, list[Value]]:
-    """The fused node of a group and the original values its outputs stand for."""
+    """The fused node of a group and the original values its outputs stand for; `read` gives
+    what an outside input reads now (the rebuild's remapping)."""
     step_of = {m.id: k for k, m in enumerate(members)}
     inputs: list[Value] = []
     in_specs = []
@@ -236,7 +234,7 @@ def _fused_node(members: list[Node], needed: set[Value], remap: dict[Value, Valu
             if src.id in step_of:
                 operands.append(("step", step_of[src.id]))
                 continue
-            value = remap.get((src, i), (src, i))
+            value = read((src, i))
             if value not in inputs:
                 inputs.append(value)
                 in_specs.append(spec)

@@ -265,10 +265,10 @@ def test_device_policy_fuses_any_group_but_not_across_the_host(graph):
         %2 = Const{0.5}() -> float32[]   # mul/y
         %5 = Const{0.0}() -> float32[]   # Maximum/y
         %11 = _FusedElementwise{t0=Mul(x0,x1); t1=Add(t0,x2); t2=Maximum(t1,x3) -> t2}(%0, %2, %1, %5) -> float32[2,3]   # Maximum/fused3
-        %12 = Exp(%11) @host -> float32[2,3]   # pinned
+        %13 = Exp(%11) @host -> float32[2,3]   # pinned
         %8 = Const{3.0}() -> float32[]   # mul_1/y
-        %13 = Mul(%12, %8) -> float32[2,3]   # mul_1
-        %14 = Sum(%13) -> float32[]   # total
+        %14 = Mul(%13, %8) -> float32[2,3]   # mul_1
+        %15 = Sum(%14) -> float32[]   # total
     """)  # noqa: E501 - a fused node is one long IR line
 
 
