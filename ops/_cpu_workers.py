@@ -18,8 +18,8 @@ through threadpoolctl; without threadpoolctl the work runs on the calling thread
 OpenBLAS's idle workers spin for about 0.1 s after each threaded product (ops._blas_spinners).
 Before our own threads run side by side, `park_spinning_blas` ends them, and BLAS stays on one
 thread (no thread count is set meanwhile: OpenBLAS starts its workers again on any such call,
-and a new worker spins) until a product asks for BLAS's threads again (`threaded_matmul`,
-`bring_back_blas_threads`).
+and a new worker spins) until work asks for BLAS's threads again (`threaded_blas`,
+`threaded_matmul`).
 """
 
 from __future__ import annotations
@@ -137,14 +137,25 @@ def bring_back_blas_threads() -> None:
             _state["parked"] = None
 
 
+class threaded_blas:  # noqa: N801 - used as a function: `with threaded_blas():`
+    """Around work allowed to run on BLAS's threads: a parked pool is brought back first, and
+    the time noted afterwards (its workers then spin a while). Inside a `single_threaded_blas`
+    block the work stays on one thread and nothing is noted."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        bring_back_blas_threads()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if _state["active"] == 0:
+            note_threaded_product()
+
+
 def threaded_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """`np.matmul(a, b, out=out)` allowed to run on BLAS's threads: a parked pool is brought
-    back first, and the time noted (its workers spin a while afterwards)."""
-    bring_back_blas_threads()
-    c = np.matmul(a, b, out=out)
-    if _state["active"] == 0:  # inside a single-threaded block it ran on one thread
-        note_threaded_product()
-    return c
+    """`np.matmul(a, b, out=out)` allowed to run on BLAS's threads (`threaded_blas`)."""
+    with threaded_blas():
+        return np.matmul(a, b, out=out)
 
 
 #: Multiply-adds (or element visits) below which a kernel runs on the calling thread (about
@@ -185,10 +196,8 @@ def split_images(n: int, work: Callable[[int, int, int], None], cost: int,
     """
     parts = workers_for(n, cost)
     if parts == 1 and cost >= MIN_SPLIT_WORK:  # one large image: BLAS's threads share it
-        bring_back_blas_threads()
-        work(0, 0, n)
-        if _state["active"] == 0:
-            note_threaded_product()
+        with threaded_blas():
+            work(0, 0, n)
         return
     _enter_single_threaded_blas()  # small products too: BLAS's threads cost more than they save
     try:
